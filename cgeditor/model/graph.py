@@ -1,0 +1,329 @@
+"""The computational graph: nodes, per-port edges, the chosen output, and change notification.
+
+The graph is the single source of truth.  It holds only what a document says (no computed
+values), so it can hold an invalid state that a file described; `validate` reports what is
+wrong.  Every mutation is announced to subscribers as one `Change`, which lets the editor
+mirror the graph without polling and lets the evaluator drop its caches precisely.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator
+
+import networkx as nx
+
+
+class NodeKind(str, Enum):
+    VARIABLE = "variable"
+    CONSTANT = "constant"
+    OP = "op"
+
+
+@dataclass
+class Node:
+    id: str
+    kind: NodeKind
+    label: str = ""
+    value: float | None = None  # variables and constants
+    op: str | None = None  # op nodes: a name from the registry (possibly unknown)
+    pos: tuple[float, float] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # unknown file keys, kept on save
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            self.label = self.id
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.kind is not NodeKind.OP
+
+    def copy(self) -> "Node":
+        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra))
+
+
+@dataclass(frozen=True, order=True)
+class Edge:
+    """The output of `source` feeding input `port` of op node `target`."""
+
+    source: str
+    target: str
+    port: int
+
+
+# -- change notifications --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NodeAdded:
+    node: Node
+
+
+@dataclass(frozen=True)
+class NodeRemoved:
+    node: Node
+
+
+@dataclass(frozen=True)
+class NodeMoved:
+    node_id: str
+    pos: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class EdgeAdded:
+    edge: Edge
+
+
+@dataclass(frozen=True)
+class EdgeRemoved:
+    edge: Edge
+
+
+@dataclass(frozen=True)
+class ValueChanged:
+    node_id: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class LabelChanged:
+    node_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OutputChanged:
+    old: str | None
+    new: str | None
+
+
+Change = NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged | OutputChanged
+STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
+
+
+class GraphError(ValueError):
+    """A mutation the graph cannot take (unknown node, duplicate id, ...)."""
+
+
+class Graph:
+    """Nodes by id in insertion order, edges in insertion order, and an optional output."""
+
+    def __init__(self) -> None:
+        self._nodes: dict[str, Node] = {}
+        self._edges: dict[Edge, None] = {}
+        self._in: dict[str, list[Edge]] = {}
+        self._out: dict[str, list[Edge]] = {}
+        self._output: str | None = None
+        self._listeners: list[Callable[[Change], None]] = []
+        self.structure_version = 0  # bumped on every structural change; caches key on it
+
+    # -- reading -----------------------------------------------------------------------
+
+    @property
+    def nodes(self) -> dict[str, Node]:
+        return self._nodes
+
+    @property
+    def edges(self) -> list[Edge]:
+        return list(self._edges)
+
+    @property
+    def output(self) -> str | None:
+        return self._output
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self._nodes[node_id]
+        except KeyError:
+            raise GraphError(f"no node with id {node_id!r}") from None
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._nodes
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self._nodes.values())
+
+    def has_edge(self, edge: Edge) -> bool:
+        return edge in self._edges
+
+    def in_edges(self, node_id: str) -> list[Edge]:
+        """Edges into `node_id`, sorted by port."""
+        return sorted(self._in.get(node_id, ()), key=lambda e: (e.port, e.source))
+
+    def out_edges(self, node_id: str) -> list[Edge]:
+        return list(self._out.get(node_id, ()))
+
+    def edges_into_port(self, node_id: str, port: int) -> list[Edge]:
+        return [e for e in self._in.get(node_id, ()) if e.port == port]
+
+    def sinks(self) -> list[str]:
+        """Nodes whose output feeds nothing: the candidates for the graph's output."""
+        return [n for n in self._nodes if not self._out.get(n)]
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(self._nodes)
+        g.add_edges_from((e.source, e.target, e.port) for e in self._edges if e.source in self._nodes)
+        return g
+
+    def creates_cycle(self, source: str, target: str) -> bool:
+        """Whether an edge source → target would close a cycle: target already reaches source."""
+        if source == target:
+            return True
+        stack, seen = [target], {target}
+        while stack:
+            for e in self._out.get(stack.pop(), ()):
+                if e.target == source:
+                    return True
+                if e.target not in seen:
+                    seen.add(e.target)
+                    stack.append(e.target)
+        return False
+
+    def fresh_id(self, stem: str) -> str:
+        """An id not yet used, `stem` itself if free, else stem2, stem3, ..."""
+        if stem not in self._nodes:
+            return stem
+        i = 2
+        while f"{stem}{i}" in self._nodes:
+            i += 1
+        return f"{stem}{i}"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Graph):
+            return NotImplemented
+        return (
+            self._output == other._output
+            and list(self._nodes) == list(other._nodes)
+            and all(_same_node(a, other._nodes[a.id]) for a in self._nodes.values())
+            and sorted(self._edges) == sorted(other._edges)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- notification ------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        if isinstance(change, STRUCTURAL):
+            self.structure_version += 1
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- mutation ----------------------------------------------------------------------
+
+    def add_node(self, node: Node, index: int | None = None) -> Node:
+        """Add `node`; with `index`, at that place in the node order (to undo a removal exactly)."""
+        if node.id in self._nodes:
+            raise GraphError(f"duplicate node id {node.id!r}")
+        if index is None or index >= len(self._nodes):
+            self._nodes[node.id] = node
+        else:
+            items = list(self._nodes.items())
+            items.insert(index, (node.id, node))
+            self._nodes = dict(items)
+        self._in.setdefault(node.id, [])
+        self._out.setdefault(node.id, [])
+        self._emit(NodeAdded(node))
+        return node
+
+    def remove_node(self, node_id: str) -> Node:
+        """Remove a node and, first, every edge touching it (each announced)."""
+        node = self.node(node_id)
+        for edge in self.in_edges(node_id) + self.out_edges(node_id):
+            if edge in self._edges:
+                self.remove_edge(edge)
+        if self._output == node_id:
+            self.set_output(None)
+        del self._nodes[node_id]
+        self._in.pop(node_id, None)
+        self._out.pop(node_id, None)
+        self._emit(NodeRemoved(node))
+        return node
+
+    def add_edge(self, edge: Edge) -> Edge:
+        """Add an edge as given; checking whether it is sensible is `connection_problem`'s job."""
+        if edge.source not in self._nodes:
+            raise GraphError(f"edge from unknown node {edge.source!r}")
+        if edge.target not in self._nodes:
+            raise GraphError(f"edge into unknown node {edge.target!r}")
+        if edge in self._edges:
+            raise GraphError(f"edge {edge.source} → {edge.target}:{edge.port} already exists")
+        self._edges[edge] = None
+        self._out[edge.source].append(edge)
+        self._in[edge.target].append(edge)
+        self._emit(EdgeAdded(edge))
+        return edge
+
+    def remove_edge(self, edge: Edge) -> Edge:
+        if edge not in self._edges:
+            raise GraphError(f"no edge {edge.source} → {edge.target}:{edge.port}")
+        del self._edges[edge]
+        self._out[edge.source].remove(edge)
+        self._in[edge.target].remove(edge)
+        self._emit(EdgeRemoved(edge))
+        return edge
+
+    def move_node(self, node_id: str, pos: tuple[float, float] | None) -> None:
+        node = self.node(node_id)
+        if node.pos != pos:
+            node.pos = pos
+            self._emit(NodeMoved(node_id, pos))
+
+    def set_value(self, node_id: str, value: float | None) -> None:
+        node = self.node(node_id)
+        if node.kind is NodeKind.OP:
+            raise GraphError(f"node {node_id!r} is an op and has no value of its own")
+        if not _same_float(node.value, value):
+            node.value = value
+            self._emit(ValueChanged(node_id, value))
+
+    def set_label(self, node_id: str, label: str) -> None:
+        node = self.node(node_id)
+        if node.label != label:
+            node.label = label
+            self._emit(LabelChanged(node_id, label))
+
+    def set_output(self, node_id: str | None) -> None:
+        if node_id is not None:
+            self.node(node_id)
+        if self._output != node_id:
+            old, self._output = self._output, node_id
+            self._emit(OutputChanged(old, node_id))
+
+    def copy(self) -> "Graph":
+        g = Graph()
+        for node in self._nodes.values():
+            g.add_node(node.copy())
+        for edge in self._edges:
+            g.add_edge(edge)
+        g.set_output(self._output)
+        return g
+
+
+def _same_float(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a == b or (math.isnan(a) and math.isnan(b))
+
+
+def _same_node(a: Node, b: Node) -> bool:
+    return (
+        a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
+        and _same_float(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
+    )
+
+
+def nodes_by_kind(graph: Graph, kind: NodeKind) -> Iterable[Node]:
+    return (n for n in graph if n.kind is kind)

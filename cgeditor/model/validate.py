@@ -1,0 +1,127 @@
+"""Validation: every problem in a graph at once, each naming the nodes it involves.
+
+The editor marks those nodes in place, the CLI prints the messages, and the evaluator refuses
+an invalid graph with the same list.  `connection_problem` answers the narrower question the
+editor asks while a wire is being dragged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from .graph import Edge, Graph, NodeKind
+from .ops import get_op
+
+
+@dataclass(frozen=True)
+class Problem:
+    code: str  # cycle, unconnected_port, port_connected_twice, port_beyond_arity, edge_into_leaf,
+    #            unknown_op, missing_value
+    message: str
+    nodes: tuple[str, ...]
+    port: int | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidGraphError(ValueError):
+    """Raised when a graph with problems is evaluated; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        first = problems[0].message if problems else "invalid graph"
+        more = f" (and {len(problems) - 1} more problem{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+def validate(graph: Graph) -> list[Problem]:
+    problems: list[Problem] = []
+    for node in graph:
+        if node.kind is NodeKind.OP:
+            problems += _op_node_problems(graph, node.id, node.op)
+        else:
+            if graph.in_edges(node.id):
+                what = node.kind.value
+                for e in graph.in_edges(node.id):
+                    problems.append(Problem(
+                        "edge_into_leaf",
+                        f"edge {e.source} → {node.id}: {node.id} is a {what} and takes no inputs",
+                        (e.source, node.id), e.port))
+            if node.value is None or not isinstance(node.value, float):
+                problems.append(Problem("missing_value", f"{node.kind.value} {node.id} has no value",
+                                        (node.id,)))
+    problems += cycle_problems(graph)
+    return problems
+
+
+def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[Problem]:
+    op = get_op(op_name or "")
+    if op is None:
+        return [Problem("unknown_op", f"node {node_id}: unknown op {op_name!r}", (node_id,))]
+    problems = []
+    by_port: dict[int, list[Edge]] = {}
+    for e in graph.in_edges(node_id):
+        by_port.setdefault(e.port, []).append(e)
+    # A variadic op takes as many ports as are wired, but never fewer than its minimum.
+    arity = max(op.min_arity, max(by_port, default=-1) + 1) if op.variadic else op.max_arity
+    for port, edges in sorted(by_port.items()):
+        if port < 0 or port >= arity:
+            for e in edges:
+                problems.append(Problem(
+                    "port_beyond_arity",
+                    f"node {node_id}: port {port} is beyond {op.name}'s {arity} input"
+                    f"{'s' if arity != 1 else ''} (edge from {e.source})",
+                    (node_id, e.source), port))
+        elif len(edges) > 1:
+            sources = ", ".join(e.source for e in edges)
+            problems.append(Problem(
+                "port_connected_twice",
+                f"node {node_id}: input {op.port_name(port)} is connected twice (from {sources})",
+                (node_id, *(e.source for e in edges)), port))
+    for port in range(arity):
+        if port not in by_port:
+            problems.append(Problem(
+                "unconnected_port",
+                f"node {node_id}: input {op.port_name(port)} of {op.name} is not connected",
+                (node_id,), port))
+    return problems
+
+
+def cycle_problems(graph: Graph) -> list[Problem]:
+    """One problem per strongly connected component that forms a cycle (or a self-loop)."""
+    g = nx.DiGraph()
+    g.add_nodes_from(graph.nodes)
+    g.add_edges_from((e.source, e.target) for e in graph.edges)
+    problems = []
+    for component in nx.strongly_connected_components(g):
+        if len(component) > 1 or any(g.has_edge(n, n) for n in component):
+            ordered = tuple(n for n in graph.nodes if n in component)
+            problems.append(Problem("cycle", f"cycle through {', '.join(ordered)}", ordered))
+    return problems
+
+
+def connection_problem(graph: Graph, source: str, target: str, port: int) -> str | None:
+    """Why a wire from `source`'s output into `target`'s input `port` is refused, or None.
+
+    An occupied port is not a problem: the editor replaces the old edge.
+    """
+    if source not in graph or target not in graph:
+        return "both ends must be nodes of the graph"
+    tnode = graph.node(target)
+    if tnode.kind is not NodeKind.OP:
+        return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
+    op = get_op(tnode.op or "")
+    if op is None:
+        return f"{tnode.label} has an unknown op {tnode.op!r}"
+    if port < 0 or (op.max_arity is not None and port >= op.max_arity):
+        return f"{op.name} has no input {port}"
+    if graph.has_edge(Edge(source, target, port)):
+        return "that wire is already there"
+    if graph.creates_cycle(source, target):
+        if source == target:
+            return f"a node cannot feed itself ({tnode.label} → {tnode.label})"
+        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
+    return None
