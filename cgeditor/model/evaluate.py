@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-import networkx as nx
-
 from .graph import Edge, Graph, NodeKind
 from .ops import get_op
 from .validate import InvalidGraphError, Problem, validate
@@ -82,16 +80,11 @@ def _build_plan(graph: Graph) -> _Plan:
     broken = {p.nodes[0] for p in problems if p.code in ("unknown_op", "unconnected_port",
                                                        "port_connected_twice", "port_beyond_arity",
                                                        "missing_value")}
-    cyclic = {n for p in problems if p.code == "cycle" for n in p.nodes}
-    dag = nx.DiGraph()
-    dag.add_nodes_from(n for n in graph.nodes if n not in cyclic)
-    dag.add_edges_from((e.source, e.target) for e in graph.edges
-                       if e.source not in cyclic and e.target not in cyclic)
     ids: list[str] = []
     index: dict[str, int] = {}
     ops = []
     leaves = []
-    for node_id in nx.topological_sort(dag):
+    for node_id in graph.topological_order():  # cycles and what they feed are left out
         node = graph.nodes[node_id]
         if node_id in broken:
             continue

@@ -92,14 +92,19 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
 
 def cycle_problems(graph: Graph) -> list[Problem]:
     """One problem per strongly connected component that forms a cycle (or a self-loop)."""
+    ordered = graph.topological_order()
+    if len(ordered) == len(graph):
+        return []
+    acyclic = set(ordered)
     g = nx.DiGraph()
-    g.add_nodes_from(graph.nodes)
-    g.add_edges_from((e.source, e.target) for e in graph.edges)
+    g.add_nodes_from(n for n in graph.nodes if n not in acyclic)
+    g.add_edges_from((e.source, e.target) for e in graph.edges
+                     if e.source not in acyclic and e.target not in acyclic)
     problems = []
     for component in nx.strongly_connected_components(g):
         if len(component) > 1 or any(g.has_edge(n, n) for n in component):
-            ordered = tuple(n for n in graph.nodes if n in component)
-            problems.append(Problem("cycle", f"cycle through {', '.join(ordered)}", ordered))
+            members = tuple(n for n in graph.nodes if n in component)
+            problems.append(Problem("cycle", f"cycle through {', '.join(members)}", members))
     return problems
 
 
