@@ -11,6 +11,7 @@ recomputes only what lies downstream of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
@@ -35,15 +36,106 @@ class BackwardStep:
     final: bool  # whether this is the last contribution the source receives
 
 
-@dataclass
+class IndexedMapping(Mapping):
+    """A read-only id → number view over a list, so an evaluation of 100k nodes costs no dict."""
+
+    __slots__ = ("_index", "_items")
+
+    def __init__(self, index: Mapping, items: Sequence):
+        self._index = index
+        self._items = items
+
+    def __getitem__(self, key):
+        return self._items[self._index[key]]
+
+    def __iter__(self) -> Iterator:
+        return iter(self._index)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+class _EdgeGrads(Mapping):
+    """Edge → d target / d source, read from the per-node partials the forward pass kept."""
+
+    __slots__ = ("_slots", "_partials")
+
+    def __init__(self, slots: dict[Edge, tuple[int, int]], partials: list):
+        self._slots = slots
+        self._partials = partials
+
+    def __getitem__(self, edge: Edge) -> float:
+        i, k = self._slots[edge]
+        return self._partials[i][k]
+
+    def __iter__(self) -> Iterator[Edge]:
+        return iter(self._slots)
+
+    def __len__(self) -> int:
+        return len(self._slots)
+
+    def __contains__(self, edge: object) -> bool:
+        return edge in self._slots
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 class Evaluation:
-    output: str | None
-    values: dict[str, float]  # every node that can be computed
-    grads: dict[str, float]  # d output / d node for every computable node; empty without an output
-    edge_grads: dict[Edge, float]  # d target / d source for every edge into a computable op
-    steps: list[BackwardStep]
-    problems: list[Problem] = field(default_factory=list)
-    recomputed: int = 0  # how many op nodes the forward pass had to compute this time
+    """The result of one evaluation: a snapshot that later evaluations do not change.
+
+    `values` holds every computable node, `grads` d output / d node for each of them (empty
+    without an output), `edge_grads` d target / d source for every edge into a computable op,
+    `steps` the backward pass edge by edge (replayed on first access, so runs that never look
+    at them pay nothing).
+    """
+
+    def __init__(self, output: str | None, plan: "_Plan", values: list[float], partials: list,
+                 grad: list[float] | None, path: list | None, recomputed: int):
+        self.output = output
+        self.problems: list[Problem] = list(plan.problems)
+        self.recomputed = recomputed  # how many op nodes the forward pass computed this time
+        self.values: Mapping[str, float] = IndexedMapping(plan.index, values)
+        self.grads: Mapping[str, float] = IndexedMapping(plan.index if grad else {}, grad or [])
+        self.edge_grads: Mapping[Edge, float] = _EdgeGrads(plan.edge_slots, partials)
+        self._n = len(plan.ids)
+        self._partials = partials
+        self._path = path
+        self._steps: list[BackwardStep] | None = None
+
+    @property
+    def steps(self) -> list[BackwardStep]:
+        if self._steps is None:
+            self._steps = _replay_steps(self._n, self._path or [], self._partials,
+                                        self._path[0][0] if self._path else None)
+        return self._steps
+
+
+def _replay_steps(n: int, path: list, partials: list, out_index: int | None) -> list[BackwardStep]:
+    """The backward pass again, this time writing down each edge's step with running totals."""
+    pending = [0] * n
+    for _, inputs, _ in path:
+        for j in inputs:
+            pending[j] += 1
+    grad = [0.0] * n
+    if out_index is not None:
+        grad[out_index] = 1.0
+    steps = []
+    for i, inputs, in_edges in path:
+        upstream = grad[i]
+        local = partials[i]
+        for k, j in enumerate(inputs):
+            contribution = upstream * local[k]
+            grad[j] += contribution
+            pending[j] -= 1
+            steps.append(BackwardStep(in_edges[k], upstream, local[k], contribution, grad[j], pending[j] == 0))
+    return steps
 
 
 @dataclass
@@ -57,6 +149,8 @@ class _Plan:
     leaves: list[tuple[int, str]]
     problems: list[Problem]
     consumers: list[list[int]]  # node index → indices of op nodes that read it
+    edge_slots: dict[Edge, tuple[int, int]]  # edge → (target index, port position)
+    paths: dict[int, list] = field(default_factory=dict)  # output index → backward path
 
 
 def resolve_output(graph: Graph, output: str | None = None) -> str:
@@ -104,20 +198,35 @@ def _build_plan(graph: Graph) -> _Plan:
     for i, _, _, inputs, _ in ops:
         for j in set(inputs):
             consumers[j].append(i)
-    return _Plan(ids, index, ops, {op[0]: k for k, op in enumerate(ops)}, leaves, problems, consumers)
+    edge_slots = {e: (i, k) for i, _, _, _, in_edges in ops for k, e in enumerate(in_edges)}
+    return _Plan(ids, index, ops, {op[0]: k for k, op in enumerate(ops)}, leaves, problems, consumers,
+                 edge_slots)
+
+
+def _backward_path(plan: _Plan, out_index: int) -> list[tuple[int, tuple[int, ...], tuple[Edge, ...]]]:
+    """The op nodes that reach the output, in reverse topological order, so that a node's
+    gradient is complete before its inputs are visited."""
+    reaches = [False] * len(plan.ids)
+    reaches[out_index] = True
+    path = []
+    for pos in range(plan.op_position.get(out_index, -1), -1, -1):
+        i, _, _, inputs, in_edges = plan.ops[pos]
+        if reaches[i]:
+            path.append((i, inputs, in_edges))
+            for j in inputs:
+                reaches[j] = True
+    return path
 
 
 class Evaluator:
     """Evaluates one graph repeatedly, reusing its plan and the forward values that still hold."""
 
-    def __init__(self, graph: Graph, record_steps: bool = True):
+    def __init__(self, graph: Graph):
         self.graph = graph
-        self.record_steps = record_steps
         self._plan: _Plan | None = None
         self._plan_version = -1
         self._values: list[float] = []
-        self._partials: list[Sequence[float] | None] = []
-        self._leaf_values: dict[str, float] = {}
+        self._partials: list = []
 
     def plan(self) -> _Plan:
         if self._plan is None or self._plan_version != self.graph.structure_version:
@@ -143,89 +252,63 @@ class Evaluator:
                 raise
             out_id = None
         recomputed = self._forward(plan)
-        values = dict(zip(plan.ids, self._values))
-        edge_grads: dict[Edge, float] = {}
-        for i, _, _, _, in_edges in plan.ops:
-            local = self._partials[i]
-            for k, e in enumerate(in_edges):
-                edge_grads[e] = local[k]
-        grads: dict[str, float] = {}
-        steps: list[BackwardStep] = []
+        # Later runs overwrite these lists in place; the evaluation keeps its own copies.
+        values, partials = self._values[:], self._partials[:]
+        grad = path = None
         if out_id is not None and out_id in plan.index:
-            grads, steps = self._backward(plan, plan.index[out_id])
+            out_index = plan.index[out_id]
+            path = plan.paths.get(out_index)
+            if path is None:
+                path = plan.paths[out_index] = _backward_path(plan, out_index)
+            grad = self._backward(len(plan.ids), path, out_index)
         elif out_id is not None and strict:
             raise InvalidGraphError(plan.problems)
-        return Evaluation(out_id, values, grads, edge_grads, steps, list(plan.problems), recomputed)
+        return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
 
     def _forward(self, plan: _Plan) -> int:
         """Recompute the op nodes downstream of changed leaves; all of them after a structure change."""
         nodes = self.graph.nodes
         if len(self._values) != len(plan.ids):
-            self._values = [0.0] * len(plan.ids)
-            self._partials = [None] * len(plan.ids)
-            dirty_from = 0
-            dirty = None  # everything
+            self._values = values = [0.0] * len(plan.ids)
+            self._partials = partials = [()] * len(plan.ids)
             for i, node_id in plan.leaves:
-                self._values[i] = nodes[node_id].value
-        else:
-            dirty = set()
-            for i, node_id in plan.leaves:
-                v = nodes[node_id].value
-                old = self._values[i]
-                if v != old and not (v != v and old != old):
-                    self._values[i] = v
-                    dirty.update(plan.consumers[i])
-            if not dirty:
-                return 0
-            dirty_from = min(plan.op_position[i] for i in dirty)
+                values[i] = nodes[node_id].value
+            for i, forward, local, inputs, _ in plan.ops:
+                args = [values[j] for j in inputs]
+                values[i] = out = forward(*args)
+                partials[i] = local(args, out)
+            return len(plan.ops)
         values, partials = self._values, self._partials
-        count = 0
-        for i, forward, local, inputs, _ in plan.ops[dirty_from:]:
-            if dirty is not None:
-                if i not in dirty:
-                    continue
+        dirty = set()
+        for i, node_id in plan.leaves:
+            v = nodes[node_id].value
+            old = values[i]
+            if v != old and not (v != v and old != old):
+                values[i] = v
                 dirty.update(plan.consumers[i])
-            args = [values[j] for j in inputs]
-            out = forward(*args)
-            values[i] = out
-            partials[i] = local(args, out)
-            count += 1
+        if not dirty:
+            return 0
+        count = 0
+        consumers = plan.consumers
+        for i, forward, local, inputs, _ in plan.ops[min(plan.op_position[i] for i in dirty):]:
+            if i in dirty:
+                dirty.update(consumers[i])
+                args = [values[j] for j in inputs]
+                values[i] = out = forward(*args)
+                partials[i] = local(args, out)
+                count += 1
         return count
 
-    def _backward(self, plan: _Plan, out_index: int) -> tuple[dict[str, float], list[BackwardStep]]:
-        n = len(plan.ids)
-        reaches = [False] * n
-        reaches[out_index] = True
-        op_at = plan.op_position
-        # Reverse topological order: a node's gradient is complete before its inputs are visited.
-        relevant = []
-        for pos in range(op_at.get(out_index, -1), -1, -1):
-            i, _, _, inputs, in_edges = plan.ops[pos]
-            if reaches[i]:
-                relevant.append((i, in_edges, inputs))
-                for j in inputs:
-                    reaches[j] = True
-        pending = [0] * n
-        if self.record_steps:
-            for _, _, inputs in relevant:
-                for j in inputs:
-                    pending[j] += 1
+    def _backward(self, n: int, path: list, out_index: int) -> list[float]:
         grad = [0.0] * n
         grad[out_index] = 1.0
-        steps: list[BackwardStep] = []
         partials = self._partials
-        record = self.record_steps
-        for i, in_edges, inputs in relevant:
+        for i, inputs, _ in path:
             upstream = grad[i]
             local = partials[i]
             for k, j in enumerate(inputs):
-                contribution = upstream * local[k]
-                grad[j] += contribution
-                if record:
-                    pending[j] -= 1
-                    steps.append(BackwardStep(in_edges[k], upstream, local[k], contribution, grad[j],
-                                              pending[j] == 0))
-        return dict(zip(plan.ids, grad)), steps
+                grad[j] += upstream * local[k]
+        return grad
 
 
 def evaluate(graph: Graph, output: str | None = None, strict: bool = True) -> Evaluation:
