@@ -136,6 +136,8 @@ def sign(x: float) -> float:
 def _mul_partials(xs: Sequence[float], _out: float) -> list[float]:
     """Product of all the other inputs, without dividing (so zeros are handled exactly)."""
     n = len(xs)
+    if n == 2:
+        return [xs[1], xs[0]]
     prefix = [1.0] * n
     acc = 1.0
     for i in range(n):
@@ -151,13 +153,20 @@ def _mul_partials(xs: Sequence[float], _out: float) -> list[float]:
 
 def _sum(*xs: float) -> float:
     """Left to right, as PyTorch adds ``a + b + c``."""
+    if len(xs) == 2:
+        return xs[0] + xs[1]
     acc = xs[0]
     for x in xs[1:]:
         acc += x
     return acc
 
 
+_ONES2 = (1.0, 1.0)
+
+
 def _product(*xs: float) -> float:
+    if len(xs) == 2:
+        return xs[0] * xs[1]
     acc = 1.0
     for x in xs:
         acc *= x
@@ -206,7 +215,7 @@ def _call(fn: str) -> CodeTemplate:
 
 _OPS: list[Op] = [
     Op("add", "+", "Add", 2, None, _sum,
-       lambda xs, out: [1.0] * len(xs), _join(" + "),
+       lambda xs, out: _ONES2 if len(xs) == 2 else (1.0,) * len(xs), _join(" + "),
        lambda a, o: ["1.0"] * len(a), _join(" + "), infix="+"),
     Op("mul", "×", "Multiply", 2, None, _product, _mul_partials, _join(" * "),
        lambda a, o: [" * ".join(a[:i] + a[i + 1:]) for i in range(len(a))], _join(" * "),
