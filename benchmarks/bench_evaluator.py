@@ -78,14 +78,15 @@ def compare(n_ops: int, repeats: int, peers: bool) -> list[dict]:
     # Incremental: one leaf changes; only its downstream is recomputed.
     leaf = leaf_ids[0]
     toggle = [values[leaf], values[leaf] + 0.25]
+    recomputed = []
 
     def one_value() -> None:
         toggle.reverse()
         graph.set_value(leaf, toggle[0])
-        ev.evaluate()
+        recomputed.append(ev.evaluate().recomputed)
 
     rows.append(row(f"change one leaf, re-evaluate ({n_ops:,} ops)", "cgeditor", timed(one_value, repeats),
-                    recomputed=ev.evaluate().recomputed))
+                    note=f"{recomputed[-1]:,} of {len(recipe.ops):,} ops recomputed"))
 
     # Structural: add one edge (a new op reading two existing nodes), re-validate and re-evaluate.
     def add_edge() -> None:

@@ -1,0 +1,125 @@
+"""`cgeditor explain`: backpropagation told step by step, for handouts and auto-graded exercises.
+
+It prints the same chain-rule lines as the editor's step-through, one per backward step, and
+with `--node` how that node's gradient splits into one product per path from the output.
+`--json` is for graders (exact path counts, however large), `--markdown` for handouts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from cgeditor.model.evaluate import Evaluation, evaluate
+from cgeditor.model.graph import Graph
+from cgeditor.model.lesson import results_markdown
+from cgeditor.model.narration import Narration, narrate_backward, operand, path_text, symbol
+from cgeditor.model.numbers import format_compact
+from cgeditor.model.paths import PathDecomposition, list_paths
+
+from .common import CliError, add_set_argument, apply_sets, json_number, load_document
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "explain", help="narrate backpropagation step by step with the actual numbers",
+        description="Print the backward pass as chain-rule lines, one per step, and with --node "
+                    "the paths from the output down to that node with their products.")
+    parser.add_argument("file", metavar="FILE", help="a .cgraph document")
+    parser.add_argument("--output", metavar="NODE",
+                        help="differentiate this node (default: the document's output, else its only sink)")
+    parser.add_argument("--node", metavar="ID", help="also list the paths from the output down to ID")
+    add_set_argument(parser)
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="machine-readable steps and paths")
+    form.add_argument("--markdown", action="store_true", help="a Markdown handout")
+
+
+def run(args: argparse.Namespace) -> int:
+    graph = load_document(args.file)
+    apply_sets(graph, args.set)
+    if args.node is not None and args.node not in graph:
+        raise CliError(f"--node {args.node}: no node with id {args.node!r}")
+    evaluation = evaluate(graph, args.output)
+    narration = narrate_backward(graph, evaluation)
+    paths = list_paths(graph, evaluation, args.node) if args.node is not None else None
+    if args.json:
+        print(json.dumps(_as_json(evaluation, paths), indent=2, ensure_ascii=False))
+    elif args.markdown:
+        print(_as_markdown(graph, evaluation, narration, paths), end="")
+    else:
+        print("\n".join(narration.lines()))
+        if paths is not None:
+            print()
+            print("\n".join(_path_lines(graph, evaluation, paths)))
+    return 0
+
+
+def _as_json(evaluation: Evaluation, paths: PathDecomposition | None) -> dict[str, Any]:
+    steps = [{"source": s.edge.source, "target": s.edge.target, "port": s.edge.port,
+              "upstream": json_number(s.upstream), "local": json_number(s.local),
+              "contribution": json_number(s.contribution), "total": json_number(s.total)}
+             for s in evaluation.steps]
+    if paths is None:
+        return {"steps": steps, "paths": None}
+    listed = [{"nodes": p.nodes, "product": json_number(p.product)} for p in paths.listed]
+    return {"steps": steps,
+            "paths": {"node": paths.node, "count": paths.count, "listed": listed,
+                      "sum": json_number(paths.sum)}}
+
+
+def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) -> list[str]:
+    out, node = symbol(graph, evaluation.output), symbol(graph, paths.node)
+    count = "1 path" if paths.count == 1 else f"{paths.count} paths"
+    lines = [f"{count} from {out} down to {node}:"]
+    lines += [f"  {path_text(graph, evaluation, p)}" for p in paths.listed]
+    if paths.unlisted:
+        lines.append(f"  … and {paths.unlisted} more")
+    lines.append(_sum_line(out, node, paths))
+    return lines
+
+
+def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
+                 paths: PathDecomposition | None) -> str:
+    out = symbol(graph, evaluation.output)
+    parts = [f"## Backpropagation of {out}\n", f"Start: `{narration.start}`\n"]
+    if narration.steps:
+        items = []
+        for s in narration.steps:
+            number = f"{s.index + 1}. "
+            items.append(f"{number}`{s.text}`")
+            if s.summary:  # a sub-item, indented to the item's text so it stays inside it
+                items.append(f"{' ' * len(number)}- **`{s.summary}`**")
+        parts.append("\n".join(items) + "\n")
+    else:
+        parts.append("No backward steps: the output is a leaf.\n")
+    if paths is not None:
+        node = symbol(graph, paths.node)
+        parts.append(f"### Paths from {out} down to {node}\n")
+        if paths.listed:
+            rows = ["| # | path: local gradients and their product |", "| ---: | --- |"]
+            rows += [f"| {i} | `{_cell(path_text(graph, evaluation, p))}` |"
+                     for i, p in enumerate(paths.listed, 1)]
+            parts.append("\n".join(rows) + "\n")
+        if paths.unlisted:
+            parts.append(f"… and {paths.unlisted} more paths.\n")
+        parts.append(f"`{_sum_line(out, node, paths)}`\n")
+    parts.append(f"### Values and gradients\n\n{results_markdown(graph, evaluation)}")
+    return "\n".join(parts)
+
+
+def _sum_line(out: str, node: str, paths: PathDecomposition) -> str:
+    """The gradient as the sum of the path products: shown term by term when every path is listed."""
+    total = format_compact(paths.sum)
+    if paths.count == 0:
+        return f"∂{out}/∂{node} = 0 (no path from {out} down to {node})"
+    if paths.unlisted:
+        return f"∂{out}/∂{node} = sum over all {paths.count} paths = {total}"
+    if paths.count == 1:
+        return f"∂{out}/∂{node} = {total}"
+    return f"∂{out}/∂{node} = {' + '.join(operand(p.product) for p in paths.listed)} = {total}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")

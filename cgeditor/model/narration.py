@@ -1,0 +1,165 @@
+"""The forward pass, backpropagation and forward mode told as arithmetic with the actual numbers.
+
+The step-through panel, the canvas callout and `cgeditor explain` all read these, so a class
+sees the same sentence on the projector as on the handout.  The backward lines come from the
+evaluator's recorded steps, one per edge, in the order the gradients actually flowed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .evaluate import BackwardStep, Evaluation, OutputError
+from .forward_mode import ForwardModeResult, ForwardModeStep
+from .graph import Edge, Graph, NodeKind
+from .numbers import format_compact
+from .ops import Op, get_op
+from .paths import Path, topological_order
+
+# Ops with a notation of their own rather than a function name ({0}: the first input).  Operands
+# beside an operator get parentheses when negative; inside |…| or f(…) they need none.
+_OPERATOR_NOTATION = {"neg": "−{0}", "square": "{0}²", "pow": "{0}^{1}"}
+_ENCLOSING_NOTATION = {"abs": "|{0}|"}
+_REMARK = re.compile(r"\s+\([^()]*\)\s*$")
+
+
+@dataclass(frozen=True)
+class NarrationStep:
+    """One step along an edge: `text` like ∂L/∂x += ∂L/∂p · ∂p/∂x = 4 · 3 = 12, and, when this
+    step completes a sum of several contributions, `summary` like ∂L/∂b = 2·1 + 3·1 = 5."""
+
+    index: int
+    edge: Edge
+    text: str
+    summary: str | None
+    step: BackwardStep | ForwardModeStep
+
+    def lines(self) -> list[str]:
+        return [self.text] if self.summary is None else [self.text, self.summary]
+
+
+@dataclass(frozen=True)
+class Narration:
+    start: str  # ∂L/∂L = 1 (backward) or ∂x/∂x = 1 (forward mode): where the walk begins
+    steps: list[NarrationStep]
+
+    def lines(self) -> list[str]:
+        """Everything in reading order: the start, then each step and its summary."""
+        out = [self.start]
+        for step in self.steps:
+            out += step.lines()
+        return out
+
+
+@dataclass(frozen=True)
+class ForwardStep:
+    """One op node computed: `text` like z1 = x × y = 2 × 3 = 6."""
+
+    index: int
+    node: str
+    text: str
+    value: float
+
+
+def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
+    """One line per recorded backward step, plus a summary wherever a fork's sum completes."""
+    if evaluation.output is None:
+        raise OutputError("no output is chosen, so there is no backward pass to narrate")
+    out = symbol(graph, evaluation.output)
+    received: dict[str, list[BackwardStep]] = {}
+    steps = []
+    for index, step in enumerate(evaluation.steps):
+        edge = step.edge
+        src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
+        text = (f"∂{out}/∂{src} += ∂{out}/∂{tgt} · ∂{tgt}/∂{src} = "
+                f"{operand(step.upstream)} · {operand(step.local)} = {format_compact(step.contribution)}")
+        arrived = received.setdefault(edge.source, [])
+        arrived.append(step)
+        summary = None
+        if step.final and len(arrived) > 1:
+            terms = " + ".join(f"{operand(s.upstream)}·{operand(s.local)}" for s in arrived)
+            summary = f"∂{out}/∂{src} = {terms} = {format_compact(step.total)}"
+        steps.append(NarrationStep(index, edge, text, summary, step))
+    return Narration(f"∂{out}/∂{out} = 1", steps)
+
+
+def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
+    """Forward-mode steps told the same way, so a class can set the two directions side by side:
+    ∂p/∂x += ∂x/∂x · ∂p/∂x = 1 · 3 = 3, with a summary where several tangents meet."""
+    wrt = symbol(graph, result.wrt)
+    expected: dict[str, int] = {}
+    for step in result.steps:
+        expected[step.edge.target] = expected.get(step.edge.target, 0) + 1
+    received: dict[str, list[ForwardModeStep]] = {}
+    steps = []
+    for index, step in enumerate(result.steps):
+        edge = step.edge
+        src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
+        text = (f"∂{tgt}/∂{wrt} += ∂{src}/∂{wrt} · ∂{tgt}/∂{src} = "
+                f"{operand(step.tangent_in)} · {operand(step.local)} = {format_compact(step.contribution)}")
+        arrived = received.setdefault(edge.target, [])
+        arrived.append(step)
+        summary = None
+        if len(arrived) == expected[edge.target] > 1:
+            terms = " + ".join(f"{operand(s.tangent_in)}·{operand(s.local)}" for s in arrived)
+            summary = f"∂{tgt}/∂{wrt} = {terms} = {format_compact(step.total)}"
+        steps.append(NarrationStep(index, edge, text, summary, step))
+    return Narration(f"∂{wrt}/∂{wrt} = 1", steps)
+
+
+def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
+    """One step per computed op node, each after the nodes it reads."""
+    steps = []
+    for node_id in topological_order(graph, evaluation.values):
+        node = graph.nodes[node_id]
+        if node.kind is not NodeKind.OP:
+            continue
+        sources = [e.source for e in graph.in_edges(node_id)]
+        op = get_op(node.op or "")
+        value = evaluation.values[node_id]
+        labels = [symbol(graph, s) for s in sources]
+        values = [evaluation.values[s] for s in sources]
+        names = _expression(op, labels, labels)
+        numbers = _expression(op, [format_compact(v) for v in values], [operand(v) for v in values])
+        text = f"{symbol(graph, node_id)} = {names} = {numbers} = {format_compact(value)}"
+        steps.append(ForwardStep(len(steps), node_id, text, value))
+    return steps
+
+
+def path_text(graph: Graph, evaluation: Evaluation, path: Path) -> str:
+    """A path with its chain-rule product, from the output down: e → c → b: 2 · 1 = 2."""
+    names = " → ".join(symbol(graph, n) for n in path.nodes)
+    if not path.edges:
+        return f"{names}: 1"
+    factors = " · ".join(operand(evaluation.edge_grads.get(e, math.nan)) for e in path.edges)
+    return f"{names}: {factors} = {format_compact(path.product)}"
+
+
+def symbol(graph: Graph, node_id: str) -> str:
+    """A node's name in a formula: its label, up to any "=" ("z1 = x·y" is z1) or trailing
+    remark in parentheses ("y (target)" is y), and parenthesised unless it is a plain name,
+    so that ∂L/∂(x·w) and ∂L/∂(d²) cannot be misread."""
+    label = graph.nodes[node_id].label
+    name = _REMARK.sub("", label.split("=", 1)[0]).strip() or label
+    plain = name.isidentifier() and "·" not in name  # Python lets a middle dot into identifiers
+    return name if plain else f"({name})"
+
+
+def _expression(op: Op, plain: Sequence[str], wrapped: Sequence[str]) -> str:
+    """`op` applied to its inputs, given each input as it stands alone and as an operand."""
+    if op.name in _OPERATOR_NOTATION:
+        return _OPERATOR_NOTATION[op.name].format(*wrapped)
+    if op.name in _ENCLOSING_NOTATION:
+        return _ENCLOSING_NOTATION[op.name].format(*plain)
+    if op.infix:
+        return f" {op.symbol} ".join(wrapped)
+    return f"{op.symbol}({', '.join(plain)})"
+
+
+def operand(x: float) -> str:
+    """A number as an operand: negative ones in parentheses, so 4 · (-1) cannot read as 4 - 1."""
+    text = format_compact(x)
+    return f"({text})" if text.startswith("-") else text
