@@ -44,7 +44,8 @@ EXPRESSIONS = {
 
 
 def workloads() -> list[tuple[str, Graph]]:
-    cases = [(f"example {p.stem}", load(p)) for p in sorted((HERE.parent / "resources/examples").glob("*.cgraph"))]
+    examples = sorted((HERE.parent / "resources" / "examples").glob("*.cgraph"))
+    cases = [(f"example {p.stem}", load(p)) for p in examples]
     cases += [(f"expr {name}", parse_program(text, default_value=1.0)) for name, text in EXPRESSIONS.items()]
     cases += [(f"random DAG {n} ops (seed {seed})", build_graph(random_recipe(n, seed)))
               for n, seed in ((20, 1), (40, 2), (80, 3))]
@@ -139,6 +140,7 @@ def main() -> int:
     names = [name for name, _ in contenders]
     rows = []
     totals = {name: [0, 0.0, 0.0] for name in names}
+    example_crossings = {name: 0 for name in names}
     for case, graph in workloads():
         cells = []
         for name, layout in contenders:
@@ -149,6 +151,8 @@ def main() -> int:
                 positions = min(positions, mirrored(positions), key=lambda p: score(graph, p))
             crossings, length = score(graph, positions)
             totals[name][0] += crossings
+            if case.startswith("example"):
+                example_crossings[name] += crossings
             totals[name][1] += length
             totals[name][2] += elapsed
             cells.append(f"{crossings} / {length:,.0f}")
@@ -156,6 +160,9 @@ def main() -> int:
         print(rows[-1], flush=True)
     total_cells = " | ".join(f"**{c} / {length:,.0f}**" for c, length, _ in totals.values())
     times = ", ".join(f"{name} {t * 1000:.0f} ms" for name, (_, _, t) in totals.items())
+    best = min(names, key=lambda n: (totals[n][0], totals[n][1]))
+    verdict = (f"Fewest crossings in total: **{best}**.  Crossings on the bundled examples: "
+               + ", ".join(f"{n} {example_crossings[n]}" for n in names) + ".")
     text = "\n".join([
         "# Layout comparison",
         "",
@@ -171,6 +178,8 @@ def main() -> int:
         "|---|---|" + "---|" * len(names),
         *rows,
         f"| **total** | | {total_cells} |",
+        "",
+        verdict,
         "",
         f"Total layout time: {times}.",
         "",

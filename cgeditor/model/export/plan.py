@@ -1,0 +1,137 @@
+"""What the code exporters share: a checked graph in computation order, with Python names.
+
+Node ids are free text, so each node gets a safe identifier: its id where that is a plain
+ASCII name that shadows nothing the generated code uses, otherwise a cleaned-up form made
+unique.  Names never start with `grad_`, which keeps the gradient names free.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import math
+import re
+from dataclasses import dataclass
+
+import networkx as nx
+
+from ..evaluate import Evaluation, evaluate
+from ..graph import Edge, Graph, Node, NodeKind
+from ..ops import Op, get_op
+
+# Names the generated scripts use themselves (modules, helpers, builtins the templates call).
+_RESERVED = {"math", "torch", "json", "number", "max", "min", "abs", "float", "print", "result",
+             "grads", "dict", "str", "isfinite"}
+
+
+@dataclass
+class Plan:
+    graph: Graph
+    evaluation: Evaluation
+    output: str
+    order: list[str]  # the output's ancestors and every variable, in computation order
+    names: dict[str, str]  # node id -> Python identifier
+    needs_grad: set[str]  # nodes that depend on some variable and feed the output
+
+    @property
+    def variables(self) -> list[str]:
+        return [n for n in self.order if self.graph.nodes[n].kind is NodeKind.VARIABLE]
+
+    def node(self, node_id: str) -> Node:
+        return self.graph.nodes[node_id]
+
+    def op(self, node_id: str) -> Op:
+        return get_op(self.graph.nodes[node_id].op)
+
+    def inputs(self, node_id: str) -> list[Edge]:
+        return self.graph.in_edges(node_id)
+
+    def args(self, node_id: str) -> list[str]:
+        return [self.names[e.source] for e in self.inputs(node_id)]
+
+
+def plan(graph: Graph, output: str | None = None) -> Plan:
+    """Evaluate (refusing an invalid graph with its problems) and order what the code needs."""
+    evaluation = evaluate(graph, output)
+    out = evaluation.output
+    dag = nx.DiGraph()
+    dag.add_nodes_from(graph.nodes)
+    dag.add_edges_from((e.source, e.target) for e in graph.edges)
+    feeds_output = nx.ancestors(dag, out) | {out}
+    keep = feeds_output | {n.id for n in graph if n.kind is NodeKind.VARIABLE}
+    position = {n: i for i, n in enumerate(graph.nodes)}
+    order = [n for n in nx.lexicographical_topological_sort(dag, key=position.__getitem__) if n in keep]
+    needs_grad: set[str] = set()
+    for n in order:
+        if n in feeds_output and (graph.nodes[n].kind is NodeKind.VARIABLE
+                                  or any(e.source in needs_grad for e in graph.in_edges(n))):
+            needs_grad.add(n)
+    return Plan(graph, evaluation, out, order, python_names(order), needs_grad)
+
+
+def python_names(ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    taken = set(ids)
+    for node_id in ids:
+        if _plain(node_id) and node_id not in used:
+            name = node_id
+        else:
+            stem = re.sub(r"[^0-9A-Za-z_]", "_", node_id).strip("_") or "node"
+            if not _plain(stem):
+                stem = f"n_{stem}"
+            name, i = stem, 2
+            while name in used or name in taken:
+                name, i = f"{stem}_{i}", i + 1
+        names[node_id] = name
+        used.add(name)
+    return names
+
+
+def _plain(name: str) -> bool:
+    return (name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
+            and not keyword.issoftkeyword(name) and name not in _RESERVED
+            and not name.startswith("grad_") and not name.startswith("__"))
+
+
+def literal(x: float) -> str:
+    """Python source for a float, non-finite values included."""
+    if math.isnan(x):
+        return "float('nan')"
+    if math.isinf(x):
+        return "float('inf')" if x > 0 else "-float('inf')"
+    return repr(float(x))
+
+
+def strip_parens(code: str) -> str:
+    """`(a + b)` → `a + b` when the outer parentheses enclose the whole expression."""
+    while code.startswith("(") and code.endswith(")"):
+        depth = 0
+        for i, ch in enumerate(code):
+            depth += ch == "("
+            depth -= ch == ")"
+            if depth == 0 and i < len(code) - 1:
+                return code
+        code = code[1:-1]
+    return code
+
+
+def json_number_helper() -> list[str]:
+    """The generated scripts print non-finite numbers as "nan"/"inf"/"-inf", like cgeditor eval."""
+    return [
+        "",
+        "def number(x):",
+        "    x = float(x)",
+        "    return x if math.isfinite(x) else str(x)  # JSON has no nan or inf",
+    ]
+
+
+def print_result(output: str, grads: list[tuple[str, str]]) -> list[str]:
+    """The last lines of a script: the result as one line of JSON, gradients keyed by node id."""
+    return [
+        "grads = {",
+        *(f"    {json.dumps(node_id, ensure_ascii=False)}: {code}," for node_id, code in grads),
+        "}",
+        f'print(json.dumps({{"output": number({output}), "grads": grads}}))',
+        "",
+    ]
