@@ -34,10 +34,12 @@ ROW_GAP = 110.0  # minimum vertical distance between nodes of one layer
 PORT_SPACING = 20.0  # vertical distance between neighbouring input ports, for the metrics
 _DUMMY_GAP = ROW_GAP / 2  # the lane a long wire keeps free where it passes a layer
 _SWEEPS = 12
-_SIFT_LIMIT = 3000  # sifting costs about (layer size)² per layer: skipped for huge graphs
+_SIFT_LIMIT = 600  # sifting costs about (layer size)² per layer: skipped for huge graphs
 _SIFT_LAYER_LIMIT = 300
 _SIFT_PASSES = 6
-_POLISH_LIMIT = 5000  # above this many layered nodes, polish less so huge files still open fast
+_POLISH_LIMIT = 400  # above this many layered nodes, polish less so huge files still open fast
+_REDUCE_LIMIT = 6000  # above this many (dummies included), keep the first ordering: a pasted
+#                        network must open in seconds, and nobody reads its crossings anyway
 
 Positions = dict[str, tuple[float, float]]
 
@@ -108,10 +110,13 @@ class _Layered:
         self.layer = layer
         self.up: list[list[tuple[int, float]]] = [[] for _ in ids]
         self.down: list[list[tuple[int, float]]] = [[] for _ in ids]
+        # Huge graphs skip the dummies (they would run into millions) and crossing reduction.
+        spans = sum(layer[v] - layer[u] - 1 for u, v, _ in arcs)
+        dummies = len(ids) + spans <= _REDUCE_LIMIT
         for u, v, p in arcs:
             key = (p + 1) / (ports[v] + 1) - 0.5
             prev = u
-            for lay in range(layer[u] + 1, layer[v]):
+            for lay in range(layer[u] + 1, layer[v]) if dummies else ():
                 d = self._add_dummy(lay)
                 self._link(prev, d, 0.0)
                 prev = d
@@ -165,6 +170,8 @@ class _Layered:
 
     def reduce_crossings(self) -> list[list[int]]:
         best = self.initial_order()
+        if len(self.layer) > _REDUCE_LIMIT:
+            return best
         best_count = self.crossings(best)
         current = [list(lay) for lay in best]
         for sweep in range(_SWEEPS):
@@ -275,7 +282,7 @@ class _Layered:
             mid = (offsets[0] + offsets[-1]) / 2 if lay else 0.0
             for v, off in zip(lay, offsets):
                 y[v] = off - mid
-        for sweep in range(8 if len(y) <= _POLISH_LIMIT else 2):
+        for sweep in range(8 if len(y) <= _POLISH_LIMIT else 2 if len(y) <= _REDUCE_LIMIT else 0):
             downward = sweep % 2 == 0
             layers = order[1:] if downward else order[-2::-1]
             for lay in layers:

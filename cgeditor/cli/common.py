@@ -1,0 +1,82 @@
+"""What every subcommand shares: one-line errors, `--set`, loading, and JSON numbers.
+
+Bad input must end in exit status 2 and exactly one line on stderr, never a traceback, so
+subcommands raise `CliError` (or let the model's own errors through) and `main` prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any, NoReturn, Sequence
+
+from cgeditor.model.fileformat import encode_number, load
+from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.numbers import parse_number
+
+EXIT_BAD_INPUT = 2
+
+
+class CliError(Exception):
+    """Bad input on the command line; the message is the whole story, in one line."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (argparse prints the whole usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def print_error(message: str) -> None:
+    """Exactly one line on stderr, whatever the message holds."""
+    print(f"cgeditor: error: {_one_line(message) or 'bad input'}", file=sys.stderr)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def add_set_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set", dest="set", action="append", default=[], metavar="ID=VALUE",
+        help="give the variable (or constant) ID this value before evaluating; repeatable; "
+             "VALUE may be nan, inf or -inf")
+
+
+def apply_sets(graph: Graph, pairs: Sequence[str]) -> None:
+    """Apply `--set ID=VALUE` pairs in order, refusing unknown ids, op nodes and non-numbers."""
+    for pair in pairs:
+        node_id, sep, text = pair.partition("=")
+        node_id = node_id.strip()
+        if not sep or not node_id:
+            raise CliError(f"--set expects ID=VALUE, got {pair!r}")
+        if node_id not in graph:
+            raise CliError(f"--set {node_id}: no node with id {node_id!r}{_choices(graph)}")
+        if graph.node(node_id).kind is NodeKind.OP:
+            raise CliError(f"--set {node_id}: {node_id!r} is an op node; only variables and "
+                           f"constants take a value")
+        try:
+            value = parse_number(text)
+        except ValueError as e:
+            raise CliError(f"--set {node_id}: {e}") from None
+        graph.set_value(node_id, value)
+
+
+def _choices(graph: Graph) -> str:
+    names = [n.id for n in graph if n.kind is NodeKind.VARIABLE]
+    if not names:
+        return ""
+    shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+    return f" (variables: {shown})"
+
+
+def load_document(path: str) -> Graph:
+    """Load a `.cgraph` file; a DocumentError carries the one-line reason."""
+    return load(path)
+
+
+def json_number(x: float) -> Any:
+    """Numbers for JSON output: non-finite values become "nan", "inf", "-inf"."""
+    return encode_number(x)

@@ -1,0 +1,100 @@
+"""`cgeditor eval FILE`: every node's value and its gradient d output / d node.
+
+A readable table by default; with `--json`, a fixed shape for scripts and tests:
+{"output": id, "nodes": {id: {"value", "grad"}}, "edges": [{"source", "target", "port",
+"local_grad"}]}, nodes and edges in file order, non-finite numbers as "nan"/"inf"/"-inf".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cgeditor.model.evaluate import Evaluation, OutputError, evaluate
+from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.numbers import format_compact
+from cgeditor.model.validate import validate
+
+from .common import CliError, add_set_argument, apply_sets, json_number, load_document
+
+MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "eval", help="evaluate a graph: values and gradients of every node",
+        description="Run the forward pass and reverse-mode backpropagation on FILE and print "
+                    "every node's value and its gradient d output / d node.")
+    p.add_argument("file", metavar="FILE", help="a .cgraph document")
+    p.add_argument("--output", metavar="NODE",
+                   help="differentiate this node (default: the file's output, else its only sink)")
+    add_set_argument(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def run(args: argparse.Namespace) -> int:
+    graph = load_document(args.file)
+    apply_sets(graph, args.set)
+    problems = validate(graph)
+    if problems:
+        shown = [p.message for p in problems[:MAX_PROBLEMS_SHOWN]]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+        raise CliError(f"{args.file}: " + "; ".join(shown))
+    try:
+        result = evaluate(graph, output=args.output)
+    except OutputError as e:
+        hint = "" if args.output is not None else " (choose one with --output)"
+        raise CliError(f"{args.file}: {e}{hint}") from None
+    print(to_json(graph, result) if args.json else to_table(graph, result))
+    return 0
+
+
+def to_json(graph: Graph, result: Evaluation) -> str:
+    """The documented shape, one node and one edge per line so it also reads well."""
+    def enc(x: object) -> str:
+        return json.dumps(x, ensure_ascii=False)
+
+    nodes = [
+        f"    {enc(node_id)}: " + enc({"value": json_number(result.values[node_id]),
+                                      "grad": json_number(result.grads.get(node_id, 0.0))})
+        for node_id in graph.nodes
+    ]
+    edges = [
+        "    " + enc({"source": e.source, "target": e.target, "port": e.port,
+                      "local_grad": json_number(result.edge_grads[e])})
+        for e in graph.edges
+    ]
+    return "\n".join([
+        "{",
+        f'  "output": {enc(result.output)},',
+        _block('  "nodes": {', nodes, "  },"),
+        _block('  "edges": [', edges, "  ]"),
+        "}",
+    ])
+
+
+def _block(opening: str, items: list[str], closing: str) -> str:
+    if not items:
+        return opening + closing.lstrip()
+    return "\n".join([opening, ",\n".join(items), closing])
+
+
+def to_table(graph: Graph, result: Evaluation) -> str:
+    """Columns id, label, kind, value, gradient; numbers right-aligned to 4 significant digits."""
+    header = ("id", "label", "kind", "value", "gradient")
+    rows = [header]
+    for node in graph:
+        kind = f"op {node.op}" if node.kind is NodeKind.OP else node.kind.value
+        rows.append((node.id, " ".join(node.label.split()), kind, format_compact(result.values[node.id]),
+                     format_compact(result.grads.get(node.id, 0.0))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        "  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]),
+                   r[3].rjust(widths[3]), r[4].rjust(widths[4])]).rstrip()
+        for r in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    value = format_compact(result.values[result.output])
+    title = f"output {result.output} = {value}; gradient = d{result.output}/d(node)"
+    return title + "\n\n" + "\n".join(lines)

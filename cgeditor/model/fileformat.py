@@ -1,0 +1,437 @@
+"""File format v1 (`.cgraph`): JSON in, `Graph` out, and back, with every bad input named.
+
+Reading is strict about what the document *says* (types, ids, ops, references) and refuses it
+with a one-line `DocumentError`.  It is not strict about what the graph *means*: a cycle or an
+unconnected port loads fine, because the editor must be able to open a half-built graph and
+`validate` already reports those with the nodes to mark.
+
+Writing is stable and diff-friendly: fixed key order, one node or edge per line, non-finite
+values as the strings "nan"/"inf"/"-inf", unknown node keys kept; `save` replaces the file
+atomically so a crash never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Iterable
+
+from .graph import Edge, Graph, Node, NodeKind
+from .ops import OPS
+
+FORMAT = "cgeditor-graph"
+VERSION = 1
+SUFFIX = ".cgraph"
+MAX_BYTES = 50 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+MAX_PORT = MAX_NODES  # a port far beyond any real op would make validation list every gap
+MAX_ID_LENGTH = 200
+MAX_LABEL_LENGTH = 1000
+
+_NODE_KEYS = ("id", "kind", "label", "value", "op", "pos")
+_EDGE_KEYS = ("source", "target", "port")
+_NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
+
+
+class DocumentError(ValueError):
+    """A document that cannot be read as a graph; the message is one line naming the problem."""
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def load(path: str | os.PathLike) -> Graph:
+    """Read a `.cgraph` file; every failure is a DocumentError whose message starts with the path."""
+    name = os.fspath(path)
+    try:
+        size = os.stat(name).st_size
+        if size > MAX_BYTES:
+            raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        with open(name, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise DocumentError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise DocumentError(f"{name}: permission denied") from None
+    except OSError as e:
+        raise DocumentError(f"{name}: cannot read: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"{name}: not UTF-8 text (bad byte at offset {e.start})") from None
+    try:
+        return loads(text)
+    except DocumentError as e:
+        raise DocumentError(f"{name}: {e}") from None
+
+
+def loads(text: str) -> Graph:
+    """Parse a document from text."""
+    if len(text) > MAX_BYTES:
+        raise DocumentError(f"document is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if not text.strip():
+        raise DocumentError("empty document")
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constants)
+    except json.JSONDecodeError as e:
+        raise DocumentError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:
+        raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)") from None
+    except ValueError as e:  # e.g. an integer with more digits than Python converts
+        if isinstance(e, DocumentError):
+            raise
+        raise DocumentError(f"not JSON: {_one_line(str(e))}") from None
+    if _depth(data) > MAX_DEPTH:
+        raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
+    return graph_from_dict(data)
+
+
+def graph_from_dict(data: Any) -> Graph:
+    """Build a graph from a parsed document (a file's JSON, or the editor's clipboard)."""
+    if not isinstance(data, dict):
+        raise DocumentError(f"the document must be a JSON object, not {_json_type(data)}")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise DocumentError(f"not a cgeditor graph: \"format\" must be {FORMAT!r}, got {_show(fmt)}")
+    version = data.get("version")
+    if not _is_int(version):
+        raise DocumentError(f"\"version\" must be an integer, got {_show(version)}")
+    if version != VERSION:
+        newer = " (written by a newer cgeditor)" if version > VERSION else ""
+        raise DocumentError(f"unsupported version {version}{newer}: this cgeditor reads version {VERSION}")
+    nodes = _list_field(data, "nodes")
+    edges = _list_field(data, "edges")
+    if len(nodes) > MAX_NODES:
+        raise DocumentError(f"too many nodes: {len(nodes):,} (at most {MAX_NODES:,})")
+
+    graph = Graph()
+    for i, item in enumerate(nodes):
+        node = _node(i, item)
+        if node.id in graph:
+            raise DocumentError(f"duplicate node id {node.id!r}")
+        graph.add_node(node)
+    for i, item in enumerate(edges):
+        edge = _edge(i, item)
+        for end in (edge.source, edge.target):
+            if end not in graph:
+                raise DocumentError(f"edge {_edge_name(edge)} names an unknown node {end!r}")
+        if graph.has_edge(edge):
+            raise DocumentError(f"duplicate edge {_edge_name(edge)}")
+        graph.add_edge(edge)
+    output = data.get("output")
+    if output is not None:
+        if not isinstance(output, str):
+            raise DocumentError(f"\"output\" must be a node id, got {_show(output)}")
+        if output not in graph:
+            raise DocumentError(f"\"output\" names an unknown node {output!r}")
+        graph.set_output(output)
+    _place_unpositioned(graph)
+    return graph
+
+
+def _node(i: int, item: Any) -> Node:
+    where = f"node {i + 1}"
+    if not isinstance(item, dict):
+        raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
+    node_id = item.get("id")
+    _check_id(node_id, f"{where}: \"id\"")
+    where = f"node {node_id!r}"
+    kind_name = item.get("kind")
+    try:
+        kind = NodeKind(kind_name)
+    except (ValueError, TypeError):
+        raise DocumentError(
+            f"{where}: \"kind\" must be \"variable\", \"constant\" or \"op\", got {_show(kind_name)}"
+        ) from None
+    label = item.get("label", node_id)
+    if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
+        raise DocumentError(f"{where}: \"label\" must be a string of at most {MAX_LABEL_LENGTH} "
+                            f"characters, got {_show(label)}")
+    value = None
+    op = None
+    if kind is NodeKind.OP:
+        if "value" in item:
+            raise DocumentError(f"{where}: an op node has no \"value\" (its value is computed)")
+        op = item.get("op")
+        if not isinstance(op, str):
+            raise DocumentError(f"{where}: \"op\" must be an op name, got {_show(op)}")
+        if op not in OPS:
+            raise DocumentError(f"{where}: unknown op {op!r}")
+    else:
+        if "op" in item:
+            raise DocumentError(f"{where}: a {kind.value} has no \"op\"")
+        if "value" in item:
+            value = _number(item["value"], f"{where}: \"value\"")
+    pos = None
+    if "pos" in item:
+        pos = _position(item["pos"], f"{where}: \"pos\"")
+    extra = {k: v for k, v in item.items() if k not in _NODE_KEYS}
+    return Node(node_id, kind, label, value, op, pos, extra)
+
+
+def _edge(i: int, item: Any) -> Edge:
+    where = f"edge {i + 1}"
+    if not isinstance(item, dict):
+        raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
+    unknown = [k for k in item if k not in _EDGE_KEYS]
+    if unknown:
+        raise DocumentError(f"{where}: unknown key {unknown[0]!r} (an edge has source, target, port)")
+    source, target, port = item.get("source"), item.get("target"), item.get("port")
+    _check_id(source, f"{where}: \"source\"")
+    _check_id(target, f"{where}: \"target\"")
+    if not _is_int(port) or port < 0:
+        raise DocumentError(f"{where}: \"port\" must be a non-negative integer, got {_show(port)}")
+    if port >= MAX_PORT:
+        raise DocumentError(f"{where}: \"port\" {port} is too large (at most {MAX_PORT - 1:,})")
+    return Edge(source, target, port)
+
+
+def _place_unpositioned(graph: Graph) -> None:
+    """Give nodes a file left without "pos" a layered left-to-right place."""
+    missing = [n.id for n in graph if n.pos is None]
+    if not missing:
+        return
+    from .layout import layered_layout  # only documents without positions need it
+
+    for node_id, (x, y) in layered_layout(graph, missing).items():
+        graph.nodes[node_id].pos = (float(x), float(y))
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+def graph_to_dict(graph: Graph, node_ids: Iterable[str] | None = None) -> dict:
+    """The document for `graph` as plain JSON data; with `node_ids`, only those nodes, the edges
+    among them, and the output if it is one of them (what the clipboard and undo need)."""
+    keep = None if node_ids is None else set(node_ids)
+    nodes = [_node_dict(n) for n in graph if keep is None or n.id in keep]
+    edges = [
+        {"source": e.source, "target": e.target, "port": e.port}
+        for e in graph.edges
+        if keep is None or (e.source in keep and e.target in keep)
+    ]
+    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "nodes": nodes, "edges": edges}
+    if graph.output is not None and (keep is None or graph.output in keep):
+        doc["output"] = graph.output
+    return doc
+
+
+def dumps(graph: Graph) -> str:
+    """Stable JSON text: fixed key order, one node and one edge per line."""
+    return _dumps(graph, ensure_ascii=False)
+
+
+def save(graph: Graph, path: str | os.PathLike) -> None:
+    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over
+    `path`, so readers see the old document or the new one and never a torn write."""
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()  # replace the file the link points to, not the link
+    text = dumps(graph)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in a string: JSON escapes keep it exact
+        data = _dumps(graph, ensure_ascii=True).encode("ascii")
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        mode = os.stat(target).st_mode & 0o7777 if target.exists() else 0o666
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)  # umask applies
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _fsync_folder(target.parent)
+    except OSError as e:
+        raise DocumentError(f"{target}: cannot save: {e.strerror or e}") from None
+
+
+def _dumps(graph: Graph, ensure_ascii: bool) -> str:
+    doc = graph_to_dict(graph)
+
+    def enc(x: Any) -> str:
+        return json.dumps(x, ensure_ascii=ensure_ascii)
+
+    lines = ["{", f'  "format": {enc(FORMAT)},', f'  "version": {VERSION},']
+    for key in ("nodes", "edges"):
+        items = doc[key]
+        if not items:
+            lines.append(f'  "{key}": [],')
+            continue
+        lines.append(f'  "{key}": [')
+        lines += [f"    {enc(item)}," for item in items]
+        lines[-1] = lines[-1][:-1]
+        lines.append("  ],")
+    if "output" in doc:
+        lines.append(f'  "output": {enc(doc["output"])}')
+    else:
+        lines[-1] = lines[-1][:-1]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _node_dict(node: Node) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": node.id, "kind": node.kind.value, "label": node.label}
+    if node.kind is NodeKind.OP:
+        d["op"] = node.op
+    elif node.value is not None:
+        d["value"] = encode_number(node.value)
+    if node.pos is not None:
+        d["pos"] = [_compact_coordinate(c) for c in node.pos]
+    for k, v in node.extra.items():
+        if k not in _NODE_KEYS:
+            d[k] = v
+    return d
+
+
+def encode_number(x: float) -> float | str:
+    """A float as JSON can hold it: finite values as numbers, the rest as "nan"/"inf"/"-inf"."""
+    if x != x:
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return float(x)
+
+
+def _compact_coordinate(c: float) -> int | float:
+    return int(c) if float(c).is_integer() and abs(c) < 1e15 else float(c)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable where the platform allows opening a folder."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- checks ------------------------------------------------------------------------------------
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise DocumentError(f"duplicate key {_show(k)} in a JSON object")
+            seen.add(k)
+    return result
+
+
+def _no_constants(name: str) -> float:
+    raise DocumentError(f'not JSON: bare {name} is not allowed (write the string "nan", "inf" or "-inf")')
+
+
+def _depth(data: Any) -> int:
+    """Nesting depth, without recursion (a hostile document must not exhaust the stack)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in item if isinstance(child, (dict, list)))
+    return deepest
+
+
+def _list_field(data: dict, key: str) -> list:
+    value = data.get(key, [])
+    if not isinstance(value, list):
+        raise DocumentError(f"\"{key}\" must be a list, got {_json_type(value)}")
+    return value
+
+
+def _check_id(value: Any, where: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise DocumentError(f"{where} must be a non-empty string, got {_show(value)}")
+    if len(value) > MAX_ID_LENGTH:
+        raise DocumentError(f"{where} is longer than {MAX_ID_LENGTH} characters")
+    if not value.isprintable():
+        raise DocumentError(f"{where} {value!r} contains control characters")
+
+
+def _number(value: Any, where: str) -> float:
+    if isinstance(value, str) and value in _NONFINITE:
+        return _NONFINITE[value]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DocumentError(f'{where} must be a number (or "nan", "inf", "-inf"), got {_show(value)}')
+    try:
+        return float(value)
+    except OverflowError:
+        raise DocumentError(f"{where} is too large for a float") from None
+
+
+def _position(value: Any, where: str) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise DocumentError(f"{where} must be [x, y], got {_show(value)}")
+    coords = []
+    for c in value:
+        if isinstance(c, bool) or not isinstance(c, (int, float)):
+            raise DocumentError(f"{where} must be two numbers, got {_show(value)}")
+        try:
+            c = float(c)
+        except OverflowError:
+            c = math.inf
+        if not math.isfinite(c):
+            raise DocumentError(f"{where} must be two finite numbers, got {_show(value)}")
+        coords.append(c)
+    return coords[0], coords[1]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _show(value: Any) -> str:
+    """A short one-line rendering of a JSON value for an error message."""
+    if value is None:
+        return "nothing"
+    try:
+        text = json.dumps(value, ensure_ascii=True)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _edge_name(edge: Edge) -> str:
+    return f"{edge.source} → {edge.target}:{edge.port}"

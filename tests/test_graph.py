@@ -1,0 +1,197 @@
+"""The graph model: mutations, their notifications, identity and copying."""
+
+import math
+
+import pytest
+
+from cgeditor.model.graph import (
+    Edge, EdgeAdded, EdgeRemoved, Graph, GraphError, LabelChanged, Node, NodeAdded, NodeKind,
+    NodeMoved, NodeRemoved, OutputChanged, ValueChanged,
+)
+
+V, C, O = NodeKind.VARIABLE, NodeKind.CONSTANT, NodeKind.OP
+
+
+def small_graph():
+    g = Graph()
+    g.add_node(Node("x", V, value=2.0, pos=(0.0, 0.0)))
+    g.add_node(Node("y", V, value=3.0, pos=(0.0, 110.0)))
+    g.add_node(Node("m", O, op="mul", pos=(170.0, 55.0)))
+    g.add_edge(Edge("x", "m", 0))
+    g.add_edge(Edge("y", "m", 1))
+    return g
+
+
+def recorder(graph):
+    changes = []
+    graph.subscribe(changes.append)
+    return changes
+
+
+def test_label_defaults_to_id():
+    assert Node("x", V, value=1.0).label == "x"
+
+
+def test_every_mutation_is_announced_once():
+    g = small_graph()
+    changes = recorder(g)
+    g.move_node("x", (10.0, 20.0))
+    g.set_value("x", 5.0)
+    g.set_label("x", "input")
+    g.set_output("m")
+    g.remove_edge(Edge("y", "m", 1))
+    g.add_edge(Edge("y", "m", 1))
+    assert changes == [
+        NodeMoved("x", (10.0, 20.0)), ValueChanged("x", 5.0), LabelChanged("x", "input"),
+        OutputChanged(None, "m"), EdgeRemoved(Edge("y", "m", 1)), EdgeAdded(Edge("y", "m", 1)),
+    ]
+
+
+def test_no_announcement_when_nothing_changes():
+    g = small_graph()
+    changes = recorder(g)
+    g.move_node("x", (0.0, 0.0))
+    g.set_value("x", 2.0)
+    g.set_label("x", "x")
+    g.set_output(None)
+    assert changes == []
+
+
+def test_setting_nan_twice_announces_once():
+    g = small_graph()
+    changes = recorder(g)
+    g.set_value("x", math.nan)
+    g.set_value("x", math.nan)
+    assert len(changes) == 1
+
+
+def test_remove_node_announces_its_edges_first_and_clears_output():
+    g = small_graph()
+    g.set_output("m")
+    changes = recorder(g)
+    g.remove_node("m")
+    assert [type(c) for c in changes] == [EdgeRemoved, EdgeRemoved, OutputChanged, NodeRemoved]
+    assert g.edges == [] and g.output is None and "m" not in g
+
+
+def test_add_node_at_index_restores_order():
+    g = small_graph()
+    node = g.remove_node("y")
+    g.add_node(node, index=1)
+    assert list(g.nodes) == ["x", "y", "m"]
+
+
+def test_unsubscribed_listener_hears_nothing():
+    g = small_graph()
+    changes = []
+    g.subscribe(changes.append)
+    g.unsubscribe(changes.append)
+    g.set_value("x", 9.0)
+    assert changes == []
+
+
+def test_structure_version_moves_only_on_structural_changes():
+    g = small_graph()
+    v = g.structure_version
+    g.set_value("x", 4.0)
+    g.move_node("x", (1.0, 1.0))
+    assert g.structure_version == v
+    changes = recorder(g)
+    node = g.add_node(Node("k", C, value=1.0))
+    assert changes == [NodeAdded(node)]
+    assert g.structure_version == v + 1
+
+
+@pytest.mark.parametrize("mutation", [
+    lambda g: g.add_node(Node("x", V, value=1.0)),
+    lambda g: g.add_edge(Edge("nope", "m", 0)),
+    lambda g: g.add_edge(Edge("x", "nope", 0)),
+    lambda g: g.add_edge(Edge("x", "m", 0)),
+    lambda g: g.remove_edge(Edge("y", "m", 0)),
+    lambda g: g.remove_node("nope"),
+    lambda g: g.set_value("m", 1.0),
+    lambda g: g.set_output("nope"),
+], ids=["duplicate id", "unknown source", "unknown target", "duplicate edge", "missing edge",
+        "unknown node", "value on op", "unknown output"])
+def test_impossible_mutations_raise_graph_error_and_change_nothing(mutation):
+    g = small_graph()
+    before = g.copy()
+    with pytest.raises(GraphError):
+        mutation(g)
+    assert g == before
+
+
+def test_same_source_may_feed_several_ports_and_ops():
+    g = small_graph()
+    g.add_node(Node("sq", O, op="mul"))
+    g.add_edge(Edge("x", "sq", 0))
+    g.add_edge(Edge("x", "sq", 1))
+    assert [e.target for e in g.out_edges("x")] == ["m", "sq", "sq"]
+    assert g.edges_into_port("sq", 1) == [Edge("x", "sq", 1)]
+
+
+def test_in_edges_are_sorted_by_port():
+    g = Graph()
+    for n in ("a", "b"):
+        g.add_node(Node(n, V, value=1.0))
+    g.add_node(Node("s", O, op="sub"))
+    g.add_edge(Edge("b", "s", 1))
+    g.add_edge(Edge("a", "s", 0))
+    assert [e.port for e in g.in_edges("s")] == [0, 1]
+
+
+def test_sinks_are_nodes_feeding_nothing():
+    g = small_graph()
+    g.add_node(Node("lonely", C, value=1.0))
+    assert g.sinks() == ["m", "lonely"]
+
+
+def test_creates_cycle():
+    g = small_graph()
+    g.add_node(Node("n", O, op="neg"))
+    g.add_edge(Edge("m", "n", 0))
+    assert g.creates_cycle("n", "m")
+    assert g.creates_cycle("m", "m")
+    assert not g.creates_cycle("x", "n")
+
+
+def test_fresh_id_counts_up():
+    g = small_graph()
+    assert g.fresh_id("k") == "k"
+    assert g.fresh_id("x") == "x2"
+    g.add_node(Node("x2", V, value=0.0))
+    assert g.fresh_id("x") == "x3"
+
+
+def test_copy_is_equal_and_independent():
+    g = small_graph()
+    g.set_output("m")
+    h = g.copy()
+    assert h == g
+    h.set_value("x", 100.0)
+    h.node("m").extra["note"] = "changed"
+    assert g.node("x").value == 2.0 and g.node("m").extra == {}
+    assert h != g
+
+
+def test_equality_compares_documents():
+    g, h = small_graph(), small_graph()
+    assert g == h
+    h.move_node("x", (1.0, 0.0))
+    assert g != h
+    h.move_node("x", (0.0, 0.0))
+    h.set_label("m", "product")
+    assert g != h
+
+
+def test_equality_treats_nan_values_as_equal():
+    g, h = small_graph(), small_graph()
+    g.set_value("x", math.nan)
+    h.set_value("x", math.nan)
+    assert g == h
+
+
+def test_to_networkx_keeps_parallel_edges():
+    g = small_graph()
+    g.add_edge(Edge("x", "m", 2))
+    assert g.to_networkx().number_of_edges("x", "m") == 2

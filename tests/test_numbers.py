@@ -1,0 +1,55 @@
+"""Number display and parsing: short on the canvas, exact in edit fields, forgiving on input."""
+
+import math
+
+import pytest
+
+from cgeditor.model.numbers import format_compact, format_full, parse_number
+
+
+@pytest.mark.parametrize("x, text", [
+    (64.0, "64"), (-4482.0, "-4482"), (2 / 3, "0.6667"), (0.5, "0.5"), (1.0 / 3e3, "0.0003333"),
+    (0.7071067811865476, "0.7071"), (552.25, "552.2"), (12345.678, "12346"), (999999.4, "999999"),
+    (999999.7, "1e+06"), (1234567.0, "1.235e+06"), (1.2e-05, "1.2e-05"), (-3.0e-7, "-3e-07"),
+    (1e300, "1e+300"), (0.0, "0"), (-0.0, "0"), (-1e-20, "-1e-20"), (-0.00001, "-1e-05"),
+    (math.nan, "nan"), (math.inf, "inf"), (-math.inf, "-inf"), (9.99996, "10"), (0.1 + 0.2, "0.3"),
+])
+def test_format_compact(x, text):
+    assert format_compact(x) == text
+
+
+def test_format_compact_never_shows_negative_zero():
+    assert format_compact(-0.00000001 * 0) == "0"
+    assert format_compact(-0.00001 + 0.00001) == "0"
+
+
+@pytest.mark.parametrize("x", [0.1 + 0.2, 1 / 3, 6.8813735870195432, -4482.0, 1e-320, 1.7976931348623157e308,
+                               2.0 ** 60, 123456789012345678.0])
+def test_format_full_reads_back_exactly(x):
+    assert float(format_full(x)) == x
+    assert parse_number(format_full(x)) == x
+
+
+@pytest.mark.parametrize("x, text", [(64.0, "64"), (0.5, "0.5"), (-0.0, "0"), (math.nan, "nan"),
+                                     (math.inf, "inf"), (-math.inf, "-inf"), (1e20, "1e+20")])
+def test_format_full(x, text):
+    assert format_full(x) == text
+
+
+@pytest.mark.parametrize("text, x", [("2.5", 2.5), (" 2.5 ", 2.5), ("1e3", 1000.0), ("-4", -4.0),
+                                     ("\u22124", -4.0), ("inf", math.inf), ("-inf", -math.inf),
+                                     (".5", 0.5)])
+def test_parse_number(text, x):
+    assert parse_number(text) == x
+
+
+def test_parse_nan():
+    assert math.isnan(parse_number("nan"))
+
+
+@pytest.mark.parametrize("text, message", [("", "got nothing"), ("   ", "got nothing"),
+                                           ("two", "'two' is not a number"), ("1,5", "'1,5' is not"),
+                                           ("x" * 100, "...")])
+def test_parse_number_refuses_garbage_clearly(text, message):
+    with pytest.raises(ValueError, match=message.replace(".", r"\.")):
+        parse_number(text)
