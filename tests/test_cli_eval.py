@@ -201,7 +201,7 @@ CHAIN = str(example_path("chain_rule"))
     (["eval", CHAIN, "--set", "x"], "--set expects ID=VALUE, got 'x'"),
     (["eval", CHAIN, "--set", "z1=3"], "'z1' is an op node"),
     (["eval", CHAIN, "--output", "nope"], "unknown output node 'nope'"),
-    (["eval"], "the following arguments are required: FILE"),
+    (["eval"], "give either FILE or --expr/--expr-file"),
     (["eval", CHAIN, "--frobnicate"], "unrecognized arguments: --frobnicate"),
 ])
 def test_bad_arguments_give_status_2_and_one_line(capsys, argv, message):
@@ -256,3 +256,16 @@ def test_help_exits_zero(capsys):
     assert "--set ID=VALUE" in capsys.readouterr().out
     assert main(["--help"]) == 0
     assert "eval" in capsys.readouterr().out
+
+
+def test_eval_expr_gives_the_typed_programs_numbers(capsys):
+    status = main(["eval", "--expr", "e = (a + b) * (b + 1)", "--set", "a=2", "--set", "b=1", "--json"])
+    nodes = json.loads(capsys.readouterr().out)["nodes"]
+    assert status == 0
+    assert (nodes["e"]["value"], nodes["a"]["grad"], nodes["b"]["grad"]) == (6.0, 2.0, 5.0)
+
+
+def test_eval_refuses_a_file_and_an_expression_together(capsys):
+    status = main(["eval", "x.cgraph", "--expr", "x * 2", "--set", "x=1"])
+    assert status == 2
+    assert "give either FILE or --expr" in capsys.readouterr().err

@@ -122,3 +122,13 @@ def test_occupied_port_is_not_a_connection_problem():
     g = graph([var("x"), var("y"), op("m", "mul")], [("x", "m", 0)])
     assert connection_problem(g, "y", "m", 0) is None
     assert connection_problem(g, "y", "m", 5) is None  # variadic: any port
+
+
+def test_a_variadic_op_wired_far_out_reports_the_gap_as_one_problem():
+    g = Graph()
+    g.add_node(Node("x", NodeKind.VARIABLE, value=1.0))
+    g.add_node(Node("s", NodeKind.OP, op="add"))
+    g.add_edge(Edge("x", "s", 0))
+    g.add_edge(Edge("x", "s", 100_000))
+    problems = [p for p in validate(g) if p.code == "unconnected_port"]
+    assert [p.message for p in problems] == ["node s: inputs 1–99999 of add are not connected"]

@@ -16,6 +16,7 @@ from cgeditor.model.numbers import format_compact
 from cgeditor.model.validate import validate
 
 from .common import CliError, add_set_argument, apply_sets, json_number, load_document
+from .new_cmd import add_program_arguments, graph_from_expr_args
 
 MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
 
@@ -25,7 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "eval", help="evaluate a graph: values and gradients of every node",
         description="Run the forward pass and reverse-mode backpropagation on FILE and print "
                     "every node's value and its gradient d output / d node.")
-    p.add_argument("file", metavar="FILE", help="a .cgraph document")
+    p.add_argument("file", metavar="FILE", nargs="?", help="a .cgraph document (or --expr/--expr-file)")
+    add_program_arguments(p, required=False)
     p.add_argument("--output", metavar="NODE",
                    help="differentiate this node (default: the file's output, else its only sink)")
     add_set_argument(p)
@@ -33,19 +35,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = load_document(args.file)
-    apply_sets(graph, args.set)
+    typed = args.expr is not None or args.expr_file is not None
+    if typed == (args.file is not None):
+        raise CliError("give either FILE or --expr/--expr-file")
+    if typed:
+        graph = graph_from_expr_args(args)  # applies --set itself
+        source = "--expr" if args.expr is not None else args.expr_file
+    else:
+        graph = load_document(args.file)
+        apply_sets(graph, args.set)
+        source = args.file
     problems = validate(graph)
     if problems:
         shown = [p.message for p in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
-        raise CliError(f"{args.file}: " + "; ".join(shown))
+        raise CliError(f"{source}: " + "; ".join(shown))
     try:
         result = evaluate(graph, output=args.output)
     except OutputError as e:
         hint = "" if args.output is not None else " (choose one with --output)"
-        raise CliError(f"{args.file}: {e}{hint}") from None
+        raise CliError(f"{source}: {e}{hint}") from None
     print(to_json(graph, result) if args.json else to_table(graph, result))
     return 0
 

@@ -81,13 +81,26 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
                 "port_connected_twice",
                 f"node {node_id}: input {op.port_name(port)} is connected twice (from {sources})",
                 (node_id, *(e.source for e in edges)), port))
-    for port in range(arity):
-        if port not in by_port:
-            problems.append(Problem(
-                "unconnected_port",
-                f"node {node_id}: input {op.port_name(port)} of {op.name} is not connected",
-                (node_id,), port))
+    missing = [port for port in range(arity) if port not in by_port]
+    for first, last in _runs(missing) if op.variadic else [(p, p) for p in missing]:
+        which = (f"input {op.port_name(first)}" if first == last
+                 else f"inputs {op.port_name(first)}–{op.port_name(last)}")
+        problems.append(Problem(
+            "unconnected_port",
+            f"node {node_id}: {which} of {op.name} {'is' if first == last else 'are'} not connected",
+            (node_id,), first))
     return problems
+
+
+def _runs(ports: list[int]) -> list[tuple[int, int]]:
+    """Consecutive ports as (first, last), so a variadic op wired at port 100,000 is one problem."""
+    runs: list[tuple[int, int]] = []
+    for port in ports:
+        if runs and runs[-1][1] == port - 1:
+            runs[-1] = (runs[-1][0], port)
+        else:
+            runs.append((port, port))
+    return runs
 
 
 def cycle_problems(graph: Graph) -> list[Problem]:
