@@ -37,7 +37,8 @@ _SWEEPS = 12
 _SIFT_LIMIT = 600  # sifting costs about (layer size)² per layer: skipped for huge graphs
 _SIFT_LAYER_LIMIT = 300
 _SIFT_PASSES = 6
-_POLISH_LIMIT = 400  # above this many layered nodes, polish less so huge files still open fast
+_POLISH_LIMIT = 1000  # above this many layered nodes, polish less so huge files still open fast
+_TRANSPOSE_ROUNDS = 4  # each round costs a crossing count per neighbour pair
 _REDUCE_LIMIT = 6000  # above this many (dummies included), keep the first ordering: a pasted
 #                        network must open in seconds, and nobody reads its crossings anyway
 
@@ -216,9 +217,9 @@ class _Layered:
             after = self._crossings_after(order[k], rank) if k + 1 < len(order) else 0
             return before + after
 
-        improved = True
-        while improved:
-            improved = False
+        improved, rounds = True, 0
+        while improved and rounds < _TRANSPOSE_ROUNDS:
+            improved, rounds = False, rounds + 1
             for k, lay in enumerate(order):
                 for i in range(len(lay) - 1):
                     old = around(k)
