@@ -195,3 +195,16 @@ def test_to_networkx_keeps_parallel_edges():
     g = small_graph()
     g.add_edge(Edge("x", "m", 2))
     assert g.to_networkx().number_of_edges("x", "m") == 2
+
+
+def test_add_edge_at_an_index_restores_the_edge_order():
+    g = Graph()
+    for n in ("a", "b"):
+        g.add_node(Node(n, NodeKind.VARIABLE, value=1.0))
+    g.add_node(Node("s", NodeKind.OP, op="add"))
+    first, second = Edge("a", "s", 0), Edge("b", "s", 1)
+    g.add_edge(first)
+    g.add_edge(second)
+    g.remove_edge(first)
+    g.add_edge(first, 0)
+    assert g.edges == [first, second]

@@ -270,15 +270,22 @@ class Graph:
         self._emit(NodeRemoved(node))
         return node
 
-    def add_edge(self, edge: Edge) -> Edge:
-        """Add an edge as given; checking whether it is sensible is `connection_problem`'s job."""
+    def add_edge(self, edge: Edge, index: int | None = None) -> Edge:
+        """Add an edge as given; checking whether it is sensible is `connection_problem`'s job.
+
+        With `index`, the edge takes that place in the edge order (to undo a removal exactly)."""
         if edge.source not in self._nodes:
             raise GraphError(f"edge from unknown node {edge.source!r}")
         if edge.target not in self._nodes:
             raise GraphError(f"edge into unknown node {edge.target!r}")
         if edge in self._edges:
             raise GraphError(f"edge {edge.source} → {edge.target}:{edge.port} already exists")
-        self._edges[edge] = None
+        if index is None or index >= len(self._edges):
+            self._edges[edge] = None
+        else:
+            edges = list(self._edges)
+            edges.insert(index, edge)
+            self._edges = dict.fromkeys(edges)
         self._out[edge.source].append(edge)
         self._in[edge.target].append(edge)
         self._emit(EdgeAdded(edge))
