@@ -1,0 +1,105 @@
+"""The main window's actions, menus and toolbar, in one table-like place.
+
+Actions carry the standard shortcuts from QKeySequence so they feel native on every platform;
+the window connects them to its handlers and enables them as its state changes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
+
+Key = QKeySequence.StandardKey
+OVERLAYS = (("values", "Show &values", "Values", "Show each node's value"),
+            ("grads", "Show node &gradients", "Gradients", "Show d output / d node on each node"),
+            ("edge_grads", "Show &edge gradients", "Edge gradients",
+             "Show each edge's local gradient d target / d source"))
+
+
+def _action(window: QMainWindow, text: str, shortcut=None, tip: str | None = None,
+            checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if shortcut is not None:
+        shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.setCheckable(checkable)
+    window.addAction(action)  # shortcuts work even while the menu bar is hidden
+    return action
+
+
+class WindowActions:
+    """Every action of the main window, created once; undo/redo come from the window's undo group."""
+
+    def __init__(self, window: QMainWindow, undo: QAction, redo: QAction):
+        a = _action
+        self.new = a(window, "&New", Key.New, "Start an empty graph")
+        self.open = a(window, "&Open…", Key.Open, "Open a graph file")
+        self.save = a(window, "&Save", Key.Save, "Save the graph")
+        self.save_as = a(window, "Save &As…", Key.SaveAs, "Save the graph under a new name")
+        self.quit = a(window, "&Quit", Key.Quit, "Close the window")
+        self.undo, self.redo = undo, redo
+        undo.setIconText("Undo")  # the menu says what will be undone; the toolbar stays narrow
+        redo.setIconText("Redo")
+        undo.setShortcuts(QKeySequence.keyBindings(Key.Undo))
+        redo.setShortcuts(QKeySequence.keyBindings(Key.Redo))
+        window.addAction(undo)
+        window.addAction(redo)
+        self.cut = a(window, "Cu&t", Key.Cut, "Cut the selected nodes to the clipboard")
+        self.copy = a(window, "&Copy", Key.Copy, "Copy the selected nodes as graph text")
+        self.paste = a(window, "&Paste", Key.Paste, "Paste nodes from the clipboard")
+        self.duplicate = a(window, "D&uplicate", "Ctrl+D", "Duplicate the selected nodes")
+        self.delete = a(window, "&Delete", [Key.Delete, "Backspace"],
+                        "Delete the selected nodes and edges")
+        self.select_all = a(window, "Select &All", Key.SelectAll, "Select every node")
+        self.arrange = a(window, "A&rrange", "Ctrl+L",
+                         "Lay out the graph (or the selection) from inputs to output")
+        self.fit = a(window, "&Fit Graph", "F", "Zoom to show the whole graph")
+        self.frame = a(window, "Frame &Selection", "Shift+F", "Zoom to the selected nodes")
+        self.zoom_in = a(window, "Zoom &In", ["Ctrl+=", Key.ZoomIn], "Zoom in")
+        self.zoom_out = a(window, "Zoom &Out", ["Ctrl+-", Key.ZoomOut], "Zoom out")
+        self.overlays = {kind: a(window, text, tip=tip, checkable=True)
+                         for kind, text, _, tip in OVERLAYS}
+        for (kind, _, short, _) in OVERLAYS:
+            self.overlays[kind].setIconText(short)
+        self.minimap = a(window, "&Minimap", None, "Show an overview of the whole graph", checkable=True)
+        self.about = a(window, "&About cgeditor", tip="What this program is")
+        self.about.setMenuRole(QAction.AboutRole)
+        self.quit.setMenuRole(QAction.QuitRole)
+
+    def fill_menus(self, window: QMainWindow, recent: QMenu, examples: QMenu,
+                   docks: list[QDockWidget]) -> None:
+        bar = window.menuBar()
+        file = bar.addMenu("&File")
+        file.addActions([self.new, self.open])
+        file.addMenu(recent)
+        file.addMenu(examples)
+        file.addSeparator()
+        file.addActions([self.save, self.save_as])
+        file.addSeparator()
+        file.addAction(self.quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.undo, self.redo])
+        edit.addSeparator()
+        edit.addActions([self.cut, self.copy, self.paste, self.duplicate, self.delete])
+        edit.addSeparator()
+        edit.addActions([self.select_all, self.arrange])
+        view = bar.addMenu("&View")
+        view.addActions([self.fit, self.frame, self.zoom_in, self.zoom_out])
+        view.addSeparator()
+        view.addActions(list(self.overlays.values()))
+        view.addSeparator()
+        view.addAction(self.minimap)
+        panels = view.addMenu("&Panels")
+        for dock in docks:
+            panels.addAction(dock.toggleViewAction())
+        bar.addMenu("&Help").addAction(self.about)
+
+    def fill_toolbar(self, toolbar: QToolBar) -> None:
+        toolbar.addActions([self.undo, self.redo])
+        toolbar.addSeparator()
+        toolbar.addActions([self.fit, self.arrange])
+        toolbar.addSeparator()
+        toolbar.addActions(list(self.overlays.values()))

@@ -1,0 +1,55 @@
+"""Starting the editor: the application object, its icon, and the first document."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from cgeditor.resources import example_path
+
+from .document import Document
+from .mainwindow import MainWindow
+
+
+def run(path: str | None) -> int:
+    """Open `path` (or the chain-rule example) in a window and run until it closes.
+
+    The file is read before any window appears, so an unreadable one raises DocumentError with
+    the same one-line reason the other commands print.
+    """
+    document = Document.open(path if path is not None else example_path())
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("cgeditor")
+    app.setOrganizationName("cgeditor")
+    app.setWindowIcon(app_icon())
+    window = MainWindow(document)
+    if path is not None:
+        window.recent.add(document.path)
+    window.show()  # the view fits the graph when first shown
+    return app.exec()
+
+
+def app_icon() -> QIcon:
+    """Two inputs wired into an op, drawn rather than shipped as a file."""
+    icon = QIcon()
+    for size in (16, 32, 64, 128, 256):
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.scale(size / 64, size / 64)
+        p.setPen(QPen(QColor("#5b6b7f"), 4))
+        for y in (16, 48):
+            p.drawLine(QPointF(18, y), QPointF(38, 32))
+        p.setPen(Qt.NoPen)
+        p.setBrush(QColor("#3d7bd9"))
+        p.drawEllipse(QPointF(13, 16), 10, 10)
+        p.drawEllipse(QPointF(13, 48), 10, 10)
+        p.setBrush(QColor("#e8833a"))
+        p.drawRoundedRect(QRectF(34, 20, 26, 24), 6, 6)
+        p.end()
+        icon.addPixmap(pixmap)
+    return icon

@@ -1,0 +1,209 @@
+"""Undo commands: each edit is a small QUndoCommand whose redo/undo call the model.
+
+Commands never touch items: the scene mirrors the graph through its change notifications, so
+undoing an edit repaints exactly as making it did.  Compound edits (connect onto an occupied
+port, paste, insert into an edge) are a parent command with one child per model call, run in order
+on redo and in reverse on undo.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from PySide6.QtGui import QUndoCommand
+
+from cgeditor.model.fileformat import graph_from_dict, graph_to_dict
+from cgeditor.model.graph import Edge, Graph, Node
+
+Pos = tuple[float, float] | None
+
+
+class Command(QUndoCommand):
+    """An undo command; a bare `Command(text)` is the parent of a compound edit.
+
+    Children are run here in Python (in order on redo, in reverse on undo) rather than through
+    Qt's child commands: PySide frees a Qt child's Python object while Qt still owns it, which
+    crashes on the next redo or on deletion.
+    """
+
+    def __init__(self, text: str = "", parent: "Command | None" = None):
+        super().__init__(text)
+        self.children: list[Command] = []
+        if parent is not None:
+            parent.children.append(self)
+
+    def redo(self) -> None:
+        for child in self.children:
+            child.redo()
+
+    def undo(self) -> None:
+        for child in reversed(self.children):
+            child.undo()
+
+
+class AddNodeCommand(Command):
+    def __init__(self, graph: Graph, node: Node, parent: Command | None = None):
+        super().__init__(f"Add {node.label}", parent)
+        self.graph = graph
+        self.node = node.copy()
+
+    def redo(self) -> None:
+        self.graph.add_node(self.node.copy())
+
+    def undo(self) -> None:
+        self.graph.remove_node(self.node.id)
+
+
+class RemoveNodesCommand(Command):
+    """Remove nodes with every edge touching them.
+
+    The removed nodes and the edges among them are kept as a file-format dict (the same
+    serializer as files and the clipboard); the edges to the rest of the graph, each node's place
+    in the node order and the output mark are kept beside it, so undo restores the graph exactly.
+    """
+
+    def __init__(self, graph: Graph, node_ids: Iterable[str], parent: Command | None = None):
+        ids = [n for n in graph.nodes if n in set(node_ids)]
+        label = graph.node(ids[0]).label if len(ids) == 1 else f"{len(ids)} nodes"
+        super().__init__(f"Delete {label}", parent)
+        self.graph = graph
+        self.ids = ids
+        self.saved = graph_to_dict(graph, ids)
+        removed = set(ids)
+        self.indices = {n: i for i, n in enumerate(graph.nodes) if n in removed}
+        self.edges = [(i, e) for i, e in enumerate(graph.edges) if e.source in removed or e.target in removed]
+        self.output = graph.output if graph.output in removed else None
+
+    def redo(self) -> None:
+        for node_id in self.ids:
+            self.graph.remove_node(node_id)
+
+    def undo(self) -> None:
+        saved = graph_from_dict(self.saved)
+        for node_id in sorted(self.ids, key=self.indices.__getitem__):
+            self.graph.add_node(saved.node(node_id).copy(), self.indices[node_id])
+        for index, edge in self.edges:  # ascending, so each lands at its old place
+            self.graph.add_edge(edge, index)
+        if self.output is not None:
+            self.graph.set_output(self.output)
+
+
+class AddEdgeCommand(Command):
+    def __init__(self, graph: Graph, edge: Edge, parent: Command | None = None):
+        super().__init__(f"Connect {edge.source} → {edge.target}", parent)
+        self.graph = graph
+        self.edge = edge
+
+    def redo(self) -> None:
+        self.graph.add_edge(self.edge)
+
+    def undo(self) -> None:
+        self.graph.remove_edge(self.edge)
+
+
+class RemoveEdgeCommand(Command):
+    def __init__(self, graph: Graph, edge: Edge, parent: Command | None = None):
+        super().__init__(f"Disconnect {edge.source} → {edge.target}", parent)
+        self.graph = graph
+        self.edge = edge
+        self.index = graph.edges.index(edge)
+
+    def redo(self) -> None:
+        self.graph.remove_edge(self.edge)
+
+    def undo(self) -> None:
+        self.graph.add_edge(self.edge, self.index)
+
+
+class MoveNodesCommand(Command):
+    """Move nodes; successive moves with the same merge id (one drag) become one undo step."""
+
+    def __init__(self, graph: Graph, moves: dict[str, Pos], merge_id: int | None = None,
+                 text: str = "Move", parent: Command | None = None):
+        super().__init__(text, parent)
+        self.graph = graph
+        self.old = {n: graph.node(n).pos for n in moves}
+        self.new = dict(moves)
+        self.merge_id = -1 if merge_id is None else merge_id
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: Command) -> bool:
+        if not isinstance(other, MoveNodesCommand):
+            return False
+        for node_id, pos in other.new.items():
+            self.old.setdefault(node_id, other.old[node_id])
+            self.new[node_id] = pos
+        self.setObsolete(self.old == self.new)
+        return True
+
+    def redo(self) -> None:
+        for node_id, pos in self.new.items():
+            self.graph.move_node(node_id, pos)
+
+    def undo(self) -> None:
+        for node_id, pos in self.old.items():
+            self.graph.move_node(node_id, pos)
+
+
+class SetValueCommand(Command):
+    """Set a leaf's value; typing a number (one merge id) is one undo step."""
+
+    def __init__(self, graph: Graph, node_id: str, value: float, merge_id: int | None = None,
+                 parent: Command | None = None):
+        node = graph.node(node_id)
+        super().__init__(f"Set {node.label} = {value:g}", parent)
+        self.graph = graph
+        self.node_id = node_id
+        self.old = node.value
+        self.new = value
+        self.merge_id = -1 if merge_id is None else merge_id
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: Command) -> bool:
+        if not isinstance(other, SetValueCommand) or other.node_id != self.node_id:
+            return False
+        self.new = other.new
+        self.setText(other.text())
+        self.setObsolete(self.new == self.old)
+        return True
+
+    def redo(self) -> None:
+        self.graph.set_value(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_value(self.node_id, self.old)
+
+
+class RenameCommand(Command):
+    def __init__(self, graph: Graph, node_id: str, label: str, parent: Command | None = None):
+        super().__init__(f"Rename {graph.node(node_id).label} to {label}", parent)
+        self.graph = graph
+        self.node_id = node_id
+        self.old = graph.node(node_id).label
+        self.new = label
+
+    def redo(self) -> None:
+        self.graph.set_label(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_label(self.node_id, self.old)
+
+
+class SetOutputCommand(Command):
+    def __init__(self, graph: Graph, node_id: str | None, parent: Command | None = None):
+        what = graph.node(node_id).label if node_id is not None else "none"
+        super().__init__(f"Set output to {what}", parent)
+        self.graph = graph
+        self.old = graph.output
+        self.new = node_id
+
+    def redo(self) -> None:
+        self.graph.set_output(self.new)
+
+    def undo(self) -> None:
+        self.graph.set_output(self.old)
+

@@ -1,0 +1,330 @@
+"""The editing layer between the model and the widgets: one Document per open graph.
+
+Every edit goes through a `Document` method, which pushes exactly one undo command; the
+scene and panels learn about the result from the graph's change notifications, never from
+here.  Values and gradients are derived, not edited: any change that can affect them schedules
+one evaluation (a 0-ms single-shot timer, so a compound edit or a burst of keystrokes evaluates
+once), done by an `Evaluator` kept across edits so a value change recomputes only what lies
+downstream of it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+from typing import Iterable
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoStack
+
+from cgeditor.model import fileformat
+from cgeditor.model.evaluate import Evaluation, Evaluator
+from cgeditor.model.fileformat import DocumentError
+from cgeditor.model.graph import (Change, Edge, Graph, GraphError, LabelChanged, Node, NodeKind,
+                                  NodeMoved)
+from cgeditor.model.layout import layered_layout
+from cgeditor.model.ops import get_op
+from cgeditor.model.validate import Problem, connection_problem
+
+from .commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand, RemoveEdgeCommand,
+                       RemoveNodesCommand, RenameCommand, SetOutputCommand, SetValueCommand)
+
+PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
+_merge_ids = itertools.count(1)
+_NOT_EVALUATED = (NodeMoved, LabelChanged)  # changes that cannot alter a value or a gradient
+
+
+def new_merge_id() -> int:
+    """A fresh merge id: one per drag or per typing session, so that session is one undo step."""
+    return next(_merge_ids)
+
+
+class Document(QObject):
+    evaluated = Signal()  # after each (coalesced) re-evaluation; read .evaluation
+    modified_changed = Signal(bool)  # clean/dirty, following the undo stack's clean state
+    path_changed = Signal()
+
+    def __init__(self, graph: Graph | None = None, path: Path | str | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.graph = graph if graph is not None else Graph()
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self._path = Path(path) if path is not None else None
+        self._evaluator = Evaluator(self.graph)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.evaluate_now)
+        self.graph.subscribe(self._on_graph_change)
+        self.evaluation: Evaluation
+        self.evaluate_now()
+
+    # -- documents ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, parent: QObject | None = None) -> "Document":
+        """Read a file into a new document; raises DocumentError with a one-line reason."""
+        return cls(fileformat.load(path), Path(path), parent)
+
+    def save(self, path: Path | str | None = None) -> None:
+        """Write to `path` (or the current one) and mark the document clean; raises DocumentError."""
+        target = Path(path) if path is not None else self._path
+        if target is None:
+            raise DocumentError("the document has no file name yet")
+        fileformat.save(self.graph, target)
+        self.undo_stack.setClean()
+        if target != self._path:
+            self._path = target
+            self.path_changed.emit()
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def name(self) -> str:
+        """What the window title calls the document."""
+        return self._path.name if self._path is not None else "Untitled"
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
+
+    # -- evaluation --------------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.evaluation.problems
+
+    def evaluate_now(self) -> None:
+        self._timer.stop()
+        self.evaluation = self._evaluator.evaluate(strict=False)
+        self.evaluated.emit()
+
+    def _on_graph_change(self, change: Change) -> None:
+        if not isinstance(change, _NOT_EVALUATED):
+            self._timer.start()
+
+    # -- edits: each pushes exactly one undo command -------------------------------------
+
+    def add_node(self, kind: NodeKind, op: str | None = None, pos=(0.0, 0.0),
+                 value: float | None = None, label: str | None = None) -> str:
+        kind = NodeKind(kind)
+        if kind is NodeKind.OP:
+            if get_op(op or "") is None:
+                raise GraphError(f"unknown op {op!r}")
+            stem, value = op, None
+        else:
+            stem, op = ("x" if kind is NodeKind.VARIABLE else "c"), None
+            value = 1.0 if value is None else float(value)
+        node_id = self.graph.fresh_id(stem)
+        node = Node(node_id, kind, label or "", value, op, _pos(pos))
+        self.undo_stack.push(AddNodeCommand(self.graph, node))
+        return node_id
+
+    def remove_nodes(self, node_ids: Iterable[str], edges: Iterable[Edge] = ()) -> None:
+        """Delete nodes (with every edge touching them) and further edges, as one step."""
+        ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
+        removed = set(ids)
+        loose = [e for e in dict.fromkeys(edges) if self.graph.has_edge(e)
+                 and e.source not in removed and e.target not in removed]
+        if not ids and not loose:
+            return
+        if not ids:
+            self.disconnect(loose)
+            return
+        parent = Command()
+        for edge in loose:
+            RemoveEdgeCommand(self.graph, edge, parent)
+        child = RemoveNodesCommand(self.graph, ids, parent)
+        parent.setText(child.text() if not loose else f"Delete {len(ids)} nodes and {len(loose)} edges")
+        self.undo_stack.push(parent)
+
+    def connect(self, source: str, target: str, port: int) -> str | None:
+        """Wire `source` into `target`'s input `port`; an edge already there is replaced in the
+        same step.  Returns why the wire is refused (changing nothing), or None."""
+        reason = connection_problem(self.graph, source, target, port)
+        if reason is not None:
+            return reason
+        parent = Command(f"Connect {self._label(source)} → {self._label(target)}")
+        for old in self.graph.edges_into_port(target, port):
+            RemoveEdgeCommand(self.graph, old, parent)
+        AddEdgeCommand(self.graph, Edge(source, target, port), parent)
+        self.undo_stack.push(parent)
+        return None
+
+    def disconnect(self, edges: Iterable[Edge]) -> None:
+        edges = [e for e in dict.fromkeys(edges) if self.graph.has_edge(e)]
+        if not edges:
+            return
+        if len(edges) == 1:
+            self.undo_stack.push(RemoveEdgeCommand(self.graph, edges[0]))
+            return
+        parent = Command(f"Disconnect {len(edges)} edges")
+        for edge in edges:
+            RemoveEdgeCommand(self.graph, edge, parent)
+        self.undo_stack.push(parent)
+
+    def move_nodes(self, moves: dict[str, tuple[float, float]], merge_id: int | None = None) -> None:
+        """Move nodes to new positions; commands with the same merge id merge (one drag, one step)."""
+        moves = {n: _pos(p) for n, p in moves.items() if n in self.graph}
+        moves = {n: p for n, p in moves.items() if self.graph.node(n).pos != p}
+        if moves:
+            self.undo_stack.push(MoveNodesCommand(self.graph, moves, merge_id))
+
+    def set_value(self, node_id: str, value: float, merge_id: int | None = None) -> None:
+        """Set a variable's or constant's value; one typing session (same merge id) is one step."""
+        node = self.graph.node(node_id)
+        if node.kind is NodeKind.OP:
+            raise GraphError(f"{node.label} is an op: its value is computed, not set")
+        value = float(value)
+        if node.value == value or (value != value and node.value != node.value):
+            return
+        self.undo_stack.push(SetValueCommand(self.graph, node_id, value, merge_id))
+
+    def rename(self, node_id: str, label: str) -> None:
+        label = label.strip()
+        if label and label != self.graph.node(node_id).label:
+            self.undo_stack.push(RenameCommand(self.graph, node_id, label))
+
+    def set_output(self, node_id: str | None) -> None:
+        if node_id is not None:
+            self.graph.node(node_id)
+        if node_id != self.graph.output:
+            self.undo_stack.push(SetOutputCommand(self.graph, node_id))
+
+    def insert_on_edge(self, edge: Edge, op: str, pos) -> str:
+        """Put a new `op` node into `edge`: source → new (input 0) → target, as one step."""
+        if not self.graph.has_edge(edge):
+            raise GraphError(f"no edge {edge.source} → {edge.target}:{edge.port}")
+        node = self._new_op_node(op, pos)
+        parent = Command(f"Insert {op} into {self._label(edge.source)} → {self._label(edge.target)}")
+        AddNodeCommand(self.graph, node, parent)
+        RemoveEdgeCommand(self.graph, edge, parent)
+        AddEdgeCommand(self.graph, Edge(edge.source, node.id, 0), parent)
+        AddEdgeCommand(self.graph, Edge(node.id, edge.target, edge.port), parent)
+        self.undo_stack.push(parent)
+        return node.id
+
+    def add_connected_node(self, op: str, pos, source: str | None = None,
+                           target: tuple[str, int] | None = None) -> str:
+        """Add an `op` node already wired: `source` feeds its input 0, and/or it feeds `target`'s
+        port (replacing an edge there), as one step.  A target that cannot take the wire raises
+        GraphError with the reason."""
+        node = self._new_op_node(op, pos)
+        if source is not None:
+            self.graph.node(source)
+        if target is not None:
+            reason = _target_problem(self.graph, source, *target)
+            if reason is not None:
+                raise GraphError(reason)
+        parent = Command(f"Add {op}")
+        AddNodeCommand(self.graph, node, parent)
+        if source is not None:
+            AddEdgeCommand(self.graph, Edge(source, node.id, 0), parent)
+        if target is not None:
+            target_id, port = target
+            for old in self.graph.edges_into_port(target_id, port):
+                RemoveEdgeCommand(self.graph, old, parent)
+            AddEdgeCommand(self.graph, Edge(node.id, target_id, port), parent)
+        self.undo_stack.push(parent)
+        return node.id
+
+    # -- clipboard and layout -------------------------------------------------------------
+
+    def copy_text(self, node_ids: Iterable[str]) -> str:
+        """The selected nodes and the edges among them as file-format JSON (clipboard text)."""
+        return fileformat.dumps(fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, node_ids)))
+
+    def paste_text(self, text: str, at=None) -> list[str]:
+        """Add the nodes of a file-format text as one step, with fresh ids; returns the new ids.
+
+        The copy lands with its top-left node at `at`, or beside the original.  Raises
+        DocumentError (one line) when the text is not a graph or holds no nodes.
+        """
+        pasted = fileformat.loads(text)
+        if not len(pasted):
+            raise DocumentError("nothing to paste: the text holds no nodes")
+        return self._add_copy(pasted, at, "Paste")
+
+    def duplicate(self, node_ids: Iterable[str]) -> list[str]:
+        ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
+        if not ids:
+            return []
+        copy = fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, ids))
+        return self._add_copy(copy, None, "Duplicate")
+
+    def arrange(self, node_ids: Iterable[str] | None = None) -> None:
+        """Lay out the graph (or just `node_ids`) left to right, as one undo step."""
+        moves = {n: _pos(p) for n, p in layered_layout(self.graph, node_ids).items()}
+        moves = {n: p for n, p in moves.items() if self.graph.node(n).pos != p}
+        if moves:
+            self.undo_stack.push(MoveNodesCommand(self.graph, moves, text="Arrange"))
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _label(self, node_id: str) -> str:
+        return self.graph.node(node_id).label
+
+    def _new_op_node(self, op: str, pos) -> Node:
+        if get_op(op) is None:
+            raise GraphError(f"unknown op {op!r}")
+        return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, _pos(pos))
+
+    def _add_copy(self, source: Graph, at, text: str) -> list[str]:
+        """Add every node and edge of `source` under fresh ids, shifted into place, as one step."""
+        xs = [n.pos[0] for n in source]
+        ys = [n.pos[1] for n in source]
+        dx, dy = (at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET
+        taken = set(self.graph.nodes)
+        new_ids: dict[str, str] = {}
+        parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
+        for node in source:
+            new_id = node.id if node.id not in taken else _fresh_id(_stem(node.id), taken)
+            taken.add(new_id)
+            new_ids[node.id] = new_id
+            label = new_id if node.label == node.id else node.label
+            copy = Node(new_id, node.kind, label, node.value, node.op,
+                        (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra))
+            AddNodeCommand(self.graph, copy, parent)
+        for edge in source.edges:
+            AddEdgeCommand(self.graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)
+        self.undo_stack.push(parent)
+        return list(new_ids.values())
+
+
+def _pos(p) -> tuple[float, float]:
+    return float(p[0]), float(p[1])
+
+
+def _stem(node_id: str) -> str:
+    """`x2` → `x`, so a copy of x2 is called x3 rather than x22."""
+    return re.sub(r"\d+$", "", node_id) or node_id
+
+
+def _fresh_id(stem: str, taken: set[str]) -> str:
+    """Like Graph.fresh_id, also avoiding ids given out earlier in the same paste."""
+    if stem not in taken:
+        return stem
+    i = 2
+    while f"{stem}{i}" in taken:
+        i += 1
+    return f"{stem}{i}"
+
+
+def _target_problem(graph: Graph, source: str | None, target: str, port: int) -> str | None:
+    """Why a new node fed by `source` could not feed `target`'s input `port` (a cycle through the
+    new node closes exactly when target already reaches source)."""
+    tnode = graph.node(target)
+    if tnode.kind is not NodeKind.OP:
+        return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
+    op = get_op(tnode.op or "")
+    if op is None or port < 0 or (op.max_arity is not None and port >= op.max_arity):
+        return f"{tnode.label} has no input {port}"
+    if source is not None and graph.creates_cycle(source, target):
+        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
+    return None

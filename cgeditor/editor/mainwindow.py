@@ -1,0 +1,320 @@
+"""The main window: canvas in the middle, palette, inspector and history docks around it.
+
+One window shows one Document.  Opening or starting a graph replaces the document, its scene
+and its view together (the old ones are deleted), so nothing of a closed graph lingers.  Undo
+and redo act through a QUndoGroup, which follows whichever document is current.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QUndoGroup
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
+                               QToolBar, QUndoView)
+
+from cgeditor.model.evaluate import OutputError, resolve_output
+from cgeditor.model.fileformat import SUFFIX, DocumentError
+from cgeditor.model.numbers import format_compact
+from cgeditor.resources import list_examples
+
+from . import files
+from .actions import WindowActions
+from .document import Document
+from .inspector import Inspector
+from .palette import PaletteWidget
+from .scene import GraphScene
+from .view import GraphView
+
+MESSAGE_MS = 6000  # how long a status-bar message stays
+_GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the next start
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, document: Document | None = None, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings if settings is not None else QSettings()
+        self.recent = files.RecentFiles(self.settings)
+        # Swappable so a caller (or a test) can answer without the real dialog.
+        self.ask_save_changes = files.ask_save_changes
+        self.document: Document | None = None
+        self.scene: GraphScene | None = None
+        self.view: GraphView | None = None
+        self.undo_group = QUndoGroup(self)
+        self.window_actions = WindowActions(self, self.undo_group.createUndoAction(self),
+                                     self.undo_group.createRedoAction(self))
+        self._build_docks()
+        self._build_menus()
+        self.evaluation_label = QLabel()
+        self.statusBar().addPermanentWidget(self.evaluation_label)
+        self._connect_actions()
+        self.resize(1280, 800)
+        # Fixed starting sizes: docks sized by their contents' hints would jump with the selection.
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 320], Qt.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.history_dock], [430, 300], Qt.Vertical)
+        self.restoreGeometry(self.settings.value(_GEOMETRY_KEY, b""))
+        self.restoreState(self.settings.value(_STATE_KEY, b""))
+        self.set_document(document if document is not None else Document())
+
+    # -- layout ------------------------------------------------------------------------
+
+    def _build_docks(self) -> None:
+        self.palette = PaletteWidget()
+        self.palette_dock = self._dock("Palette", "palette", Qt.LeftDockWidgetArea)
+        self.palette_dock.setWidget(self.palette)
+        self.inspector = Inspector()
+        self.inspector_dock = self._dock("Inspector", "inspector", Qt.RightDockWidgetArea)
+        self.inspector_dock.setWidget(self.inspector)
+        self.history = QUndoView(self.undo_group)
+        self.history_dock = self._dock("History", "history", Qt.RightDockWidgetArea)
+        self.history_dock.setWidget(self.history)
+
+    def _dock(self, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.examples_menu = QMenu("&Examples", self)
+        for path in list_examples():
+            action = self.examples_menu.addAction(path.stem.replace("_", " ").capitalize())
+            action.setData(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        self.window_actions.fill_menus(self, self.recent_menu, self.examples_menu,
+                                       [self.palette_dock, self.inspector_dock, self.history_dock])
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("toolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        self.window_actions.fill_toolbar(toolbar)
+        self.addToolBar(toolbar)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = self.recent.paths()
+        for path in paths:
+            action = self.recent_menu.addAction(path.name)
+            action.setToolTip(str(path))
+            action.setStatusTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        if not paths:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction("Clear Recent", self.recent.clear).setEnabled(bool(paths))
+
+    def _connect_actions(self) -> None:
+        a = self.window_actions
+        a.new.triggered.connect(self.new_document)
+        a.open.triggered.connect(lambda: self.open_file())
+        a.save.triggered.connect(self.save)
+        a.save_as.triggered.connect(self.save_as)
+        a.quit.triggered.connect(self.close)
+        a.cut.triggered.connect(self.cut)
+        a.copy.triggered.connect(self.copy)
+        a.paste.triggered.connect(self.paste)
+        a.duplicate.triggered.connect(self.duplicate)
+        a.delete.triggered.connect(lambda: self.scene.delete_selection())
+        a.select_all.triggered.connect(self.select_all)
+        a.arrange.triggered.connect(self.arrange)
+        a.fit.triggered.connect(lambda: self.view.fit_graph())
+        a.frame.triggered.connect(lambda: self.view.frame_selection())
+        a.zoom_in.triggered.connect(lambda: self.view.zoom_in())
+        a.zoom_out.triggered.connect(lambda: self.view.zoom_out())
+        for kind, action in a.overlays.items():
+            action.setChecked(True)
+            action.toggled.connect(lambda on, k=kind: self.scene.set_overlay_visible(k, on))
+        a.minimap.setChecked(True)
+        a.minimap.toggled.connect(lambda on: self.view.set_minimap_visible(on))
+        a.about.triggered.connect(self.about)
+
+    # -- the document ------------------------------------------------------------------
+
+    def set_document(self, document: Document) -> None:
+        """Show `document`, replacing (and deleting) the current one with its scene and view."""
+        old, old_scene = self.document, self.scene
+        if old_scene is not None:
+            old_scene.detach()
+        self.document = document
+        document.setParent(self)
+        self.scene = GraphScene(document, parent=document)
+        self.view = GraphView(self.scene)
+        for kind, action in self.window_actions.overlays.items():
+            self.scene.set_overlay_visible(kind, action.isChecked())
+        self.view.set_minimap_visible(self.window_actions.minimap.isChecked())
+        self.setCentralWidget(self.view)  # deletes the old view
+        self.palette.set_view(self.view)
+        self.undo_group.addStack(document.undo_stack)
+        self.undo_group.setActiveStack(document.undo_stack)
+        if old is not None:
+            self.undo_group.removeStack(old.undo_stack)
+            old.deleteLater()  # and its scene with it
+        self.inspector.set_document(document)
+        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.show_message.connect(self.show_message)
+        document.evaluated.connect(self._show_evaluation)
+        document.modified_changed.connect(self.setWindowModified)
+        document.path_changed.connect(self._update_title)
+        self.history.setEmptyLabel(f"Open {document.name}" if document.path else "New graph")
+        self._update_title()
+        self._show_evaluation()
+        self.view.setFocus()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self.document.name}[*] — cgeditor")
+        self.setWindowModified(self.document.is_modified())
+        self.setWindowFilePath(str(self.document.path) if self.document.path else "")
+
+    def maybe_save(self) -> bool:
+        """Whether the current document may be closed: unchanged, saved, or its changes discarded."""
+        if not self.document.is_modified():
+            return True
+        answer = self.ask_save_changes(self, self.document.name)
+        if answer == QMessageBox.Save:
+            return self.save()
+        return answer == QMessageBox.Discard
+
+    def new_document(self) -> bool:
+        if not self.maybe_save():
+            return False
+        self.set_document(Document())
+        return True
+
+    def open_file(self, path: Path | str | None = None) -> bool:
+        """Open `path` (or ask for one) in this window; an unreadable file leaves the current
+        document as it was and says why."""
+        if not self.maybe_save():
+            return False
+        if path is None:
+            path = files.choose_open_path(self, files.start_folder(self.settings, self.document.path))
+            if path is None:
+                return False
+        try:
+            document = Document.open(path)
+        except DocumentError as e:
+            files.show_error(self, "Cannot open graph", str(e))
+            return False
+        self.set_document(document)
+        self.recent.add(document.path)
+        return True
+
+    def save(self) -> bool:
+        path = self.document.path
+        if path is None or files.is_example(path):
+            return self.save_as()
+        return self._save_to(path)
+
+    def save_as(self) -> bool:
+        folder = files.start_folder(self.settings, self.document.path)
+        stem = self.document.path.stem if self.document.path else "untitled"
+        path = files.choose_save_path(self, folder / f"{stem}{SUFFIX}")
+        return path is not None and self._save_to(path)
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            self.document.save(path)
+        except DocumentError as e:
+            files.show_error(self, "Cannot save graph", str(e))
+            return False
+        self.recent.add(path)
+        self.show_message(f"Saved {path}")
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.maybe_save():
+            self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
+            self.settings.setValue(_STATE_KEY, self.saveState())
+            event.accept()
+        else:
+            event.ignore()
+
+    # -- editing -----------------------------------------------------------------------
+
+    def copy(self) -> bool:
+        ids = self.scene.selected_node_ids()
+        if not ids:
+            self.show_message("Nothing to copy: select some nodes first")
+            return False
+        QApplication.clipboard().setText(self.document.copy_text(ids))
+        self.show_message(f"Copied {_count(len(ids), 'node')}")
+        return True
+
+    def cut(self) -> None:
+        if self.copy():
+            self.document.remove_nodes(self.scene.selected_node_ids())
+
+    def paste(self) -> None:
+        try:
+            ids = self.document.paste_text(QApplication.clipboard().text())
+        except DocumentError as e:
+            self.show_message(f"Cannot paste: {e}")
+            return
+        self._select(ids)
+
+    def duplicate(self) -> None:
+        self._select(self.document.duplicate(self.scene.selected_node_ids()))
+
+    def select_all(self) -> None:
+        self._select(list(self.document.graph.nodes), reveal=False)
+
+    def arrange(self) -> None:
+        selected = self.scene.selected_node_ids()
+        self.document.arrange(selected if len(selected) > 1 else None)
+
+    def _select(self, node_ids: list[str], reveal: bool = True) -> None:
+        """Select exactly these nodes and, with `reveal`, scroll them into view (a paste may land
+        off screen)."""
+        if not node_ids:
+            return
+        self.scene.clearSelection()
+        area = QRectF()
+        for node_id in node_ids:
+            item = self.scene.node_item(node_id)
+            if item is not None:
+                item.setSelected(True)
+                area = area.united(item.sceneBoundingRect())
+        if reveal:
+            self.view.ensureVisible(area, 40, 40)
+
+    def _selection_changed(self) -> None:
+        self.inspector.set_selection(self.scene.selected_node_ids())
+
+    # -- status ------------------------------------------------------------------------
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    def _show_evaluation(self) -> None:
+        self.evaluation_label.setText(evaluation_summary(self.document))
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About cgeditor",
+                          "<b>cgeditor</b><p>Draw computational graphs and watch their values, "
+                          "gradients and backpropagation on the canvas.</p>")
+
+
+def evaluation_summary(document: Document) -> str:
+    """One line for the status bar: the output's value, or the first thing wrong."""
+    graph, ev = document.graph, document.evaluation
+    nodes = _count(len(graph), "node")
+    if ev.problems:
+        more = f" (+{len(ev.problems) - 1} more)" if len(ev.problems) > 1 else ""
+        return f"⚠ {ev.problems[0].message}{more} · {nodes}"
+    if ev.output is None:
+        if not len(graph):
+            return "Empty graph: drag an op from the palette, or press Tab on the canvas"
+        try:
+            resolve_output(graph)
+            reason = "none chosen"
+        except OutputError as e:
+            reason = str(e)
+        return f"No output: {reason} · {nodes}"
+    value = ev.values.get(ev.output)
+    shown = format_compact(value) if value is not None else "—"
+    return f"{graph.node(ev.output).label} = {shown} · {nodes}"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"
