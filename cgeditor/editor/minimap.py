@@ -1,0 +1,117 @@
+"""A minimap in the corner of the view: the whole graph in miniature and the visible part framed.
+
+It draws nodes as dots and edges as straight lines (cheap even for thousands of nodes), appears
+by itself when the graph does not fit the view, and clicking or dragging in it moves the view.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from ..model.graph import NodeKind
+
+SIZE = (210, 140)
+MARGIN = 12
+PAD = 8
+
+
+class Minimap(QWidget):
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+        self.enabled = True  # the user's wish; shown only when the graph does not fit as well
+        self._frozen: QRectF | None = None  # the world while dragging, so the map holds still
+        self._later = QTimer(self, singleShot=True, interval=80)
+        self._later.timeout.connect(self.sync)
+        self.resize(*SIZE)
+        self.setCursor(Qt.PointingHandCursor)
+        self.setToolTip("Minimap: click or drag to move the view")
+        self.hide()
+
+    def world(self) -> QRectF:
+        """The rect shown: the graph and the visible area together."""
+        if self._frozen is not None:
+            return self._frozen
+        return self.view.scene().graph_rect().united(self.view.visible_scene_rect())
+
+    def _transform(self) -> tuple[float, float, float]:
+        world = self.world()
+        w, h = self.width() - 2 * PAD, self.height() - 2 * PAD
+        scale = min(w / max(world.width(), 1.0), h / max(world.height(), 1.0))
+        ox = PAD + (w - world.width() * scale) / 2 - world.left() * scale
+        oy = PAD + (h - world.height() * scale) / 2 - world.top() * scale
+        return scale, ox, oy
+
+    def sync_later(self) -> None:
+        """Sync soon, once: the graph changes in bursts (a drag), the overview need not follow each step."""
+        self._later.start()
+
+    def sync(self) -> None:
+        """Place in the corner; show only while part of the graph is out of view."""
+        parent = self.view
+        if parent.scene() is None:  # the document (and its scene) is being replaced
+            return
+        self.move(parent.width() - self.width() - MARGIN, parent.height() - self.height() - MARGIN)
+        graph = self.view.scene().graph_rect()
+        fits = graph.isEmpty() or self.view.visible_scene_rect().contains(graph)
+        self.setVisible(self.enabled and not fits)
+        if self.isVisible():
+            self.raise_()
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        scene = self.view.scene()
+        theme = scene.painter.theme
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        bg = QColor(theme.node_fill)
+        bg.setAlpha(235)
+        p.setPen(QPen(theme.color("value_border"), 1))
+        p.setBrush(bg)
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 8, 8)
+        scale, ox, oy = self._transform()
+
+        def at(x: float, y: float) -> QPointF:
+            return QPointF(ox + x * scale, oy + y * scale)
+
+        p.setPen(QPen(theme.color("edge"), 0))
+        for edge in scene.graph.edges:
+            a, b = scene.node_item(edge.source), scene.node_item(edge.target)
+            if a is not None and b is not None:
+                p.drawLine(at(a.x(), a.y()), at(b.x(), b.y()))
+        p.setPen(Qt.NoPen)
+        colors = {NodeKind.VARIABLE: theme.color("variable_border"),
+                  NodeKind.CONSTANT: theme.color("constant_border"), NodeKind.OP: theme.color("node_border")}
+        dot = max(1.5, min(4.0, 40 * scale))
+        for item in scene.node_items():
+            p.setBrush(theme.color("accent") if item.is_output() else colors[item.node.kind])
+            p.drawEllipse(at(item.x(), item.y()), dot, dot)
+        seen = self.view.visible_scene_rect()
+        frame = QRectF(at(seen.left(), seen.top()), at(seen.right(), seen.bottom()))
+        fill = theme.color("selection")
+        fill.setAlpha(30)
+        p.setBrush(fill)
+        p.setPen(QPen(theme.color("selection"), 1.5))
+        p.drawRect(frame)
+
+    def _navigate(self, pos: QPointF) -> None:
+        scale, ox, oy = self._transform()
+        self.view.centerOn(QPointF((pos.x() - ox) / scale, (pos.y() - oy) / scale))
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.LeftButton:
+            self._frozen = self.world()
+            self._navigate(event.position())
+        event.accept()
+
+    def mouseReleaseEvent(self, event) -> None:
+        self._frozen = None
+        self.update()
+        event.accept()
+
+    def mouseMoveEvent(self, event) -> None:
+        if event.buttons() & Qt.LeftButton:
+            self._navigate(event.position())
+        event.accept()

@@ -1,0 +1,117 @@
+"""Where things sit: node sizes, port positions and the curve of an edge (QtNodes' NodeGeometry).
+
+Pure Python, so the canvas, exported images and tests agree on one set of numbers.  Text widths
+come from a `measure(role, text)` callback (the canvas passes font metrics), which keeps this
+module free of Qt.  All node coordinates are local, with the node's position at the centre.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..model.graph import Graph, Node, NodeKind
+from ..model.ops import get_op
+from .label_placement import Point, Rect
+
+PORT_SPACING = 20.0  # matches the layout's spacing of input ports
+PORT_RADIUS = 4.5
+PORT_HIT_RADIUS = 9.0  # generous target for the mouse
+TAG_HEIGHT = 15.0  # the "output" tag above the output node
+BADGE_RADIUS = 8.0  # the warning badge of an invalid node
+
+Measure = Callable[[str, str], float]  # (role: "label" | "symbol" | "small", text) -> width
+
+
+def rough_measure(role: str, text: str) -> float:
+    """A width estimate for when no font is at hand (tests, headless use)."""
+    per_char = {"label": 8.0, "symbol": 11.0, "small": 6.0}[role]
+    return per_char * len(text)
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    kind: NodeKind
+    body: Rect
+    inputs: tuple[Point, ...]
+    port_names: tuple[str, ...]  # "" where the order of inputs does not matter
+    output: Point
+    tag: Rect | None  # the "output" tag, if this node is the output
+    badge: Point | None  # centre of the warning badge, if the node has problems
+
+    @property
+    def bounds(self) -> Rect:
+        """Everything the node paints: body, ports, tag, badge."""
+        r = self.body.adjusted(PORT_RADIUS + 1)
+        if self.tag is not None:
+            r = r.united(self.tag)
+        if self.badge is not None:
+            bx, by = self.badge
+            r = r.united(Rect.centered(bx, by, 2 * BADGE_RADIUS + 2, 2 * BADGE_RADIUS + 2))
+        return r
+
+    def input_point(self, port: int) -> Point:
+        """Where an edge into `port` ends; edges into ports the node lacks end at its left side."""
+        if 0 <= port < len(self.inputs):
+            return self.inputs[port]
+        return (self.body.x, 0.0)
+
+
+def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
+    """How many input ports a node shows: its arity; for a variadic op, the wired ones (at least
+    its minimum), plus a free one while `spare` (a wire is being dragged)."""
+    if node.kind is not NodeKind.OP:
+        return 0
+    wired = max((e.port for e in graph.in_edges(node.id)), default=-1) + 1
+    op = get_op(node.op or "")
+    if op is None:
+        return max(wired, 1)
+    if op.max_arity is None:
+        return max(op.min_arity, wired) + (1 if spare else 0)
+    return max(op.max_arity, wired)
+
+
+def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
+               is_output: bool = False, invalid: bool = False) -> NodeShape:
+    if node.kind is NodeKind.VARIABLE:
+        w, h = max(60.0, measure("label", node.label) + 32), 42.0
+    elif node.kind is NodeKind.CONSTANT:
+        w, h = max(52.0, measure("label", node.label) + 28), 34.0
+    else:
+        op = get_op(node.op or "")
+        symbol = op.symbol if op else "?"
+        named = op.ports if op else ()
+        names_w = max((measure("small", n) for n in named), default=0.0)
+        w = max(64.0, measure("symbol", symbol) + 30, measure("small", node.label) + 22)
+        w += names_w + 8 if names_w else 0
+        h = max(50.0, n_inputs * PORT_SPACING + 12)
+    body = Rect.centered(0.0, 0.0, w, h)
+    inputs = tuple((-w / 2, (i - (n_inputs - 1) / 2) * PORT_SPACING) for i in range(n_inputs))
+    names: tuple[str, ...] = ()
+    if node.kind is NodeKind.OP:
+        op = get_op(node.op or "")
+        names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
+    tag = None
+    if is_output:
+        tw = measure("small", "output") + 12
+        tag = Rect(body.right - tw - 6, body.y - TAG_HEIGHT + 1, tw, TAG_HEIGHT)
+    badge = (body.x + 4, body.y + 4) if invalid else None
+    return NodeShape(node.kind, body, inputs, names, (w / 2, 0.0), tag, badge)
+
+
+def edge_controls(p0: Point, p1: Point) -> tuple[Point, Point, Point, Point]:
+    """A cubic Bézier leaving `p0` to the right and arriving at `p1` from the left."""
+    dx = max(abs(p1[0] - p0[0]) * 0.5, 40.0)
+    return p0, (p0[0] + dx, p0[1]), (p1[0] - dx, p1[1]), p1
+
+
+def cubic_points(controls: Sequence[Point], n: int = 16) -> list[Point]:
+    """The curve as a polyline of n segments (for label placement and hit tests)."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
+    out = []
+    for i in range(n + 1):
+        t = i / n
+        u = 1 - t
+        a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
+        out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
+    return out

@@ -1,0 +1,189 @@
+"""How nodes, edges and overlay labels look (QtNodes' NodePainter).
+
+One painter draws the canvas items and can draw the same graph into an exported image, so the
+two never drift apart.  It only paints what it is given: shapes come from `node_geometry`, texts
+and states from the caller.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
+
+from ..model.graph import Node, NodeKind
+from ..model.ops import get_op
+from .label_placement import Rect
+from .node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
+from .theme import DEFAULT_THEME, Theme
+
+LABEL_STYLES = ("value", "grad", "edge_grad")
+TEXT_LOD = 0.35  # below this scale node texts are unreadable and skipped
+LABEL_MIN_PX = 5.0  # overlay texts smaller than this on screen are skipped
+
+
+def qrect(r: Rect) -> QRectF:
+    return QRectF(r.x, r.y, r.w, r.h)
+
+
+class NodePainter:
+    def __init__(self, theme: Theme = DEFAULT_THEME):
+        self.theme = theme
+        self.fonts = {
+            "label": theme.font(theme.label_px, bold=True),
+            "symbol": theme.font(theme.symbol_px),
+            "small": theme.font(theme.small_px),
+            "tag": theme.font(theme.small_px - 1, bold=True),
+            "overlay": theme.font(theme.overlay_px),
+            "badge": theme.font(11, bold=True),
+        }
+        self._metrics = {role: QFontMetricsF(font) for role, font in self.fonts.items()}
+
+    # -- sizes --------------------------------------------------------------------------
+
+    def measure(self, role: str, text: str) -> float:
+        """Text width in scene units, the `measure` callback of `node_geometry`."""
+        return self._metrics[role].horizontalAdvance(text)
+
+    def label_size(self, text: str) -> tuple[float, float]:
+        m = self._metrics["overlay"]
+        return (m.horizontalAdvance(text) + 12.0, m.height() + 5.0)
+
+    # -- nodes --------------------------------------------------------------------------
+
+    def paint_node(self, p: QPainter, node: Node, shape: NodeShape, *, selected: bool = False,
+                   is_output: bool = False, invalid: bool = False, bad_ports: frozenset[int] = frozenset(),
+                   lod: float = 1.0) -> None:
+        t = self.theme
+        body = qrect(shape.body)
+        outline = self._outline(node.kind, body)
+        p.setPen(Qt.NoPen)
+        shadow = QColor(t.shadow)
+        shadow.setAlpha(28)
+        p.setBrush(shadow)
+        p.drawPath(outline.translated(0, 1.6))
+
+        fill, border, width, style = self._body_style(node.kind)
+        if is_output:
+            border, width = t.color("accent"), 2.6
+        if selected:
+            halo = self._outline(node.kind, body.adjusted(-3.5, -3.5, 3.5, 3.5))
+            p.setBrush(Qt.NoBrush)
+            p.setPen(QPen(t.color("selection"), 2.0))
+            p.drawPath(halo)
+        p.setBrush(fill)
+        pen = QPen(border, width)
+        pen.setStyle(style)
+        p.setPen(pen)
+        p.drawPath(outline)
+
+        if invalid:
+            pen = QPen(t.color("error"), 1.4, Qt.DashLine)
+            p.setPen(pen)
+            p.setBrush(Qt.NoBrush)
+            p.drawPath(self._outline(node.kind, body.adjusted(-5, -5, 5, 5)))
+
+        self._paint_ports(p, shape, bad_ports)
+        if lod >= TEXT_LOD:
+            self._paint_texts(p, node, shape, body)
+        if shape.tag is not None:
+            self._paint_tag(p, qrect(shape.tag), lod)
+        if shape.badge is not None:
+            self._paint_badge(p, QPointF(*shape.badge), lod)
+
+    def _outline(self, kind: NodeKind, r: QRectF) -> QPainterPath:
+        path = QPainterPath()
+        if kind is NodeKind.VARIABLE:
+            path.addEllipse(r)
+        elif kind is NodeKind.CONSTANT:
+            path.addRoundedRect(r, r.height() / 2, r.height() / 2)
+        else:
+            path.addRoundedRect(r, 9, 9)
+        return path
+
+    def _body_style(self, kind: NodeKind) -> tuple[QColor, QColor, float, Qt.PenStyle]:
+        t = self.theme
+        if kind is NodeKind.VARIABLE:
+            return t.color("variable_fill"), t.color("variable_border"), 1.5, Qt.SolidLine
+        if kind is NodeKind.CONSTANT:
+            return t.color("constant_fill"), t.color("constant_border"), 1.3, Qt.DashLine
+        return t.color("node_fill"), t.color("node_border"), 1.4, Qt.SolidLine
+
+    def _paint_ports(self, p: QPainter, shape: NodeShape, bad_ports: frozenset[int]) -> None:
+        t = self.theme
+        for i, (x, y) in enumerate(shape.inputs):
+            bad = i in bad_ports
+            p.setPen(QPen(t.color("error" if bad else "port_border"), 1.3))
+            p.setBrush(t.color("error_fill" if bad else "port_fill"))
+            p.drawEllipse(QPointF(x, y), PORT_RADIUS, PORT_RADIUS)
+        p.setPen(QPen(t.color("port_border"), 1.3))
+        p.setBrush(t.color("port_border"))
+        p.drawEllipse(QPointF(*shape.output), PORT_RADIUS, PORT_RADIUS)
+
+    def _paint_texts(self, p: QPainter, node: Node, shape: NodeShape, body: QRectF) -> None:
+        t = self.theme
+        if node.kind is not NodeKind.OP:
+            p.setFont(self.fonts["label"])
+            p.setPen(t.color("text"))
+            p.drawText(body, Qt.AlignCenter, node.label)
+            return
+        names_w = max((self.measure("small", n) for n in shape.port_names), default=0.0)
+        p.setFont(self.fonts["small"])
+        p.setPen(t.color("muted"))
+        for (x, y), name in zip(shape.inputs, shape.port_names):
+            if name:
+                p.drawText(QRectF(x + 7, y - 8, names_w + 4, 16), Qt.AlignLeft | Qt.AlignVCenter, name)
+        content = body.adjusted(names_w + 8 if names_w else 0, 0, 0, 0)
+        op = get_op(node.op or "")
+        symbol_box = QRectF(content.left(), content.center().y() - 19, content.width(), 26)
+        p.setFont(self.fonts["symbol"])
+        p.setPen(t.color("text") if op else t.color("error"))
+        p.drawText(symbol_box, Qt.AlignCenter, op.symbol if op else "?")
+        p.setFont(self.fonts["small"])
+        p.setPen(t.color("muted"))
+        p.drawText(QRectF(content.left(), content.center().y() + 6, content.width(), 14),
+                   Qt.AlignCenter, node.label)
+
+    def _paint_tag(self, p: QPainter, r: QRectF, lod: float) -> None:
+        p.setPen(Qt.NoPen)
+        p.setBrush(self.theme.color("accent"))
+        p.drawRoundedRect(r, 4, 4)
+        if lod >= TEXT_LOD:
+            p.setPen(QColor("white"))
+            p.setFont(self.fonts["tag"])
+            p.drawText(r, Qt.AlignCenter, "output")
+
+    def _paint_badge(self, p: QPainter, c: QPointF, lod: float) -> None:
+        p.setPen(QPen(QColor("white"), 1.5))
+        p.setBrush(self.theme.color("error"))
+        p.drawEllipse(c, BADGE_RADIUS, BADGE_RADIUS)
+        if lod >= TEXT_LOD:
+            p.setFont(self.fonts["badge"])
+            p.drawText(QRectF(c.x() - BADGE_RADIUS, c.y() - BADGE_RADIUS, 2 * BADGE_RADIUS,
+                              2 * BADGE_RADIUS), Qt.AlignCenter, "!")
+
+    # -- edges and labels ---------------------------------------------------------------
+
+    def paint_edge(self, p: QPainter, path: QPainterPath, *, selected: bool = False,
+                   invalid: bool = False) -> None:
+        t = self.theme
+        if invalid:
+            pen = QPen(t.color("error"), 1.5, Qt.DashLine)
+        elif selected:
+            pen = QPen(t.color("edge_selected"), 2.5)
+        else:
+            pen = QPen(t.color("edge"), t.edge_width)
+        pen.setCosmetic(True)
+        p.setPen(pen)
+        p.setBrush(Qt.NoBrush)
+        p.drawPath(path)
+
+    def paint_label(self, p: QPainter, rect: QRectF, text: str, style: str, nonfinite: bool) -> None:
+        t = self.theme
+        prefix = "nonfinite" if nonfinite else style
+        p.setPen(QPen(t.color(f"{prefix}_border"), 1.0))
+        p.setBrush(t.color(f"{prefix}_fill"))
+        radius = rect.height() / 2
+        p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+        p.setFont(self.fonts["overlay"])
+        p.setPen(t.color(f"{prefix}_text"))
+        p.drawText(rect, Qt.AlignCenter, text)

@@ -1,0 +1,395 @@
+"""The scene mirrors a Document's graph as items and pushes the latest evaluation onto them.
+
+It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
+model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
+its results.  Mouse gestures are handed to small objects in `interactions`, which keeps the
+event handlers here short.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QTransform
+from PySide6.QtWidgets import QGraphicsScene
+
+from ..model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
+                           NodeKind, NodeMoved, NodeRemoved)
+from ..model.layout import layered_layout
+from ..model.ops import get_op
+from . import interactions
+from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
+from .node_geometry import input_count, node_shape
+from .node_painter import NodePainter
+from .overlays import LabelLayout
+from .theme import DEFAULT_THEME, Theme
+
+OVERLAYS = ("values", "grads", "edge_grads")
+_NODE_CODES = ("unknown_op", "unconnected_port", "port_connected_twice", "port_beyond_arity",
+               "missing_value")
+
+
+class GraphScene(QGraphicsScene):
+    show_message = Signal(str)  # refusals and input errors, for the status bar
+    layout_changed = Signal()  # nodes or labels moved, added or removed (the minimap listens)
+
+    def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.graph = document.graph
+        self.painter = NodePainter(theme)
+        self._nodes: dict[str, NodeItem] = {}
+        self._edges: dict[Edge, EdgeItem] = {}
+        self._values: dict[str, OverlayLabel] = {}
+        self._grads: dict[str, OverlayLabel] = {}
+        self._edge_grads: dict[Edge, OverlayLabel] = {}
+        self._visible = dict.fromkeys(OVERLAYS, True)
+        self._status: dict[str, tuple[bool, tuple[str, ...], frozenset[int]]] = {}
+        self._spare_ports = False
+        self._graph_rect: QRectF | None = None
+        self.layout_changed.connect(self._forget_graph_rect)
+        self._has_output = True  # whether the last evaluation had an output (node gradients shown)
+        self._gesture = None
+        self.search_popup = None  # the node search popup last opened (tests type into it)
+        self.inline_editor = None  # the value or label editor last opened
+        self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
+                                   self._edge_grads)
+        self._build()
+        self.graph.subscribe(self._on_change)
+        document.evaluated.connect(self._apply_evaluation)
+        self._apply_evaluation()
+        self.place_labels()
+
+    def detach(self) -> None:
+        """Stop listening to the document (call before dropping the scene for another one)."""
+        self.graph.unsubscribe(self._on_change)
+        self.document.evaluated.disconnect(self._apply_evaluation)
+
+    # -- public API ------------------------------------------------------------------------
+
+    def node_item(self, node_id: str) -> NodeItem | None:
+        return self._nodes.get(node_id)
+
+    def edge_item(self, edge: Edge) -> EdgeItem | None:
+        return self._edges.get(edge)
+
+    def node_items(self) -> list[NodeItem]:
+        return list(self._nodes.values())
+
+    def value_label(self, node_id: str) -> OverlayLabel | None:
+        return self._values.get(node_id)
+
+    def grad_label(self, node_id: str) -> OverlayLabel | None:
+        return self._grads.get(node_id)
+
+    def edge_label(self, edge: Edge) -> OverlayLabel | None:
+        return self._edge_grads.get(edge)
+
+    def overlay_labels(self) -> list[OverlayLabel]:
+        return [*self._values.values(), *self._grads.values(), *self._edge_grads.values()]
+
+    def selected_node_ids(self) -> list[str]:
+        return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def selected_edges(self) -> list[Edge]:
+        return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
+
+    def set_overlay_visible(self, kind: str, visible: bool) -> None:
+        if kind not in self._visible:
+            raise ValueError(f"unknown overlay {kind!r}; expected one of {', '.join(OVERLAYS)}")
+        if self._visible[kind] == visible:
+            return
+        self._visible[kind] = visible
+        labels = {"values": self._values, "grads": self._grads, "edge_grads": self._edge_grads}[kind]
+        for label in labels.values():
+            label.setVisible(visible and (kind != "grads" or self._has_output))
+        self.place_labels()
+
+    def overlay_visible(self, kind: str) -> bool:
+        return self._visible[kind]
+
+    def graph_rect(self) -> QRectF:
+        """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
+        if self._graph_rect is None:
+            rect = QRectF()
+            for store in (self._nodes, self._edges, self._values, self._grads, self._edge_grads):
+                for item in store.values():
+                    if item.isVisible():
+                        rect = rect.united(item.sceneBoundingRect())
+            self._graph_rect = rect
+        return QRectF(self._graph_rect)
+
+    def _forget_graph_rect(self) -> None:
+        self._graph_rect = None
+
+    def delete_selection(self) -> None:
+        nodes, edges = self.selected_node_ids(), self.selected_edges()
+        if nodes or edges:
+            self.document.remove_nodes(nodes, edges)
+
+    def set_spare_ports(self, on: bool) -> None:
+        """Give every variadic op a free extra input while a wire is being dragged."""
+        if on == self._spare_ports:
+            return
+        self._spare_ports = on
+        for node in self.graph:
+            op = get_op(node.op or "") if node.kind is NodeKind.OP else None
+            if op is not None and op.variadic:
+                self._refresh_node(node.id)
+
+    def item_at(self, pos: QPointF):
+        views = self.views()
+        return self.itemAt(pos, views[0].transform() if views else QTransform())
+
+    def items_at(self, pos: QPointF) -> list:
+        """Every item under `pos`, topmost first."""
+        views = self.views()
+        return self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder,
+                          views[0].transform() if views else QTransform())
+
+    def view(self):
+        views = self.views()
+        return views[0] if views else None
+
+    # -- mirroring the graph -----------------------------------------------------------
+
+    def _build(self) -> None:
+        missing = [n.id for n in self.graph if n.pos is None]
+        fallback = layered_layout(self.graph, missing) if missing else {}
+        for node in self.graph:
+            self._add_node(node, fallback.get(node.id))
+        for edge in self.graph.edges:
+            self._add_edge(edge)
+
+    def _on_change(self, change: Change) -> None:
+        self._graph_rect = None
+        if isinstance(change, NodeAdded):
+            self._add_node(change.node)
+        elif isinstance(change, NodeRemoved):
+            self._remove_node(change.node.id)
+        elif isinstance(change, NodeMoved):
+            item = self._nodes[change.node_id]
+            self._layout.touch(item.sceneBoundingRect())
+            item.setPos(*(change.pos or (0.0, 0.0)))
+            self._layout.touch(item.sceneBoundingRect())
+            self._update_edges_of(change.node_id)
+        elif isinstance(change, EdgeAdded):
+            self._add_edge(change.edge)
+            self._refresh_node(change.edge.target)
+        elif isinstance(change, EdgeRemoved):
+            self._remove_edge(change.edge)
+            if change.edge.target in self._nodes:
+                self._refresh_node(change.edge.target)
+        elif isinstance(change, LabelChanged):
+            self._refresh_node(change.node_id)
+        else:
+            return  # values and the output arrive with the next evaluation
+        self.schedule_placement()
+
+    def _shape_for(self, node: Node):
+        is_output, problems, _ = self._status.get(node.id, (False, (), frozenset()))
+        n = input_count(self.graph, node, self._spare_ports)
+        return node_shape(node, n, self.painter.measure, is_output=is_output, invalid=bool(problems))
+
+    def _add_node(self, node: Node, fallback=None) -> None:
+        item = NodeItem(node, self._shape_for(node), self.painter)
+        item.setPos(*(node.pos or fallback or (0.0, 0.0)))
+        self.addItem(item)
+        self._nodes[node.id] = item
+        for store, style in ((self._values, "value"), (self._grads, "grad")):
+            label = OverlayLabel(style, node.id, self.painter)
+            label.setVisible(self._visible["values" if style == "value" else "grads"])
+            label.setPos(item.pos())  # until placed: near its node, so it dirties only its neighbourhood
+            self.addItem(label)
+            store[node.id] = label
+        self._layout.touch(item.sceneBoundingRect())
+
+    def _remove_node(self, node_id: str) -> None:
+        for item in (self._nodes.pop(node_id), self._values.pop(node_id), self._grads.pop(node_id)):
+            self._layout.touch(item.sceneBoundingRect())
+            self.removeItem(item)
+        self._status.pop(node_id, None)
+
+    def _add_edge(self, edge: Edge) -> None:
+        item = EdgeItem(edge, self.painter)
+        self.addItem(item)
+        self._edges[edge] = item
+        self._update_edge(edge)
+        label = OverlayLabel("edge_grad", edge, self.painter)
+        label.setVisible(self._visible["edge_grads"])
+        label.setPos(item.path().pointAtPercent(0.5))
+        self.addItem(label)
+        self._edge_grads[edge] = label
+
+    def _remove_edge(self, edge: Edge) -> None:
+        for item in (self._edges.pop(edge), self._edge_grads.pop(edge)):
+            self._layout.touch(item.sceneBoundingRect())
+            self.removeItem(item)
+
+    def _refresh_node(self, node_id: str) -> None:
+        node, item = self.graph.node(node_id), self._nodes[node_id]
+        self._layout.touch(item.sceneBoundingRect())
+        item.set_node(node, self._shape_for(node))
+        self._layout.touch(item.sceneBoundingRect())
+        self._update_edges_of(node_id)
+
+    def _update_edges_of(self, node_id: str) -> None:
+        for edge in self.graph.in_edges(node_id) + self.graph.out_edges(node_id):
+            if edge in self._edges:
+                self._update_edge(edge)
+
+    def _update_edge(self, edge: Edge) -> None:
+        src, tgt, item = self._nodes[edge.source], self._nodes[edge.target], self._edges[edge]
+        self._layout.touch(item.sceneBoundingRect())
+        item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
+        self._layout.touch(item.sceneBoundingRect())
+
+    # -- overlays ----------------------------------------------------------------------
+
+    def _apply_evaluation(self) -> None:
+        ev = self.document.evaluation
+        status = self._problem_status(ev)
+        out_label = self.graph.node(ev.output).label if ev.output in self.graph else None
+        resized = False
+        for node_id, item in self._nodes.items():
+            old = self._status.get(node_id, (False, (), frozenset()))
+            new = status.get(node_id, (node_id == ev.output, (), frozenset()))
+            if new != old:
+                self._status[node_id] = new
+                item.set_status(new[0], list(new[1]), new[2])
+                if (new[0], bool(new[1])) != (old[0], bool(old[1])):  # tag or badge came or went
+                    self._refresh_node(node_id)
+                    resized = True
+            label = item.label
+            resized |= self._set_label(self._values[node_id], ev.values.get(node_id), f"{label} = {{full}}")
+            resized |= self._set_label(self._grads[node_id], ev.grads.get(node_id),
+                                       f"∂{out_label}/∂{label} = {{full}}")
+        for edge, label in self._edge_grads.items():
+            tooltip = (f"local gradient ∂{self._nodes[edge.target].label}/∂{self._nodes[edge.source].label}"
+                       " = {full}")
+            resized |= self._set_label(label, ev.edge_grads.get(edge), tooltip)
+        if (out_label is not None) != self._has_output:
+            self._has_output = out_label is not None  # node gradients exist only with an output
+            for grad in self._grads.values():
+                grad.setVisible(self._visible["grads"] and self._has_output)
+            self._layout.invalidate_all()
+            resized = True
+        self._mark_edges(ev)
+        if resized:
+            self.schedule_placement()
+
+    def _set_label(self, label: OverlayLabel, value: float | None, tooltip: str) -> bool:
+        """Show a new number; True (and the label's spot marked for placing) if its slot changed."""
+        if label.set_number(value, tooltip):
+            self._layout.touch(label.sceneBoundingRect())
+            return True
+        return False
+
+    def _problem_status(self, ev) -> dict[str, tuple[bool, tuple[str, ...], frozenset[int]]]:
+        messages: dict[str, list[str]] = {}
+        ports: dict[str, set[int]] = {}
+        for p in ev.problems:
+            if p.code in _NODE_CODES:
+                owners = p.nodes[:1]
+            elif p.code == "edge_into_leaf":
+                owners = p.nodes[1:2]
+            else:
+                owners = p.nodes
+            for n in owners:
+                messages.setdefault(n, []).append(p.message)
+            if p.code == "unconnected_port":
+                ports.setdefault(p.nodes[0], set()).add(p.port)
+        return {n: (n == ev.output, tuple(messages.get(n, ())), frozenset(ports.get(n, ())))
+                for n in set(messages) | set(ports)}
+
+    def _mark_edges(self, ev) -> None:
+        bad: dict[Edge, str] = {}
+        for p in ev.problems:
+            if p.code in ("edge_into_leaf", "port_beyond_arity", "port_connected_twice"):
+                target = p.nodes[1] if p.code == "edge_into_leaf" else p.nodes[0]
+                for e in self.graph.edges_into_port(target, p.port):
+                    bad[e] = p.message
+            elif p.code == "cycle":
+                ring = set(p.nodes)
+                for e in self.graph.edges:
+                    if e.source in ring and e.target in ring:
+                        bad[e] = p.message
+        for edge, item in self._edges.items():
+            message = bad.get(edge)
+            if (message is not None) != item.is_invalid() or message is not None:
+                item.set_problem(message)
+
+    def schedule_placement(self) -> None:
+        self._layout.schedule()
+
+    def placement_pending(self) -> bool:
+        """Whether labels are about to move (placement runs once the event loop is idle)."""
+        return self._layout.pending()
+
+    def place_labels(self) -> None:
+        """Place every visible overlay label where it overlaps no node, label or foreign edge."""
+        self._layout.invalidate_all()
+        self._layout.run()
+
+    # -- events: handed to gesture objects ----------------------------------------------
+
+    def mousePressEvent(self, event) -> None:
+        if self._gesture is not None:
+            event.accept()
+            return
+        item = self.item_at(event.scenePos())
+        if event.button() == Qt.LeftButton and isinstance(item, PortItem):
+            self._gesture = interactions.WireDrag(self, item, event.scenePos())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        if event.button() == Qt.LeftButton and isinstance(item, NodeItem):
+            self._gesture = interactions.NodeDrag(self, item, event.scenePos())
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._gesture is not None:
+            self._gesture.move(event.scenePos())
+            event.accept()
+        else:
+            super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        gesture, self._gesture = self._gesture, None
+        if gesture is None:
+            super().mouseReleaseEvent(event)
+            return
+        if isinstance(gesture, interactions.NodeDrag):
+            super().mouseReleaseEvent(event)  # lets a plain click narrow the selection
+        gesture.release(event.scenePos())
+        event.accept()
+
+    def mouseDoubleClickEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        item = self.item_at(event.scenePos())
+        if isinstance(item, OverlayLabel) and item.style == "value":
+            node = self.graph.node(item.owner)
+            if node.kind is not NodeKind.OP:
+                interactions.edit_value(self, item.owner)
+            else:
+                self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
+        elif isinstance(item, NodeItem):
+            interactions.rename_inline(self, item.node_id)
+        elif item is None:
+            interactions.open_node_search(self, event.scenePos())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.focusItem() is None:
+            self.delete_selection()
+            event.accept()
+        elif event.key() == Qt.Key_Escape and self._gesture is not None:
+            self._gesture.cancel()
+            self._gesture = None
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        interactions.context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
+        event.accept()

@@ -1,0 +1,259 @@
+"""The canvas view: zoom around the cursor within limits, fit and frame, pan, grid, drops, minimap.
+
+Settings follow the performance findings: BoundingRectViewportUpdate (many labels change at
+once after an edit), no item caching, cosmetic pens; texts hide themselves when too small.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
+from PySide6.QtWidgets import QGraphicsView
+
+from . import interactions
+from .items import EdgeItem
+from .minimap import Minimap
+from .palette import NODE_MIME
+
+MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size
+FIT_MARGIN = 40.0
+ZOOM_STEP = 1.25
+WORLD = 1.0e6  # the scrollable area: far beyond any graph, so panning never hits a wall
+
+
+class GraphView(QGraphicsView):
+    def __init__(self, scene, parent=None):
+        super().__init__(scene, parent)
+        self.minimap = Minimap(self)
+        self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
+        self.setViewportUpdateMode(QGraphicsView.BoundingRectViewportUpdate)
+        self.setCacheMode(QGraphicsView.CacheNone)
+        self.setDragMode(QGraphicsView.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.NoAnchor)
+        self.setResizeAnchor(QGraphicsView.AnchorViewCenter)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setFrameShape(QGraphicsView.NoFrame)
+        self.setSceneRect(-WORLD / 2, -WORLD / 2, WORLD, WORLD)
+        self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMouseTracking(True)
+        self._space = False
+        self._pan_from: QPointF | None = None
+        self._fitted_once = False
+        self._drop_edge: EdgeItem | None = None
+        scene.layout_changed.connect(self.minimap.sync_later)
+
+    # -- zoom and framing ------------------------------------------------------------------
+
+    def zoom_level(self) -> float:
+        return self.transform().m11()
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom keeping the scene point under `anchor` (viewport coordinates) in place."""
+        anchor = anchor if anchor is not None else QPointF(self.viewport().rect().center())
+        target = min(MAX_ZOOM, max(MIN_ZOOM, self.zoom_level() * factor))
+        factor = target / self.zoom_level()
+        if abs(factor - 1.0) < 1e-9:
+            return
+        before = self.mapToScene(anchor.toPoint())
+        self.scale(factor, factor)
+        after = self.mapToScene(anchor.toPoint())
+        self._scroll_by_scene(after - before)
+        self.minimap.sync()
+
+    def zoom_in(self) -> None:
+        self.zoom_by(ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(1 / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.zoom_by(1.0 / self.zoom_level())
+
+    def fit_graph(self) -> None:
+        self._fit(self.scene().graph_rect())
+
+    def frame_selection(self) -> None:
+        rect = QRectF()
+        for item in self.scene().selectedItems():
+            rect = rect.united(item.sceneBoundingRect())
+        self._fit(rect if not rect.isEmpty() else self.scene().graph_rect())
+
+    def _fit(self, rect: QRectF) -> None:
+        if rect.isEmpty():
+            self.setTransform(QTransform())
+            self.centerOn(0, 0)
+        else:
+            rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+            vp = self.viewport().rect()
+            scale = min(vp.width() / rect.width(), vp.height() / rect.height())
+            scale = max(MIN_ZOOM, min(FIT_MAX_ZOOM, scale))
+            self.setTransform(QTransform.fromScale(scale, scale))
+            self.centerOn(rect.center())
+        self.minimap.sync()
+
+    def set_minimap_visible(self, on: bool) -> None:
+        """Allow the minimap (it still shows only while the graph does not fit the view)."""
+        self.minimap.enabled = on
+        self.minimap.sync()
+
+    def visible_scene_rect(self) -> QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
+
+    def _scroll_by_scene(self, delta: QPointF) -> None:
+        z = self.zoom_level()
+        h, v = self.horizontalScrollBar(), self.verticalScrollBar()
+        h.setValue(round(h.value() - delta.x() * z))
+        v.setValue(round(v.value() - delta.y() * z))
+
+    # -- events ----------------------------------------------------------------------------
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._fitted_once:
+            self._fitted_once = True
+            self.fit_graph()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.minimap.sync()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.minimap.sync()
+
+    def wheelEvent(self, event) -> None:
+        delta = event.angleDelta().y()
+        if delta:
+            self.zoom_by(1.0015 ** delta, event.position())
+        event.accept()
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return False  # Tab opens the node search instead of moving focus
+
+    def keyPressEvent(self, event) -> None:
+        key, mods = event.key(), event.modifiers()
+        if key == Qt.Key_Space and not event.isAutoRepeat() and self.scene().focusItem() is None:
+            self._space = True
+            self.setDragMode(QGraphicsView.NoDrag)
+            self.viewport().setCursor(Qt.OpenHandCursor)
+        elif key == Qt.Key_Tab and not mods:
+            cursor = self.viewport().mapFromGlobal(self.cursor().pos())
+            if not self.viewport().rect().contains(cursor):
+                cursor = self.viewport().rect().center()
+            interactions.open_node_search(self.scene(), self.mapToScene(cursor))
+        elif event.matches(QKeySequence.ZoomIn) or (key == Qt.Key_Equal and mods & Qt.ControlModifier):
+            self.zoom_in()
+        elif event.matches(QKeySequence.ZoomOut):
+            self.zoom_out()
+        elif key == Qt.Key_F and not mods:
+            self.fit_graph()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat() and self._space:
+            self._space = False
+            self.setDragMode(QGraphicsView.RubberBandDrag)
+            self.viewport().unsetCursor()
+        super().keyReleaseEvent(event)
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._pan_from is not None:
+            d = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self._scroll_by_scene(QPointF(d.x(), d.y()) / self.zoom_level())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None and event.button() in (Qt.MiddleButton, Qt.LeftButton):
+            self._pan_from = None
+            if self._space:
+                self.viewport().setCursor(Qt.OpenHandCursor)
+            else:
+                self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    # -- drops from the palette ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasFormat(NODE_MIME):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(NODE_MIME):
+            super().dragMoveEvent(event)
+            return
+        key = bytes(event.mimeData().data(NODE_MIME)).decode()
+        edge = None
+        if key not in ("variable", "constant"):
+            edge = interactions.edge_at(self.scene(), self.mapToScene(event.position().toPoint()))
+        self._highlight_drop_edge(edge)
+        event.acceptProposedAction()
+
+    def dragLeaveEvent(self, event) -> None:
+        self._highlight_drop_edge(None)
+        super().dragLeaveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if not event.mimeData().hasFormat(NODE_MIME):
+            super().dropEvent(event)
+            return
+        self._highlight_drop_edge(None)
+        key = bytes(event.mimeData().data(NODE_MIME)).decode()
+        interactions.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
+        event.acceptProposedAction()
+        self.setFocus()
+
+    def _highlight_drop_edge(self, edge: EdgeItem | None) -> None:
+        """Select the edge a dragged op would be inserted into, as a preview."""
+        if edge is self._drop_edge:
+            return
+        if self._drop_edge is not None and self._drop_edge.scene() is not None:
+            self._drop_edge.setSelected(False)
+        self._drop_edge = edge
+        if edge is not None:
+            edge.setSelected(True)
+
+    # -- background -------------------------------------------------------------------------
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        theme = self.scene().painter.theme
+        painter.fillRect(rect, theme.color("canvas"))
+        step = theme.grid_size
+        z = self.zoom_level()
+        while step * z < 12:  # keep grid lines at least 12 pixels apart
+            step *= 5
+        left, top = int(rect.left() // step) * step, int(rect.top() // step) * step
+        minor, major = [], []
+        x = left
+        while x < rect.right():
+            (major if round(x / step) % 5 == 0 else minor).append(QLineF(x, rect.top(), x, rect.bottom()))
+            x += step
+        y = top
+        while y < rect.bottom():
+            (major if round(y / step) % 5 == 0 else minor).append(QLineF(rect.left(), y, rect.right(), y))
+            y += step
+        for lines, color in ((minor, "grid_minor"), (major, "grid_major")):
+            pen = QPen(theme.color(color), 0)
+            painter.setPen(pen)
+            painter.drawLines(lines)
