@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cgeditor.model import fileformat
 from cgeditor.model.fileformat import (
-    DocumentError, dumps, graph_from_dict, graph_to_dict, load, loads, save,
+    MAX_COORDINATE, DocumentError, dumps, graph_from_dict, graph_to_dict, load, loads, save,
 )
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
@@ -345,7 +345,8 @@ def graphs(draw):
         extra = draw(st.dictionaries(st.text(min_size=1, max_size=6).filter(
             lambda k: k not in ("id", "kind", "label", "value", "op", "pos")), JSON, max_size=2))
         label = draw(st.text(max_size=15))
-        pos = draw(st.tuples(FINITE, FINITE))
+        coordinate = st.floats(-MAX_COORDINATE, MAX_COORDINATE, width=64)
+        pos = draw(st.tuples(coordinate, coordinate))
         if kind is NodeKind.OP:
             g.add_node(Node(node_id, kind, label, op=draw(st.sampled_from(list(OPS))), pos=pos,
                             extra=extra))
@@ -434,3 +435,11 @@ def test_arbitrary_text_only_ever_raises_document_error(text):
 @settings(max_examples=5000, deadline=None)
 def test_malformed_documents_long_fuzz(text):
     _loads_or_refuses(text)
+
+
+def test_a_position_too_far_out_is_refused_naming_the_limit():
+    text = ('{"format": "cgeditor-graph", "version": 1, "nodes": ['
+            '{"id": "x", "kind": "variable", "value": 1, "pos": [0, 8.98846567431158e+307]},'
+            '{"id": "y", "kind": "variable", "value": 1}]}')
+    with pytest.raises(DocumentError, match=r"node 'x': \"pos\" is too far out"):
+        loads(text)

@@ -31,6 +31,7 @@ MAX_DEPTH = 64
 MAX_PORT = MAX_NODES  # a port far beyond any real op would make validation list every gap
 MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1000
+MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithmetic finite
 
 _NODE_KEYS = ("id", "kind", "label", "value", "op", "pos")
 _EDGE_KEYS = ("source", "target", "port")
@@ -396,6 +397,9 @@ def _position(value: Any, where: str) -> tuple[float, float]:
             c = math.inf
         if not math.isfinite(c):
             raise DocumentError(f"{where} must be two finite numbers, got {_show(value)}")
+        if abs(c) > MAX_COORDINATE:
+            raise DocumentError(f"{where} is too far out (each coordinate within ±{MAX_COORDINATE:.0e}), "
+                                f"got {_show(value)}")
         coords.append(c)
     return coords[0], coords[1]
 
