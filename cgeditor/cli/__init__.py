@@ -20,7 +20,7 @@ from cgeditor.model.validate import InvalidGraphError
 
 from .common import EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
 
-SUBCOMMANDS = ("eval", "explain", "new", "export")
+SUBCOMMANDS = ("eval", "explain", "new", "export", "render")
 
 _BAD_INPUT = (CliError, DocumentError, InvalidGraphError, OutputError, GraphError)
 

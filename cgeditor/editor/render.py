@@ -1,0 +1,144 @@
+"""Pictures of a graph (PNG, SVG, PDF) painted by the canvas's own scene and items.
+
+A throwaway `GraphScene` over a copy of the graph draws exactly what the editor shows (nodes,
+edges, values and gradients placed the same way), with no view: the scene is rendered over its
+items' bounding rectangle onto an image, an SVG generator or a PDF page.  So an exported figure
+can never disagree with the canvas, and the editor's document is never touched.  A
+QApplication must exist (the `render` command creates one on the offscreen platform).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
+from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
+from PySide6.QtSvg import QSvgGenerator
+
+from cgeditor.model.graph import Graph
+
+from .atomic_file import write_atomically
+from .document import Document
+from .scene import GraphScene
+
+IMAGE_FORMATS = ("png", "svg", "pdf")
+MARGIN = 24.0  # scene units of white around the drawing
+BACKGROUND = QColor("#ffffff")  # figures go on slides and paper, not on the canvas grey
+MAX_PIXELS = 20000  # per side of a PNG: beyond this QImage fails or eats gigabytes
+MAX_EXTENT = 1_000_000  # scene units per side: a drawing wider than this has a stray far-off node
+POINTS_PER_INCH = 72
+
+
+class RenderError(ValueError):
+    """An image that cannot be made; the message is one line naming the problem."""
+
+
+def image_format(path: Path | str) -> str:
+    """"png", "svg" or "pdf" from the file name's suffix (any case); RenderError otherwise."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in IMAGE_FORMATS:
+        shown = f"'.{suffix}'" if suffix else "no suffix"
+        raise RenderError(f"{path}: unknown image type ({shown}); use .png, .svg or .pdf")
+    return suffix
+
+
+def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 1.0,
+                 output: str | None = None, overlays: dict[str, bool] | None = None) -> Path:
+    """Draw `source` with its overlays into `out_path` (type from the suffix); returns the path.
+
+    `scale` multiplies the PNG's pixel size (vector formats are drawn at 1 point per scene
+    unit); `output` chooses the node to differentiate; `overlays` maps "values", "grads",
+    "edge_grads" to shown/hidden (default: all shown).  The file is replaced atomically.
+    """
+    fmt = image_format(out_path)
+    if not (math.isfinite(scale) and scale > 0):
+        raise RenderError(f"scale must be a positive number, got {scale}")
+    graph = (source.graph if isinstance(source, Document) else source).copy()
+    if output is not None:
+        if output not in graph:
+            raise RenderError(f"no node with id {output!r} to use as the output")
+        graph.set_output(output)
+    if not len(graph):
+        raise RenderError("nothing to draw: the graph has no nodes")
+    document = Document(graph)
+    scene = GraphScene(document)
+    try:
+        for kind, visible in (overlays or {}).items():
+            scene.set_overlay_visible(kind, visible)
+        document.evaluate_now()  # the scene takes the numbers from this signal, synchronously
+        scene.place_labels()  # placement normally waits for an idle event loop
+        drawn = scene.graph_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+        if max(drawn.width(), drawn.height()) > MAX_EXTENT:
+            raise RenderError(f"the drawing would be {drawn.width():.0f} × {drawn.height():.0f} units "
+                              f"(at most {MAX_EXTENT} a side): some nodes lie far from the rest; "
+                              f"arrange the graph first")
+        area = QRectF(drawn.x(), drawn.y(), math.ceil(drawn.width()), math.ceil(drawn.height()))
+        try:
+            write_atomically(out_path, lambda tmp: _WRITERS[fmt](scene, area, tmp, scale))
+        except OSError as e:
+            raise RenderError(f"{out_path}: cannot write: {e.strerror or e}") from None
+    finally:
+        scene.detach()
+    return Path(out_path)
+
+
+def _paint(scene: GraphScene, painter: QPainter, area: QRectF, target: QRectF) -> None:
+    painter.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing
+                           | QPainter.SmoothPixmapTransform)
+    painter.fillRect(target, BACKGROUND)
+    scene.render(painter, target, area, Qt.IgnoreAspectRatio)
+    painter.end()
+
+
+def _begin(painter: QPainter, device, tmp: str) -> None:
+    if not painter.begin(device):
+        raise RenderError(f"{tmp}: cannot open for writing")
+
+
+def _write_png(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
+    width, height = math.ceil(area.width() * scale), math.ceil(area.height() * scale)
+    if max(width, height) > MAX_PIXELS:
+        raise RenderError(f"the image would be {width} × {height} pixels (at most {MAX_PIXELS} a "
+                          f"side); use a smaller scale")
+    image = QImage(width, height, QImage.Format_RGB32)
+    if image.isNull():
+        raise RenderError(f"not enough memory for a {width} × {height} image")
+    area = QRectF(area.topLeft(), QSizeF(width / scale, height / scale))  # whole pixels, no seam
+    dots_per_metre = round(96 * scale / 0.0254)  # a 2× image reads as 192 dpi: same size, sharper
+    image.setDotsPerMeterX(dots_per_metre)
+    image.setDotsPerMeterY(dots_per_metre)
+    painter = QPainter()
+    _begin(painter, image, tmp)
+    _paint(scene, painter, area, QRectF(0, 0, width, height))
+    if not image.save(tmp, "PNG"):
+        raise RenderError(f"{tmp}: cannot write the PNG")
+
+
+def _write_svg(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
+    generator = QSvgGenerator()
+    generator.setFileName(tmp)
+    generator.setSize(QSize(math.ceil(area.width()), math.ceil(area.height())))
+    generator.setViewBox(QRectF(0, 0, area.width(), area.height()))
+    generator.setResolution(POINTS_PER_INCH)
+    generator.setTitle("Computational graph")
+    generator.setDescription("Drawn by cgeditor")
+    painter = QPainter()
+    _begin(painter, generator, tmp)
+    _paint(scene, painter, area, QRectF(0, 0, area.width(), area.height()))
+
+
+def _write_pdf(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
+    writer = QPdfWriter(tmp)
+    writer.setCreator("cgeditor")
+    writer.setTitle("Computational graph")
+    writer.setResolution(POINTS_PER_INCH)  # one device unit = one point = one scene unit
+    page = QPageSize(QSizeF(area.width(), area.height()), QPageSize.Point, "graph",
+                     QPageSize.ExactMatch)
+    writer.setPageLayout(QPageLayout(page, QPageLayout.Portrait, QMarginsF(0, 0, 0, 0)))
+    painter = QPainter()
+    _begin(painter, writer, tmp)
+    _paint(scene, painter, area, QRectF(0, 0, area.width(), area.height()))
+
+
+_WRITERS = {"png": _write_png, "svg": _write_svg, "pdf": _write_pdf}

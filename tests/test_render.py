@@ -1,0 +1,158 @@
+"""Pictures of graphs: `render_graph` and `cgeditor render` draw what the canvas draws, headless."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from PySide6.QtGui import QImage
+
+from cgeditor.cli import main
+from cgeditor.editor.document import Document
+from cgeditor.editor.render import RenderError, render_graph
+from cgeditor.model import fileformat
+from cgeditor.model.graph import Graph, Node, NodeKind
+from cgeditor.resources import example_path, list_examples
+
+MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
+
+
+def svg_texts(path) -> list[str]:
+    """Every text drawn into an SVG file (parsing it also proves it is well-formed XML)."""
+    root = ET.parse(path).getroot()
+    return [el.text for el in root.iter("{http://www.w3.org/2000/svg}text") if el.text]
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    code = main(["render", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", sorted(MAGIC))
+@pytest.mark.parametrize("example", list_examples(), ids=lambda p: p.stem)
+def test_every_example_renders_to_a_nonempty_file_of_its_type(qapp, tmp_path, example, fmt):
+    out = tmp_path / f"{example.stem}.{fmt}"
+    render_graph(fileformat.load(example), out)
+    data = out.read_bytes()
+    assert data.startswith(MAGIC[fmt])
+    assert len(data) > 2000
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left behind
+
+
+def test_svg_holds_the_overlay_numbers_of_chain_rule(qapp, tmp_path):
+    out = tmp_path / "chain.svg"
+    render_graph(fileformat.load(example_path("chain_rule")), out)
+    texts = svg_texts(out)
+    assert "64" in texts  # L = (x + x·y)² at x=2, y=3
+    assert {"∂ 64", "∂ 32", "∂ 16"} <= set(texts)  # dL/dx, dL/dy, dL/dz2
+    assert {"x", "y", "output"} <= set(texts)
+
+
+def test_hidden_overlays_are_left_out_of_the_picture(qapp, tmp_path):
+    out = tmp_path / "values_only.svg"
+    render_graph(fileformat.load(example_path("chain_rule")), out,
+                 overlays={"grads": False, "edge_grads": False})
+    texts = svg_texts(out)
+    assert "64" in texts
+    assert not [t for t in texts if t.startswith("∂")]
+
+
+def test_output_option_differentiates_the_chosen_node(qapp, tmp_path):
+    out = tmp_path / "z2.svg"
+    render_graph(fileformat.load(example_path("chain_rule")), out, output="z2")
+    texts = svg_texts(out)
+    assert "∂ 4" in texts and "∂ 2" in texts  # dz2/dx = 1 + y, dz2/dy = x
+    assert "∂ 64" not in texts
+
+
+def test_rendering_a_document_leaves_it_untouched(qapp, tmp_path):
+    document = Document.open(example_path("chain_rule"))
+    before = document.graph.copy()
+    render_graph(document, tmp_path / "doc.png", output="z1")
+    assert document.graph == before
+    assert document.graph.output == "L"
+    assert not document.is_modified()
+
+
+def test_png_has_a_white_border_all_round(qapp, tmp_path):
+    out = tmp_path / "border.png"
+    render_graph(fileformat.load(example_path("two_paths")), out)
+    image = QImage(str(out))
+    w, h = image.width(), image.height()
+    border = [image.pixel(x, y) for x in range(w) for y in (0, 1, h - 2, h - 1)]
+    border += [image.pixel(x, y) for y in range(h) for x in (0, 1, w - 2, w - 1)]
+    assert set(border) == {0xFFFFFFFF}
+    inside = {image.pixel(x, h // 2) for x in range(w)}
+    assert len(inside) > 1  # and something drawn in between
+
+
+def test_empty_graph_is_refused(qapp, tmp_path):
+    with pytest.raises(RenderError, match="no nodes"):
+        render_graph(Graph(), tmp_path / "empty.png")
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("fmt", sorted(MAGIC))
+def test_a_node_far_away_is_refused_rather_than_drawn_huge(qapp, tmp_path, fmt):
+    graph = Graph()
+    graph.add_node(Node("a", NodeKind.VARIABLE, value=1.0, pos=(0.0, 0.0)))
+    graph.add_node(Node("b", NodeKind.VARIABLE, value=2.0, pos=(1e12, 0.0)))
+    with pytest.raises(RenderError, match="far from the rest"):
+        render_graph(graph, tmp_path / f"far.{fmt}")
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_png_size_follows_scale(qapp, tmp_path, capsys):
+    sizes = {}
+    for scale in (1, 2.5):
+        out = tmp_path / f"s{scale}.png"
+        assert run_cli(capsys, example_path("chain_rule"), "-o", out, "--scale", scale) == (0, "", "")
+        image = QImage(str(out))
+        sizes[scale] = (image.width(), image.height())
+    (w1, h1), (w2, h2) = sizes[1], sizes[2.5]
+    assert abs(w2 - 2.5 * w1) <= 3 and abs(h2 - 2.5 * h1) <= 3
+    assert w1 > 300 and h1 > 100
+
+
+def test_cli_applies_set_values(qapp, tmp_path, capsys):
+    out = tmp_path / "set.svg"
+    code, _, _ = run_cli(capsys, example_path("chain_rule"), "-o", out, "--set", "x=1", "--set", "y=0.5")
+    assert code == 0
+    assert "2.25" in svg_texts(out)
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["{ex}", "-o", "{tmp}/g.jpg"], "unknown image type ('.jpg')"),
+    (["{ex}", "-o", "{tmp}/g"], "unknown image type (no suffix)"),
+    (["{tmp}/missing.cgraph", "-o", "{tmp}/g.png"], "missing.cgraph"),
+    (["{ex}", "-o", "{tmp}/g.png", "--output", "nope"], "--output nope"),
+    (["{ex}", "-o", "{tmp}/g.png", "--set", "q=1"], "--set q"),
+    (["{ex}", "-o", "{tmp}/g.png", "--scale", "-2"], "positive"),
+    (["{ex}", "-o", "{tmp}/g.png", "--scale", "big"], "expected a number"),
+    (["{ex}", "-o", "{tmp}/g.png", "--scale", "500"], "use a smaller scale"),
+    (["{ex}", "-o", "{tmp}/no/such/dir/g.png"], "cannot write"),
+    (["{ex}"], "-o"),
+], ids=["extension", "no-suffix", "missing-file", "unknown-output", "unknown-set", "negative-scale",
+        "text-scale", "huge-scale", "unwritable", "no-out"])
+def test_cli_bad_input_exits_2_with_one_line(qapp, tmp_path, capsys, args, needle):
+    argv = [a.format(ex=example_path("chain_rule"), tmp=tmp_path) for a in args]
+    code, out, err = run_cli(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and needle in err
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_cli_renders_without_a_display(tmp_path):
+    """A fresh process with no DISPLAY and no platform chosen must pick offscreen by itself."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = tmp_path / "headless.pdf"
+    result = subprocess.run([sys.executable, "-m", "cgeditor", "render", str(example_path("deep_chain")),
+                             "-o", str(out)], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(MAGIC["pdf"])
