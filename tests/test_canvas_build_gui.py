@@ -26,10 +26,11 @@ class Canvas:
     def __init__(self, qtbot, document: Document):
         self.qtbot = qtbot
         self.document = document
-        self.scene = GraphScene(document)
+        self.window = QWidget()
+        document.setParent(self.window)  # Qt deletes document, scene and widgets together
+        self.scene = GraphScene(document, parent=document)
         self.view = GraphView(self.scene)
         self.palette = PaletteWidget(self.view)
-        self.window = QWidget()
         layout = QHBoxLayout(self.window)
         layout.addWidget(self.palette, 1)
         layout.addWidget(self.view, 4)

@@ -196,3 +196,43 @@ def test_labels_are_hidden_when_too_small_to_read(canvas):
 def test_node_items_keep_no_values_of_their_own(canvas):
     item = canvas.scene.node_item("x")
     assert isinstance(item, NodeItem) and not hasattr(item, "value")
+
+
+def test_renaming_the_output_renames_it_in_the_gradient_tooltips(canvas):
+    canvas.document.rename("L", "loss")
+    assert "∂loss/∂x" in canvas.scene.grad_label("x").toolTip()
+
+
+def long_chain(n: int) -> Graph:
+    """x → tanh → tanh → … laid out in rows of 40, more nodes than are placed eagerly."""
+    graph = Graph()
+    graph.add_node(Node("x", NodeKind.VARIABLE, value=0.5, pos=(-170.0, 0.0)))
+    previous = "x"
+    for i in range(n):
+        graph.add_node(Node(f"t{i}", NodeKind.OP, op="tanh", pos=(170.0 * (i % 40), 110.0 * (i // 40))))
+        graph.add_edge(Edge(previous, f"t{i}", 0))
+        previous = f"t{i}"
+    return graph
+
+
+def test_large_graph_places_labels_in_view_first_and_the_rest_as_they_scroll_in(qtbot):
+    canvas = Canvas(qtbot, Document(long_chain(1200)))
+    view, scene = canvas.view, canvas.scene
+    view.centerOn(0, 0)
+    canvas.wait_evaluated()
+    near, far = scene.value_label("t1"), scene.value_label("t1190")
+    assert near.isVisible() and near.text() == "0.4318"  # tanh(tanh(0.5))
+    assert not far.isVisible()
+    view.centerOn(scene.node_item("t1190").pos())
+    assert far.isVisible()
+    shown = visible_label_rects(canvas)
+    for a, b in itertools.combinations(shown, 2):
+        assert not strictly_overlap(a, b)
+
+
+def test_zoomed_out_too_far_to_read_a_large_graph_places_no_labels(qtbot):
+    canvas = Canvas(qtbot, Document(long_chain(1200)))
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    assert canvas.view.zoom_level() * canvas.scene.painter.theme.overlay_px < 5
+    assert not visible_label_rects(canvas)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent
+from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem
 
 from cgeditor.editor.document import Document
@@ -109,6 +109,16 @@ def test_double_click_on_empty_canvas_opens_the_search_there(canvas):
     canvas.qtbot.keyClick(popup.edit, Qt.Key_Return)
     (new,) = [n for n in canvas.graph if n.kind.value == "constant"]
     assert abs(new.pos[0] - 300) <= 1 and abs(new.pos[1] - 300) <= 1
+
+
+def test_palette_op_dragged_over_an_edge_marks_it_without_selecting_it(canvas):
+    edge_item = canvas.scene.edge_item(Edge("z2", "L", 0))
+    pos = canvas.at(edge_item.path().pointAtPercent(0.5))
+    data = canvas.palette.mime_data("tanh")
+    for event in (QDragEnterEvent(pos, Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier),
+                  QDragMoveEvent(pos, Qt.CopyAction, data, Qt.LeftButton, Qt.NoModifier)):
+        QApplication.sendEvent(canvas.view.viewport(), event)
+    assert edge_item.is_highlighted() and not edge_item.isSelected()
 
 
 def test_palette_op_dropped_onto_an_edge_is_inserted_into_it(canvas):

@@ -143,6 +143,8 @@ class WireDrag:
                     self.marked.append(port)
 
     def move(self, pos: QPointF) -> None:
+        if self.scene.node_item(self.node_id) is None:
+            return  # the start node went away (undone meanwhile); release will clean up
         a = self._anchor()
         p0, p1 = ((a.x(), a.y()), (pos.x(), pos.y())) if self.from_output else ((pos.x(), pos.y()), (a.x(), a.y()))
         c = edge_controls(p0, p1)
@@ -179,6 +181,9 @@ class WireDrag:
     def release(self, pos: QPointF) -> None:
         target = self._target_at(pos)
         self._finish()
+        if self.node_id not in self.graph:
+            self.scene.set_spare_ports(False)
+            return
         try:
             if isinstance(target, PortItem):
                 if target.node_id == self.node_id and target.index == self.port:
@@ -379,6 +384,7 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
         if view is not None:
             menu.addAction("Fit graph", view.fit_graph)
     menu.exec(screen_pos)
+    menu.deleteLater()
 
 
 def paste_at(scene, pos: QPointF) -> list[str]:

@@ -132,6 +132,13 @@ class NodeItem(QGraphicsItem):
     def is_invalid(self) -> bool:
         return self._invalid
 
+    def set_highlighted(self, on: bool) -> None:
+        self._highlighted = on
+        self.update()
+
+    def is_highlighted(self) -> bool:
+        return self._highlighted
+
     def ports(self) -> list[PortItem]:
         return list(self._ports)
 
@@ -196,6 +203,7 @@ class EdgeItem(QGraphicsItem):
         self._controls: tuple[Point, ...] = ((0, 0),) * 4
         self._polyline: list[Point] = []
         self._invalid = False
+        self._highlighted = False  # a palette op hovers over it: dropping inserts into this edge
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_EDGE)
 
@@ -220,6 +228,13 @@ class EdgeItem(QGraphicsItem):
     def is_invalid(self) -> bool:
         return self._invalid
 
+    def set_highlighted(self, on: bool) -> None:
+        self._highlighted = on
+        self.update()
+
+    def is_highlighted(self) -> bool:
+        return self._highlighted
+
     def polyline(self) -> list[Point]:
         """The curve as 16 straight segments, for label placement."""
         return self._polyline
@@ -234,7 +249,8 @@ class EdgeItem(QGraphicsItem):
         return self._hit
 
     def paint(self, p, option, widget=None) -> None:
-        self._painter.paint_edge(p, self._path, selected=self.isSelected(), invalid=self._invalid)
+        self._painter.paint_edge(p, self._path, selected=self.isSelected() or self._highlighted,
+                                 invalid=self._invalid)
 
 
 class OverlayLabel(QGraphicsItem):
@@ -254,6 +270,7 @@ class OverlayLabel(QGraphicsItem):
         self._tooltip = ""
         self._text = ""
         self._pill = (0.0, 0.0)  # what the text needs
+        self.placed = False  # set by the label layout; unplaced labels stay hidden
         self._size = (0.0, 0.0)  # the slot reserved for it: it only grows between full placements,
         #                          so typing a value soon stops moving labels around
         self.setZValue(Z_LABEL)
@@ -297,9 +314,11 @@ class OverlayLabel(QGraphicsItem):
             self._size = size
 
     def _slot(self) -> tuple[float, float]:
-        """Room for the text, and at least for any number of the usual width, so that new values
-        rarely need a new place."""
+        """Room for the text and, beside nodes, for any number of the usual width, so that new
+        values rarely need a new place."""
         w, h = self._pill
+        if self.style == "edge_grad":  # edges have little room: keep their labels tight
+            return (w, h)
         typical = self._painter.label_size(self.PREFIX[self.style] + SLOT_TEXT)[0]
         return (math.ceil(max(w, typical) / SLOT_STEP) * SLOT_STEP, h)
 

@@ -51,11 +51,6 @@ class Rect:
         return (self.x < other.right and other.x < self.right
                 and self.y < other.bottom and other.y < self.bottom)
 
-    def overlap_area(self, other: "Rect") -> float:
-        w = min(self.right, other.right) - max(self.x, other.x)
-        h = min(self.bottom, other.bottom) - max(self.y, other.y)
-        return w * h if w > 0 and h > 0 else 0.0
-
     def adjusted(self, margin: float) -> "Rect":
         return Rect(self.x - margin, self.y - margin, self.w + 2 * margin, self.h + 2 * margin)
 
@@ -96,42 +91,56 @@ class LabelRequest:
     own_edge: Hashable | None = None
 
 
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the grid's cheap form of a Rect
+
+
 class _Grid:
-    """Buckets of rects and segments by cell, so a query only looks at its neighbourhood."""
+    """Buckets of boxes and segments by cell, so a query only looks at its neighbourhood."""
 
     def __init__(self, cell: float = 80.0):
         self.cell = cell
-        self.rects: dict[tuple[int, int], list[Rect]] = {}
+        self.boxes: dict[tuple[int, int], list[Box]] = {}
         self.segments: dict[tuple[int, int], list[tuple[Hashable, Point, Point]]] = {}
 
-    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> Iterable[tuple[int, int]]:
+    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
         c = self.cell
-        for i in range(math.floor(x0 / c), math.floor(x1 / c) + 1):
-            for j in range(math.floor(y0 / c), math.floor(y1 / c) + 1):
-                yield (i, j)
+        js = range(math.floor(y0 / c), math.floor(y1 / c) + 1)
+        return [(i, j) for i in range(math.floor(x0 / c), math.floor(x1 / c) + 1) for j in js]
 
-    def add_rect(self, r: Rect) -> None:
-        for cell in self._cells(r.x, r.y, r.right, r.bottom):
-            self.rects.setdefault(cell, []).append(r)
+    def add_box(self, box: Box) -> None:
+        for cell in self._cells(*box):
+            self.boxes.setdefault(cell, []).append(box)
 
     def add_segment(self, key: Hashable, a: Point, b: Point) -> None:
         seg = (key, a, b)
         for cell in self._cells(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
             self.segments.setdefault(cell, []).append(seg)
 
-    def rects_near(self, r: Rect) -> Iterable[Rect]:
-        found: dict[int, Rect] = {}
-        for cell in self._cells(r.x, r.y, r.right, r.bottom):
-            for other in self.rects.get(cell, ()):
-                found[id(other)] = other
-        return found.values()
+    def overlap_cost(self, box: Box, cells: list[tuple[int, int]], weight: float) -> float:
+        """`weight` plus the overlap area for every stored box that `box` overlaps."""
+        x0, y0, x1, y1 = box
+        seen: set[int] = set()
+        cost = 0.0
+        for cell in cells:
+            for other in self.boxes.get(cell, ()):
+                a0, b0, a1, b1 = other
+                if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and id(other) not in seen:
+                    seen.add(id(other))
+                    cost += weight + (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+        return cost
 
-    def segments_near(self, r: Rect) -> list[tuple[Hashable, Point, Point]]:
-        found: dict[int, tuple[Hashable, Point, Point]] = {}
-        for cell in self._cells(r.x, r.y, r.right, r.bottom):
-            for seg in self.segments.get(cell, ()):
-                found[id(seg)] = seg
-        return list(found.values())
+    def edges_crossing(self, r: Rect, cells: list[tuple[int, int]], own_edge: Hashable | None) -> int:
+        crossed: set[Hashable] = set()
+        for cell in cells:
+            for key, a, b in self.segments.get(cell, ()):
+                if key is not own_edge and key not in crossed and key != own_edge \
+                        and segment_hits_rect(a, b, r):
+                    crossed.add(key)
+        return len(crossed)
+
+
+def _box(r: Rect, margin: float = 0.0) -> Box:
+    return (r.x - margin, r.y - margin, r.x + r.w + margin, r.y + r.h + margin)
 
 
 @dataclass
@@ -146,9 +155,9 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     are labels already placed that stay where they are (for placing a few labels again)."""
     node_grid, label_grid = _Grid(), _Grid()
     for r in fixed:
-        label_grid.add_rect(r.adjusted(GAP / 2))
+        label_grid.add_box(_box(r, GAP / 2))
     for r in nodes:
-        node_grid.add_rect(r.adjusted(GAP))
+        node_grid.add_box(_box(r, GAP))
     for key, points in edges.items():
         for a, b in zip(points, points[1:]):
             node_grid.add_segment(key, a, b)
@@ -157,10 +166,10 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
         w, h = req.size
         best, best_cost = None, math.inf
         for rank, (cx, cy) in enumerate(req.candidates):
-            r = Rect.centered(cx, cy, w, h)
             cost = rank * RANK_COST
             if cost >= best_cost:
                 break
+            r = Rect.centered(cx, cy, w, h)
             cost += _cost(r, req.own_edge, node_grid, label_grid, best_cost - cost)
             if cost < best_cost:
                 best, best_cost = r, cost
@@ -169,26 +178,17 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
         result.rects[req.key] = best
         if best_cost >= EDGE_CROSSING:
             result.conflicts.add(req.key)
-        label_grid.add_rect(best.adjusted(GAP / 2))
+        label_grid.add_box(_box(best, GAP / 2))
     return result
 
 
 def _cost(r: Rect, own_edge: Hashable | None, nodes: _Grid, labels: _Grid, budget: float) -> float:
-    cost = 0.0
-    for other in nodes.rects_near(r):
-        if r.intersects(other):
-            cost += NODE_OVERLAP + r.overlap_area(other)
-    for other in labels.rects_near(r):
-        if r.intersects(other):
-            cost += LABEL_OVERLAP + r.overlap_area(other)
+    box = _box(r)
+    cells = nodes._cells(*_box(r, GAP / 2))
+    cost = nodes.overlap_cost(box, cells, NODE_OVERLAP) + labels.overlap_cost(box, cells, LABEL_OVERLAP)
     if cost >= budget:
         return cost
-    padded = r.adjusted(GAP / 2)
-    crossed: set[Hashable] = set()
-    for key, a, b in nodes.segments_near(padded):
-        if key != own_edge and key not in crossed and segment_hits_rect(a, b, padded):
-            crossed.add(key)
-    return cost + EDGE_CROSSING * len(crossed)
+    return cost + EDGE_CROSSING * nodes.edges_crossing(r.adjusted(GAP / 2), cells, own_edge)
 
 
 # -- candidate generators -------------------------------------------------------------------
@@ -215,7 +215,8 @@ def around_node(node: Rect, size: tuple[float, float], rings: int = 4) -> list[P
 
 
 def along_polyline(points: Sequence[Point], size: tuple[float, float],
-                   fractions: Sequence[float] = (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82),
+                   fractions: Sequence[float] = (0.5, 0.44, 0.56, 0.38, 0.62, 0.32, 0.68, 0.26, 0.74,
+                                                 0.2, 0.8, 0.15, 0.85),
                    offsets: int = 3) -> list[Point]:
     """Centres on the polyline at the given fractions of its length, then pushed off it to
     either side (perpendicular), further each round."""

@@ -2,19 +2,24 @@
 
 After a rebuild or a toggle every label is placed again; after a move, a rename or a label that
 outgrew its slot, only the labels near what changed are, with the rest held fixed as obstacles.
-That keeps dragging a node or typing a value cheap on a graph with thousands of labels.
+On a large graph even the first placement covers only what the view shows at a readable zoom;
+the rest is placed as it scrolls into view.  A label is shown once placed and wanted.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 
 from ..model.graph import Edge
 from .items import EdgeItem, NodeItem, OverlayLabel
+from .node_painter import LABEL_MIN_PX
 from .label_placement import LabelRequest, Rect, along_polyline, around_node, place_labels
 
 ROW_GAP = 2.0  # between a node's value and gradient labels
 REACH = 230.0  # farther than any candidate position lies from its node or edge
+LAZY_LIMIT = 1000  # above this many nodes, labels are placed as they come into view
 
 
 def _rect(r: QRectF) -> Rect:
@@ -24,8 +29,10 @@ def _rect(r: QRectF) -> Rect:
 class LabelLayout:
     def __init__(self, scene, nodes: dict[str, NodeItem], edges: dict[Edge, EdgeItem],
                  values: dict[str, OverlayLabel], grads: dict[str, OverlayLabel],
-                 edge_grads: dict[Edge, OverlayLabel]):
+                 edge_grads: dict[Edge, OverlayLabel], wanted: Callable[[OverlayLabel], bool]):
         self.scene = scene
+        self.wanted = wanted  # whether the overlay toggles ask for this label
+        self.unplaced: set = set()  # owners whose labels wait until they come into view
         self.nodes, self.edges = nodes, edges
         self.values, self.grads, self.edge_grads = values, grads, edge_grads
         self.full = True
@@ -56,63 +63,73 @@ class LabelLayout:
         full, dirty = self.full, self.dirty
         self.full, self.dirty = False, []
         if full:
-            for label in (*self.values.values(), *self.grads.values(), *self.edge_grads.values()):
-                label.shrink_to_fit()
-            node_ids, edges = list(self.nodes), list(self.edges)
-            obstacle_nodes, obstacle_edges, fixed = node_ids, edges, []
-        elif not dirty:
+            self._reset()
+            seen = self._readable_view_rect()
+            if seen is None:  # a small graph, or no view yet: everything now
+                self._place(list(self.nodes), list(self.edges), list(self.nodes), list(self.edges), [])
+            else:
+                self._place_around(self._owners_in([seen]) if not seen.isEmpty() else (set(), set()))
+        elif dirty:
+            self._place_around(self._now_or_later(self._owners_in(dirty)))
+
+    def _now_or_later(self, owners: tuple[set[str], set[Edge]]) -> tuple[set[str], set[Edge]]:
+        """On a large graph, owners out of view (or all, when too small to read) wait for
+        `reveal`; the rest are returned to be placed now."""
+        seen = self._readable_view_rect()
+        if seen is None:
+            return owners
+        now: tuple[set[str], set[Edge]] = (set(), set())
+        for group, items, kind in ((owners[0], self.nodes, 0), (owners[1], self.edges, 1)):
+            for owner in group:
+                if seen.intersects(items[owner].sceneBoundingRect()):
+                    now[kind].add(owner)
+                else:
+                    self.unplaced.add(owner)
+                    for label in self._labels_of(owner):
+                        label.placed = False
+                        label.setVisible(False)
+        return now
+
+    def reveal(self, seen: QRectF) -> None:
+        """The view now shows `seen`: place the labels there that were left for later."""
+        if not self.unplaced or self.timer.isActive() or self.full or not self._readable():
             return
-        else:
-            node_ids, edges, obstacle_nodes, obstacle_edges, fixed = self._neighbourhood(dirty)
-        node_rects = {n: self._node_rect(n) for n in obstacle_nodes}
-        polylines = {e: self.edges[e].polyline() for e in obstacle_edges}
-        requests = []
-        for node_id in node_ids:
-            rows = self._rows(node_id)
-            if rows:
-                size = (max(r.size()[0] for r in rows),
-                        sum(r.size()[1] for r in rows) + ROW_GAP * (len(rows) - 1))
-                requests.append(LabelRequest(node_id, size, around_node(node_rects[node_id], size)))
-        for edge in edges:
-            label = self.edge_grads[edge]
-            if label.isVisible():
-                requests.append(LabelRequest(edge, label.size(), along_polyline(polylines[edge], label.size()),
-                                             own_edge=edge))
-        placed = place_labels(node_rects.values(), polylines, requests, fixed)
-        for key, rect in placed.rects.items():
-            if isinstance(key, Edge):
-                self.edge_grads[key].setPos(rect.x, rect.y)
-                continue
-            y = rect.y
-            for label in self._rows(key):
-                w, h = label.size()
-                label.setPos(rect.x + (rect.w - w) / 2, y)
-                y += h + ROW_GAP
-        self.scene.layout_changed.emit()
+        nodes, edges = self._owners_in([seen])
+        nodes = {n for n in nodes if n in self.unplaced}
+        edges = {e for e in edges if e in self.unplaced}
+        if nodes or edges:
+            self._place_around((nodes, edges))
 
-    def _rows(self, node_id: str) -> list[OverlayLabel]:
-        return [lab for lab in (self.values[node_id], self.grads[node_id]) if lab.isVisible()]
+    def _reset(self) -> None:
+        """Forget every placement: labels are hidden until placed, in their tightest slots."""
+        self.unplaced = {*self.nodes, *self.edges}
+        for label in self._all_labels():
+            label.shrink_to_fit()
+            label.placed = False
+            label.setVisible(False)
 
-    def _node_rect(self, node_id: str) -> Rect:
-        item = self.nodes[node_id]
-        b = item.shape_info.bounds
-        return Rect(item.x() + b.x, item.y() + b.y, b.w, b.h)
+    def _all_labels(self) -> list[OverlayLabel]:
+        return [*self.values.values(), *self.grads.values(), *self.edge_grads.values()]
 
-    def _neighbourhood(self, dirty: list[QRectF]):
-        """Owners whose labels must move (their node, edge or label meets a dirty rect), the
-        obstacles within reach of those labels' candidates, and the other labels there, fixed."""
-        node_ids, edges = set(), set()
-        for rect in dirty:
-            for item in self.scene.items(rect, Qt.IntersectsItemBoundingRect):
-                owner = item.owner if isinstance(item, OverlayLabel) and item.isVisible() else item
-                if isinstance(owner, NodeItem):
-                    owner = owner.node_id
-                elif isinstance(owner, EdgeItem):
-                    owner = owner.edge
-                if isinstance(owner, Edge) and owner in self.edges:
-                    edges.add(owner)
-                elif isinstance(owner, str) and owner in self.nodes:
-                    node_ids.add(owner)
+    def _readable(self) -> bool:
+        view = self.scene.view()
+        return view is None or view.zoom_level() * self.scene.painter.theme.overlay_px >= LABEL_MIN_PX
+
+    def _readable_view_rect(self) -> QRectF | None:
+        """Where to place labels first on a large graph: the part in view, or nothing while
+        labels are too small to read there; None for a small graph (place everything)."""
+        view = self.scene.view()
+        if view is None or len(self.nodes) <= LAZY_LIMIT:
+            return None
+        if not self._readable():
+            return QRectF()
+        return view.visible_scene_rect().adjusted(-REACH, -REACH, REACH, REACH)
+
+    def _place_around(self, owners: tuple[set[str], set[Edge]]) -> None:
+        """Place the labels of `owners`, holding every other placed label near them fixed."""
+        node_ids, edges = owners
+        if not node_ids and not edges:
+            return
         reaches = [self.nodes[n].sceneBoundingRect() for n in node_ids]
         reaches += [self.edges[e].sceneBoundingRect() for e in edges]
         seen: dict[int, object] = {}
@@ -130,4 +147,72 @@ class LabelLayout:
                     and item.owner not in edges:
                 fixed.append(_rect(item.sceneBoundingRect()))
         order = {n: i for i, n in enumerate(self.nodes)}
-        return (sorted(node_ids, key=order.__getitem__), sorted(edges), obstacle_nodes, obstacle_edges, fixed)
+        self._place(sorted(node_ids, key=order.__getitem__), sorted(edges), obstacle_nodes, obstacle_edges,
+                    fixed)
+
+    def _place(self, node_ids, edges, obstacle_nodes, obstacle_edges, fixed: list[Rect]) -> None:
+        node_rects = {n: self._node_rect(n) for n in obstacle_nodes}
+        polylines = {e: self.edges[e].polyline() for e in obstacle_edges}
+        requests = []
+        for node_id in node_ids:
+            rows = self._rows(node_id)
+            if rows:
+                size = (max(r.size()[0] for r in rows),
+                        sum(r.size()[1] for r in rows) + ROW_GAP * (len(rows) - 1))
+                requests.append(LabelRequest(node_id, size, around_node(node_rects[node_id], size)))
+        for edge in edges:
+            label = self.edge_grads[edge]
+            if self.wanted(label):
+                requests.append(LabelRequest(edge, label.size(), along_polyline(polylines[edge], label.size()),
+                                             own_edge=edge))
+        placed = place_labels(node_rects.values(), polylines, requests, fixed)
+        for key, rect in placed.rects.items():
+            if isinstance(key, Edge):
+                self._show(self.edge_grads[key], rect.x, rect.y)
+                continue
+            y = rect.y
+            for label in self._rows(key):
+                w, h = label.size()
+                self._show(label, rect.x + (rect.w - w) / 2, y)
+                y += h + ROW_GAP
+        for owner in (*node_ids, *edges):
+            self.unplaced.discard(owner)
+            for label in self._labels_of(owner):
+                if not self.wanted(label):
+                    label.setVisible(False)
+        self.scene.layout_changed.emit()
+
+    @staticmethod
+    def _show(label: OverlayLabel, x: float, y: float) -> None:
+        label.setPos(x, y)
+        label.placed = True
+        label.setVisible(True)
+
+    def _labels_of(self, owner) -> list[OverlayLabel]:
+        if isinstance(owner, Edge):
+            return [self.edge_grads[owner]]
+        return [self.values[owner], self.grads[owner]]
+
+    def _rows(self, node_id: str) -> list[OverlayLabel]:
+        return [lab for lab in (self.values[node_id], self.grads[node_id]) if self.wanted(lab)]
+
+    def _node_rect(self, node_id: str) -> Rect:
+        item = self.nodes[node_id]
+        b = item.shape_info.bounds
+        return Rect(item.x() + b.x, item.y() + b.y, b.w, b.h)
+
+    def _owners_in(self, rects: list[QRectF]) -> tuple[set[str], set[Edge]]:
+        """Nodes and edges whose own item or placed label meets one of `rects`."""
+        node_ids, edges = set(), set()
+        for rect in rects:
+            for item in self.scene.items(rect, Qt.IntersectsItemBoundingRect):
+                owner = item.owner if isinstance(item, OverlayLabel) and item.isVisible() else item
+                if isinstance(owner, NodeItem):
+                    owner = owner.node_id
+                elif isinstance(owner, EdgeItem):
+                    owner = owner.edge
+                if isinstance(owner, Edge) and owner in self.edges:
+                    edges.add(owner)
+                elif isinstance(owner, str) and owner in self.nodes:
+                    node_ids.add(owner)
+        return node_ids, edges

@@ -20,7 +20,7 @@ from . import interactions
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import input_count, node_shape
 from .node_painter import NodePainter
-from .overlays import LabelLayout
+from .overlays import LAZY_LIMIT, LabelLayout
 from .theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
@@ -52,12 +52,15 @@ class GraphScene(QGraphicsScene):
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
         self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
-                                   self._edge_grads)
+                                   self._edge_grads, self._label_wanted)
         self._build()
         self.graph.subscribe(self._on_change)
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
-        self.place_labels()
+        if len(self._nodes) > LAZY_LIMIT:
+            self.schedule_placement()  # once a view shows the scene, starting with what it shows
+        else:
+            self.place_labels()
 
     def detach(self) -> None:
         """Stop listening to the document (call before dropping the scene for another one)."""
@@ -99,13 +102,21 @@ class GraphScene(QGraphicsScene):
         if self._visible[kind] == visible:
             return
         self._visible[kind] = visible
-        labels = {"values": self._values, "grads": self._grads, "edge_grads": self._edge_grads}[kind]
-        for label in labels.values():
-            label.setVisible(visible and (kind != "grads" or self._has_output))
         self.place_labels()
 
     def overlay_visible(self, kind: str) -> bool:
         return self._visible[kind]
+
+    def _label_wanted(self, label: OverlayLabel) -> bool:
+        if label.style == "value":
+            return self._visible["values"]
+        if label.style == "grad":
+            return self._visible["grads"] and self._has_output  # gradients need an output
+        return self._visible["edge_grads"]
+
+    def reveal(self, seen: QRectF) -> None:
+        """The view shows `seen` now; labels still waiting there get placed (large graphs)."""
+        self._layout.reveal(seen)
 
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
@@ -181,6 +192,7 @@ class GraphScene(QGraphicsScene):
                 self._refresh_node(change.edge.target)
         elif isinstance(change, LabelChanged):
             self._refresh_node(change.node_id)
+            self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
         else:
             return  # values and the output arrive with the next evaluation
         self.schedule_placement()
@@ -197,7 +209,7 @@ class GraphScene(QGraphicsScene):
         self._nodes[node.id] = item
         for store, style in ((self._values, "value"), (self._grads, "grad")):
             label = OverlayLabel(style, node.id, self.painter)
-            label.setVisible(self._visible["values" if style == "value" else "grads"])
+            label.setVisible(False)  # shown once placed
             label.setPos(item.pos())  # until placed: near its node, so it dirties only its neighbourhood
             self.addItem(label)
             store[node.id] = label
@@ -215,7 +227,7 @@ class GraphScene(QGraphicsScene):
         self._edges[edge] = item
         self._update_edge(edge)
         label = OverlayLabel("edge_grad", edge, self.painter)
-        label.setVisible(self._visible["edge_grads"])
+        label.setVisible(False)  # shown once placed
         label.setPos(item.path().pointAtPercent(0.5))
         self.addItem(label)
         self._edge_grads[edge] = label
@@ -269,8 +281,6 @@ class GraphScene(QGraphicsScene):
             resized |= self._set_label(label, ev.edge_grads.get(edge), tooltip)
         if (out_label is not None) != self._has_output:
             self._has_output = out_label is not None  # node gradients exist only with an output
-            for grad in self._grads.values():
-                grad.setVisible(self._visible["grads"] and self._has_output)
             self._layout.invalidate_all()
             resized = True
         self._mark_edges(ev)

@@ -62,16 +62,13 @@ class GraphView(QGraphicsView):
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
         self._scroll_by_scene(after - before)
-        self.minimap.sync()
+        self._view_moved()
 
     def zoom_in(self) -> None:
         self.zoom_by(ZOOM_STEP)
 
     def zoom_out(self) -> None:
         self.zoom_by(1 / ZOOM_STEP)
-
-    def reset_zoom(self) -> None:
-        self.zoom_by(1.0 / self.zoom_level())
 
     def fit_graph(self) -> None:
         self._fit(self.scene().graph_rect())
@@ -93,7 +90,7 @@ class GraphView(QGraphicsView):
             scale = max(MIN_ZOOM, min(FIT_MAX_ZOOM, scale))
             self.setTransform(QTransform.fromScale(scale, scale))
             self.centerOn(rect.center())
-        self.minimap.sync()
+        self._view_moved()
 
     def set_minimap_visible(self, on: bool) -> None:
         """Allow the minimap (it still shows only while the graph does not fit the view)."""
@@ -119,11 +116,16 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.minimap.sync()
+        self._view_moved()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self.minimap.sync()
+        self._view_moved()
+
+    def _view_moved(self) -> None:
+        if self.scene() is not None:
+            self.scene().reveal(self.visible_scene_rect())
+            self.minimap.sync()
 
     def wheelEvent(self, event) -> None:
         delta = event.angleDelta().y()
@@ -225,14 +227,14 @@ class GraphView(QGraphicsView):
         self.setFocus()
 
     def _highlight_drop_edge(self, edge: EdgeItem | None) -> None:
-        """Select the edge a dragged op would be inserted into, as a preview."""
+        """Mark the edge a dragged op would be inserted into."""
         if edge is self._drop_edge:
             return
         if self._drop_edge is not None and self._drop_edge.scene() is not None:
-            self._drop_edge.setSelected(False)
+            self._drop_edge.set_highlighted(False)
         self._drop_edge = edge
         if edge is not None:
-            edge.setSelected(True)
+            edge.set_highlighted(True)
 
     # -- background -------------------------------------------------------------------------
 
