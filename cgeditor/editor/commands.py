@@ -69,12 +69,16 @@ class RemoveNodesCommand(Command):
         self.graph = graph
         self.ids = ids
         self.saved = graph_to_dict(graph, ids)
-        removed = set(ids)
+        self.indices: dict[str, int] = {}
+        self.edges: list[tuple[int, Edge]] = []
+        self.output: str | None = None
+
+    def redo(self) -> None:
+        # Places are read now, not at construction: sibling commands may have run in between.
+        graph, removed = self.graph, set(self.ids)
         self.indices = {n: i for i, n in enumerate(graph.nodes) if n in removed}
         self.edges = [(i, e) for i, e in enumerate(graph.edges) if e.source in removed or e.target in removed]
         self.output = graph.output if graph.output in removed else None
-
-    def redo(self) -> None:
         for node_id in self.ids:
             self.graph.remove_node(node_id)
 
@@ -106,9 +110,10 @@ class RemoveEdgeCommand(Command):
         super().__init__(f"Disconnect {edge.source} → {edge.target}", parent)
         self.graph = graph
         self.edge = edge
-        self.index = graph.edges.index(edge)
+        self.index = 0
 
     def redo(self) -> None:
+        self.index = self.graph.edges.index(self.edge)  # now: earlier siblings may have moved it
         self.graph.remove_edge(self.edge)
 
     def undo(self) -> None:
@@ -176,6 +181,39 @@ class SetValueCommand(Command):
 
     def undo(self) -> None:
         self.graph.set_value(self.node_id, self.old)
+
+
+class SetValuesCommand(Command):
+    """Set several leaves at once (a descent step, a reset); a training run shares one merge id,
+    so the whole run is one undo step."""
+
+    def __init__(self, graph: Graph, values: dict[str, float], text: str, merge_id: int | None = None,
+                 parent: Command | None = None):
+        super().__init__(text, parent)
+        self.graph = graph
+        self.old = {n: graph.node(n).value for n in values}
+        self.new = dict(values)
+        self.merge_id = -1 if merge_id is None else merge_id
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: Command) -> bool:
+        if not isinstance(other, SetValuesCommand):
+            return False
+        for node_id, value in other.new.items():
+            self.old.setdefault(node_id, other.old[node_id])
+            self.new[node_id] = value
+        self.setObsolete(self.old == self.new)
+        return True
+
+    def redo(self) -> None:
+        for node_id, value in self.new.items():
+            self.graph.set_value(node_id, value)
+
+    def undo(self) -> None:
+        for node_id, value in self.old.items():
+            self.graph.set_value(node_id, value)
 
 
 class RenameCommand(Command):
