@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
+from .exporting import CODE_FORMATS
+
 Key = QKeySequence.StandardKey
 OVERLAYS = (("values", "Show &values", "Values", "Show each node's value"),
             ("grads", "Show node &gradients", "Gradients", "Show d output / d node on each node"),
@@ -36,9 +38,17 @@ class WindowActions:
     def __init__(self, window: QMainWindow, undo: QAction, redo: QAction):
         a = _action
         self.new = a(window, "&New", Key.New, "Start an empty graph")
+        self.new_from_expression = a(window, "New from Ex&pression…", "Ctrl+Shift+N",
+                                     "Type a formula or a short program and get its graph")
         self.open = a(window, "&Open…", Key.Open, "Open a graph file")
         self.save = a(window, "&Save", Key.Save, "Save the graph")
         self.save_as = a(window, "Save &As…", Key.SaveAs, "Save the graph under a new name")
+        self.export_image = a(window, "Export &Image…", "Ctrl+Shift+E",
+                              "Save a picture of the graph with its values and gradients (PNG, SVG, PDF)")
+        self.export_code = {fmt: a(window, code.menu, tip=f"Save the graph as a {code.title}")
+                            for fmt, code in CODE_FORMATS.items()}
+        self.check_torch = a(window, "Check Against &PyTorch", None,
+                             "Recompute every gradient with PyTorch autograd and compare")
         self.quit = a(window, "&Quit", Key.Quit, "Close the window")
         self.undo, self.redo = undo, redo
         undo.setIconText("Undo")  # the menu says what will be undone; the toolbar stays narrow
@@ -73,11 +83,14 @@ class WindowActions:
                    docks: list[QDockWidget]) -> None:
         bar = window.menuBar()
         file = bar.addMenu("&File")
-        file.addActions([self.new, self.open])
+        file.addActions([self.new, self.new_from_expression, self.open])
         file.addMenu(recent)
         file.addMenu(examples)
         file.addSeparator()
         file.addActions([self.save, self.save_as])
+        file.addSeparator()
+        file.addAction(self.export_image)
+        file.addMenu("E&xport").addActions(list(self.export_code.values()))
         file.addSeparator()
         file.addAction(self.quit)
         edit = bar.addMenu("&Edit")
@@ -95,6 +108,7 @@ class WindowActions:
         panels = view.addMenu("&Panels")
         for dock in docks:
             panels.addAction(dock.toggleViewAction())
+        bar.addMenu("&Tools").addAction(self.check_torch)
         bar.addMenu("&Help").addAction(self.about)
 
     def fill_toolbar(self, toolbar: QToolBar) -> None:

@@ -28,7 +28,8 @@ from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem
 
 from .commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand, RemoveEdgeCommand,
-                       RemoveNodesCommand, RenameCommand, SetOutputCommand, SetValueCommand)
+                       RemoveNodesCommand, RenameCommand, SetOutputCommand, SetValueCommand,
+                       SetValuesCommand)
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
@@ -58,6 +59,8 @@ class Document(QObject):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.evaluate_now)
         self.graph.subscribe(self._on_graph_change)
+        # The leaves' values as opened or created: "Reset values" returns to them after a lesson.
+        self.initial_values = {n.id: n.value for n in self.graph if n.kind is not NodeKind.OP}
         self.evaluation: Evaluation
         self.evaluate_now()
 
@@ -186,6 +189,21 @@ class Document(QObject):
             return
         self.undo_stack.push(SetValueCommand(self.graph, node_id, value, merge_id))
 
+    def set_values(self, values: dict[str, float], text: str, merge_id: int | None = None) -> None:
+        """Set several leaves' values as one undo step (commands with the same merge id merge, so
+        an animated training run is one step too)."""
+        for node_id in values:
+            if self.graph.node(node_id).kind is NodeKind.OP:
+                raise GraphError(f"{self._label(node_id)} is an op: its value is computed, not set")
+        changed = {n: float(v) for n, v in values.items() if not _same(self.graph.node(n).value, float(v))}
+        if changed:
+            self.undo_stack.push(SetValuesCommand(self.graph, changed, text, merge_id))
+
+    def reset_values(self) -> None:
+        """Put every leaf that still exists back to its value when the document was opened."""
+        self.set_values({n: v for n, v in self.initial_values.items()
+                         if n in self.graph and self.graph.node(n).kind is not NodeKind.OP}, "Reset values")
+
     def rename(self, node_id: str, label: str) -> None:
         label = label.strip()
         if label and label != self.graph.node(node_id).label:
@@ -299,6 +317,10 @@ class Document(QObject):
 
 def _pos(p) -> tuple[float, float]:
     return float(p[0]), float(p[1])
+
+
+def _same(a: float | None, b: float) -> bool:
+    return a == b or (a != a and b != b)  # nan is unchanged by nan
 
 
 def _stem(node_id: str) -> str:

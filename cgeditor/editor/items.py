@@ -199,7 +199,8 @@ class EdgeItem(QGraphicsItem):
         self.edge = edge
         self._painter = painter
         self._path = QPainterPath()
-        self._hit = QPainterPath()
+        self._hit: QPainterPath | None = QPainterPath()  # the mouse target around the curve
+        self._bounds = QRectF()
         self._controls: tuple[Point, ...] = ((0, 0),) * 4
         self._polyline: list[Point] = []
         self._invalid = False
@@ -216,9 +217,9 @@ class EdgeItem(QGraphicsItem):
         self._polyline = cubic_points(controls)
         self._path = QPainterPath(QPointF(*controls[0]))
         self._path.cubicTo(QPointF(*controls[1]), QPointF(*controls[2]), QPointF(*controls[3]))
-        stroker = QPainterPathStroker()
-        stroker.setWidth(EDGE_HIT_WIDTH)
-        self._hit = stroker.createStroke(self._path)
+        m = EDGE_HIT_WIDTH / 2
+        self._bounds = self._path.boundingRect().adjusted(-m, -m, m, m)
+        self._hit = None  # stroked when first asked: most edges of a large graph never are
 
     def set_problem(self, message: str | None) -> None:
         self._invalid = message is not None
@@ -243,9 +244,13 @@ class EdgeItem(QGraphicsItem):
         return QPainterPath(self._path)
 
     def boundingRect(self) -> QRectF:
-        return self._hit.boundingRect()
+        return self._bounds
 
     def shape(self) -> QPainterPath:
+        if self._hit is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(EDGE_HIT_WIDTH)
+            self._hit = stroker.createStroke(self._path)
         return self._hit
 
     def paint(self, p, option, widget=None) -> None:
@@ -268,9 +273,12 @@ class OverlayLabel(QGraphicsItem):
         self._painter = painter
         self._number: float | None = None
         self._tooltip = ""
+        self._override: str | None = None  # text shown instead of the number (a running sum, "?")
+        self._concealed = False  # not revealed yet by a step-through: its place kept, nothing drawn
         self._text = ""
         self._pill = (0.0, 0.0)  # what the text needs
         self.placed = False  # set by the label layout; unplaced labels stay hidden
+        self.serial = 0  # which evaluation it shows (the scene fills in labels as they come into view)
         self._size = (0.0, 0.0)  # the slot reserved for it: it only grows between full placements,
         #                          so typing a value soon stops moving labels around
         self.setZValue(Z_LABEL)
@@ -287,13 +295,15 @@ class OverlayLabel(QGraphicsItem):
         """The slot the label occupies on the canvas (its text's pill is centred in it)."""
         return self._size
 
-    def set_number(self, value: float | None, tooltip: str) -> bool:
-        """Show `value` (None: nothing computable, shown as "–"); True if the size changed."""
-        if (value, tooltip) == (self._number, self._tooltip) and value == value:
+    def set_number(self, value: float | None, tooltip: str, text: str | None = None) -> bool:
+        """Show `value` (None: nothing computable, shown as "–"), or `text` in its place (a
+        step-through's running sum "3 + …", a quiz's "?"); True if the size changed."""
+        if (value, tooltip, text) == (self._number, self._tooltip, self._override) and value == value:
             return False  # the common case after an edit elsewhere: nothing to do
-        text = self.PREFIX[self.style] + ("–" if value is None else format_compact(value))
+        shown = text if text is not None else "–" if value is None else format_compact(value)
+        text, self._override = self.PREFIX[self.style] + shown, text
         self._number, self._tooltip = value, tooltip
-        self.setToolTip(tooltip.format(full="not computable" if value is None else format_full(value)))
+        self.setToolTip(self._full_tooltip())
         if text == self._text:
             return False
         self._text = text
@@ -305,6 +315,22 @@ class OverlayLabel(QGraphicsItem):
         self.prepareGeometryChange()
         self._size = self._slot()
         return True
+
+    def _full_tooltip(self) -> str:
+        if self._concealed or self._override is not None:
+            return ""  # the tooltip would give away what the class has not been shown yet
+        value = self._number
+        return self._tooltip.format(full="not computable" if value is None else format_full(value))
+
+    def set_concealed(self, concealed: bool) -> None:
+        """Draw nothing but keep the slot, so labels do not jump as a step-through reveals them."""
+        if concealed != self._concealed:
+            self._concealed = concealed
+            self.setToolTip(self._full_tooltip())
+            self.update()
+
+    def is_concealed(self) -> bool:
+        return self._concealed
 
     def shrink_to_fit(self) -> None:
         """Give back slot width the text no longer needs (before everything is placed anew)."""
@@ -329,7 +355,7 @@ class OverlayLabel(QGraphicsItem):
         return QRectF(0, 0, *self._size)
 
     def paint(self, p, option, widget=None) -> None:
-        if _lod(p, option) * self._painter.theme.overlay_px < LABEL_MIN_PX:
+        if self._concealed or _lod(p, option) * self._painter.theme.overlay_px < LABEL_MIN_PX:
             return
         w, h = self._pill
         pill = QRectF((self._size[0] - w) / 2, 0, w, h)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSettings, Qt
+from PySide6.QtCore import QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
                                QToolBar, QUndoView)
@@ -19,12 +19,15 @@ from cgeditor.model.fileformat import SUFFIX, DocumentError
 from cgeditor.model.numbers import format_compact
 from cgeditor.resources import list_examples
 
-from . import files
+from . import exporting, files
 from .actions import WindowActions
 from .document import Document
+from .expression_dialog import ask_program
 from .inspector import Inspector
 from .palette import PaletteWidget
 from .scene import GraphScene
+from .teaching.tools import TeachingTools
+from .torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
 from .view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays
@@ -32,12 +35,20 @@ _GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the
 
 
 class MainWindow(QMainWindow):
+    document_changed = Signal()  # another document (with its scene and view) is shown
+
     def __init__(self, document: Document | None = None, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
         self.recent = files.RecentFiles(self.settings)
         # Swappable so a caller (or a test) can answer without the real dialog.
         self.ask_save_changes = files.ask_save_changes
+        self.ask_program = ask_program
+        self.choose_export_path = exporting.choose_export_path
+        self.ask_image_scale = exporting.ask_image_scale
+        self.last_program = ""  # offered again by the next New from Expression…
+        self.torch_check: TorchCheck | None = None  # the check running now, if any
+        self.torch_dialog: TorchCheckDialog | None = None  # the last check's results
         self.document: Document | None = None
         self.scene: GraphScene | None = None
         self.view: GraphView | None = None
@@ -49,6 +60,8 @@ class MainWindow(QMainWindow):
         self.evaluation_label = QLabel()
         self.statusBar().addPermanentWidget(self.evaluation_label)
         self._connect_actions()
+        self.teaching = TeachingTools(self)  # before restoreState, which places its docks
+        self.document_changed.connect(lambda: self.teaching.set_document(self.document))
         self.resize(1280, 800)
         # Fixed starting sizes: docks sized by their contents' hints would jump with the selection.
         self.resizeDocks([self.palette_dock, self.inspector_dock], [230, 320], Qt.Horizontal)
@@ -108,6 +121,12 @@ class MainWindow(QMainWindow):
     def _connect_actions(self) -> None:
         a = self.window_actions
         a.new.triggered.connect(self.new_document)
+        a.new_from_expression.triggered.connect(self.new_from_expression)
+        a.export_image.triggered.connect(lambda: exporting.export_image(self))
+        for fmt, action in a.export_code.items():
+            action.triggered.connect(lambda _=False, f=fmt: exporting.export_code(self, f))
+        a.check_torch.setEnabled(torch_available())
+        a.check_torch.triggered.connect(self.check_against_torch)
         a.open.triggered.connect(lambda: self.open_file())
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
@@ -160,6 +179,7 @@ class MainWindow(QMainWindow):
         self.history.setEmptyLabel(f"Open {document.name}" if document.path else "New graph")
         self._update_title()
         self._show_evaluation()
+        self.document_changed.emit()
         self.view.setFocus()
 
     def _update_title(self) -> None:
@@ -180,6 +200,20 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         self.set_document(Document())
+        return True
+
+    def new_from_expression(self) -> bool:
+        """Ask for a program; its graph becomes a new, unsaved document (after the usual
+        question about unsaved changes to the current one)."""
+        answer = self.ask_program(self, self.last_program)
+        if answer is None:
+            return False
+        graph, self.last_program = answer
+        if not self.maybe_save():
+            return False
+        document = Document(graph)
+        document.undo_stack.resetClean()  # typed, never saved: closing it must ask
+        self.set_document(document)
         return True
 
     def open_file(self, path: Path | str | None = None) -> bool:
@@ -280,6 +314,37 @@ class MainWindow(QMainWindow):
 
     def _selection_changed(self) -> None:
         self.inspector.set_selection(self.scene.selected_node_ids())
+
+    # -- checking against PyTorch ----------------------------------------------------------
+
+    def check_against_torch(self) -> None:
+        """Run the PyTorch export in a separate process; the results (or why it failed) appear
+        when it ends, and the window stays usable meanwhile."""
+        if self.torch_check is not None:
+            return
+        self.torch_check = TorchCheck(self.document.graph, self)
+        self.torch_check.finished.connect(self._torch_checked)
+        self.torch_check.failed.connect(self._torch_failed)
+        self.window_actions.check_torch.setEnabled(False)
+        self.show_message("Checking against PyTorch…")
+        self.torch_check.start()
+
+    def _torch_check_ended(self) -> None:
+        self.torch_check.deleteLater()
+        self.torch_check = None
+        self.window_actions.check_torch.setEnabled(True)
+        self.statusBar().clearMessage()
+
+    def _torch_checked(self, result: CheckResult) -> None:
+        self._torch_check_ended()
+        if self.torch_dialog is not None:
+            self.torch_dialog.deleteLater()  # one results window at a time
+        self.torch_dialog = TorchCheckDialog(result, self)
+        self.torch_dialog.show()
+
+    def _torch_failed(self, message: str) -> None:
+        self._torch_check_ended()
+        files.show_error(self, "Check against PyTorch", message)
 
     # -- status ------------------------------------------------------------------------
 

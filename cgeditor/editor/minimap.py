@@ -6,8 +6,8 @@ by itself when the graph does not fit the view, and clicking or dragging in it m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ..model.graph import NodeKind
@@ -23,6 +23,7 @@ class Minimap(QWidget):
         self.view = view
         self.enabled = True  # the user's wish; shown only when the graph does not fit as well
         self._frozen: QRectF | None = None  # the world while dragging, so the map holds still
+        self._cache: tuple | None = None  # (what it shows, the graph drawn in miniature)
         self._later = QTimer(self, singleShot=True, interval=80)
         self._later.timeout.connect(self.sync)
         self.resize(*SIZE)
@@ -76,18 +77,11 @@ class Minimap(QWidget):
         def at(x: float, y: float) -> QPointF:
             return QPointF(ox + x * scale, oy + y * scale)
 
-        p.setPen(QPen(theme.color("edge"), 0))
-        for edge in scene.graph.edges:
-            a, b = scene.node_item(edge.source), scene.node_item(edge.target)
-            if a is not None and b is not None:
-                p.drawLine(at(a.x(), a.y()), at(b.x(), b.y()))
-        p.setPen(Qt.NoPen)
-        colors = {NodeKind.VARIABLE: theme.color("variable_border"),
-                  NodeKind.CONSTANT: theme.color("constant_border"), NodeKind.OP: theme.color("node_border")}
-        dot = max(1.5, min(4.0, 40 * scale))
-        for item in scene.node_items():
-            p.setBrush(theme.color("accent") if item.is_output() else colors[item.node.kind])
-            p.drawEllipse(at(item.x(), item.y()), dot, dot)
+        graph = scene.graph_rect()
+        if not graph.isEmpty():
+            p.setRenderHint(QPainter.SmoothPixmapTransform)
+            p.drawPixmap(QRectF(at(graph.left(), graph.top()), at(graph.right(), graph.bottom())),
+                         self._drawing(scene, graph), QRectF())
         seen = self.view.visible_scene_rect()
         frame = QRectF(at(seen.left(), seen.top()), at(seen.right(), seen.bottom()))
         fill = theme.color("selection")
@@ -95,6 +89,36 @@ class Minimap(QWidget):
         p.setBrush(fill)
         p.setPen(QPen(theme.color("selection"), 1.5))
         p.drawRect(frame)
+
+    def _drawing(self, scene, graph: QRectF) -> QPixmap:
+        """The graph in miniature, drawn again only after the graph changed: redrawing thousands
+        of dots and lines on every scroll step would cost more than the canvas frame itself."""
+        key = (scene.graph_changes, graph.getRect(), self.width(), self.height())
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        theme = scene.painter.theme
+        w, h = self.width() - 2 * PAD, self.height() - 2 * PAD
+        scale = min(w / max(graph.width(), 1.0), h / max(graph.height(), 1.0))
+        pixmap = QPixmap(max(1, round(graph.width() * scale)), max(1, round(graph.height() * scale)))
+        pixmap.fill(Qt.transparent)
+        p = QPainter(pixmap)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.translate(-graph.left() * scale, -graph.top() * scale)
+        p.scale(scale, scale)
+        p.setPen(QPen(theme.color("edge"), 0))
+        nodes = {item.node_id: item.pos() for item in scene.node_items()}
+        p.drawLines([QLineF(nodes[e.source], nodes[e.target]) for e in scene.graph.edges
+                     if e.source in nodes and e.target in nodes])
+        p.setPen(Qt.NoPen)
+        colors = {NodeKind.VARIABLE: theme.color("variable_border"),
+                  NodeKind.CONSTANT: theme.color("constant_border"), NodeKind.OP: theme.color("node_border")}
+        dot = max(1.5, min(4.0, 40 * scale)) / scale
+        for item in scene.node_items():
+            p.setBrush(theme.color("accent") if item.is_output() else colors[item.node.kind])
+            p.drawEllipse(item.pos(), dot, dot)
+        p.end()
+        self._cache = (key, pixmap)
+        return pixmap
 
     def _navigate(self, pos: QPointF) -> None:
         scale, ox, oy = self._transform()

@@ -27,6 +27,10 @@ def qrect(r: Rect) -> QRectF:
 
 class NodePainter:
     def __init__(self, theme: Theme = DEFAULT_THEME):
+        self.set_theme(theme)
+
+    def set_theme(self, theme: Theme) -> None:
+        """Paint with `theme` from now on (the items repaint when the scene says so)."""
         self.theme = theme
         self.fonts = {
             "label": theme.font(theme.label_px, bold=True),

@@ -64,18 +64,18 @@ class LabelLayout:
         self.full, self.dirty = False, []
         if full:
             self._reset()
-            seen = self._readable_view_rect()
+            seen = self.readable_view_rect()
             if seen is None:  # a small graph, or no view yet: everything now
                 self._place(list(self.nodes), list(self.edges), list(self.nodes), list(self.edges), [])
             else:
-                self._place_around(self._owners_in([seen]) if not seen.isEmpty() else (set(), set()))
+                self._place_around(self.owners_in([seen]) if not seen.isEmpty() else (set(), set()))
         elif dirty:
-            self._place_around(self._now_or_later(self._owners_in(dirty)))
+            self._place_around(self._now_or_later(self.owners_in(dirty)))
 
     def _now_or_later(self, owners: tuple[set[str], set[Edge]]) -> tuple[set[str], set[Edge]]:
         """On a large graph, owners out of view (or all, when too small to read) wait for
         `reveal`; the rest are returned to be placed now."""
-        seen = self._readable_view_rect()
+        seen = self.readable_view_rect()
         if seen is None:
             return owners
         now: tuple[set[str], set[Edge]] = (set(), set())
@@ -92,9 +92,9 @@ class LabelLayout:
 
     def reveal(self, seen: QRectF) -> None:
         """The view now shows `seen`: place the labels there that were left for later."""
-        if not self.unplaced or self.timer.isActive() or self.full or not self._readable():
+        if not self.unplaced or self.timer.isActive() or self.full or not self.readable():
             return
-        nodes, edges = self._owners_in([seen])
+        nodes, edges = self.owners_in([seen])
         nodes = {n for n in nodes if n in self.unplaced}
         edges = {e for e in edges if e in self.unplaced}
         if nodes or edges:
@@ -103,6 +103,7 @@ class LabelLayout:
     def _reset(self) -> None:
         """Forget every placement: labels are hidden until placed, in their tightest slots."""
         self.unplaced = {*self.nodes, *self.edges}
+        self.scene._forget_graph_rect()  # labels are hidden until placed again
         for label in self._all_labels():
             label.shrink_to_fit()
             label.placed = False
@@ -111,17 +112,21 @@ class LabelLayout:
     def _all_labels(self) -> list[OverlayLabel]:
         return [*self.values.values(), *self.grads.values(), *self.edge_grads.values()]
 
-    def _readable(self) -> bool:
+    def lazy(self) -> bool:
+        """Whether labels are placed and filled in only as they come into view (a large graph)."""
+        return len(self.nodes) > LAZY_LIMIT and self.scene.view() is not None
+
+    def readable(self) -> bool:
         view = self.scene.view()
         return view is None or view.zoom_level() * self.scene.painter.theme.overlay_px >= LABEL_MIN_PX
 
-    def _readable_view_rect(self) -> QRectF | None:
+    def readable_view_rect(self) -> QRectF | None:
         """Where to place labels first on a large graph: the part in view, or nothing while
         labels are too small to read there; None for a small graph (place everything)."""
         view = self.scene.view()
         if view is None or len(self.nodes) <= LAZY_LIMIT:
             return None
-        if not self._readable():
+        if not self.readable():
             return QRectF()
         return view.visible_scene_rect().adjusted(-REACH, -REACH, REACH, REACH)
 
@@ -151,6 +156,7 @@ class LabelLayout:
                     fixed)
 
     def _place(self, node_ids, edges, obstacle_nodes, obstacle_edges, fixed: list[Rect]) -> None:
+        self.scene.show_numbers(node_ids, edges, touch=False)  # sizes below need the current numbers
         node_rects = {n: self._node_rect(n) for n in obstacle_nodes}
         polylines = {e: self.edges[e].polyline() for e in obstacle_edges}
         requests = []
@@ -166,6 +172,10 @@ class LabelLayout:
                 requests.append(LabelRequest(edge, label.size(), along_polyline(polylines[edge], label.size()),
                                              own_edge=edge))
         placed = place_labels(node_rects.values(), polylines, requests, fixed)
+        reach = QRectF()
+        for rect in placed.rects.values():
+            reach = reach.united(QRectF(rect.x, rect.y, rect.w, rect.h))
+        self.scene.grow_graph_rect(reach)
         for key, rect in placed.rects.items():
             if isinstance(key, Edge):
                 self._show(self.edge_grads[key], rect.x, rect.y)
@@ -201,7 +211,7 @@ class LabelLayout:
         b = item.shape_info.bounds
         return Rect(item.x() + b.x, item.y() + b.y, b.w, b.h)
 
-    def _owners_in(self, rects: list[QRectF]) -> tuple[set[str], set[Edge]]:
+    def owners_in(self, rects: list[QRectF]) -> tuple[set[str], set[Edge]]:
         """Nodes and edges whose own item or placed label meets one of `rects`."""
         node_ids, edges = set(), set()
         for rect in rects:

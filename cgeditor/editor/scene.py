@@ -20,7 +20,7 @@ from . import interactions
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import input_count, node_shape
 from .node_painter import NodePainter
-from .overlays import LAZY_LIMIT, LabelLayout
+from .overlays import LAZY_LIMIT, REACH, LabelLayout
 from .theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
@@ -45,9 +45,13 @@ class GraphScene(QGraphicsScene):
         self._visible = dict.fromkeys(OVERLAYS, True)
         self._status: dict[str, tuple[bool, tuple[str, ...], frozenset[int]]] = {}
         self._spare_ports = False
-        self._graph_rect: QRectF | None = None
-        self.layout_changed.connect(self._forget_graph_rect)
+        self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
+        self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self._has_output = True  # whether the last evaluation had an output (node gradients shown)
+        self._out_label: str | None = None  # the output's label, named by gradient tooltips
+        self._evaluation_serial = 0  # labels showing the latest evaluation carry this number
+        self._bad_edges: set[Edge] = set()  # edges marked invalid now
+        self._teaching = None  # a TeachingState: what a step-through or quiz has revealed so far
         self._gesture = None
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
@@ -107,6 +111,21 @@ class GraphScene(QGraphicsScene):
     def overlay_visible(self, kind: str) -> bool:
         return self._visible[kind]
 
+    def apply_teaching_state(self, state) -> None:
+        """Show only what a step-through (or quiz) has revealed: `state.values` and `state.edges`
+        name the value and local-gradient labels shown, `state.grads` each gradient's text (a
+        running sum, a "?").  Labels not revealed keep their places but draw nothing, so nothing
+        jumps as the walk goes on.  None: the normal display."""
+        self._teaching = state
+        self._apply_evaluation()
+
+    def set_theme(self, theme) -> None:
+        """Repaint everything with `theme` (one with the normal type sizes: nothing moves)."""
+        self.painter.set_theme(theme)
+        self.update()
+        for view in self.views():
+            view.viewport().update()
+
     def _label_wanted(self, label: OverlayLabel) -> bool:
         if label.style == "value":
             return self._visible["values"]
@@ -115,8 +134,13 @@ class GraphScene(QGraphicsScene):
         return self._visible["edge_grads"]
 
     def reveal(self, seen: QRectF) -> None:
-        """The view shows `seen` now; labels still waiting there get placed (large graphs)."""
-        self._layout.reveal(seen)
+        """The view shows `seen` now; labels there get the latest numbers and, if still
+        waiting, their places (large graphs)."""
+        self._layout.reveal(seen)  # fills in the labels it places
+        if self._layout.lazy() and self._layout.readable():
+            if self.show_numbers(*self._placed(*self._layout.owners_in(
+                    [seen.adjusted(-REACH, -REACH, REACH, REACH)]))):
+                self.schedule_placement()
 
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
@@ -131,6 +155,11 @@ class GraphScene(QGraphicsScene):
 
     def _forget_graph_rect(self) -> None:
         self._graph_rect = None
+
+    def grow_graph_rect(self, rect: QRectF) -> None:
+        """Labels were placed within `rect`: a cheap update instead of walking every item again."""
+        if self._graph_rect is not None:
+            self._graph_rect = self._graph_rect.united(rect)
 
     def delete_selection(self) -> None:
         nodes, edges = self.selected_node_ids(), self.selected_edges()
@@ -172,7 +201,6 @@ class GraphScene(QGraphicsScene):
             self._add_edge(edge)
 
     def _on_change(self, change: Change) -> None:
-        self._graph_rect = None
         if isinstance(change, NodeAdded):
             self._add_node(change.node)
         elif isinstance(change, NodeRemoved):
@@ -195,6 +223,8 @@ class GraphScene(QGraphicsScene):
             self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
         else:
             return  # values and the output arrive with the next evaluation
+        self._graph_rect = None
+        self.graph_changes += 1
         self.schedule_placement()
 
     def _shape_for(self, node: Node):
@@ -260,37 +290,85 @@ class GraphScene(QGraphicsScene):
     def _apply_evaluation(self) -> None:
         ev = self.document.evaluation
         status = self._problem_status(ev)
-        out_label = self.graph.node(ev.output).label if ev.output in self.graph else None
+        self._out_label = self.graph.node(ev.output).label if ev.output in self.graph else None
         resized = False
-        for node_id, item in self._nodes.items():
-            old = self._status.get(node_id, (False, (), frozenset()))
+        default = (False, (), frozenset())
+        # Only nodes whose status is or was not the default can change: no walk over every node.
+        for node_id in {*status, *self._status, ev.output} & self._nodes.keys():
+            old = self._status.get(node_id, default)
             new = status.get(node_id, (node_id == ev.output, (), frozenset()))
             if new != old:
-                self._status[node_id] = new
-                item.set_status(new[0], list(new[1]), new[2])
+                if new == default:
+                    del self._status[node_id]
+                else:
+                    self._status[node_id] = new
+                self._nodes[node_id].set_status(new[0], list(new[1]), new[2])
                 if (new[0], bool(new[1])) != (old[0], bool(old[1])):  # tag or badge came or went
                     self._refresh_node(node_id)
                     resized = True
-            label = item.label
-            resized |= self._set_label(self._values[node_id], ev.values.get(node_id), f"{label} = {{full}}")
-            resized |= self._set_label(self._grads[node_id], ev.grads.get(node_id),
-                                       f"∂{out_label}/∂{label} = {{full}}")
-        for edge, label in self._edge_grads.items():
-            tooltip = (f"local gradient ∂{self._nodes[edge.target].label}/∂{self._nodes[edge.source].label}"
-                       " = {full}")
-            resized |= self._set_label(label, ev.edge_grads.get(edge), tooltip)
-        if (out_label is not None) != self._has_output:
-            self._has_output = out_label is not None  # node gradients exist only with an output
+        if (self._out_label is not None) != self._has_output:
+            self._has_output = self._out_label is not None  # node gradients exist only with an output
             self._layout.invalidate_all()
             resized = True
+        # Numbers go to the labels in view only (all of them on a small graph); the rest get
+        # theirs when they scroll into view, so one edit costs what the screen shows.
+        self._evaluation_serial += 1
+        seen = self._layout.readable_view_rect()
+        # Labels not placed yet get theirs when they are.
+        if seen is None:  # a small graph, or no view
+            owners = self._placed(self._nodes, self._edges)
+        else:
+            owners = self._placed(*self._layout.owners_in([seen])) if not seen.isEmpty() else ((), ())
+        resized |= self.show_numbers(*owners)
         self._mark_edges(ev)
         if resized:
             self.schedule_placement()
 
-    def _set_label(self, label: OverlayLabel, value: float | None, tooltip: str) -> bool:
-        """Show a new number; True (and the label's spot marked for placing) if its slot changed."""
-        if label.set_number(value, tooltip):
-            self._layout.touch(label.sceneBoundingRect())
+    def _placed(self, node_ids, edges) -> tuple[list[str], list[Edge]]:
+        """The owners among these with a label on the canvas."""
+        return ([n for n in node_ids if self._values[n].placed or self._grads[n].placed],
+                [e for e in edges if self._edge_grads[e].placed])
+
+    def show_numbers(self, node_ids, edges, touch: bool = True) -> bool:
+        """Push the current evaluation to the labels of `node_ids` and `edges` that do not show
+        it yet; True if a label's slot changed (and, with `touch`, its spot is marked for placing)."""
+        ev, teaching, serial = self.document.evaluation, self._teaching, self._evaluation_serial
+        out_label = self._out_label
+        resized = False
+        for node_id in node_ids:
+            value_label, grad_label = self._values[node_id], self._grads[node_id]
+            if value_label.serial == serial:
+                continue
+            value_label.serial = grad_label.serial = serial
+            label = self._nodes[node_id].label
+            resized |= self._set_label(value_label, ev.values.get(node_id), f"{label} = {{full}}", touch=touch)
+            shown = teaching.grads.get(node_id) if teaching is not None else None
+            if shown is not None:  # a running sum, a "?", or a forward-mode tangent
+                resized |= self._set_label(grad_label, shown.value,
+                                           f"{teaching.grad_symbol.format(label)} = {{full}}", shown.text, touch)
+            else:
+                resized |= self._set_label(grad_label, ev.grads.get(node_id),
+                                           f"∂{out_label}/∂{label} = {{full}}", touch=touch)
+            value_label.set_concealed(teaching is not None and node_id not in teaching.values)
+            grad_label.set_concealed(teaching is not None and node_id not in teaching.grads)
+        for edge in edges:
+            label = self._edge_grads[edge]
+            if label.serial == serial:
+                continue
+            label.serial = serial
+            tooltip = (f"local gradient ∂{self._nodes[edge.target].label}/∂{self._nodes[edge.source].label}"
+                       " = {full}")
+            resized |= self._set_label(label, ev.edge_grads.get(edge), tooltip, touch=touch)
+            label.set_concealed(teaching is not None and edge not in teaching.edges)
+        return resized
+
+    def _set_label(self, label: OverlayLabel, value: float | None, tooltip: str,
+                   text: str | None = None, touch: bool = True) -> bool:
+        """Show a new number (or `text`); True (and the label's spot marked for placing) if its
+        slot changed."""
+        if label.set_number(value, tooltip, text):
+            if touch:
+                self._layout.touch(label.sceneBoundingRect())
             return True
         return False
 
@@ -323,10 +401,13 @@ class GraphScene(QGraphicsScene):
                 for e in self.graph.edges:
                     if e.source in ring and e.target in ring:
                         bad[e] = p.message
-        for edge, item in self._edges.items():
-            message = bad.get(edge)
-            if (message is not None) != item.is_invalid() or message is not None:
-                item.set_problem(message)
+        for edge in self._bad_edges - bad.keys():  # only edges that were or are marked
+            if edge in self._edges:
+                self._edges[edge].set_problem(None)
+        for edge, message in bad.items():
+            if edge in self._edges:
+                self._edges[edge].set_problem(message)
+        self._bad_edges = set(bad)
 
     def schedule_placement(self) -> None:
         self._layout.schedule()

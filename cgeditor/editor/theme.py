@@ -73,3 +73,13 @@ class Theme:
 
 
 DEFAULT_THEME = Theme()
+
+# For a projector: darker ink, stronger borders and 3-pixel edges that survive a washed-out beamer.
+# Type sizes stay those of the normal theme, so no node changes size and nothing is laid out
+# again; presentation mode makes type large by zooming the graph to fill the screen.
+PROJECTOR_THEME = Theme(
+    canvas="#ffffff", grid_minor="#ffffff", grid_major="#f1f3f5", text="#000000", muted="#343a40",
+    node_border="#212529", variable_fill="#d0e2ff", variable_border="#1c4f9c", constant_fill="#e9ecef",
+    constant_border="#495057", edge="#343a40", edge_width=3.0, value_text="#000000",
+    value_border="#495057", grad_text="#a12c00", grad_fill="#ffe8cc", grad_border="#d9480f",
+    edge_grad_text="#0b3d91", edge_grad_fill="#dbe8ff", edge_grad_border="#1c4f9c")

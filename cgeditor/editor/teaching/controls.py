@@ -1,0 +1,100 @@
+"""The teaching actions and toolbar: Teach, the stepping controls, mode, input and speed.
+
+The stepping keys are the ones a presentation clicker sends (→ and PageDown for Next, ← and
+PageUp for Previous) plus Space and Home.  Their actions are enabled only while teaching, so
+otherwise the keys keep their normal meaning (a disabled action's shortcut lets the key through).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSlider, QToolBar
+
+from .stepper import MAX_SPEED, MIN_SPEED
+from .walk import MODES
+
+SPEED_STEPS = 4  # slider ticks per step-per-second
+
+
+def _action(window: QMainWindow, text: str, shortcuts=(), tip: str = "", checkable: bool = False,
+            icon_text: str | None = None) -> QAction:
+    action = QAction(text, window)
+    action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    action.setToolTip(tip or text)
+    action.setStatusTip(tip)
+    action.setCheckable(checkable)
+    if icon_text:
+        action.setIconText(icon_text)
+    window.addAction(action)  # works with the menu bar and toolbars hidden (presentation mode)
+    return action
+
+
+class TeachingControls:
+    def __init__(self, window: QMainWindow):
+        a = _action
+        self.teach = a(window, "Step Through &Backpropagation", ["Ctrl+Shift+T"],
+                       "Teach: walk the forward pass and backpropagation step by step", True, "Teach")
+        self.previous = a(window, "&Previous Step", ["Left", "PgUp"], "Previous step (← or PageUp)",
+                          icon_text="◀ Prev")
+        self.next = a(window, "&Next Step", ["Right", "PgDown"], "Next step (→ or PageDown)",
+                      icon_text="Next ▶")
+        self.play = a(window, "P&lay / Pause", ["Space"], "Play or pause the walk (Space)", icon_text="Play")
+        self.reset = a(window, "&Restart Walk", ["Home"], "Back to the start (Home)", icon_text="Reset")
+        self.presentation = a(window, "&Presentation Mode", ["F11"],
+                              "Full screen, canvas only, large type (F11 or Esc to leave)", True, "Present")
+        self.leave_presentation = a(window, "Leave Presentation Mode", ["Esc"])
+        self.leave_presentation.setEnabled(False)
+        self.copy_results = a(window, "Copy &Results", ["Ctrl+Shift+C"],
+                              "Copy every node's value and gradient as a Markdown table")
+        self.reset_values = a(window, "Reset &Values", [], "Put every input back to its value when opened")
+        self.quiz_all = a(window, "Hide &All Gradients", [], "Quiz: every gradient reads ? until clicked")
+        self.quiz_selected = a(window, "Hide &Selected Gradients", [],
+                               "Quiz: the selected nodes' gradients read ? until clicked")
+        self.quiz_clear = a(window, "&Show All Gradients", [], "End the quiz: show every gradient")
+        self.stepping = (self.previous, self.next, self.play, self.reset)
+        self.set_stepping_enabled(False)
+
+        self.mode = QComboBox()
+        for key, title in MODES.items():
+            self.mode.addItem(title, key)
+        self.mode.setToolTip("What to step through")
+        self.wrt = QComboBox()
+        self.wrt.setToolTip("Forward mode: differentiate by this input")
+        self.wrt.setMinimumContentsLength(6)
+        self.speed = QSlider(Qt.Horizontal)
+        self.speed.setRange(round(MIN_SPEED * SPEED_STEPS), round(MAX_SPEED * SPEED_STEPS))
+        self.speed.setFixedWidth(110)
+        self.speed.setToolTip("Playing speed (steps per second)")
+        self.speed_label = QLabel()
+        self.position = QLabel()
+        self.position.setMinimumWidth(70)
+
+    def set_stepping_enabled(self, on: bool) -> None:
+        for action in self.stepping:
+            action.setEnabled(on)
+
+    def speed_value(self) -> float:
+        return self.speed.value() / SPEED_STEPS
+
+    def set_speed_value(self, steps_per_second: float) -> None:
+        self.speed.setValue(round(steps_per_second * SPEED_STEPS))
+        self.speed_label.setText(f"{steps_per_second:g}/s")
+
+    def toolbar(self, window: QMainWindow) -> QToolBar:
+        bar = QToolBar("Teaching", window)
+        bar.setObjectName("teaching_toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonTextOnly)
+        bar.addAction(self.teach)
+        bar.addWidget(self.mode)
+        self.wrt_action = bar.addWidget(self.wrt)
+        bar.addSeparator()
+        bar.addActions([self.reset, self.previous, self.play, self.next])
+        bar.addWidget(self.position)
+        bar.addSeparator()
+        bar.addWidget(QLabel(" speed "))
+        bar.addWidget(self.speed)
+        bar.addWidget(self.speed_label)
+        bar.addSeparator()
+        bar.addAction(self.presentation)
+        return bar

@@ -1,0 +1,325 @@
+"""The lesson dock: what a gradient means and what it is for, shown with the document's numbers.
+
+- Numerical check: each variable's AD gradient beside its central finite-difference estimate and
+  the relative error (AD is exact; finite differences are not, and the step size shows why).
+- Nudge: move one input by h; the output moves by about gradient × h.
+- Gradient descent: v ← v − η · d output / d v on the trainable variables, one step or an
+  animated run with its loss plotted; a whole run is one undo step.
+- Reset values and Copy results (a Markdown table).
+
+The numbers come from `cgeditor.model.lesson`, which works on copies; the only edits go through
+`Document.set_values`, so they are undoable like any other.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
+                               QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from cgeditor.model.graph import NodeKind
+from cgeditor.model.lesson import descent_step, gradient_check, nudge, results_markdown
+from cgeditor.model.narration import symbol
+from cgeditor.model.numbers import format_compact
+
+from ..document import new_merge_id
+from .loss_plot import LossPlot
+
+STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")
+DEFAULT_STEP = "1e-4"
+LIVE_LIMIT = 300  # nodes: larger graphs are checked on request only (each check re-evaluates 2 per variable)
+TRAIN_TICK_MS = 80  # one descent step per tick while training, so the class can watch it happen
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+class LessonPanel(QWidget):
+    message = Signal(str)  # for the status bar
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._document = None
+        self._trainable: set[str] = set()
+        self._losses: list[float] = []
+        self._run_left = 0
+        self._run_merge: int | None = None
+        self._train_timer = QTimer(self, interval=TRAIN_TICK_MS)
+        self._train_timer.timeout.connect(self._train_tick)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self._build_check())
+        layout.addWidget(self._build_nudge())
+        layout.addWidget(self._build_descent())
+        self.loss_plot = LossPlot()
+        layout.addWidget(self.loss_plot)
+        buttons = QHBoxLayout()
+        self.reset_button = QPushButton("Reset values")
+        self.reset_button.setToolTip("Put every input back to its value when the graph was opened")
+        self.copy_button = QPushButton("Copy results")
+        self.copy_button.setToolTip("Copy a Markdown table of every node's value and gradient (Ctrl+Shift+C)")
+        buttons.addWidget(self.reset_button)
+        buttons.addWidget(self.copy_button)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.reset_button.clicked.connect(self.reset_values)
+        self.copy_button.clicked.connect(self.copy_results)
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _build_check(self) -> QGroupBox:
+        box = QGroupBox("Numerical check")
+        self.step_size = QComboBox()
+        self.step_size.addItems(STEP_SIZES)
+        self.step_size.setCurrentText(DEFAULT_STEP)
+        self.step_size.setToolTip("h in (f(v + h) − f(v − h)) / 2h")
+        self.check_button = QPushButton("Check")
+        self.check_table = QTableWidget(0, 4)
+        self.check_table.setHorizontalHeaderLabels(["variable", "AD", "finite diff.", "rel. error"])
+        self.check_table.verticalHeader().hide()
+        self.check_table.verticalHeader().setDefaultSectionSize(22)
+        self.check_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.check_table.horizontalHeader().setStretchLastSection(True)
+        self.check_table.setSizeAdjustPolicy(QTableWidget.AdjustToContents)
+        self.check_table.setEditTriggers(QTableWidget.NoEditTriggers)
+        self.check_status = QLabel()
+        self.check_status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("step h"))
+        row.addWidget(self.step_size)
+        row.addStretch(1)
+        row.addWidget(self.check_button)
+        layout = QVBoxLayout(box)
+        layout.addLayout(row)
+        layout.addWidget(self.check_table)
+        layout.addWidget(self.check_status)
+        self.step_size.currentTextChanged.connect(lambda _: self.run_check())
+        self.check_button.clicked.connect(self.run_check)
+        return box
+
+    def _build_nudge(self) -> QGroupBox:
+        box = QGroupBox("Nudge an input")
+        self.nudge_input = QComboBox()
+        self.nudge_h = QDoubleSpinBox(decimals=4, minimum=-100.0, maximum=100.0, singleStep=0.01, value=0.01)
+        self.nudge_button = QPushButton("Nudge")
+        self.nudge_result = QLabel()
+        self.nudge_result.setWordWrap(True)
+        self.nudge_result.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        form = QFormLayout(box)
+        form.addRow("input", self.nudge_input)
+        form.addRow("by h", self.nudge_h)
+        form.addRow("", self.nudge_button)
+        form.addRow(self.nudge_result)
+        self.nudge_button.clicked.connect(self.run_nudge)
+        return box
+
+    def _build_descent(self) -> QGroupBox:
+        box = QGroupBox("Gradient descent")
+        self.trainable_list = QListWidget()
+        self.trainable_list.setMaximumHeight(110)
+        self.trainable_list.setToolTip("Tick the variables descent may change")
+        self.learning_rate = QDoubleSpinBox(decimals=4, minimum=0.0001, maximum=10.0, singleStep=0.01,
+                                            value=0.05)
+        self.learning_rate.setToolTip("η: how far each step moves against the gradient")
+        self.step_button = QPushButton("Step")
+        self.train_steps = QSpinBox(minimum=1, maximum=10000, value=20)
+        self.train_button = QPushButton("Train N steps")
+        self.descent_status = QLabel()
+        self.descent_status.setWordWrap(True)
+        form = QFormLayout(box)
+        form.addRow("trainable", self.trainable_list)
+        form.addRow("η", self.learning_rate)
+        form.addRow("", self.step_button)
+        row = QHBoxLayout()
+        row.addWidget(self.train_steps)
+        row.addWidget(self.train_button)
+        form.addRow("N", row)
+        form.addRow(self.descent_status)
+        self.trainable_list.itemChanged.connect(self._trainable_changed)
+        self.step_button.clicked.connect(self.descent_once)
+        self.train_button.clicked.connect(self.toggle_training)
+        return box
+
+    # -- the document ----------------------------------------------------------------------
+
+    def set_document(self, document) -> None:
+        self.stop_training()
+        if self._document is not None:
+            self._document.evaluated.disconnect(self._on_evaluated)
+        self._document = document
+        self._trainable = {n.id for n in document.graph if n.kind is NodeKind.VARIABLE}
+        self._losses = []
+        self.loss_plot.set_losses([])
+        document.evaluated.connect(self._on_evaluated)
+        self._on_evaluated()
+
+    def _on_evaluated(self) -> None:
+        self._fill_inputs()
+        if len(self._document.graph) <= LIVE_LIMIT:
+            self.run_check()
+            if self.nudge_result.text():
+                self.run_nudge()
+        else:
+            self.check_status.setText(f"{len(self._document.graph)} nodes: press Check to compare")
+
+    def _fill_inputs(self) -> None:
+        graph = self._document.graph
+        leaves = [n for n in graph if n.kind is not NodeKind.OP]
+        keys = [n.id for n in leaves]
+        if keys != [self.nudge_input.itemData(i) for i in range(self.nudge_input.count())]:
+            current = self.nudge_input.currentData()
+            self.nudge_input.clear()
+            for n in leaves:
+                self.nudge_input.addItem(n.label, n.id)
+            if current in keys:
+                self.nudge_input.setCurrentIndex(keys.index(current))
+        variables = [n for n in leaves if n.kind is NodeKind.VARIABLE]
+        shown = [self.trainable_list.item(i).data(Qt.UserRole) for i in range(self.trainable_list.count())]
+        if shown != [n.id for n in variables]:
+            self.trainable_list.blockSignals(True)
+            self.trainable_list.clear()
+            for n in variables:
+                item = QListWidgetItem(n.label)
+                item.setData(Qt.UserRole, n.id)
+                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+                item.setCheckState(Qt.Checked if n.id in self._trainable else Qt.Unchecked)
+                self.trainable_list.addItem(item)
+            self.trainable_list.blockSignals(False)
+
+    # -- numerical check and nudge ---------------------------------------------------------
+
+    def step(self) -> float:
+        return float(self.step_size.currentText())
+
+    def run_check(self) -> None:
+        doc = self._document
+        self.check_table.setRowCount(0)
+        try:
+            checks = gradient_check(doc.graph, doc.evaluation.output, self.step())
+        except ValueError as e:
+            self.check_status.setText(f"Cannot check: {_first_line(e)}")
+            return
+        self.check_table.setRowCount(len(checks))
+        for row, check in enumerate(checks):
+            cells = (doc.graph.node(check.var).label, format_compact(check.ad_grad),
+                     format_compact(check.fd_estimate), f"{check.rel_error:.1e}")
+            for col, text in enumerate(cells):
+                self.check_table.setItem(row, col, QTableWidgetItem(text))
+        worst = max((c.rel_error for c in checks), default=0.0)
+        h = self.step_size.currentText()
+        self.check_status.setText(f"largest relative error {worst:.1e} with h = {h}")
+
+    def check_rows(self) -> list[list[str]]:
+        table = self.check_table
+        return [[table.item(r, c).text() for c in range(table.columnCount())]
+                for r in range(table.rowCount())]
+
+    def run_nudge(self) -> None:
+        doc = self._document
+        var, h = self.nudge_input.currentData(), self.nudge_h.value()
+        if var is None:
+            self.nudge_result.setText("The graph has no input to nudge")
+            return
+        try:
+            result = nudge(doc.graph, doc.evaluation.output, var, h)
+        except ValueError as e:
+            self.nudge_result.setText(f"Cannot nudge: {_first_line(e)}")
+            return
+        out, name = symbol(doc.graph, doc.evaluation.output), symbol(doc.graph, var)
+        self.nudge_result.setText(f"Δ{out} = {format_compact(result.delta_output)}   vs   "
+                                  f"∂{out}/∂{name} · h = {format_compact(result.linear_estimate)}")
+
+    # -- gradient descent ------------------------------------------------------------------
+
+    def trainable(self) -> list[str]:
+        return [n.id for n in self._document.graph if n.id in self._trainable
+                and n.kind is NodeKind.VARIABLE]
+
+    def set_trainable(self, node_id: str, on: bool) -> None:
+        for i in range(self.trainable_list.count()):
+            item = self.trainable_list.item(i)
+            if item.data(Qt.UserRole) == node_id:
+                item.setCheckState(Qt.Checked if on else Qt.Unchecked)
+
+    def _trainable_changed(self, item: QListWidgetItem) -> None:
+        node_id = item.data(Qt.UserRole)
+        if item.checkState() == Qt.Checked:
+            self._trainable.add(node_id)
+        else:
+            self._trainable.discard(node_id)
+
+    def descent_once(self, merge_id: int | None = None, text: str = "Gradient descent step") -> bool:
+        """One step v ← v − η · gradient on the trainable variables; False (and why) if impossible."""
+        doc = self._document
+        trainable = self.trainable()
+        if not trainable:
+            self.descent_status.setText("Tick at least one trainable variable")
+            return False
+        try:
+            new = descent_step(doc.graph, doc.evaluation.output, trainable, self.learning_rate.value())
+        except ValueError as e:
+            self.descent_status.setText(f"Cannot descend: {_first_line(e)}")
+            return False
+        if not self._losses:
+            self._losses = [self._loss()]
+        doc.set_values(new, text, merge_id)
+        doc.evaluate_now()
+        self._losses.append(self._loss())
+        self.loss_plot.set_losses(self._losses)
+        self.descent_status.setText(f"step {len(self._losses) - 1}: loss {format_compact(self._losses[-1])}")
+        return True
+
+    def _loss(self) -> float:
+        ev = self._document.evaluation
+        return ev.values.get(ev.output, float("nan"))
+
+    def is_training(self) -> bool:
+        return self._train_timer.isActive()
+
+    def toggle_training(self) -> None:
+        self.stop_training() if self.is_training() else self.start_training()
+
+    def start_training(self) -> None:
+        """Animate N descent steps, one per tick; they merge into one undo step."""
+        self._run_left = self.train_steps.value()
+        self._run_merge = new_merge_id()
+        self._losses = [self._loss()]
+        self.train_button.setText("Stop")
+        self._train_timer.start()
+
+    def stop_training(self) -> None:
+        self._train_timer.stop()
+        self._run_left = 0
+        self.train_button.setText("Train N steps")
+
+    def _train_tick(self) -> None:
+        text = f"Train {self.train_steps.value()} steps"
+        if self._run_left <= 0 or not self.descent_once(self._run_merge, text):
+            self.stop_training()
+            return
+        self._run_left -= 1
+        if self._run_left == 0:
+            self.stop_training()
+
+    # -- values and results ----------------------------------------------------------------
+
+    def reset_values(self) -> None:
+        self.stop_training()
+        self._document.reset_values()
+        self._losses = []
+        self.loss_plot.set_losses([])
+
+    def copy_results(self) -> None:
+        doc = self._document
+        QApplication.clipboard().setText(results_markdown(doc.graph, doc.evaluation))
+        self.message.emit("Copied the results as a Markdown table")

@@ -1,0 +1,171 @@
+"""The step-through controller: Next, Previous, Play/Pause, Reset and a speed, over a `Walk`.
+
+It rebuilds its walk from the document's latest evaluation, so what it narrates is always what
+the canvas computed.  An edit that changes any value or gradient restarts the walk at the
+forward pass (an old position would narrate numbers that no longer exist), keeping the mode; a
+rename only rewrites the narration in place.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from cgeditor.model.graph import Change, LabelChanged
+
+from .view_state import TeachingState
+from .walk import MODES, Walk, WalkError
+
+DEFAULT_SPEED = 1.0  # steps per second while playing
+MIN_SPEED, MAX_SPEED = 0.25, 8.0
+
+
+class StepThrough(QObject):
+    changed = Signal()  # position, mode, walk or playing changed: read .state()
+
+    def __init__(self, document, parent: QObject | None = None):
+        super().__init__(parent)
+        self.document = document
+        self._mode = "backward"
+        self._wrt: str | None = None
+        self._position = 0
+        self._walk: Walk | None = None
+        self.problem: str | None = None  # why there is no walk, one line
+        self._signature = None
+        self._speed = DEFAULT_SPEED
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.setInterval(self._interval())
+        document.evaluated.connect(self._on_evaluated)
+        document.graph.subscribe(self._on_graph_change)
+        self._rebuild()
+
+    def detach(self) -> None:
+        """Stop following the document (before it is replaced)."""
+        self._timer.stop()
+        self.document.evaluated.disconnect(self._on_evaluated)
+        self.document.graph.unsubscribe(self._on_graph_change)
+
+    # -- what is shown -----------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @property
+    def wrt(self) -> str | None:
+        return self._wrt
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    def count(self) -> int:
+        return len(self._walk) if self._walk is not None else 0
+
+    def state(self, hidden: frozenset[str] = frozenset()) -> TeachingState | None:
+        return self._walk.state(self._position, hidden) if self._walk is not None else None
+
+    # -- choosing ----------------------------------------------------------------------
+
+    def set_mode(self, mode: str) -> None:
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+        if mode != self._mode:
+            self._mode = mode
+            self._restart()
+
+    def set_wrt(self, node_id: str | None) -> None:
+        """The input forward mode differentiates by."""
+        if node_id != self._wrt:
+            self._wrt = node_id
+            if self._mode == "forward_mode":
+                self._restart()
+
+    # -- stepping ----------------------------------------------------------------------
+
+    def next(self) -> bool:
+        """One step on; False (and playing stops) at the end."""
+        if self._position + 1 >= self.count():
+            self.pause()
+            return False
+        self._position += 1
+        self.changed.emit()
+        return True
+
+    def previous(self) -> bool:
+        if self._position <= 0:
+            return False
+        self._position -= 1
+        self.changed.emit()
+        return True
+
+    def reset(self) -> None:
+        self.pause()
+        self._position = 0
+        self.changed.emit()
+
+    def go_to(self, position: int) -> None:
+        self._position = max(0, min(position, self.count() - 1))
+        self.changed.emit()
+
+    def is_playing(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if self._walk is None or self.is_playing():
+            return
+        if self._position + 1 >= self.count():
+            self._position = 0  # playing from the end starts over
+        self._timer.start()
+        self.changed.emit()
+
+    def pause(self) -> None:
+        if self.is_playing():
+            self._timer.stop()
+            self.changed.emit()
+
+    def toggle_play(self) -> None:
+        self.pause() if self.is_playing() else self.play()
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self._speed = max(MIN_SPEED, min(MAX_SPEED, float(steps_per_second)))
+        self._timer.setInterval(self._interval())
+
+    def _interval(self) -> int:
+        return round(1000 / self._speed)
+
+    def _tick(self) -> None:
+        self.next()
+
+    # -- following the document --------------------------------------------------------
+
+    def _on_evaluated(self) -> None:
+        ev = self.document.evaluation
+        signature = (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
+        if signature != self._signature:
+            self._restart()
+
+    def _on_graph_change(self, change: Change) -> None:
+        if isinstance(change, LabelChanged):  # same numbers, new names: stay where we are
+            self._rebuild()
+            self.changed.emit()
+
+    def _restart(self) -> None:
+        self._position = 0
+        self._rebuild()
+        self.changed.emit()
+
+    def _rebuild(self) -> None:
+        ev = self.document.evaluation
+        self._signature = (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
+        try:
+            self._walk = Walk(self.document.graph, ev, self._mode, self._wrt)
+            self.problem = None
+        except WalkError as e:
+            self._walk, self.problem = None, str(e)
+            self._timer.stop()
+        self._position = min(self._position, max(self.count() - 1, 0))

@@ -1,0 +1,344 @@
+"""Teaching mode in the main window: its actions, toolbar and docks, wired to the current document.
+
+The window creates one `TeachingTools`; each time it shows another document (its
+`document_changed` signal) the stepper and canvas layer are rebuilt for it.  What the canvas
+shows is decided in one place, `refresh`: the walk's state while teaching, the quiz's state when
+gradients are hidden, otherwise the normal display.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow, QMenu
+
+from cgeditor.model.graph import NodeKind
+
+from ..items import NodeItem, OverlayLabel
+from ..theme import DEFAULT_THEME, PROJECTOR_THEME
+from . import presentation as pres
+from .canvas_layer import CanvasLayer
+from .controls import TeachingControls
+from .gradient_chart import GradientChart
+from .lesson_panel import LessonPanel
+from .narration_panel import NarrationPanel
+from .paths_panel import PathsPanel
+from .presentation import Presentation
+from .quiz import Quiz
+from .stepper import StepThrough
+from .view_state import TeachingState
+from .walk import full_state
+
+KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
+PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode
+NARRATION_HEIGHT = 170
+MIN_ROOM = 80  # screen pixels: a view smaller than this is not zoomed to fit a step
+
+
+class TeachingTools(QObject):
+    def __init__(self, window: QMainWindow):
+        super().__init__(window)
+        self.window = window
+        self.document = None
+        self.stepper: StepThrough | None = None
+        self.layer: CanvasLayer | None = None
+        self._scene = None
+        self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
+        self.quiz = Quiz(self)
+        self.controls = TeachingControls(window)
+        self.presentation = Presentation(window)
+        self._build_docks()
+        self._build_menus()
+        self.toolbar = self.controls.toolbar(window)
+        window.addToolBar(self.toolbar)
+        self._connect()
+
+    # -- building --------------------------------------------------------------------------
+
+    def _build_docks(self) -> None:
+        w = self.window
+        self.narration = NarrationPanel()
+        self.paths = PathsPanel()
+        self.chart = GradientChart()
+        self.lesson = LessonPanel()
+        self.narration_dock = self._dock("Narration", "narration", Qt.BottomDockWidgetArea, self.narration)
+        self.narration_dock.hide()  # shown when teaching starts
+        self.paths_dock = self._dock("Paths", "paths", Qt.RightDockWidgetArea, self.paths)
+        self.chart_dock = self._dock("Gradient Chart", "gradient_chart", Qt.RightDockWidgetArea, self.chart)
+        self.lesson_dock = self._dock("Lesson", "lesson", Qt.RightDockWidgetArea, self.lesson)
+        inspector = getattr(w, "inspector_dock", None)
+        if inspector is not None:  # tabs beside the inspector keep the canvas wide
+            for dock in (self.paths_dock, self.chart_dock, self.lesson_dock):
+                w.tabifyDockWidget(inspector, dock)
+            inspector.raise_()
+
+    def _dock(self, title: str, name: str, area, widget) -> QDockWidget:
+        dock = QDockWidget(title, self.window)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.window.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        c = self.controls
+        view = _menu(self.window, "&View")
+        if view is not None:
+            view.addSeparator()
+            view.addActions([c.teach, c.presentation])
+            quiz = view.addMenu("&Quiz")
+            quiz.addActions([c.quiz_all, c.quiz_selected, c.quiz_clear])
+            panels = next((a.menu() for a in view.actions() if a.menu() is not None
+                           and a.text() == "&Panels"), None)
+            if panels is not None:
+                for dock in (self.narration_dock, self.paths_dock, self.chart_dock, self.lesson_dock):
+                    panels.addAction(dock.toggleViewAction())
+        edit = _menu(self.window, "&Edit")
+        if edit is not None:
+            edit.addSeparator()
+            edit.addActions([c.copy_results, c.reset_values])
+
+    def _connect(self) -> None:
+        c = self.controls
+        c.teach.toggled.connect(self.set_teaching)
+        c.next.triggered.connect(lambda: self.stepper.next())
+        c.previous.triggered.connect(lambda: self.stepper.previous())
+        c.play.triggered.connect(lambda: self.stepper.toggle_play())
+        c.reset.triggered.connect(lambda: self.stepper.reset())
+        c.mode.currentIndexChanged.connect(lambda _: self.stepper.set_mode(c.mode.currentData()))
+        c.wrt.currentIndexChanged.connect(lambda _: self.stepper.set_wrt(c.wrt.currentData()))
+        c.speed.valueChanged.connect(self._speed_changed)
+        c.presentation.toggled.connect(self.presentation.set_active)
+        c.leave_presentation.triggered.connect(lambda: c.presentation.setChecked(False))
+        self.presentation.toggled.connect(self._presentation_toggled)
+        c.copy_results.triggered.connect(lambda: self.lesson.copy_results())
+        c.reset_values.triggered.connect(lambda: self.lesson.reset_values())
+        c.quiz_all.triggered.connect(self._quiz_all)
+        c.quiz_selected.triggered.connect(self._quiz_selected)
+        c.quiz_clear.triggered.connect(self.quiz.clear)
+        self.quiz.changed.connect(self.refresh)
+        self.paths.path_hovered.connect(self._path_hovered)
+        self.lesson.message.connect(self._message)
+        c.set_speed_value(1.0)
+
+    # -- the document ----------------------------------------------------------------------
+
+    def set_document(self, document) -> None:
+        """Follow the window's current document, scene and view."""
+        if self.stepper is not None:
+            self.stepper.detach()
+            self.stepper.deleteLater()
+        if self.layer is not None and self._scene is not None:
+            self._scene.removeEventFilter(self)
+        self.document = document
+        self._scene = self.window.scene
+        self.quiz.clear()
+        self.stepper = StepThrough(document, self)
+        self.stepper.set_speed(self.controls.speed_value())
+        self.stepper.set_mode(self.controls.mode.currentData())
+        self.layer = CanvasLayer(self._scene)
+        self._scene.installEventFilter(self)
+        self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
+        self._scene.selectionChanged.connect(self._selection_changed)
+        self.stepper.changed.connect(self.refresh)
+        document.evaluated.connect(self._evaluated)
+        for panel in (self.paths, self.chart, self.lesson):
+            panel.set_document(document)
+        self._fill_wrt()
+        if self.presentation.is_active():
+            self._style_canvas(True)
+        self.refresh()
+
+    def _evaluated(self) -> None:
+        self._fill_wrt()
+        if self.quiz.is_active() and not self.is_teaching():
+            self.refresh()
+
+    def _fill_wrt(self) -> None:
+        combo, graph = self.controls.wrt, self.document.graph
+        leaves = [n for n in graph if n.kind is not NodeKind.OP]
+        if [n.id for n in leaves] == [combo.itemData(i) for i in range(combo.count())]:
+            return
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for n in leaves:
+            combo.addItem(f"∂/∂{n.label}", n.id)
+        ids = [n.id for n in leaves]
+        variables = [n.id for n in leaves if n.kind is NodeKind.VARIABLE]
+        chosen = current if current in ids else (variables or ids or [None])[0]
+        if chosen is not None:
+            combo.setCurrentIndex(ids.index(chosen))
+        combo.blockSignals(False)
+        self.stepper.set_wrt(chosen)
+
+    # -- teaching --------------------------------------------------------------------------
+
+    def is_teaching(self) -> bool:
+        return self.controls.teach.isChecked()
+
+    def set_teaching(self, on: bool) -> None:
+        if self.controls.teach.isChecked() != on:
+            self.controls.teach.setChecked(on)  # comes back here through toggled
+            return
+        self.controls.set_stepping_enabled(on)
+        if on:
+            if not self.presentation.is_active() and self.narration_dock.isHidden():
+                self.narration_dock.show()
+                self.window.resizeDocks([self.narration_dock], [NARRATION_HEIGHT], Qt.Vertical)
+            self._preferred_zoom = self.window.view.zoom_level()
+            self.stepper.reset()
+        else:
+            self.stepper.pause()
+        self.refresh()
+
+    def displayed_state(self) -> TeachingState | None:
+        """What the canvas should show: the walk, the quiz, or (None) the normal display."""
+        if self.is_teaching():
+            return self.stepper.state(self.quiz.hidden)
+        ev = self.document.evaluation
+        if self.quiz.is_active() and ev.output is not None:
+            return full_state(self.document.graph, ev, self.quiz.hidden)
+        return None
+
+    def refresh(self) -> None:
+        if self.stepper is None:
+            return
+        teaching = self.is_teaching()
+        state = self.displayed_state()
+        self._scene.apply_teaching_state(state)
+        self.layer.show_state(state if teaching else None)
+        self.narration.show_state(state if teaching else None, self.stepper.problem if teaching else None)
+        c = self.controls
+        last = max(self.stepper.count() - 1, 0)
+        c.position.setText(f" {self.stepper.position} / {last} " if teaching else "")
+        c.play.setIconText("Pause" if self.stepper.is_playing() else "Play")
+        c.wrt_action.setVisible(c.mode.currentData() == "forward_mode")
+        if teaching and state is not None:
+            self.keep_in_view()
+        if teaching and self.stepper.problem:
+            self._message(f"Cannot step through: {self.stepper.problem}")
+
+    def keep_in_view(self) -> None:
+        """Scroll (and if need be zoom out) so the current step and its callout are on screen.
+
+        The callout keeps its size on screen whatever the zoom, so zooming only has to fit the
+        step itself above it; the callout's width is then met by scrolling, as far as the step
+        allows.  The zoom never exceeds the one teaching started with (or presentation fitted),
+        so it comes back once a step that needed zooming out is past.  A view squeezed to a
+        sliver (while docks settle) is left alone.
+        """
+        view = self.window.view
+        rect = self.layer.focus_rect()
+        if rect.isEmpty() or view is None:
+            return
+        w, h = self.layer.callout.bubble_size()
+        vp = view.viewport().rect()
+        margin = KEEP_IN_VIEW_MARGIN
+        below = min(h, vp.height() / 2)
+        room_w, room_h = vp.width() - 2 * margin, vp.height() - below - 2 * margin
+        if min(room_w, room_h) < MIN_ROOM:
+            return
+        fit = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0))
+        target = min(fit, self._preferred_zoom or view.zoom_level())
+        if abs(target / view.zoom_level() - 1.0) > 1e-3:
+            view.zoom_by(target / view.zoom_level())
+        z = view.zoom_level()
+        pointer_x = self.layer.callout.pos().x()
+        view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
+        view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+    def _speed_changed(self) -> None:
+        value = self.controls.speed_value()
+        self.controls.speed_label.setText(f"{value:g}/s")
+        if self.stepper is not None:
+            self.stepper.set_speed(value)
+
+    # -- presentation ----------------------------------------------------------------------
+
+    def fit_for_presentation(self) -> None:
+        """Zoom the graph to fill the screen, leaving room below it for the callout."""
+        view = self.window.view
+        rect = self._scene.graph_rect()
+        if view is None or rect.isEmpty():
+            return
+        vp = view.viewport().rect()
+        reserve = self.layer.callout_px * 3.8 + PRESENT_MARGIN
+        scale = min((vp.width() - 2 * PRESENT_MARGIN) / rect.width(),
+                    (vp.height() - reserve - PRESENT_MARGIN) / rect.height())
+        view.zoom_by(max(scale, 0.01) / view.zoom_level())
+        self._preferred_zoom = view.zoom_level()
+        view.centerOn(rect.center().x(), rect.center().y() + reserve / 2 / view.zoom_level())
+        if self.is_teaching():
+            self.keep_in_view()
+
+    def _style_canvas(self, presenting: bool) -> None:
+        """Projector colours and a large callout while presenting, the desk look otherwise."""
+        self._scene.set_theme(PROJECTOR_THEME if presenting else DEFAULT_THEME)
+        if presenting:
+            self.layer.set_presentation(pres.CALLOUT_PX, pres.HALO_SCALE)
+        else:
+            self.layer.set_presentation(pres.NORMAL_CALLOUT_PX, pres.NORMAL_HALO_SCALE)
+
+    def _presentation_toggled(self, on: bool) -> None:
+        c = self.controls
+        c.leave_presentation.setEnabled(on)
+        if c.presentation.isChecked() != on:
+            c.presentation.setChecked(on)
+        scene = self._scene
+        self._style_canvas(on)
+        view = self.window.view
+        if view is not None:
+            minimap = getattr(getattr(self.window, "window_actions", None), "minimap", None)
+            view.set_minimap_visible(not on and (minimap is None or minimap.isChecked()))
+            if on:
+                self.fit_for_presentation()
+            else:
+                view.fit_graph()
+                self._preferred_zoom = view.zoom_level()
+
+    # -- quiz, paths, selection ------------------------------------------------------------
+
+    def _quiz_all(self) -> None:
+        self.quiz.hide(n.id for n in self.document.graph)
+
+    def _quiz_selected(self) -> None:
+        ids = self._scene.selected_node_ids()
+        if not ids:
+            self._message("Select the nodes whose gradients the class should work out")
+        self.quiz.hide(ids)
+
+    def eventFilter(self, watched, event) -> bool:
+        """A click on a node, or on its "?" gradient, reveals that gradient during a quiz; a
+        resized view is fitted again while presenting, and keeps the step in view while teaching."""
+        if event.type() == QEvent.Resize and watched is self.window.view:
+            if self.presentation.is_active():
+                QTimer.singleShot(0, self.fit_for_presentation)
+            elif self.is_teaching():
+                QTimer.singleShot(0, self.keep_in_view)
+            return False
+        if event.type() == QEvent.GraphicsSceneMousePress and self.quiz.is_active() \
+                and isinstance(event, QGraphicsSceneMouseEvent) and watched is self._scene:
+            for item in self._scene.items_at(event.scenePos()):
+                if isinstance(item, NodeItem) and self.quiz.reveal(item.node_id):
+                    break
+                if isinstance(item, OverlayLabel) and item.style == "grad" and self.quiz.reveal(item.owner):
+                    break
+        return False
+
+    def _selection_changed(self) -> None:
+        ids = self._scene.selected_node_ids()
+        self.paths.set_node(ids[0] if len(ids) == 1 else None)
+
+    def _path_hovered(self, path) -> None:
+        if self.layer is not None:
+            self.layer.highlight_path(path.nodes if path is not None else None,
+                                      path.edges if path is not None else None)
+
+    def _message(self, text: str) -> None:
+        show = getattr(self.window, "show_message", None)
+        if show is not None:
+            show(text)
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    """One of the window's menus, by its title."""
+    return next((a.menu() for a in window.menuBar().actions() if a.text() == title), None)

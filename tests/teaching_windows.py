@@ -1,0 +1,56 @@
+"""Shared set-up for the teaching-mode GUI tests: main windows that close without asking, and
+the clicks and keys a presenter uses."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from cgeditor.editor.document import Document
+from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.resources import example_path
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+
+
+@pytest.fixture
+def open_example(qtbot, settings):
+    """Open an example in an active main window; at the end it closes discarding any edits."""
+    opened = []
+
+    def make(name: str) -> MainWindow:
+        window = MainWindow(Document.open(example_path(name)), settings)
+        opened.append(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+        window.view.setFocus()
+        return window
+
+    yield make
+    for window in opened:
+        window.teaching.presentation.leave()
+        window.ask_save_changes = lambda *args: QMessageBox.Discard
+        window.close()
+        window.deleteLater()
+
+
+def key(qtbot, window: MainWindow, k, modifiers=Qt.NoModifier) -> None:
+    """A key as a clicker or keyboard sends it, to whatever has the focus on the canvas."""
+    qtbot.keyClick(window.view, k, modifiers)
+
+
+def click_node(qtbot, window: MainWindow, node_id: str) -> None:
+    item = window.scene.node_item(node_id)
+    point = window.view.mapFromScene(item.label_rect().center())
+    qtbot.mouseClick(window.view.viewport(), Qt.LeftButton, pos=QPoint(point.x(), point.y()))
+
+
+def start_teaching(qtbot, window: MainWindow) -> None:
+    key(qtbot, window, Qt.Key_T, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.teaching.is_teaching()

@@ -1,0 +1,228 @@
+"""Autosave: unsaved work survives a kill and is offered back; a clean close leaves nothing.
+
+The full cycle runs in a real subprocess (tests/helpers/autosave_victim.py) that is SIGKILLed
+while it is editing; the rest drives an `Autosaver` in this process.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from cgeditor.editor.autosave import Autosaver, find_recovery
+from cgeditor.editor.document import Document
+from cgeditor.model import fileformat
+from cgeditor.model.graph import NodeKind
+from cgeditor.resources import example_path
+
+HELPER = Path(__file__).parent / "helpers" / "autosave_victim.py"
+SAVES_BEFORE_KILL = 3
+
+posix_only = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+
+
+@pytest.fixture
+def work_file(tmp_path):
+    path = tmp_path / "work.cgraph"
+    shutil.copy(example_path(), path)
+    return path
+
+
+def _start_victim(recovery: Path, document: Path, mode: str) -> subprocess.Popen:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.Popen([sys.executable, str(HELPER), str(recovery), str(document), mode],
+                            stdout=subprocess.PIPE, text=True, env=env)
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has exited and been reaped."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@posix_only
+def test_killed_mid_edit_the_next_start_finds_a_recovery_with_the_edits(tmp_path, work_file):
+    recovery = tmp_path / "recovery"
+    proc = _start_victim(recovery, work_file, "kill")
+    saved = []
+    try:
+        while len(saved) < SAVES_BEFORE_KILL:
+            line = proc.stdout.readline()
+            assert line, "the helper exited before autosaving"
+            saved.append(line.split()[1])
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        rest, _ = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    saved += [line.split()[1] for line in rest.splitlines() if line.startswith("saved ")]
+
+    info = find_recovery(recovery)
+    assert info is not None
+    assert info.original == work_file
+    assert hashlib.sha256(info.path.read_bytes()).hexdigest() in saved  # a whole snapshot
+    graph = info.load()
+    edited = [n for n in graph if n.label == "edited"]
+    assert len(edited) == 1 and edited[0].value >= 1.0  # the added node and a later value edit
+    original = fileformat.load(work_file)
+    assert all(node_id in graph for node_id in original.nodes)
+    assert "edited" not in {n.label for n in original}  # the user's own file was never touched
+
+
+@posix_only
+def test_restoring_a_recovery_gives_a_modified_document_saving_to_the_original(
+        qapp, tmp_path, work_file):
+    recovery = tmp_path / "recovery"
+    proc = _start_victim(recovery, work_file, "kill")
+    try:
+        assert proc.stdout.readline().startswith("saved ")
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    info = find_recovery(recovery)
+    document = info.restore()
+    assert document.is_modified() and document.path == work_file
+    assert any(n.label == "edited" for n in document.graph)
+    assert find_recovery(recovery) is None and not list(recovery.iterdir())
+    autosaver = Autosaver(document, recovery)
+    assert autosaver.save_now() is True  # the recovered work is on disk again at once
+    assert any(n.label == "edited" for n in fileformat.load(autosaver.path))
+    document.save()
+    assert not autosaver.path.exists()
+    assert any(n.label == "edited" for n in fileformat.load(work_file))
+
+
+def test_clean_close_removes_the_recovery(tmp_path, work_file):
+    recovery = tmp_path / "recovery"
+    proc = _start_victim(recovery, work_file, "close")
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert out.startswith("saved ") and "closed" in out
+    assert find_recovery(recovery) is None
+    assert list(recovery.iterdir()) == []
+
+
+# -- in this process ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def document(qapp, work_file):
+    doc = Document.open(work_file)
+    yield doc
+    doc.deleteLater()
+
+
+def test_timer_writes_unsaved_changes_with_a_sidecar_naming_the_file(qtbot, document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec", interval_ms=10)
+    document.add_node(NodeKind.VARIABLE, pos=(0, 400), label="typed")
+    with qtbot.waitSignal(autosaver.saved, timeout=5000) as blocker:
+        pass
+    assert blocker.args == [autosaver.path]
+    assert fileformat.load(autosaver.path) == document.graph
+    sidecar = json.loads(autosaver.sidecar.read_text())
+    assert sidecar["original"] == str(document.path) and sidecar["pid"] == os.getpid()
+
+
+def test_losing_focus_autosaves_at_once(qtbot, document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec", interval_ms=3_600_000)
+    document.set_value("x", 7.5)
+    with qtbot.waitSignal(autosaver.saved, timeout=1000):
+        QApplication.instance().applicationStateChanged.emit(Qt.ApplicationInactive)
+    assert fileformat.load(autosaver.path).node("x").value == 7.5
+
+
+def test_unmodified_document_writes_nothing(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    assert autosaver.save_now() is False
+    assert not (tmp_path / "rec").exists()
+
+
+def test_no_second_write_without_a_new_change(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    document.set_value("x", 4.0)
+    assert autosaver.save_now() is True
+    assert autosaver.save_now() is False
+    document.set_value("x", 5.0)
+    assert autosaver.save_now() is True
+
+
+def test_saving_the_document_removes_its_recovery(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    document.set_value("x", 4.0)
+    autosaver.save_now()
+    assert autosaver.path.exists()
+    document.save()
+    assert not autosaver.path.exists() and not autosaver.sidecar.exists()
+
+
+def test_undoing_back_to_the_saved_state_removes_the_recovery(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    document.set_value("x", 4.0)
+    autosaver.save_now()
+    document.undo_stack.undo()
+    assert not autosaver.path.exists()
+    assert autosaver.save_now() is False
+
+
+def test_unwritable_recovery_folder_reports_and_keeps_editing(qtbot, document, tmp_path):
+    blocker = tmp_path / "file_not_folder"
+    blocker.write_text("x")
+    autosaver = Autosaver(document, blocker / "rec")
+    document.set_value("x", 4.0)
+    with qtbot.waitSignal(autosaver.failed) as failure:
+        assert autosaver.save_now() is False
+    assert failure.args[0].startswith("autosave failed")
+    document.set_value("x", 6.0)
+    assert document.graph.node("x").value == 6.0
+
+
+def test_own_running_session_is_not_offered_as_a_recovery(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    document.set_value("x", 4.0)
+    autosaver.save_now()
+    assert find_recovery(tmp_path / "rec") is None
+
+
+def _leave_recovery(folder: Path, stem: str, saved_at: datetime.datetime, recovery_name=None,
+                    original="/somewhere/graph.cgraph") -> None:
+    folder.mkdir(exist_ok=True)
+    shutil.copy(example_path(), folder / f"{stem}.cgraph")
+    (folder / f"{stem}.json").write_text(json.dumps({
+        "format": "cgeditor-recovery", "pid": _dead_pid(), "original": original,
+        "recovery": recovery_name or f"{stem}.cgraph", "saved_at": saved_at.isoformat()}))
+
+
+def test_find_recovery_offers_the_newest_dead_session(tmp_path):
+    now = datetime.datetime.now()
+    _leave_recovery(tmp_path, "autosave-1-1", now - datetime.timedelta(hours=1))
+    _leave_recovery(tmp_path, "autosave-2-1", now, original=None)
+    info = find_recovery(tmp_path)
+    assert info.path.name == "autosave-2-1.cgraph" and info.original is None
+    assert "untitled" in info.describe()
+
+
+@pytest.mark.parametrize("sidecar", [
+    "not json", "[]", '{"format": "other"}',
+    '{"format": "cgeditor-recovery", "pid": "1", "recovery": "a.cgraph", "saved_at": "2020-01-01"}',
+    '{"format": "cgeditor-recovery", "pid": 1, "recovery": "a.cgraph", "saved_at": 5}',
+])
+def test_unreadable_sidecars_are_ignored(tmp_path, sidecar):
+    (tmp_path / "autosave-9-9.json").write_text(sidecar)
+    assert find_recovery(tmp_path) is None
+
+
+@pytest.mark.parametrize("name", ["../outside.cgraph", "/etc/passwd", "sub/a.cgraph", "a.txt"])
+def test_sidecar_never_points_outside_the_recovery_folder(tmp_path, name):
+    (tmp_path / "outside.cgraph").write_text(example_path().read_text())
+    rec = tmp_path / "rec"
+    _leave_recovery(rec, "autosave-1-1", datetime.datetime.now(), recovery_name=name)
+    assert find_recovery(rec) is None

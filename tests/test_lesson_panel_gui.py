@@ -1,0 +1,105 @@
+"""The lesson dock on the linear example: finite differences beside AD, nudging an input,
+gradient descent as one undo step per run, resetting values and copying the results."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from teaching_windows import key, open_example, settings  # noqa: F401
+
+
+@pytest.fixture
+def lesson(qtbot, open_example):
+    window = open_example("linear_regression")
+    window.teaching.lesson_dock.show()
+    window.teaching.lesson_dock.raise_()
+    return window
+
+
+def loss(window) -> float:
+    return window.document.evaluation.values["L"]
+
+
+def untick(qtbot, panel, node_id: str) -> None:
+    listing = panel.trainable_list
+    for i in range(listing.count()):
+        item = listing.item(i)
+        if item.data(Qt.UserRole) == node_id:
+            listing.scrollToItem(item)
+            rect = listing.visualItemRect(item)
+            box = QPoint(rect.left() + rect.height() // 2, rect.center().y())  # the tick box
+            qtbot.mouseClick(listing.viewport(), Qt.LeftButton, pos=box)
+            assert item.checkState() == Qt.Unchecked
+
+
+def test_numerical_check_puts_finite_differences_beside_the_exact_gradients(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    rows = panel.check_rows()
+    assert [(r[0], r[1]) for r in rows] == [("x", "12"), ("w", "8"), ("b", "4"), ("y (target)", "-4")]
+    good = max(float(r[3]) for r in rows)
+    assert good < 1e-9
+    panel.step_size.setCurrentText("1e-10")  # too small: rounding error swamps the estimate
+    assert max(float(r[3]) for r in panel.check_rows()) > 100 * good
+
+
+def test_nudge_shows_the_output_change_beside_gradient_times_h(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    panel.nudge_input.setCurrentIndex(panel.nudge_input.findData("x"))
+    panel.nudge_h.setValue(0.01)
+    qtbot.mouseClick(panel.nudge_button, Qt.LeftButton)
+    assert panel.nudge_result.text() == "ΔL = 0.1209   vs   ∂L/∂x · h = 0.12"
+    assert lesson.document.graph.node("x").value == 2.0  # a nudge only asks; it changes nothing
+
+
+def test_descent_step_lowers_the_loss_and_undoes_in_one_step(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    untick(qtbot, panel, "y")
+    panel.learning_rate.setValue(0.01)
+    before = loss(lesson)
+    qtbot.mouseClick(panel.step_button, Qt.LeftButton)
+    assert loss(lesson) < before
+    assert lesson.document.graph.node("y").value == 5.0
+    lesson.document.undo_stack.undo()
+    lesson.document.evaluate_now()
+    assert loss(lesson) == before
+
+
+def test_training_run_animates_lowers_the_loss_and_is_one_undo_step(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    untick(qtbot, panel, "y")
+    panel.learning_rate.setValue(0.01)
+    panel.train_steps.setValue(6)
+    stack = lesson.document.undo_stack
+    count = stack.count()
+    qtbot.mouseClick(panel.train_button, Qt.LeftButton)
+    assert panel.is_training()
+    qtbot.waitUntil(lambda: not panel.is_training(), timeout=5000)
+    losses = panel.loss_plot.losses()
+    assert len(losses) == 7 and all(b < a for a, b in zip(losses, losses[1:]))
+    assert stack.count() == count + 1 and stack.undoText() == "Train 6 steps"
+    stack.undo()
+    assert {n: lesson.document.graph.node(n).value for n in "xwb"} == {"x": 2.0, "w": 3.0, "b": 1.0}
+
+
+def test_reset_values_returns_to_the_values_the_document_was_opened_with(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    lesson.document.set_value("w", 7.0)
+    qtbot.mouseClick(panel.step_button, Qt.LeftButton)
+    qtbot.mouseClick(panel.reset_button, Qt.LeftButton)
+    values = {n.id: n.value for n in lesson.document.graph if n.value is not None}
+    assert values == {"x": 2.0, "w": 3.0, "b": 1.0, "y": 5.0}
+
+
+def test_copy_results_shortcut_puts_a_markdown_table_on_the_clipboard(qtbot, lesson):
+    QApplication.clipboard().clear()
+    key(qtbot, lesson, Qt.Key_C, Qt.ControlModifier | Qt.ShiftModifier)
+    text = QApplication.clipboard().text()
+    assert text.splitlines()[:3] == ["| node | value | gradient |", "| --- | ---: | ---: |", "| x | 2 | 12 |"]
+
+
+def test_gradient_chart_has_a_bar_per_variable_that_follows_edits(qtbot, lesson):
+    chart = lesson.teaching.chart
+    assert chart.rows() == [("x", 12.0), ("w", 8.0), ("b", 4.0), ("y (target)", -4.0)]
+    lesson.document.set_value("y", 7.0)
+    qtbot.waitUntil(lambda: chart.rows()[3] == ("y (target)", 0.0))

@@ -1,0 +1,83 @@
+"""Presentation mode: F11 shows the canvas alone, full screen, with a large callout kept in view;
+F11 or Esc restores the window exactly as it was."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
+from teaching_windows import key, open_example, settings, start_teaching  # noqa: F401
+
+from cgeditor.editor.teaching import presentation
+from cgeditor.editor.theme import DEFAULT_THEME, PROJECTOR_THEME
+
+
+def window_layout(window):
+    """Everything presentation mode changes, once pending layout requests have been handled."""
+    QApplication.processEvents()
+    return {
+        "geometry": bytes(window.saveGeometry()),
+        "state": bytes(window.saveState()),
+        "full_screen": window.isFullScreen(),
+        "menu": window.menuBar().isVisible(),
+        "status": window.statusBar().isVisible(),
+        "docks": {d.objectName(): d.isVisible() for d in window.findChildren(QDockWidget)},
+        "toolbars": {t.objectName(): t.isVisible() for t in window.findChildren(QToolBar)},
+    }
+
+
+def test_f11_shows_the_canvas_alone_full_screen(qtbot, open_example):
+    window = open_example("linear_regression")
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    assert not window.menuBar().isVisible() and not window.statusBar().isVisible()
+    assert not any(d.isVisible() for d in window.findChildren(QDockWidget))
+    assert not any(t.isVisible() for t in window.findChildren(QToolBar))
+    assert window.view.isVisible()
+
+
+def test_f11_twice_restores_the_window_exactly(qtbot, open_example):
+    window = open_example("linear_regression")
+    window.teaching.lesson_dock.raise_()
+    window.history_dock.hide()
+    before = window_layout(window)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    qtbot.waitUntil(lambda: window_layout(window) == before)
+
+
+def test_escape_leaves_presentation_mode(qtbot, open_example):
+    window = open_example("linear_regression")
+    before = window_layout(window)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    key(qtbot, window, Qt.Key_Escape)
+    assert not window.teaching.presentation.is_active()
+    assert not window.teaching.controls.presentation.isChecked()
+    qtbot.waitUntil(lambda: window_layout(window) == before)
+
+
+def test_clicker_steps_in_presentation_keep_a_large_callout_in_view(qtbot, open_example):
+    window = open_example("linear_regression")
+    start_teaching(qtbot, window)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    layer = window.teaching.layer
+    for _ in range(8):
+        key(qtbot, window, Qt.Key_PageDown)
+        assert window.view.visible_scene_rect().contains(layer.focus_rect())
+    assert layer.callout.font_px() == presentation.CALLOUT_PX
+    assert layer.callout.text() == "∂L/∂y += ∂L/∂(ŷ − y) · ∂(ŷ − y)/∂y = 4 · (-1) = -4"
+    key(qtbot, window, Qt.Key_F11)
+    assert layer.callout.font_px() == presentation.NORMAL_CALLOUT_PX
+    assert window.teaching.narration_dock.isVisible()
+
+
+def test_presentation_switches_the_canvas_to_the_projector_theme_and_back(qtbot, open_example):
+    window = open_example("linear_regression")
+    key(qtbot, window, Qt.Key_F11)
+    assert window.scene.painter.theme == PROJECTOR_THEME
+    assert window.scene.painter.theme.edge_width >= 3
+    key(qtbot, window, Qt.Key_F11)
+    assert window.scene.painter.theme == DEFAULT_THEME
