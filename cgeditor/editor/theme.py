@@ -59,7 +59,7 @@ class Theme:
     label_px: int = 13  # node labels
     symbol_px: int = 18  # op symbols
     small_px: int = 10  # op ids, port names, tags
-    overlay_px: int = 12  # values and gradients
+    overlay_px: int = 14  # values and gradients: read from the back of a lecture hall
     grid_size: int = 20
 
     def color(self, name: str) -> QColor:
