@@ -1,10 +1,15 @@
-"""Shared test set-up: Qt runs offscreen, and fuzz runs marked `slow` wait for --run-slow."""
+"""Shared test set-up: Qt runs offscreen in its test locations, and fuzz runs marked `slow`
+wait for --run-slow."""
 
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import pytest
+from PySide6.QtCore import QStandardPaths
+
+# Autosave, crash logs and settings go to Qt's test locations, never the user's own folders.
+QStandardPaths.setTestModeEnabled(True)
 
 
 def pytest_addoption(parser):

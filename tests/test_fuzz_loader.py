@@ -38,8 +38,6 @@ EXAMPLE_TEXTS = [p.read_text(encoding="utf-8") for p in list_examples()]
 EXAMPLES = [json.loads(t) for t in EXAMPLE_TEXTS]
 SLOW_FACTOR = 20
 MAX_MESSAGE = 400
-KNOWN_LONG_MESSAGES = re.compile(
-    r'^"output" names an unknown node|: unknown op |^unsupported version|"port" \d+ is too large')
 FUZZED: dict[str, int] = {}  # documents per strategy, this session
 
 # -- the property ------------------------------------------------------------------------------
@@ -53,26 +51,13 @@ def check_loads(text: str, strategy: str) -> Graph | None:
     except DocumentError as e:
         message = str(e)
         assert message and "\n" not in message, repr(message[:MAX_MESSAGE])
-        if not KNOWN_LONG_MESSAGES.search(message):  # known gaps, pinned by xfail tests below
-            assert len(message) <= MAX_MESSAGE, repr(message[:MAX_MESSAGE])
+        assert len(message) <= MAX_MESSAGE, repr(message[:MAX_MESSAGE])
         return None
     assert isinstance(graph, Graph)
-    if not _has_nonfinite_extra(graph):  # a known gap, pinned by an xfail test below
-        assert fileformat.loads(fileformat.dumps(graph)) == graph
+    # a plain bool: pytest's diff of two huge graphs' reprs would take gigabytes
+    round_trips = fileformat.loads(fileformat.dumps(graph)) == graph
+    assert round_trips, f"a loaded graph of {len(graph)} nodes does not save and load back equal"
     return graph
-
-
-def _has_nonfinite_extra(graph: Graph) -> bool:
-    stack = [n.extra for n in graph]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, float) and not math.isfinite(item):
-            return True
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
 
 
 def fuzz(strategy: st.SearchStrategy, examples: int, name: str) -> None:
@@ -156,17 +141,14 @@ def nasty_value(rnd):
 # -- mutating the examples ---------------------------------------------------------------------
 
 
-def _paths(value, prefix=()):
-    """Every place in a JSON tree, as a tuple of keys and indices (iteratively)."""
-    out, stack = [], [(value, prefix)]
-    while stack:
-        item, path = stack.pop()
-        out.append(path)
-        if isinstance(item, dict):
-            stack.extend((v, path + (k,)) for k, v in item.items())
-        elif isinstance(item, list):
-            stack.extend((v, path + (i,)) for i, v in enumerate(item))
-    return out
+def random_path(rnd, doc) -> tuple:
+    """A random place in a JSON tree (keys and indices from the root), found by a random walk
+    down it: enumerating every place of a deeply nested document would take gigabytes."""
+    path, item = (), doc
+    while isinstance(item, (dict, list)) and item and (not path or rnd.random() < 0.75):
+        key = rnd.choice(list(item)) if isinstance(item, dict) else rnd.randrange(len(item))
+        path, item = path + (key,), item[key]
+    return path
 
 
 def _parent(doc, path):
@@ -181,10 +163,9 @@ def mutated_document(rnd) -> str:
     if rnd.random() < 0.02:  # now and then, thousands of nodes
         doc = replicated(doc, rnd.randint(200, 1000))
     for _ in range(rnd.randint(1, 4)):
-        paths = [p for p in _paths(doc) if p]
-        if not paths:
+        path = random_path(rnd, doc)
+        if not path:
             break
-        path = rnd.choice(paths)
         parent, key = _parent(doc, path), path[-1]
         action = rnd.choice(["replace", "replace", "replace", "delete", "add_key", "duplicate", "swap"])
         if action == "replace":
@@ -196,8 +177,8 @@ def mutated_document(rnd) -> str:
         elif action == "duplicate" and isinstance(parent, list):
             parent.append(json.loads(json.dumps(parent[key], allow_nan=True)))
         elif action == "swap":
-            other = rnd.choice(paths)
-            if other[:len(path)] != path and path[:len(other)] != other:  # neither inside the other
+            other = random_path(rnd, doc)
+            if other and other[:len(path)] != path and path[:len(other)] != other:  # disjoint
                 other_parent = _parent(doc, other)
                 parent[key], other_parent[other[-1]] = other_parent[other[-1]], parent[key]
     return json.dumps(doc, ensure_ascii=rnd.random() < 0.5)
@@ -395,18 +376,12 @@ def test_deep_nesting_is_refused_without_exhausting_the_stack():
             fileformat.loads("[" * depth + "]" * depth)
 
 
-@pytest.mark.xfail(strict=True, reason="fileformat keeps strings of any length in unknown node "
-                   "keys (only the 50 MB document cap bounds them); needs a cap such as "
-                   "MAX_EXTRA_LENGTH checked in _node")
 def test_long_string_in_an_unknown_node_key_is_refused_naming_the_cap():
     node = {"id": "x", "kind": "variable", "note": "x" * 1_000_000}
     with pytest.raises(DocumentError, match="note"):
         fileformat.loads(_doc([node]))
 
 
-@pytest.mark.xfail(strict=True, reason="an unknown node key holding 1e400 loads as inf, is "
-                   "saved as the bare literal Infinity, and that file is then refused: "
-                   "fileformat must refuse (or encode) non-finite numbers in unknown keys")
 def test_overflowing_number_in_an_unknown_key_round_trips_or_is_refused():
     text = '{"format": "cgeditor-graph", "version": 1, "nodes": [{"id": "x", "kind": "variable", "note": 1e400}]}'
     try:
@@ -416,10 +391,6 @@ def test_overflowing_number_in_an_unknown_key_round_trips_or_is_refused():
     assert fileformat.loads(fileformat.dumps(graph)) == graph
 
 
-@pytest.mark.xfail(strict=True, reason="fileformat quotes an unknown output id and an unknown op "
-                   "name whole ({output!r}, {op!r}) and an unsupported version or a too-large port "
-                   "in full, without a length cap: the one-line message can be megabytes long; "
-                   "needs _show(...) in those four messages")
 @pytest.mark.parametrize("node, output, version, port", [
     ({"id": "x", "kind": "variable"}, "o" * 100_000, 1, 0),
     ({"id": "x", "kind": "op", "op": "o" * 100_000}, None, 1, 0),

@@ -165,9 +165,6 @@ def test_oversized_programs_are_refused_with_a_clear_message(program, message):
 
 @pytest.mark.parametrize("program", ["v" * 250 + " + 1", "n" * 250 + " = x + 1"],
                          ids=["long variable name", "long assigned name"])
-@pytest.mark.xfail(strict=True, reason="parse_program accepts names longer than "
-                   "fileformat.MAX_ID_LENGTH (200) as node ids: the graph saves but the file is "
-                   "refused on reopening; expression.py should refuse such names with that cap")
 def test_a_parsed_program_always_saves_to_a_file_that_reopens(program):
     try:
         graph = parse_program(program, default_value=1.0)

@@ -6,8 +6,7 @@ refused wires that must change nothing), disconnect, move (merged drags too), va
 typing too), rename, paste, duplicate, insert into an edge, add a connected node, arrange, set
 output.  The serialised document is recorded after every step; undoing everything must pass
 back through each recorded state to the initial bytes, and redoing everything must reach the
-final bytes.  (Exact bytes currently fail on edge order alone: see the xfail reason; the
-same sequences pass when edges are compared as a set.)
+final bytes.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QApplication
 
 from cgeditor.resources import example_path
 
+from .autosave import ask_restore, find_recovery
+from .crash import install_exception_hook
 from .document import Document
 from .mainwindow import MainWindow
 
@@ -18,16 +20,27 @@ def run(path: str | None) -> int:
     """Open `path` (or the chain-rule example) in a window and run until it closes.
 
     The file is read before any window appears, so an unreadable one raises DocumentError with
-    the same one-line reason the other commands print.
+    the same one-line reason the other commands print.  Work left by a killed session is offered
+    back first, and from then on exceptions end in a dialog and a log, never a silent exit.
     """
     document = Document.open(path if path is not None else example_path())
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cgeditor")
     app.setOrganizationName("cgeditor")
     app.setWindowIcon(app_icon())
+    install_exception_hook(app)
+    recovery = find_recovery()
+    restored = False
+    if recovery is not None:
+        if ask_restore(None, recovery):
+            document, restored = recovery.restore(), True
+        else:
+            recovery.discard()
     window = MainWindow(document)
-    if path is not None:
+    if path is not None and not restored:
         window.recent.add(document.path)
+    if restored:
+        window.autosaver.save_now()  # restore() removed the old recovery file: keep one on disk
     window.show()  # the view fits the graph when first shown
     return app.exec()
 

@@ -26,6 +26,9 @@ SLOT_STEP = 8.0  # label slots are rounded up to this, see OverlayLabel._slot
 SLOT_TEXT = "-0.0000"  # the width most compact numbers stay within
 
 
+_PORT_RECT = QRectF(-PORT_HIT_RADIUS, -PORT_HIT_RADIUS, 2 * PORT_HIT_RADIUS, 2 * PORT_HIT_RADIUS)
+
+
 def _lod(painter, option: QStyleOptionGraphicsItem) -> float:
     return option.levelOfDetailFromTransform(painter.worldTransform())
 
@@ -40,15 +43,18 @@ class PortItem(QGraphicsItem):
         self._painter = painter
         self._state: str | None = None  # None, "valid", "invalid", "hover"
         self.setAcceptHoverEvents(True)
-        self.setCursor(Qt.CrossCursor)
+
+    def hoverEnterEvent(self, event) -> None:
+        if not self.hasCursor():  # set on first hover: a large graph has tens of thousands of ports
+            self.setCursor(Qt.CrossCursor)
+        super().hoverEnterEvent(event)
 
     @property
     def is_input(self) -> bool:
         return self.index is not None
 
     def boundingRect(self) -> QRectF:
-        r = PORT_HIT_RADIUS
-        return QRectF(-r, -r, 2 * r, 2 * r)
+        return _PORT_RECT
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -83,6 +89,7 @@ class NodeItem(QGraphicsItem):
         self._painter = painter
         self._node = node.copy()  # what is drawn: kind, label, op
         self._shape = shape
+        self._bounds = qrect(shape.bounds)  # asked for on every paint and scene query: kept
         self._is_output = False
         self._invalid = False
         self._bad_ports: frozenset[int] = frozenset()
@@ -99,6 +106,7 @@ class NodeItem(QGraphicsItem):
         self._node = node.copy()
         old_inputs = len(self._shape.inputs)
         self._shape = shape
+        self._bounds = qrect(shape.bounds)
         if len(shape.inputs) != old_inputs:
             self._rebuild_ports()
         else:
@@ -178,7 +186,7 @@ class NodeItem(QGraphicsItem):
     # -- QGraphicsItem ------------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
-        return qrect(self._shape.bounds)
+        return self._bounds
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -202,7 +210,7 @@ class EdgeItem(QGraphicsItem):
         self._hit: QPainterPath | None = QPainterPath()  # the mouse target around the curve
         self._bounds = QRectF()
         self._controls: tuple[Point, ...] = ((0, 0),) * 4
-        self._polyline: list[Point] = []
+        self._polyline: list[Point] | None = []
         self._invalid = False
         self._highlighted = False  # a palette op hovers over it: dropping inserts into this edge
         self.setFlag(QGraphicsItem.ItemIsSelectable)
@@ -214,7 +222,7 @@ class EdgeItem(QGraphicsItem):
             return
         self.prepareGeometryChange()
         self._controls = controls
-        self._polyline = cubic_points(controls)
+        self._polyline = None  # worked out when label placement first asks
         self._path = QPainterPath(QPointF(*controls[0]))
         self._path.cubicTo(QPointF(*controls[1]), QPointF(*controls[2]), QPointF(*controls[3]))
         m = EDGE_HIT_WIDTH / 2
@@ -238,6 +246,8 @@ class EdgeItem(QGraphicsItem):
 
     def polyline(self) -> list[Point]:
         """The curve as 16 straight segments, for label placement."""
+        if self._polyline is None:
+            self._polyline = cubic_points(self._controls)
         return self._polyline
 
     def path(self) -> QPainterPath:

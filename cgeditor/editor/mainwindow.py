@@ -21,6 +21,7 @@ from cgeditor.resources import list_examples
 
 from . import exporting, files
 from .actions import WindowActions
+from .autosave import Autosaver
 from .document import Document
 from .expression_dialog import ask_program
 from .inspector import Inspector
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.torch_check: TorchCheck | None = None  # the check running now, if any
         self.torch_dialog: TorchCheckDialog | None = None  # the last check's results
         self.document: Document | None = None
+        self.autosaver: Autosaver | None = None
         self.scene: GraphScene | None = None
         self.view: GraphView | None = None
         self.undo_group = QUndoGroup(self)
@@ -156,6 +158,10 @@ class MainWindow(QMainWindow):
         old, old_scene = self.document, self.scene
         if old_scene is not None:
             old_scene.detach()
+        if self.autosaver is not None:
+            self.autosaver.discard()  # the old document was saved or its changes were discarded
+        self.autosaver = Autosaver(document, parent=document)
+        self.autosaver.failed.connect(self.show_message)
         self.document = document
         document.setParent(self)
         self.scene = GraphScene(document, parent=document)
@@ -258,6 +264,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
+            self.autosaver.discard()  # a clean close leaves no recovery file
             self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
             self.settings.setValue(_STATE_KEY, self.saveState())
             event.accept()

@@ -18,6 +18,7 @@ from .theme import DEFAULT_THEME, Theme
 
 LABEL_STYLES = ("value", "grad", "edge_grad")
 TEXT_LOD = 0.35  # below this scale node texts are unreadable and skipped
+BOX_LOD = 0.25  # below this scale ports, shadows and rounded corners are sub-pixel: a node is a box
 LABEL_MIN_PX = 5.0  # overlay texts smaller than this on screen are skipped
 
 
@@ -41,6 +42,12 @@ class NodePainter:
             "badge": theme.font(11, bold=True),
         }
         self._metrics = {role: QFontMetricsF(font) for role, font in self.fonts.items()}
+        # Edges are the most numerous items: their pens are made once, not per paint.
+        self._edge_pens = {"normal": QPen(theme.color("edge"), theme.edge_width),
+                           "selected": QPen(theme.color("edge_selected"), 2.5),
+                           "invalid": QPen(theme.color("error"), 1.5, Qt.DashLine)}
+        for pen in self._edge_pens.values():
+            pen.setCosmetic(True)
 
     # -- sizes --------------------------------------------------------------------------
 
@@ -59,6 +66,9 @@ class NodePainter:
                    lod: float = 1.0) -> None:
         t = self.theme
         body = qrect(shape.body)
+        if lod < BOX_LOD:
+            self._paint_box(p, node.kind, body, selected, is_output, invalid)
+            return
         outline = self._outline(node.kind, body)
         p.setPen(Qt.NoPen)
         shadow = QColor(t.shadow)
@@ -93,6 +103,15 @@ class NodePainter:
             self._paint_tag(p, qrect(shape.tag), lod)
         if shape.badge is not None:
             self._paint_badge(p, QPointF(*shape.badge), lod)
+
+    def _paint_box(self, p: QPainter, kind: NodeKind, body: QRectF, selected: bool, is_output: bool,
+                   invalid: bool) -> None:
+        """The node from afar: its fill and one cosmetic border in the colour of its state."""
+        fill, border, _, _ = self._body_style(kind)
+        state = "selection" if selected else "error" if invalid else "accent" if is_output else None
+        p.setPen(QPen(self.theme.color(state) if state else border, 2.0 if state else 0.0))
+        p.setBrush(fill)
+        p.drawRect(body)
 
     def _outline(self, kind: NodeKind, r: QRectF) -> QPainterPath:
         path = QPainterPath()
@@ -169,15 +188,7 @@ class NodePainter:
 
     def paint_edge(self, p: QPainter, path: QPainterPath, *, selected: bool = False,
                    invalid: bool = False) -> None:
-        t = self.theme
-        if invalid:
-            pen = QPen(t.color("error"), 1.5, Qt.DashLine)
-        elif selected:
-            pen = QPen(t.color("edge_selected"), 2.5)
-        else:
-            pen = QPen(t.color("edge"), t.edge_width)
-        pen.setCosmetic(True)
-        p.setPen(pen)
+        p.setPen(self._edge_pens["invalid" if invalid else "selected" if selected else "normal"])
         p.setBrush(Qt.NoBrush)
         p.drawPath(path)
 

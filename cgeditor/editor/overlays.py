@@ -40,9 +40,12 @@ class LabelLayout:
         self.timer = QTimer(scene, singleShot=True, interval=0)
         self.timer.timeout.connect(self.run)
 
-    def touch(self, rect: QRectF) -> None:
-        """Labels near `rect` need placing again."""
-        if self.full or rect.isEmpty():
+    def touch(self, item) -> None:
+        """Labels near `item` (a graphics item, where it is now) need placing again."""
+        if self.full:  # before asking where it is: building a large scene touches every item
+            return
+        rect = item.sceneBoundingRect()
+        if rect.isEmpty():
             return
         self.dirty.append(rect)
         if len(self.dirty) > max(50, len(self.nodes) // 4):
@@ -105,9 +108,10 @@ class LabelLayout:
         self.unplaced = {*self.nodes, *self.edges}
         self.scene._forget_graph_rect()  # labels are hidden until placed again
         for label in self._all_labels():
-            label.shrink_to_fit()
-            label.placed = False
-            label.setVisible(False)
+            if label.placed or label.isVisible():
+                label.shrink_to_fit()  # the others shrink when they are placed
+                label.placed = False
+                label.setVisible(False)
 
     def _all_labels(self) -> list[OverlayLabel]:
         return [*self.values.values(), *self.grads.values(), *self.edge_grads.values()]
@@ -157,6 +161,10 @@ class LabelLayout:
 
     def _place(self, node_ids, edges, obstacle_nodes, obstacle_edges, fixed: list[Rect]) -> None:
         self.scene.show_numbers(node_ids, edges, touch=False)  # sizes below need the current numbers
+        for owner in (*node_ids, *edges):
+            for label in self._labels_of(owner):
+                if not label.placed:
+                    label.shrink_to_fit()
         node_rects = {n: self._node_rect(n) for n in obstacle_nodes}
         polylines = {e: self.edges[e].polyline() for e in obstacle_edges}
         requests = []

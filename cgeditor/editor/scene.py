@@ -207,9 +207,9 @@ class GraphScene(QGraphicsScene):
             self._remove_node(change.node.id)
         elif isinstance(change, NodeMoved):
             item = self._nodes[change.node_id]
-            self._layout.touch(item.sceneBoundingRect())
+            self._layout.touch(item)
             item.setPos(*(change.pos or (0.0, 0.0)))
-            self._layout.touch(item.sceneBoundingRect())
+            self._layout.touch(item)
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
@@ -243,11 +243,11 @@ class GraphScene(QGraphicsScene):
             label.setPos(item.pos())  # until placed: near its node, so it dirties only its neighbourhood
             self.addItem(label)
             store[node.id] = label
-        self._layout.touch(item.sceneBoundingRect())
+        self._layout.touch(item)
 
     def _remove_node(self, node_id: str) -> None:
         for item in (self._nodes.pop(node_id), self._values.pop(node_id), self._grads.pop(node_id)):
-            self._layout.touch(item.sceneBoundingRect())
+            self._layout.touch(item)
             self.removeItem(item)
         self._status.pop(node_id, None)
 
@@ -258,20 +258,20 @@ class GraphScene(QGraphicsScene):
         self._update_edge(edge)
         label = OverlayLabel("edge_grad", edge, self.painter)
         label.setVisible(False)  # shown once placed
-        label.setPos(item.path().pointAtPercent(0.5))
+        label.setPos(item.boundingRect().center())  # until placed: near its edge
         self.addItem(label)
         self._edge_grads[edge] = label
 
     def _remove_edge(self, edge: Edge) -> None:
         for item in (self._edges.pop(edge), self._edge_grads.pop(edge)):
-            self._layout.touch(item.sceneBoundingRect())
+            self._layout.touch(item)
             self.removeItem(item)
 
     def _refresh_node(self, node_id: str) -> None:
         node, item = self.graph.node(node_id), self._nodes[node_id]
-        self._layout.touch(item.sceneBoundingRect())
+        self._layout.touch(item)
         item.set_node(node, self._shape_for(node))
-        self._layout.touch(item.sceneBoundingRect())
+        self._layout.touch(item)
         self._update_edges_of(node_id)
 
     def _update_edges_of(self, node_id: str) -> None:
@@ -281,9 +281,9 @@ class GraphScene(QGraphicsScene):
 
     def _update_edge(self, edge: Edge) -> None:
         src, tgt, item = self._nodes[edge.source], self._nodes[edge.target], self._edges[edge]
-        self._layout.touch(item.sceneBoundingRect())
+        self._layout.touch(item)
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
-        self._layout.touch(item.sceneBoundingRect())
+        self._layout.touch(item)
 
     # -- overlays ----------------------------------------------------------------------
 
@@ -341,11 +341,13 @@ class GraphScene(QGraphicsScene):
                 continue
             value_label.serial = grad_label.serial = serial
             label = self._nodes[node_id].label
-            resized |= self._set_label(value_label, ev.values.get(node_id), f"{label} = {{full}}", touch=touch)
+            resized |= self._set_label(value_label, ev.values.get(node_id), f"{label} = {{full}}",
+                                       touch=touch)
             shown = teaching.grads.get(node_id) if teaching is not None else None
             if shown is not None:  # a running sum, a "?", or a forward-mode tangent
                 resized |= self._set_label(grad_label, shown.value,
-                                           f"{teaching.grad_symbol.format(label)} = {{full}}", shown.text, touch)
+                                           f"{teaching.grad_symbol.format(label)} = {{full}}", shown.text,
+                                           touch)
             else:
                 resized |= self._set_label(grad_label, ev.grads.get(node_id),
                                            f"∂{out_label}/∂{label} = {{full}}", touch=touch)
@@ -368,7 +370,7 @@ class GraphScene(QGraphicsScene):
         slot changed."""
         if label.set_number(value, tooltip, text):
             if touch:
-                self._layout.touch(label.sceneBoundingRect())
+                self._layout.touch(label)
             return True
         return False
 

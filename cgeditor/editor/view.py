@@ -15,7 +15,7 @@ from .items import EdgeItem
 from .minimap import Minimap
 from .palette import NODE_MIME
 
-MIN_ZOOM, MAX_ZOOM = 0.1, 4.0
+MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size
 FIT_MARGIN = 40.0
 ZOOM_STEP = 1.25

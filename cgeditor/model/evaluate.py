@@ -187,7 +187,7 @@ def _build_plan(graph: Graph) -> _Plan:
             leaves.append((len(ids), node_id))
             ids.append(node_id)
             continue
-        in_edges = tuple(graph.in_edges(node_id))
+        in_edges = graph.sorted_in_edges(node_id)
         if any(e.source not in index for e in in_edges):
             continue  # fed by something that cannot be computed
         op = get_op(node.op)  # known: unknown ops are in `broken`

@@ -19,6 +19,7 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
+from .fileformat import MAX_ID_LENGTH
 from .graph import Edge, Graph, Node, NodeKind
 from .layout import layered_layout
 from .numbers import format_full
@@ -217,7 +218,10 @@ class _Translator:
                                   "into several statements)") from None
         except ValueError as e:  # e.g. an integer literal with too many digits
             raise ExpressionError(f"cannot read the program: {e}") from None
-        self.names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        for name in (n for n in ast.walk(tree) if isinstance(n, ast.Name)):
+            if len(name.id) > MAX_ID_LENGTH:  # the name becomes a node id, which files cap
+                raise self.error(name, f"the name {name.id[:20]}… is longer than {MAX_ID_LENGTH} characters")
+            self.names.add(name.id)
         output = None
         for statement in tree.body:
             output = self.statement(statement)

@@ -31,6 +31,7 @@ MAX_DEPTH = 64
 MAX_PORT = MAX_NODES  # a port far beyond any real op would make validation list every gap
 MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1000
+MAX_EXTRA_LENGTH = 10_000  # strings kept from unknown node keys
 MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithmetic finite
 
 _NODE_KEYS = ("id", "kind", "label", "value", "op", "pos")
@@ -105,7 +106,7 @@ def graph_from_dict(data: Any) -> Graph:
         raise DocumentError(f"\"version\" must be an integer, got {_show(version)}")
     if version != VERSION:
         newer = " (written by a newer cgeditor)" if version > VERSION else ""
-        raise DocumentError(f"unsupported version {version}{newer}: this cgeditor reads version {VERSION}")
+        raise DocumentError(f"unsupported version {_show(version)}{newer}: this cgeditor reads version {VERSION}")
     nodes = _list_field(data, "nodes")
     edges = _list_field(data, "edges")
     if len(nodes) > MAX_NODES:
@@ -121,7 +122,7 @@ def graph_from_dict(data: Any) -> Graph:
         edge = _edge(i, item)
         for end in (edge.source, edge.target):
             if end not in graph:
-                raise DocumentError(f"edge {_edge_name(edge)} names an unknown node {end!r}")
+                raise DocumentError(f"edge {_edge_name(edge)} names an unknown node {_quote(end)}")
         if graph.has_edge(edge):
             raise DocumentError(f"duplicate edge {_edge_name(edge)}")
         graph.add_edge(edge)
@@ -130,7 +131,7 @@ def graph_from_dict(data: Any) -> Graph:
         if not isinstance(output, str):
             raise DocumentError(f"\"output\" must be a node id, got {_show(output)}")
         if output not in graph:
-            raise DocumentError(f"\"output\" names an unknown node {output!r}")
+            raise DocumentError(f"\"output\" names an unknown node {_quote(output)}")
         graph.set_output(output)
     _place_unpositioned(graph)
     return graph
@@ -163,7 +164,7 @@ def _node(i: int, item: Any) -> Node:
         if not isinstance(op, str):
             raise DocumentError(f"{where}: \"op\" must be an op name, got {_show(op)}")
         if op not in OPS:
-            raise DocumentError(f"{where}: unknown op {op!r}")
+            raise DocumentError(f"{where}: unknown op {_quote(op)}")
     else:
         if "op" in item:
             raise DocumentError(f"{where}: a {kind.value} has no \"op\"")
@@ -173,6 +174,8 @@ def _node(i: int, item: Any) -> Node:
     if "pos" in item:
         pos = _position(item["pos"], f"{where}: \"pos\"")
     extra = {k: v for k, v in item.items() if k not in _NODE_KEYS}
+    for key, kept in extra.items():
+        _check_extra(kept, f"{where}: key {_quote(key)}")
     return Node(node_id, kind, label, value, op, pos, extra)
 
 
@@ -182,14 +185,14 @@ def _edge(i: int, item: Any) -> Edge:
         raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
     unknown = [k for k in item if k not in _EDGE_KEYS]
     if unknown:
-        raise DocumentError(f"{where}: unknown key {unknown[0]!r} (an edge has source, target, port)")
+        raise DocumentError(f"{where}: unknown key {_quote(unknown[0])} (an edge has source, target, port)")
     source, target, port = item.get("source"), item.get("target"), item.get("port")
     _check_id(source, f"{where}: \"source\"")
     _check_id(target, f"{where}: \"target\"")
     if not _is_int(port) or port < 0:
         raise DocumentError(f"{where}: \"port\" must be a non-negative integer, got {_show(port)}")
     if port >= MAX_PORT:
-        raise DocumentError(f"{where}: \"port\" {port} is too large (at most {MAX_PORT - 1:,})")
+        raise DocumentError(f"{where}: \"port\" {_show(port)} is too large (at most {MAX_PORT - 1:,})")
     return Edge(source, target, port)
 
 
@@ -357,6 +360,27 @@ def _depth(data: Any) -> int:
     return deepest
 
 
+def _check_extra(value: Any, where: str) -> None:
+    """Unknown keys are kept, not trusted: their strings are capped and their numbers must save
+    back as JSON (1e400 would load as inf and save as a literal no loader accepts)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if len(v) > MAX_EXTRA_LENGTH:
+                raise DocumentError(f"{where} holds a string longer than {MAX_EXTRA_LENGTH:,} characters")
+        elif isinstance(v, float):
+            if not math.isfinite(v):
+                raise DocumentError(f"{where} holds a number too large for a float")
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if len(k) > MAX_EXTRA_LENGTH:
+                    raise DocumentError(f"{where} holds a key longer than {MAX_EXTRA_LENGTH:,} characters")
+                stack.append(item)
+
+
 def _list_field(data: dict, key: str) -> list:
     value = data.get(key, [])
     if not isinstance(value, list):
@@ -431,6 +455,11 @@ def _show(value: Any) -> str:
     except (TypeError, ValueError):
         text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _quote(text: str) -> str:
+    """A name from the document in quotes, cut short so one line stays one readable line."""
+    return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
 
 
 def _one_line(text: str) -> str:

@@ -116,6 +116,7 @@ class Graph:
         self._edges: dict[Edge, None] = {}
         self._in: dict[str, list[Edge]] = {}
         self._out: dict[str, list[Edge]] = {}
+        self._in_sorted: dict[str, tuple[Edge, ...]] = {}  # in_edges cache: planning asks for every node
         self._output: str | None = None
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
@@ -154,7 +155,16 @@ class Graph:
 
     def in_edges(self, node_id: str) -> list[Edge]:
         """Edges into `node_id`, sorted by port."""
-        return sorted(self._in.get(node_id, ()), key=lambda e: (e.port, e.source))
+        return list(self.sorted_in_edges(node_id))
+
+    def sorted_in_edges(self, node_id: str) -> tuple[Edge, ...]:
+        """`in_edges` as a shared tuple, sorted once per change of that node's inputs."""
+        edges = self._in_sorted.get(node_id)
+        if edges is None:
+            edges = tuple(sorted(self._in.get(node_id, ()), key=lambda e: (e.port, e.source)))
+            if node_id in self._in:
+                self._in_sorted[node_id] = edges
+        return edges
 
     def out_edges(self, node_id: str) -> list[Edge]:
         return list(self._out.get(node_id, ()))
@@ -266,6 +276,7 @@ class Graph:
             self.set_output(None)
         del self._nodes[node_id]
         self._in.pop(node_id, None)
+        self._in_sorted.pop(node_id, None)
         self._out.pop(node_id, None)
         self._emit(NodeRemoved(node))
         return node
@@ -288,6 +299,7 @@ class Graph:
             self._edges = dict.fromkeys(edges)
         self._out[edge.source].append(edge)
         self._in[edge.target].append(edge)
+        self._in_sorted.pop(edge.target, None)
         self._emit(EdgeAdded(edge))
         return edge
 
@@ -297,6 +309,7 @@ class Graph:
         del self._edges[edge]
         self._out[edge.source].remove(edge)
         self._in[edge.target].remove(edge)
+        self._in_sorted.pop(edge.target, None)
         self._emit(EdgeRemoved(edge))
         return edge
 

@@ -43,9 +43,9 @@ def validate(graph: Graph) -> list[Problem]:
         if node.kind is NodeKind.OP:
             problems += _op_node_problems(graph, node.id, node.op)
         else:
-            if graph.in_edges(node.id):
+            if graph.sorted_in_edges(node.id):
                 what = node.kind.value
-                for e in graph.in_edges(node.id):
+                for e in graph.sorted_in_edges(node.id):
                     problems.append(Problem(
                         "edge_into_leaf",
                         f"edge {e.source} → {node.id}: {node.id} is a {what} and takes no inputs",
@@ -61,9 +61,15 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     op = get_op(op_name or "")
     if op is None:
         return [Problem("unknown_op", f"node {node_id}: unknown op {op_name!r}", (node_id,))]
+    in_edges = graph.sorted_in_edges(node_id)
+    n = len(in_edges)
+    # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
+    if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
+            and all(e.port == k for k, e in enumerate(in_edges)):
+        return []
     problems = []
     by_port: dict[int, list[Edge]] = {}
-    for e in graph.in_edges(node_id):
+    for e in in_edges:
         by_port.setdefault(e.port, []).append(e)
     # A variadic op takes as many ports as are wired, but never fewer than its minimum.
     arity = max(op.min_arity, max(by_port, default=-1) + 1) if op.variadic else op.max_arity

@@ -283,7 +283,6 @@ class TeachingTools(QObject):
         c.leave_presentation.setEnabled(on)
         if c.presentation.isChecked() != on:
             c.presentation.setChecked(on)
-        scene = self._scene
         self._style_canvas(on)
         view = self.window.view
         if view is not None:
