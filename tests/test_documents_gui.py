@@ -3,6 +3,7 @@ recent files, examples, and the clipboard between windows."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -110,6 +111,44 @@ def test_save_through_the_menu_then_reopen_gives_the_same_graph(make_window, win
     other = make_window()
     assert other.open_file(graph_file)
     assert other.document.graph == saved and other.document.path == graph_file
+
+
+def _change_behind_the_editors_back(path) -> str:
+    text = path.read_text(encoding="utf-8").replace('"value": 3.0', '"value": 7.0')
+    path.write_text(text, encoding="utf-8")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))  # coarse clocks too
+    return text
+
+
+def test_saving_over_a_file_changed_on_disk_asks_and_cancel_keeps_the_other_version(qtbot, window,
+                                                                                    graph_file):
+    other_version = _change_behind_the_editors_back(graph_file)
+    edit(window)
+    asked = []
+    window.ask_overwrite_changed = lambda parent, name: asked.append(name) or False
+    window.window_actions.save.trigger()
+    assert asked == ["chain.cgraph"]
+    assert graph_file.read_text(encoding="utf-8") == other_version
+    assert window.isWindowModified()
+
+
+def test_saving_over_a_file_changed_on_disk_overwrites_when_told_to(qtbot, window, graph_file):
+    _change_behind_the_editors_back(graph_file)
+    edit(window)
+    window.ask_overwrite_changed = lambda parent, name: True
+    window.window_actions.save.trigger()
+    assert fileformat.load(graph_file) == window.document.graph
+    assert not window.isWindowModified()
+
+
+def test_saving_twice_does_not_ask_about_changes_on_disk(qtbot, window, graph_file):
+    window.ask_overwrite_changed = lambda parent, name: pytest.fail("asked without cause")
+    edit(window)
+    window.window_actions.save.trigger()
+    window.document.set_value("x", 6.0)
+    window.window_actions.save.trigger()
+    assert fileformat.load(graph_file).nodes["x"].value == 6.0
 
 
 def test_save_as_asks_for_a_file_name_and_adds_the_suffix(qtbot, make_window, tmp_path):

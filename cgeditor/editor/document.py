@@ -53,6 +53,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._path = Path(path) if path is not None else None
+        self._disk_stamp = _stamp(self._path)
         self._evaluator = Evaluator(self.graph)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -77,10 +78,16 @@ class Document(QObject):
         if target is None:
             raise DocumentError("the document has no file name yet")
         fileformat.save(self.graph, target)
+        self._disk_stamp = _stamp(target)
         self.undo_stack.setClean()
         if target != self._path:
             self._path = target
             self.path_changed.emit()
+
+    def changed_on_disk(self) -> bool:
+        """Whether another program wrote the file since this document read or saved it."""
+        now = _stamp(self._path)
+        return now is not None and now != self._disk_stamp
 
     @property
     def path(self) -> Path | None:
@@ -350,3 +357,12 @@ def _target_problem(graph: Graph, source: str | None, target: str, port: int) ->
     if source is not None and graph.creates_cycle(source, target):
         return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
     return None
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    """A file's modification time and size, or None when there is no file."""
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st is not None else None

@@ -73,6 +73,17 @@ def ask_save_changes(parent: QWidget, name: str) -> QMessageBox.StandardButton:
     return QMessageBox.StandardButton(box.exec())
 
 
+def ask_overwrite_changed(parent: QWidget, name: str) -> bool:
+    """Whether to overwrite `name`, which another program changed since it was opened."""
+    box = QMessageBox(QMessageBox.Warning, "File changed on disk",
+                      f"{name} was changed by another program since you opened it.",
+                      QMessageBox.Save | QMessageBox.Cancel, parent)
+    box.setInformativeText("Save anyway and replace that version, or cancel and use Save As.")
+    box.button(QMessageBox.Save).setText("Overwrite")
+    box.setDefaultButton(QMessageBox.Cancel)
+    return box.exec() == QMessageBox.Save
+
+
 def show_error(parent: QWidget, title: str, message: str) -> None:
     box = QMessageBox(QMessageBox.Critical, title, message, QMessageBox.Ok, parent)
     box.exec()

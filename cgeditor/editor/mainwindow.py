@@ -44,6 +44,7 @@ class MainWindow(QMainWindow):
         self.recent = files.RecentFiles(self.settings)
         # Swappable so a caller (or a test) can answer without the real dialog.
         self.ask_save_changes = files.ask_save_changes
+        self.ask_overwrite_changed = files.ask_overwrite_changed
         self.ask_program = ask_program
         self.choose_export_path = exporting.choose_export_path
         self.ask_image_scale = exporting.ask_image_scale
@@ -244,6 +245,9 @@ class MainWindow(QMainWindow):
         path = self.document.path
         if path is None or files.is_example(path):
             return self.save_as()
+        if self.document.changed_on_disk() and not self.ask_overwrite_changed(self, path.name):
+            self.show_message(f"Not saved: {path.name} changed on disk (use Save As to keep both)")
+            return False
         return self._save_to(path)
 
     def save_as(self) -> bool:
