@@ -364,3 +364,36 @@ def test_window_layout_is_restored_on_the_next_start(qtbot, make_window):
     second = make_window()
     assert (second.width(), second.height()) == (700, 500)
     assert not second.history_dock.isVisible()
+
+
+def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp_path, monkeypatch):
+    import datetime
+
+    from cgeditor.editor import app as app_module
+    from cgeditor.editor.autosave import RecoveryInfo
+
+    left = fileformat.load(example_path())
+    left.set_value("x", 9.0)
+    recovery = tmp_path / "autosave-1-1.cgraph"
+    fileformat.save(left, recovery)
+    sidecar = tmp_path / "autosave-1-1.json"
+    sidecar.write_text("{}", encoding="utf-8")
+    info = RecoveryInfo(recovery, sidecar, tmp_path / "mine.cgraph", datetime.datetime.now())
+    asked = []
+    monkeypatch.setattr(app_module, "find_recovery", lambda: info)
+    monkeypatch.setattr(app_module, "ask_restore", lambda parent, found: asked.append(found) or True)
+    seen = []
+
+    def close_it():
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen.append((window.document.graph == left, window.isWindowModified(),
+                     window.document.path, window.autosaver.path.exists()))
+        window.ask_save_changes = lambda *args: QMessageBox.Discard
+        window.close()
+        qapp.quit()
+
+    QTimer.singleShot(0, close_it)
+    assert run(None) == 0
+    assert asked == [info]
+    assert seen == [(True, True, tmp_path / "mine.cgraph", True)]
+    assert not recovery.exists()  # taken over by the new session's own autosave

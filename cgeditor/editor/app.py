@@ -28,7 +28,7 @@ def run(path: str | None) -> int:
     app.setApplicationName("cgeditor")
     app.setOrganizationName("cgeditor")
     app.setWindowIcon(app_icon())
-    install_exception_hook(app)
+    guard = install_exception_hook(app)
     recovery = find_recovery()
     restored = False
     if recovery is not None:
@@ -42,7 +42,10 @@ def run(path: str | None) -> int:
     if restored:
         window.autosaver.save_now()  # restore() removed the old recovery file: keep one on disk
     window.show()  # the view fits the graph when first shown
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        guard.uninstall()
 
 
 def app_icon() -> QIcon:
