@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.document_changed.connect(lambda: self.teaching.set_document(self.document))
         self.resize(1280, 800)
         # Fixed starting sizes: docks sized by their contents' hints would jump with the selection.
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [210, 290], Qt.Horizontal)
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [200, 310], Qt.Horizontal)
         self.resizeDocks([self.inspector_dock, self.history_dock], [430, 300], Qt.Vertical)
         self.restoreGeometry(self.settings.value(_GEOMETRY_KEY, b""))
         self.restoreState(self.settings.value(_STATE_KEY, b""))

@@ -63,7 +63,7 @@ class TeachingTools(QObject):
         self.narration_dock = self._dock("Narration", "narration", Qt.BottomDockWidgetArea, self.narration)
         self.narration_dock.hide()  # shown when teaching starts
         self.paths_dock = self._dock("Paths", "paths", Qt.RightDockWidgetArea, self.paths)
-        self.chart_dock = self._dock("Gradient Chart", "gradient_chart", Qt.RightDockWidgetArea, self.chart)
+        self.chart_dock = self._dock("Chart", "gradient_chart", Qt.RightDockWidgetArea, self.chart)
         self.lesson_dock = self._dock("Lesson", "lesson", Qt.RightDockWidgetArea, self.lesson)
         inspector = getattr(w, "inspector_dock", None)
         if inspector is not None:  # tabs beside the inspector keep the canvas wide
