@@ -8,7 +8,7 @@ from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem
 
 from cgeditor.editor.document import Document
-from cgeditor.model.graph import Edge
+from cgeditor.model.graph import Edge, NodeKind
 from cgeditor.resources import example_path
 
 from test_canvas_build_gui import Canvas
@@ -127,6 +127,25 @@ def test_palette_op_dropped_onto_an_edge_is_inserted_into_it(canvas):
     new = canvas.drop_from_palette("tanh", mid)
     assert {Edge("z2", new, 0), Edge(new, "L", 0)} <= set(canvas.graph.edges)
     assert Edge("z2", "L", 0) not in canvas.graph.edges
+
+
+def test_unconnected_node_dragged_onto_an_edge_goes_into_it_in_one_undo_step(canvas):
+    new = canvas.document.add_node(NodeKind.OP, op="tanh", pos=(200, 330))
+    canvas.wait_evaluated()
+    steps_before = canvas.document.undo_stack.count()
+    mid = canvas.scene.edge_item(Edge("z2", "L", 0)).path().pointAtPercent(0.5)
+    canvas.drag(canvas.at(node_centre(canvas, new)), mid, steps=8)
+    assert {Edge("z2", new, 0), Edge(new, "L", 0)} <= set(canvas.graph.edges)
+    assert Edge("z2", "L", 0) not in canvas.graph.edges
+    assert canvas.document.undo_stack.count() == steps_before + 1
+    canvas.document.undo_stack.undo()
+    assert Edge("z2", "L", 0) in canvas.graph.edges and canvas.graph.node(new).pos == (200, 330)
+
+
+def test_wired_node_dragged_onto_an_edge_only_moves(canvas):
+    mid = canvas.scene.edge_item(Edge("x", "z2", 0)).path().pointAtPercent(0.5)
+    canvas.drag(canvas.at(node_centre(canvas, "z1")), mid, steps=8)
+    assert Edge("x", "z2", 0) in canvas.graph.edges and len(canvas.graph.edges) == 5
 
 
 def test_dragging_a_node_moves_it_on_the_grid_in_one_undo_step(canvas):

@@ -235,6 +235,32 @@ class Document(QObject):
         self.undo_stack.push(parent)
         return node.id
 
+    def insertion_problem(self, node_id: str, edge: Edge) -> str | None:
+        """Why node `node_id` cannot go into `edge`, or None: only an unconnected op can."""
+        node = self.graph.node(node_id)
+        if node.kind is not NodeKind.OP:
+            return f"{node.label} is a {node.kind.value}: only an op can go into a wire"
+        if self.graph.in_edges(node_id) or self.graph.out_edges(node_id):
+            return f"{node.label} is already wired: only an unconnected node goes into a wire"
+        if not self.graph.has_edge(edge):
+            return "that wire is gone"
+        return None
+
+    def insert_node_into_edge(self, node_id: str, edge: Edge, start_pos, end_pos) -> None:
+        """Drop an unconnected op node, dragged from `start_pos`, into `edge` at `end_pos`:
+        source → node (input 0) → target, the move and the rewiring as one step."""
+        reason = self.insertion_problem(node_id, edge)
+        if reason is not None:
+            raise GraphError(reason)
+        node = self.graph.node(node_id)
+        parent = Command(f"Insert {node.label} into {self._label(edge.source)} → {self._label(edge.target)}")
+        move = MoveNodesCommand(self.graph, {node_id: _pos(end_pos)}, parent=parent)
+        move.old[node_id] = _pos(start_pos)  # undo returns the node to where the drag began
+        RemoveEdgeCommand(self.graph, edge, parent)
+        AddEdgeCommand(self.graph, Edge(edge.source, node_id, 0), parent)
+        AddEdgeCommand(self.graph, Edge(node_id, edge.target, edge.port), parent)
+        self.undo_stack.push(parent)
+
     def add_connected_node(self, op: str, pos, source: str | None = None,
                            target: tuple[str, int] | None = None) -> str:
         """Add an `op` node already wired: `source` feeds its input 0, and/or it feeds `target`'s

@@ -50,6 +50,16 @@ def edge_at(scene, pos: QPointF) -> EdgeItem | None:
     return None
 
 
+def _edge_under_dragged(scene, pos: QPointF, node_id: str) -> EdgeItem | None:
+    """The edge under `pos`, seen through the dragged node itself and through labels."""
+    for item in scene.items_at(pos):
+        owner = item if isinstance(item, NodeItem) else item.parentItem()
+        if isinstance(item, OverlayLabel) or (isinstance(owner, NodeItem) and owner.node_id == node_id):
+            continue
+        return item if isinstance(item, EdgeItem) else None
+    return None
+
+
 def drop_entry(scene, key: str, pos: QPointF) -> str:
     """A palette entry dropped on the canvas: an op dropped onto an edge goes into that edge."""
     edge = edge_at(scene, pos)
@@ -88,6 +98,21 @@ class NodeDrag:
 
     def release(self, pos: QPointF) -> None:
         self.move(pos)
+        if self.moved and len(self.ids) == 1:
+            self._drop_into_edge(self.ids[0], pos)
+
+    def _drop_into_edge(self, node_id: str, pos: QPointF) -> None:
+        """A lone, unconnected op dropped onto a wire goes into it; the drag's own move step is
+        taken back first, so the move and the rewiring are one undo step."""
+        edge = _edge_under_dragged(self.scene, pos, node_id)
+        document = self.scene.document
+        if edge is None or document.insertion_problem(node_id, edge.edge) is not None:
+            return
+        end = self.scene.graph.node(node_id).pos
+        stack = document.undo_stack
+        if stack.index() > 0 and stack.command(stack.index() - 1).id() == self.merge_id:
+            stack.undo()
+        document.insert_node_into_edge(node_id, edge.edge, self.starts[node_id], end)
 
     def cancel(self) -> None:
         if self.moved:
