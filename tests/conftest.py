@@ -11,6 +11,8 @@ from PySide6.QtCore import QStandardPaths
 # Autosave, crash logs and settings go to Qt's test locations, never the user's own folders.
 QStandardPaths.setTestModeEnabled(True)
 
+pytest_plugins = ["windows"]  # the `settings` and `make_window` fixtures for GUI tests
+
 
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False,

@@ -4,17 +4,13 @@ the clicks and keys a presenter uses."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 
 from cgeditor.editor.document import Document
 from cgeditor.editor.mainwindow import MainWindow
 from cgeditor.resources import example_path
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
+from windows import close_discarding
 
 
 @pytest.fixture
@@ -35,9 +31,7 @@ def open_example(qtbot, settings):
     yield make
     for window in opened:
         window.teaching.presentation.leave()
-        window.ask_save_changes = lambda *args: QMessageBox.Discard
-        window.close()
-        window.deleteLater()
+    close_discarding(opened)
 
 
 def key(qtbot, window: MainWindow, k, modifiers=Qt.NoModifier) -> None:

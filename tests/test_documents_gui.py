@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from cgeditor.editor.app import run
@@ -21,34 +21,10 @@ from cgeditor.resources import example_path, list_examples
 
 
 @pytest.fixture
-def settings(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat)
-
-
-@pytest.fixture
 def graph_file(tmp_path):
     path = tmp_path / "chain.cgraph"
     shutil.copy(example_path(), path)
     return path
-
-
-@pytest.fixture
-def make_window(qtbot, settings):
-    """Open main windows; at the end they close without asking (nobody is left to answer)."""
-    opened = []
-
-    def make(document=None) -> MainWindow:
-        window = MainWindow(document, settings)
-        opened.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    yield make
-    for window in opened:
-        window.ask_save_changes = lambda *args: QMessageBox.Discard
-        window.close()
-        window.deleteLater()
 
 
 @pytest.fixture

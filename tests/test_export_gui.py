@@ -5,14 +5,13 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor import torch_check
 from cgeditor.editor.document import Document
 from cgeditor.editor.exporting import CODE_FORMATS
-from cgeditor.editor.mainwindow import MainWindow
 from cgeditor.editor.torch_check import TorchCheck, torch_available
 from cgeditor.model import fileformat
 from cgeditor.model.export import export
@@ -21,25 +20,6 @@ from cgeditor.resources import example_path
 
 needs_torch = pytest.mark.skipif(not torch_available(),
                                  reason="torch is not installed (pip install torch==2.13.0)")
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    """Main windows that close without asking at the end (nobody is left to answer)."""
-    opened = []
-
-    def make(document=None) -> MainWindow:
-        window = MainWindow(document, QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-        opened.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    yield make
-    for window in opened:
-        window.ask_save_changes = lambda *args: QMessageBox.Discard
-        window.close()
-        window.deleteLater()
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor.document import Document
 from cgeditor.editor.expression_dialog import ExpressionDialog
-from cgeditor.editor.mainwindow import MainWindow
 from cgeditor.resources import example_path
 
 
@@ -19,25 +18,6 @@ def dialog(qtbot):
     d.show()
     qtbot.waitExposed(d)
     return d
-
-
-@pytest.fixture
-def make_window(qtbot, tmp_path):
-    """Main windows that close without asking at the end (nobody is left to answer)."""
-    opened = []
-
-    def make(document=None) -> MainWindow:
-        window = MainWindow(document, QSettings(str(tmp_path / "settings.ini"), QSettings.IniFormat))
-        opened.append(window)
-        window.show()
-        qtbot.waitExposed(window)
-        return window
-
-    yield make
-    for window in opened:
-        window.ask_save_changes = lambda *args: QMessageBox.Discard
-        window.close()
-        window.deleteLater()
 
 
 def type_program(qtbot, dialog: ExpressionDialog, lines: list[str]) -> None:

@@ -5,31 +5,12 @@ import pytest
 from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.forward_mode import forward_mode
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.graph import Node, NodeKind
 from cgeditor.model.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
 from cgeditor.model.paths import list_paths
+from graph_builders import build, linear_example
 
 EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
-
-
-def build(leaves, ops, output=None):
-    """Variables {id: value}, then op nodes (id, op, [sources by port]); output: the last op."""
-    g = Graph()
-    for name, value in leaves.items():
-        g.add_node(Node(name, NodeKind.VARIABLE, value=float(value)))
-    for name, op, sources in ops:
-        g.add_node(Node(name, NodeKind.OP, op=op))
-        for port, source in enumerate(sources):
-            g.add_edge(Edge(source, name, port))
-    g.set_output(output or ops[-1][0])
-    return g
-
-
-def linear_example():
-    """L = (x·w + b − y)² at x = 2, w = 3, b = 1, y = 5."""
-    return build({"x": 2, "w": 3, "b": 1, "y": 5},
-                 [("p", "mul", ["x", "w"]), ("s", "add", ["p", "b"]), ("d", "sub", ["s", "y"]),
-                  ("L", "square", ["d"])])
 
 
 def fork_example():

@@ -4,23 +4,11 @@ import pytest
 
 from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
-from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
+from cgeditor.model.graph import Edge, GraphError, Node, NodeKind
 from cgeditor.model.paths import count_paths, list_paths, topological_order
+from graph_builders import build
 
 EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
-
-
-def build(leaves, ops, output=None):
-    """Variables {id: value}, then op nodes (id, op, [sources by port]); output: the last op."""
-    g = Graph()
-    for name, value in leaves.items():
-        g.add_node(Node(name, NodeKind.VARIABLE, value=float(value)))
-    for name, op, sources in ops:
-        g.add_node(Node(name, NodeKind.OP, op=op))
-        for port, source in enumerate(sources):
-            g.add_edge(Edge(source, name, port))
-    g.set_output(output or ops[-1][0])
-    return g
 
 
 def fork_example():
