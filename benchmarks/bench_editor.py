@@ -22,12 +22,15 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from PySide6.QtCore import QEvent, QObject, QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtGui import QPen, QTransform  # noqa: E402
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView  # noqa: E402
 
 from bench_evaluator import row  # noqa: E402
 
 from cgeditor.editor.document import Document  # noqa: E402
 from cgeditor.editor.mainwindow import MainWindow  # noqa: E402
+from cgeditor.editor.node_painter import LABEL_MIN_PX  # noqa: E402
+from cgeditor.editor.overlays import LAZY_LIMIT  # noqa: E402
 from cgeditor.editor.scene import GraphScene  # noqa: E402
 from cgeditor.editor.view import GraphView  # noqa: E402
 from cgeditor.model import fileformat  # noqa: E402
@@ -37,6 +40,7 @@ from cgeditor.model.layout import layered_layout  # noqa: E402
 WINDOW = (1280, 800)
 FRAME_TIMEOUT_S = 60.0
 IDLE_ROUNDS = 5
+QUIET_S = 0.15  # before each sample: longer than any timer the editor starts after a change
 
 
 def mlp_graph(n_nodes: int, seed: int = 3) -> Graph:
@@ -83,12 +87,18 @@ def mlp_graph(n_nodes: int, seed: int = 3) -> Graph:
 
 
 class PaintCounter(QObject):
-    """Counts paint events reaching a widget (the filter runs before the paint itself)."""
+    """Counts paint events reaching a widget (the filter runs before the paint itself) and the
+    document's evaluations."""
 
-    def __init__(self, widget):
+    def __init__(self, widget, document):
         super().__init__(widget)
         self.count = 0
+        self.evaluations = self.evaluations_at_start = 0  # the document's re-evaluations
         widget.installEventFilter(self)
+        document.evaluated.connect(self._evaluated)
+
+    def _evaluated(self) -> None:
+        self.evaluations += 1
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.Paint:
@@ -97,24 +107,25 @@ class PaintCounter(QObject):
 
 
 def settle(app: QApplication, counter: PaintCounter, since: int, scene=None) -> float:
-    """Run the event loop until it is idle and return when the last frame newer than `since`
-    finished painting (perf_counter seconds).  Idle means: no label placement waiting and a few
-    rounds of events without a new paint.  If nothing visible changed there is no new frame, and
-    the time is when the work was done."""
+    """Run the event loop until it is idle and return when the last piece of work finished
+    (perf_counter seconds): the last frame painted after `since`, or, if nothing visible
+    changed, the last evaluation.  Idle means no label placement waiting and a few rounds of
+    events with no new paint or evaluation."""
     deadline = time.perf_counter() + FRAME_TIMEOUT_S
-    done, seen, quiet = time.perf_counter(), counter.count, 0
+    done, seen, quiet = time.perf_counter(), (since, counter.evaluations_at_start), 0
     while quiet < IDLE_ROUNDS:
         if time.perf_counter() > deadline:
             raise TimeoutError("the event loop did not settle within a minute")
         app.processEvents()
-        busy = scene is not None and scene.placement_pending()
-        if counter.count != seen or busy:
-            seen, quiet = counter.count, 0
+        now = (counter.count, counter.evaluations)
+        if now != seen or (scene is not None and scene.placement_pending()):
+            seen, quiet = now, 0
             done = time.perf_counter()
         else:
             quiet += 1
-    if since == 0 and counter.count == 0:
+    if counter.count == 0:
         raise TimeoutError("the window never painted")
+    counter.evaluations_at_start = counter.evaluations
     return done
 
 
@@ -133,7 +144,7 @@ class Shown:
             self.view = self.widget = GraphView(self.scene)
             self.widget.resize(*WINDOW)
         self.document = document
-        self.counter = PaintCounter(self.view.viewport())
+        self.counter = PaintCounter(self.view.viewport(), document)
         self.widget.show()
         self.painted = settle(app, self.counter, 0)
 
@@ -148,9 +159,18 @@ class Shown:
         self.app.sendPostedEvents(None, QEvent.DeferredDelete)
 
 
+def drain(app: QApplication, seconds: float = QUIET_S) -> None:
+    """Let timers that are still due (the minimap's 80 ms resync, a placement) fire now, so they
+    do not land in the next sample."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        app.processEvents()
+
+
 def frame_times(app, counter, scene, action, repeats: int) -> list[float]:
     samples = []
     for k in range(repeats):
+        drain(app)
         since = counter.count
         t0 = time.perf_counter()
         action(k)
@@ -209,8 +229,10 @@ def bench_shown(app, path: Path, tag: str, kind: str, repeats: int, settings: QS
     rows.append(row(f"editor: value edit → painted frame, {tag}, {where}", who,
                     frame_times(app, counter, scene, edit, repeats),
                     note=f"{labels_shown()} labels visible"))
-    rows.append(row(f"editor: pan frame, {tag}, {where}", who, frame_times(app, counter, scene, pan, repeats)))
-    rows.append(row(f"editor: zoom frame, {tag}, {where}", who, frame_times(app, counter, scene, zoom, repeats)))
+    rows.append(row(f"editor: pan frame, {tag}, {where}", who,
+                    frame_times(app, counter, scene, pan, repeats)))
+    rows.append(row(f"editor: zoom frame, {tag}, {where}", who,
+                    frame_times(app, counter, scene, zoom, repeats)))
 
     view.resetTransform()
     view.centerOn(scene.node_item(leaf).sceneBoundingRect().center())
@@ -224,7 +246,8 @@ def bench_shown(app, path: Path, tag: str, kind: str, repeats: int, settings: QS
     return rows
 
 
-def bench_size(app, n_nodes: int, repeats: int, tmp: Path, settings: QSettings) -> list[dict]:
+def bench_size(app, n_nodes: int, repeats: int, tmp: Path, settings: QSettings,
+               with_findings: bool = False) -> list[dict]:
     graph = mlp_graph(n_nodes)
     n = len(graph)
     path = tmp / f"mlp{n}.cgraph"
@@ -234,11 +257,94 @@ def bench_size(app, n_nodes: int, repeats: int, tmp: Path, settings: QSettings) 
 
     for kind in ("window", "canvas"):
         rows += bench_shown(app, path, tag, kind, repeats, settings)
+    if with_findings:
+        rows += findings(app, path, tag, repeats, settings)
     rss = subprocess.run([sys.executable, __file__, "--rss", str(n_nodes)], capture_output=True, text=True,
                          check=True, env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
     # Not a time: the table shows rows without timings by their message alone.
     rows.append({"case": f"editor: RSS after first paint, {tag}", "who": "cgeditor",
                  "skipped": f"{float(rss.stdout.split()[-1]):.0f} MB VmRSS (fresh process)"})
+    return rows
+
+
+def findings(app, path: Path, tag: str, repeats: int, settings: QSettings) -> list[dict]:
+    """The issue's rendering findings, checked on this canvas: each setting against ours, the rest
+    unchanged, on the bare canvas at a zoom where labels are readable (0.5) or just not (0.3)."""
+    from cgeditor.editor import items, overlays
+
+    shown = Shown(app, path, settings, "canvas")
+    scene, view, counter, doc = shown.scene, shown.view, shown.counter, shown.document
+    leaf = middle_weight(doc.graph)
+    base = doc.graph.nodes[leaf].value
+
+    def at_zoom(z: float) -> None:
+        view.setTransform(QTransform.fromScale(z, z))
+        view.centerOn(scene.node_item(leaf).sceneBoundingRect().center())
+        settle(app, counter, counter.count, scene)
+
+    def edit(k: int) -> None:
+        doc.set_value(leaf, base + 0.01 * (k + 1))
+
+    def pan(k: int) -> None:
+        bar = view.horizontalScrollBar()
+        bar.setValue(bar.value() + (40 if k % 2 == 0 else -40))
+
+    def zoom(k: int) -> None:
+        view.zoom_by(1.1 if k % 2 == 0 else 1 / 1.1)
+
+    def measure(case: str, who: str, action, **extra) -> dict:
+        return row(f"finding: {case}, {tag}", who, frame_times(app, counter, scene, action, repeats), **extra)
+
+    rows = []
+    at_zoom(0.5)
+    labels = sum(1 for lab in scene.overlay_labels() if lab.isVisible())
+    rows.append(measure("value edit → frame at zoom 0.5", "cgeditor", edit,
+                        note=f"ours: SmartViewportUpdate; {labels} labels placed"))
+    modes = ((QGraphicsView.MinimalViewportUpdate, "MinimalViewportUpdate"),
+             (QGraphicsView.BoundingRectViewportUpdate, "BoundingRectViewportUpdate"))
+    for mode, name in modes:
+        view.setViewportUpdateMode(mode)
+        rows.append(measure("value edit → frame at zoom 0.5", name, edit))
+    # The issue's case: every placed label updated at once, as on graphs of up to 1,000 nodes.
+    overlays.LAZY_LIMIT = len(doc.graph)
+    for mode, name in ((QGraphicsView.SmartViewportUpdate, "cgeditor"), *modes):
+        view.setViewportUpdateMode(mode)
+        rows.append(measure("value edit → frame at zoom 0.5, every placed label updated", name, edit,
+                            **({"note": "ours: SmartViewportUpdate"} if name == "cgeditor" else {})))
+    overlays.LAZY_LIMIT = LAZY_LIMIT
+    view.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
+
+    rows.append(measure("pan frame at zoom 0.5", "cgeditor", pan,
+                        note=f"ours: no item cache, 1 px cosmetic edges; RSS {rss_mb():.0f} MB"))
+    rows.append(measure("zoom frame at zoom 0.5", "cgeditor", zoom, note="ours: no item cache"))
+    cached = [*scene.node_items(), *scene.overlay_labels(),
+              *(scene.edge_item(e) for e in doc.graph.edges)]
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.DeviceCoordinateCache)
+    frame_times(app, counter, scene, pan, 2)  # fill the caches first
+    rows.append(measure("pan frame at zoom 0.5", "DeviceCoordinateCache on every item", pan,
+                        note=f"RSS {rss_mb():.0f} MB"))
+    rows.append(measure("zoom frame at zoom 0.5", "DeviceCoordinateCache on every item", zoom,
+                        note=f"RSS {rss_mb():.0f} MB"))
+    for item in cached:
+        item.setCacheMode(QGraphicsItem.NoCache)
+
+    pens = scene.painter._edge_pens
+    cosmetic = pens["normal"]
+    pens["normal"] = QPen(cosmetic.color(), 1.5)  # scaled with the zoom, antialiased like the rest
+    rows.append(measure("pan frame at zoom 0.5", "1.5 px antialiased edge pens", pan))
+    pens["normal"] = cosmetic
+
+    at_zoom(0.3)
+    rows.append(measure("pan frame at zoom 0.3", "cgeditor", pan,
+                        note="ours: labels under 5 px on screen are not placed or drawn"))
+    overlays.LABEL_MIN_PX = items.LABEL_MIN_PX = 0.0
+    scene.place_labels()
+    settle(app, counter, counter.count, scene)
+    rows.append(measure("pan frame at zoom 0.3", "every label drawn", pan,
+                        note=f"{sum(1 for lab in scene.overlay_labels() if lab.isVisible())} labels placed"))
+    overlays.LABEL_MIN_PX = items.LABEL_MIN_PX = LABEL_MIN_PX
+    shown.close()
     return rows
 
 
@@ -255,6 +361,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,2000,10000")
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--rss", type=int)
+    parser.add_argument("--findings", type=int, default=2000, help="graph size for the rendering findings")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -264,7 +371,7 @@ def main() -> None:
             return
         rows = []
         for n in (int(s) for s in args.sizes.split(",")):
-            rows += bench_size(app, n, args.repeats, Path(tmp), settings)
+            rows += bench_size(app, n, args.repeats, Path(tmp), settings, with_findings=n == args.findings)
     print(json.dumps(rows))
 
 

@@ -241,4 +241,4 @@ def test_edge_context_menu_deletes_the_edge(canvas):
 
 def test_canvas_context_menu_offers_add_paste_and_fit(canvas):
     offered = context_menu_choose(canvas, (300, 400), "Fit graph")
-    assert offered == ["Add node…", "Paste", "Fit graph"]
+    assert offered == ["Add node…", "Paste", "Add note here", "Add arrow here", "Fit graph"]

@@ -63,6 +63,7 @@ class WindowActions:
         self.duplicate = a(window, "D&uplicate", "Ctrl+D", "Duplicate the selected nodes")
         self.delete = a(window, "&Delete", [Key.Delete, "Backspace"],
                         "Delete the selected nodes and edges")
+        self.add_note = a(window, "Add &Note", None, "Put a text note on the canvas, to explain the graph")
         self.select_all = a(window, "Select &All", Key.SelectAll, "Select every node")
         self.arrange = a(window, "A&rrange", "Ctrl+L",
                          "Lay out the graph (or the selection) from inputs to output")
@@ -99,6 +100,8 @@ class WindowActions:
         edit.addActions([self.cut, self.copy, self.paste, self.duplicate, self.delete])
         edit.addSeparator()
         edit.addActions([self.select_all, self.arrange])
+        edit.addSeparator()
+        edit.addAction(self.add_note)
         view = bar.addMenu("&View")
         view.addActions([self.fit, self.frame, self.zoom_in, self.zoom_out])
         view.addSeparator()

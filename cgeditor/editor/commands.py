@@ -12,6 +12,7 @@ from typing import Iterable
 
 from PySide6.QtGui import QUndoCommand
 
+from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.fileformat import graph_from_dict, graph_to_dict
 from cgeditor.model.graph import Edge, Graph, Node
 
@@ -121,14 +122,18 @@ class RemoveEdgeCommand(Command):
 
 
 class MoveNodesCommand(Command):
-    """Move nodes; successive moves with the same merge id (one drag) become one undo step."""
+    """Move nodes, and the annotations selected with them (id -> their points); successive moves
+    with the same merge id (one drag) become one undo step."""
 
     def __init__(self, graph: Graph, moves: dict[str, Pos], merge_id: int | None = None,
-                 text: str = "Move", parent: Command | None = None):
+                 text: str = "Move", parent: Command | None = None,
+                 annotations: dict[str, tuple[Point, ...]] | None = None):
         super().__init__(text, parent)
         self.graph = graph
         self.old = {n: graph.node(n).pos for n in moves}
         self.new = dict(moves)
+        self.old_notes = {a: graph.annotation(a).points for a in annotations or {}}
+        self.new_notes = dict(annotations or {})
         self.merge_id = -1 if merge_id is None else merge_id
 
     def id(self) -> int:
@@ -140,16 +145,23 @@ class MoveNodesCommand(Command):
         for node_id, pos in other.new.items():
             self.old.setdefault(node_id, other.old[node_id])
             self.new[node_id] = pos
-        self.setObsolete(self.old == self.new)
+        for ann_id, points in other.new_notes.items():
+            self.old_notes.setdefault(ann_id, other.old_notes[ann_id])
+            self.new_notes[ann_id] = points
+        self.setObsolete(self.old == self.new and self.old_notes == self.new_notes)
         return True
 
     def redo(self) -> None:
         for node_id, pos in self.new.items():
             self.graph.move_node(node_id, pos)
+        for ann_id, points in self.new_notes.items():
+            self.graph.move_annotation(ann_id, points)
 
     def undo(self) -> None:
         for node_id, pos in self.old.items():
             self.graph.move_node(node_id, pos)
+        for ann_id, points in self.old_notes.items():
+            self.graph.move_annotation(ann_id, points)
 
 
 class SetValueCommand(Command):
@@ -245,3 +257,79 @@ class SetOutputCommand(Command):
     def undo(self) -> None:
         self.graph.set_output(self.old)
 
+
+
+# -- annotations ------------------------------------------------------------------------------
+
+
+class AddAnnotationCommand(Command):
+    def __init__(self, graph: Graph, annotation: Annotation, parent: Command | None = None):
+        super().__init__(f"Add {annotation.kind}", parent)
+        self.graph = graph
+        self.annotation = annotation
+
+    def redo(self) -> None:
+        self.graph.add_annotation(self.annotation)
+
+    def undo(self) -> None:
+        self.graph.remove_annotation(self.annotation.id)
+
+
+class RemoveAnnotationCommand(Command):
+    def __init__(self, graph: Graph, ann_id: str, parent: Command | None = None):
+        super().__init__(f"Delete {graph.annotation(ann_id).kind}", parent)
+        self.graph = graph
+        self.ann_id = ann_id
+        self.removed: tuple[Annotation, int] | None = None
+
+    def redo(self) -> None:
+        self.removed = self.graph.remove_annotation(self.ann_id)  # with its place in the drawing order
+
+    def undo(self) -> None:
+        annotation, index = self.removed
+        self.graph.add_annotation(annotation, index)
+
+
+class MoveAnnotationCommand(Command):
+    """Move a note, an arrow or one end of an arrow; one drag (one merge id) is one undo step."""
+
+    def __init__(self, graph: Graph, ann_id: str, points: tuple[Point, ...], merge_id: int | None = None,
+                 parent: Command | None = None):
+        annotation = graph.annotation(ann_id)
+        super().__init__(f"Move {annotation.kind}", parent)
+        self.graph = graph
+        self.ann_id = ann_id
+        self.old = annotation.points
+        self.new = tuple(points)
+        self.merge_id = -1 if merge_id is None else merge_id
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: Command) -> bool:
+        if not isinstance(other, MoveAnnotationCommand) or other.ann_id != self.ann_id:
+            return False
+        self.new = other.new
+        self.setObsolete(self.old == self.new)
+        return True
+
+    def redo(self) -> None:
+        self.graph.move_annotation(self.ann_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.move_annotation(self.ann_id, self.old)
+
+
+class SetNoteTextCommand(Command):
+    def __init__(self, graph: Graph, ann_id: str, text: str, parent: Command | None = None):
+        super().__init__("Edit note", parent)
+        self.graph = graph
+        self.ann_id = ann_id
+        self.old = graph.annotation(ann_id).text
+        self.new = text
+
+    def redo(self) -> None:
+        self.graph.set_annotation_text(self.ann_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_annotation_text(self.ann_id, self.old)

@@ -20,20 +20,22 @@ from PySide6.QtGui import QUndoStack
 
 from cgeditor.model import fileformat
 from cgeditor.model.evaluate import Evaluation, Evaluator
-from cgeditor.model.fileformat import DocumentError
-from cgeditor.model.graph import (Change, Edge, Graph, GraphError, LabelChanged, Node, NodeKind,
-                                  NodeMoved)
+from cgeditor.model.annotations import Arrow, Note
+from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
+from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
+                                  Node, NodeKind, NodeMoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem
 
-from .commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand, RemoveEdgeCommand,
-                       RemoveNodesCommand, RenameCommand, SetOutputCommand, SetValueCommand,
-                       SetValuesCommand)
+from .commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
+                       MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
+                       RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
+                       SetOutputCommand, SetValueCommand, SetValuesCommand)
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
-_NOT_EVALUATED = (NodeMoved, LabelChanged)  # changes that cannot alter a value or a gradient
+_NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
 
 def new_merge_id() -> int:
@@ -136,23 +138,37 @@ class Document(QObject):
         self.undo_stack.push(AddNodeCommand(self.graph, node))
         return node_id
 
-    def remove_nodes(self, node_ids: Iterable[str], edges: Iterable[Edge] = ()) -> None:
-        """Delete nodes (with every edge touching them) and further edges, as one step."""
+    def remove_nodes(self, node_ids: Iterable[str], edges: Iterable[Edge] = (),
+                     annotations: Iterable[str] = ()) -> None:
+        """Delete nodes (with every edge touching them), further edges and annotations, as one step."""
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
         removed = set(ids)
         loose = [e for e in dict.fromkeys(edges) if self.graph.has_edge(e)
                  and e.source not in removed and e.target not in removed]
-        if not ids and not loose:
-            return
-        if not ids:
-            self.disconnect(loose)
+        wanted = set(annotations)
+        notes = [a.id for a in self.graph.annotations if a.id in wanted]
+        if not ids and not notes:
+            if loose:
+                self.disconnect(loose)
             return
         parent = Command()
         for edge in loose:
             RemoveEdgeCommand(self.graph, edge, parent)
-        child = RemoveNodesCommand(self.graph, ids, parent)
-        parent.setText(child.text() if not loose else f"Delete {len(ids)} nodes and {len(loose)} edges")
+        text = ""
+        if ids:
+            text = RemoveNodesCommand(self.graph, ids, parent).text()
+        for ann_id in notes:
+            text = RemoveAnnotationCommand(self.graph, ann_id, parent).text()
+        if ids and loose:
+            text = f"Delete {len(ids)} nodes and {len(loose)} edges"
+        if notes and len(ids) + len(loose) + len(notes) > 1:
+            text = f"Delete {len(ids) + len(loose) + len(notes)} items"
+        parent.setText(text)
         self.undo_stack.push(parent)
+
+    def remove_annotations(self, ann_ids: Iterable[str]) -> None:
+        """Delete notes and arrows, as one step."""
+        self.remove_nodes((), (), ann_ids)
 
     def connect(self, source: str, target: str, port: int) -> str | None:
         """Wire `source` into `target`'s input `port`; an edge already there is replaced in the
@@ -179,12 +195,16 @@ class Document(QObject):
             RemoveEdgeCommand(self.graph, edge, parent)
         self.undo_stack.push(parent)
 
-    def move_nodes(self, moves: dict[str, tuple[float, float]], merge_id: int | None = None) -> None:
-        """Move nodes to new positions; commands with the same merge id merge (one drag, one step)."""
+    def move_nodes(self, moves: dict[str, tuple[float, float]], merge_id: int | None = None,
+                   annotations: dict | None = None) -> None:
+        """Move nodes to new positions, and `annotations` (id -> a note's pos or an arrow's
+        (start, end)) with them; commands with the same merge id merge (one drag, one step)."""
         moves = {n: _pos(p) for n, p in moves.items() if n in self.graph}
         moves = {n: p for n, p in moves.items() if self.graph.node(n).pos != p}
-        if moves:
-            self.undo_stack.push(MoveNodesCommand(self.graph, moves, merge_id))
+        notes = {a: self._annotation_points(a, p) for a, p in (annotations or {}).items()}
+        notes = {a: p for a, p in notes.items() if self.graph.annotation(a).points != p}
+        if moves or notes:
+            self.undo_stack.push(MoveNodesCommand(self.graph, moves, merge_id, annotations=notes))
 
     def set_value(self, node_id: str, value: float, merge_id: int | None = None) -> None:
         """Set a variable's or constant's value; one typing session (same merge id) is one step."""
@@ -285,6 +305,38 @@ class Document(QObject):
         self.undo_stack.push(parent)
         return node.id
 
+    # -- annotations: notes and arrows beside the graph ----------------------------------
+
+    def add_note(self, text: str, pos) -> str:
+        """Add a note with its top-left corner at `pos`; returns its id."""
+        note = Note(self.graph.fresh_annotation_id("note"), _note_text(text), _pos(pos))
+        self.undo_stack.push(AddAnnotationCommand(self.graph, note))
+        return note.id
+
+    def add_arrow(self, start, end) -> str:
+        """Add an arrow from `start` to `end` (its head); returns its id."""
+        arrow = Arrow(self.graph.fresh_annotation_id("arrow"), _pos(start), _pos(end))
+        self.undo_stack.push(AddAnnotationCommand(self.graph, arrow))
+        return arrow.id
+
+    def move_annotation(self, ann_id: str, pos, merge_id: int | None = None) -> None:
+        """Move a note to `pos` (its top-left), or an arrow to `pos` = (start, end); commands with
+        the same merge id merge (one drag, one step)."""
+        points = self._annotation_points(ann_id, pos)
+        if points != self.graph.annotation(ann_id).points:
+            self.undo_stack.push(MoveAnnotationCommand(self.graph, ann_id, points, merge_id))
+
+    def _annotation_points(self, ann_id: str, pos) -> tuple[tuple[float, float], ...]:
+        """A note's pos, or an arrow's (start, end), as the points the graph keeps."""
+        if self.graph.annotation(ann_id).kind == "note":
+            return (_pos(pos),)
+        return _pos(pos[0]), _pos(pos[1])
+
+    def set_note_text(self, ann_id: str, text: str) -> None:
+        text = _note_text(text)
+        if self.graph.annotation(ann_id).text != text:
+            self.undo_stack.push(SetNoteTextCommand(self.graph, ann_id, text))
+
     # -- clipboard and layout -------------------------------------------------------------
 
     def copy_text(self, node_ids: Iterable[str]) -> str:
@@ -350,6 +402,11 @@ class Document(QObject):
 
 def _pos(p) -> tuple[float, float]:
     return float(p[0]), float(p[1])
+
+
+def _note_text(text: str) -> str:
+    """What a note keeps: as typed, cut to the length a file may hold."""
+    return str(text)[:MAX_NOTE_LENGTH]
 
 
 def _same(a: float | None, b: float) -> bool:

@@ -13,10 +13,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QLineEdit, QMenu
 
+from ..model.annotations import shifted
 from ..model.fileformat import DocumentError
 from ..model.graph import Edge, GraphError, NodeKind
 from ..model.numbers import format_full, parse_number
 from ..model.validate import connection_problem
+from .annotation_items import NoteItem, annotation_owner
 from .document import new_merge_id
 from .items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import edge_controls
@@ -82,6 +84,8 @@ class NodeDrag:
         self.ids = ids if item.node_id in ids else [item.node_id]
         self.starts = {n: (scene.node_item(n).x(), scene.node_item(n).y()) for n in self.ids}
         self.anchor = self.starts[item.node_id]
+        notes = scene.annotations.selected_ids() if item.node_id in ids else []  # they go along
+        self.note_starts = {a: scene.graph.annotation(a).points for a in notes}
         self.grid = scene.painter.theme.grid_size
         self.merge_id = new_merge_id()
         self.moved = False
@@ -94,11 +98,12 @@ class NodeDrag:
         ax, ay = self.anchor
         sx, sy = _snap(ax + dx, self.grid) - ax, _snap(ay + dy, self.grid) - ay
         moves = {n: (x + sx, y + sy) for n, (x, y) in self.starts.items()}
-        self.scene.document.move_nodes(moves, merge_id=self.merge_id)
+        notes = {a: shifted(p, sx, sy) for a, p in self.note_starts.items()}
+        self.scene.document.move_nodes(moves, merge_id=self.merge_id, annotations=_unpacked(notes))
 
     def release(self, pos: QPointF) -> None:
         self.move(pos)
-        if self.moved and len(self.ids) == 1:
+        if self.moved and len(self.ids) == 1 and not self.note_starts:
             self._drop_into_edge(self.ids[0], pos)
 
     def _drop_into_edge(self, node_id: str, pos: QPointF) -> None:
@@ -116,7 +121,13 @@ class NodeDrag:
 
     def cancel(self) -> None:
         if self.moved:
-            self.scene.document.move_nodes(self.starts, merge_id=self.merge_id)
+            self.scene.document.move_nodes(self.starts, merge_id=self.merge_id,
+                                           annotations=_unpacked(self.note_starts))
+
+
+def _unpacked(notes: dict) -> dict:
+    """Annotation points as Document.move_nodes takes them: a note's pos, an arrow's (start, end)."""
+    return {a: p[0] if len(p) == 1 else p for a, p in notes.items()}
 
 
 class WireDrag:
@@ -390,7 +401,16 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
         item = item.parentItem()
     if isinstance(item, OverlayLabel) and not isinstance(item.owner, Edge):
         item = scene.node_item(item.owner)
-    if isinstance(item, NodeItem):
+    note = annotation_owner(item)
+    if note is not None:
+        if not note.isSelected():
+            scene.clearSelection()
+            note.setSelected(True)
+        if isinstance(note, NoteItem):
+            menu.addAction("Edit text…", lambda: scene.annotations.edit_note(note.ann_id))
+            menu.addSeparator()
+        menu.addAction("Delete", scene.delete_selection)
+    elif isinstance(item, NodeItem):
         if not item.isSelected():
             scene.clearSelection()
             item.setSelected(True)
@@ -405,6 +425,8 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
     else:
         menu.addAction("Add node…", lambda: open_node_search(scene, pos))
         menu.addAction("Paste", lambda: paste_at(scene, pos))
+        menu.addAction("Add note here", lambda: scene.annotations.add_note_at(pos))
+        menu.addAction("Add arrow here", lambda: scene.annotations.add_arrow_at(pos))
         view = scene.view()
         if view is not None:
             menu.addAction("Fit graph", view.fit_graph)

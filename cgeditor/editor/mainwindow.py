@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         a.delete.triggered.connect(lambda: self.scene.delete_selection())
         a.select_all.triggered.connect(self.select_all)
         a.arrange.triggered.connect(self.arrange)
+        a.add_note.triggered.connect(self.add_note)
         a.fit.triggered.connect(lambda: self.view.fit_graph())
         a.frame.triggered.connect(lambda: self.view.frame_selection())
         a.zoom_in.triggered.connect(lambda: self.view.zoom_in())
@@ -307,6 +308,11 @@ class MainWindow(QMainWindow):
     def arrange(self) -> None:
         selected = self.scene.selected_node_ids()
         self.document.arrange(selected if len(selected) > 1 else None)
+
+    def add_note(self) -> str:
+        """A note near the top left of what the canvas shows, opened for typing."""
+        seen = self.view.visible_scene_rect()
+        return self.scene.annotations.add_note_at(seen.topLeft() + (seen.bottomRight() - seen.topLeft()) * 0.1)
 
     def _select(self, node_ids: list[str], reveal: bool = True) -> None:
         """Select exactly these nodes and, with `reveal`, scroll them into view (a paste may land

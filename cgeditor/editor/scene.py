@@ -17,6 +17,7 @@ from ..model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, N
 from ..model.layout import layered_layout
 from ..model.ops import get_op
 from . import interactions
+from .annotation_layer import AnnotationLayer
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import input_count, node_shape
 from .node_painter import NodePainter
@@ -24,6 +25,7 @@ from .overlays import LAZY_LIMIT, REACH, LabelLayout
 from .theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
+BSP_DEPTH = 10
 _NODE_CODES = ("unknown_op", "unconnected_port", "port_connected_twice", "port_beyond_arity",
                "missing_value")
 
@@ -34,6 +36,9 @@ class GraphScene(QGraphicsScene):
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
         super().__init__(parent)
+        # Qt picks a BSP depth from the item count (17 for a 10,000-node graph): 2^17 leaves
+        # cost about 130 MB and answer our view-sized queries no faster than 2^10 do.
+        self.setBspTreeDepth(BSP_DEPTH)
         self.document = document
         self.graph = document.graph
         self.painter = NodePainter(theme)
@@ -59,6 +64,7 @@ class GraphScene(QGraphicsScene):
                                    self._edge_grads, self._label_wanted)
         self._build()
         self.graph.subscribe(self._on_change)
+        self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
         if len(self._nodes) > LAZY_LIMIT:
@@ -69,6 +75,7 @@ class GraphScene(QGraphicsScene):
     def detach(self) -> None:
         """Stop listening to the document (call before dropping the scene for another one)."""
         self.graph.unsubscribe(self._on_change)
+        self.annotations.detach()
         self.document.evaluated.disconnect(self._apply_evaluation)
 
     # -- public API ------------------------------------------------------------------------
@@ -146,7 +153,8 @@ class GraphScene(QGraphicsScene):
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
         if self._graph_rect is None:
             rect = QRectF()
-            for store in (self._nodes, self._edges, self._values, self._grads, self._edge_grads):
+            for store in (self._nodes, self._edges, self._values, self._grads, self._edge_grads,
+                          self.annotations.items):
                 for item in store.values():
                     if item.isVisible():
                         rect = rect.united(item.sceneBoundingRect())
@@ -162,9 +170,9 @@ class GraphScene(QGraphicsScene):
             self._graph_rect = self._graph_rect.united(rect)
 
     def delete_selection(self) -> None:
-        nodes, edges = self.selected_node_ids(), self.selected_edges()
-        if nodes or edges:
-            self.document.remove_nodes(nodes, edges)
+        nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
+        if nodes or edges or notes:
+            self.document.remove_nodes(nodes, edges, notes)
 
     def set_spare_ports(self, on: bool) -> None:
         """Give every variadic op a free extra input while a wire is being dragged."""
@@ -468,6 +476,8 @@ class GraphScene(QGraphicsScene):
                 self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
         elif isinstance(item, NodeItem):
             interactions.rename_inline(self, item.node_id)
+        elif self.annotations.owns(item):
+            super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:
             interactions.open_node_search(self, event.scenePos())
         event.accept()

@@ -62,26 +62,49 @@ class IndexedMapping(Mapping):
 
 
 class _EdgeGrads(Mapping):
-    """Edge → d target / d source, read from the per-node partials the forward pass kept."""
+    """Edge → d target / d source, read from the per-node partials the forward pass kept.
 
-    __slots__ = ("_slots", "_partials")
+    An edge is found through its target's in-edges (where it sits at its port, as a rule), so
+    planning builds no edge-keyed dict: hashing tens of thousands of edges after every
+    structural edit cost more than the lookups it saved."""
 
-    def __init__(self, slots: dict[Edge, tuple[int, int]], partials: list):
-        self._slots = slots
+    __slots__ = ("_plan", "_partials")
+
+    def __init__(self, plan: "_Plan", partials: list):
+        self._plan = plan
         self._partials = partials
 
+    def _slot(self, edge: object) -> tuple[int, int] | None:
+        plan = self._plan
+        try:
+            i = plan.index.get(edge.target)  # type: ignore[attr-defined]
+            k = edge.port  # type: ignore[attr-defined]
+        except (AttributeError, TypeError):
+            return None
+        pos = plan.op_position.get(i) if i is not None else None
+        if pos is None:
+            return None
+        in_edges = plan.ops[pos][4]
+        if not (isinstance(k, int) and 0 <= k < len(in_edges) and in_edges[k] == edge):
+            if edge not in in_edges:
+                return None
+            k = in_edges.index(edge)
+        return i, k
+
     def __getitem__(self, edge: Edge) -> float:
-        i, k = self._slots[edge]
-        return self._partials[i][k]
+        slot = self._slot(edge)
+        if slot is None:
+            raise KeyError(edge)
+        return self._partials[slot[0]][slot[1]]
 
     def __iter__(self) -> Iterator[Edge]:
-        return iter(self._slots)
+        return (e for op in self._plan.ops for e in op[4])
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return self._plan.edge_count
 
     def __contains__(self, edge: object) -> bool:
-        return edge in self._slots
+        return self._slot(edge) is not None
 
     def __repr__(self) -> str:
         return repr(dict(self))
@@ -103,7 +126,7 @@ class Evaluation:
         self.recomputed = recomputed  # how many op nodes the forward pass computed this time
         self.values: Mapping[str, float] = IndexedMapping(plan.index, values)
         self.grads: Mapping[str, float] = IndexedMapping(plan.index if grad else {}, grad or [])
-        self.edge_grads: Mapping[Edge, float] = _EdgeGrads(plan.edge_slots, partials)
+        self.edge_grads: Mapping[Edge, float] = _EdgeGrads(plan, partials)
         self._n = len(plan.ids)
         self._partials = partials
         self._path = path
@@ -149,7 +172,7 @@ class _Plan:
     leaves: list[tuple[int, str]]
     problems: list[Problem]
     consumers: list[list[int]]  # node index → indices of op nodes that read it
-    edge_slots: dict[Edge, tuple[int, int]]  # edge → (target index, port position)
+    edge_count: int  # edges into computable op nodes
     paths: dict[int, list] = field(default_factory=dict)  # output index → backward path
 
 
@@ -198,9 +221,8 @@ def _build_plan(graph: Graph) -> _Plan:
     for i, _, _, inputs, _ in ops:
         for j in set(inputs):
             consumers[j].append(i)
-    edge_slots = {e: (i, k) for i, _, _, _, in_edges in ops for k, e in enumerate(in_edges)}
     return _Plan(ids, index, ops, {op[0]: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 edge_slots)
+                 sum(len(op[4]) for op in ops))
 
 
 def _backward_path(plan: _Plan, out_index: int) -> list[tuple[int, tuple[int, ...], tuple[Edge, ...]]]:
@@ -278,21 +300,24 @@ class Evaluator:
                 values[i] = out = forward(*args)
                 partials[i] = local(args, out)
             return len(plan.ops)
-        values, partials = self._values, self._partials
-        dirty = set()
+        values, partials, consumers = self._values, self._partials, plan.consumers
+        dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
+        first = len(plan.ops)
         for i, node_id in plan.leaves:
             v = nodes[node_id].value
             old = values[i]
             if v != old and not (v != v and old != old):
                 values[i] = v
-                dirty.update(plan.consumers[i])
-        if not dirty:
-            return 0
+                for c in consumers[i]:
+                    dirty[c] = 1
+                    first = min(first, plan.op_position[c])
         count = 0
-        consumers = plan.consumers
-        for i, forward, local, inputs, _ in plan.ops[min(plan.op_position[i] for i in dirty):]:
-            if i in dirty:
-                dirty.update(consumers[i])
+        ops = plan.ops
+        for pos in range(first, len(ops)):
+            i, forward, local, inputs, _ = ops[pos]
+            if dirty[i]:
+                for c in consumers[i]:
+                    dirty[c] = 1
                 args = [values[j] for j in inputs]
                 values[i] = out = forward(*args)
                 partials[i] = local(args, out)

@@ -19,6 +19,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
+from .annotations import Annotation, Arrow, Note
 from .graph import Edge, Graph, Node, NodeKind
 from .ops import OPS
 
@@ -33,6 +34,8 @@ MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1000
 MAX_EXTRA_LENGTH = 10_000  # strings kept from unknown node keys
 MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithmetic finite
+MAX_ANNOTATIONS = 10_000
+MAX_NOTE_LENGTH = 10_000
 
 _NODE_KEYS = ("id", "kind", "label", "value", "op", "pos")
 _EDGE_KEYS = ("source", "target", "port")
@@ -133,6 +136,16 @@ def graph_from_dict(data: Any) -> Graph:
         if output not in graph:
             raise DocumentError(f"\"output\" names an unknown node {_quote(output)}")
         graph.set_output(output)
+    annotations = _list_field(data, "annotations")
+    if len(annotations) > MAX_ANNOTATIONS:
+        raise DocumentError(f"too many annotations: {len(annotations):,} (at most {MAX_ANNOTATIONS:,})")
+    seen: set[str] = set()
+    for i, item in enumerate(annotations):
+        annotation = _annotation(i, item)
+        if annotation.id in seen:
+            raise DocumentError(f"duplicate annotation id {_quote(annotation.id)}")
+        seen.add(annotation.id)
+        graph.add_annotation(annotation)
     _place_unpositioned(graph)
     return graph
 
@@ -196,6 +209,38 @@ def _edge(i: int, item: Any) -> Edge:
     return Edge(source, target, port)
 
 
+def _annotation(i: int, item: Any) -> Annotation:
+    """A note {"id", "kind": "note", "text", "pos"} or an arrow {"id", "kind": "arrow", "from", "to"}."""
+    where = f"annotation {i + 1}"
+    if not isinstance(item, dict):
+        raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
+    ann_id = item.get("id")
+    _check_id(ann_id, f"{where}: \"id\"")
+    where = f"annotation {ann_id!r}"
+    kind = item.get("kind")
+    keys = _ANNOTATION_KEYS.get(kind) if isinstance(kind, str) else None
+    if keys is None:
+        raise DocumentError(f"{where}: \"kind\" must be \"note\" or \"arrow\", got {_show(kind)}")
+    unknown = [k for k in item if k not in keys]
+    if unknown:
+        raise DocumentError(f"{where}: unknown key {_quote(unknown[0])} (an annotation of kind {kind} "
+                            f"has {', '.join(keys)})")
+    missing = [k for k in keys if k not in item]
+    if missing:
+        raise DocumentError(f"{where}: an annotation of kind {kind} needs \"{missing[0]}\"")
+    if kind == "arrow":
+        return Arrow(ann_id, _position(item["from"], f"{where}: \"from\""),
+                     _position(item["to"], f"{where}: \"to\""))
+    text = item["text"]
+    if not isinstance(text, str) or len(text) > MAX_NOTE_LENGTH:
+        raise DocumentError(f"{where}: \"text\" must be a string of at most {MAX_NOTE_LENGTH:,} "
+                            f"characters, got {_show(text) if not isinstance(text, str) else 'a longer one'}")
+    return Note(ann_id, text, _position(item["pos"], f"{where}: \"pos\""))
+
+
+_ANNOTATION_KEYS = {"note": ("id", "kind", "text", "pos"), "arrow": ("id", "kind", "from", "to")}
+
+
 def _place_unpositioned(graph: Graph) -> None:
     """Give nodes a file left without "pos" a layered left-to-right place."""
     missing = [n.id for n in graph if n.pos is None]
@@ -223,7 +268,19 @@ def graph_to_dict(graph: Graph, node_ids: Iterable[str] | None = None) -> dict:
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "nodes": nodes, "edges": edges}
     if graph.output is not None and (keep is None or graph.output in keep):
         doc["output"] = graph.output
+    if keep is None and graph.annotations:  # the clipboard carries nodes only
+        doc["annotations"] = [annotation_dict(a) for a in graph.annotations]
     return doc
+
+
+def annotation_dict(annotation: Annotation) -> dict[str, Any]:
+    if isinstance(annotation, Note):
+        return {"id": annotation.id, "kind": "note", "text": annotation.text, "pos": _point(annotation.pos)}
+    return {"id": annotation.id, "kind": "arrow", "from": _point(annotation.start), "to": _point(annotation.end)}
+
+
+def _point(p: tuple[float, float]) -> list[int | float]:
+    return [_compact_coordinate(c) for c in p]
 
 
 def dumps(graph: Graph) -> str:
@@ -277,9 +334,13 @@ def _dumps(graph: Graph, ensure_ascii: bool) -> str:
         lines[-1] = lines[-1][:-1]
         lines.append("  ],")
     if "output" in doc:
-        lines.append(f'  "output": {enc(doc["output"])}')
-    else:
+        lines.append(f'  "output": {enc(doc["output"])},')
+    if "annotations" in doc:
+        lines.append('  "annotations": [')
+        lines += [f"    {enc(item)}," for item in doc["annotations"]]
         lines[-1] = lines[-1][:-1]
+        lines.append("  ],")
+    lines[-1] = lines[-1][:-1]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

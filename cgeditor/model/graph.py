@@ -9,11 +9,13 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Callable, Iterable, Iterator
 
 import networkx as nx
+
+from .annotations import Annotation, Point
 
 
 class NodeKind(str, Enum):
@@ -100,7 +102,26 @@ class OutputChanged:
     new: str | None
 
 
-Change = NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged | OutputChanged
+@dataclass(frozen=True)
+class AnnotationAdded:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationRemoved:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationChanged:
+    """An annotation moved or its text changed; `annotation` is the new one (same id)."""
+
+    annotation: Annotation
+
+
+Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
+          | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
+ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
 STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
 
 
@@ -118,6 +139,7 @@ class Graph:
         self._out: dict[str, list[Edge]] = {}
         self._in_sorted: dict[str, tuple[Edge, ...]] = {}  # in_edges cache: planning asks for every node
         self._output: str | None = None
+        self._annotations: dict[str, Annotation] = {}  # notes and arrows, in drawing order
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
 
@@ -134,6 +156,16 @@ class Graph:
     @property
     def output(self) -> str | None:
         return self._output
+
+    @property
+    def annotations(self) -> list[Annotation]:
+        return list(self._annotations.values())
+
+    def annotation(self, ann_id: str) -> Annotation:
+        try:
+            return self._annotations[ann_id]
+        except KeyError:
+            raise GraphError(f"no annotation with id {ann_id!r}") from None
 
     def node(self, node_id: str) -> Node:
         try:
@@ -223,6 +255,13 @@ class Graph:
             i += 1
         return f"{stem}{i}"
 
+    def fresh_annotation_id(self, stem: str) -> str:
+        """An annotation id not yet used: stem1, stem2, ..."""
+        i = 1
+        while f"{stem}{i}" in self._annotations:
+            i += 1
+        return f"{stem}{i}"
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
             return NotImplemented
@@ -231,6 +270,7 @@ class Graph:
             and list(self._nodes) == list(other._nodes)
             and all(_same_node(a, other._nodes[a.id]) for a in self._nodes.values())
             and sorted(self._edges) == sorted(other._edges)
+            and list(self._annotations.values()) == list(other._annotations.values())
         )
 
     __hash__ = None  # type: ignore[assignment]
@@ -340,6 +380,45 @@ class Graph:
             old, self._output = self._output, node_id
             self._emit(OutputChanged(old, node_id))
 
+    def add_annotation(self, annotation: Annotation, index: int | None = None) -> Annotation:
+        """Add a note or arrow on top; with `index`, at that place (to undo a removal exactly)."""
+        if annotation.id in self._annotations:
+            raise GraphError(f"duplicate annotation id {annotation.id!r}")
+        if index is None or index >= len(self._annotations):
+            self._annotations[annotation.id] = annotation
+        else:
+            items = list(self._annotations.values())
+            items.insert(index, annotation)
+            self._annotations = {a.id: a for a in items}
+        self._emit(AnnotationAdded(annotation))
+        return annotation
+
+    def remove_annotation(self, ann_id: str) -> tuple[Annotation, int]:
+        """Remove an annotation; returns it with the place it had (for undo)."""
+        annotation = self.annotation(ann_id)
+        index = list(self._annotations).index(ann_id)
+        del self._annotations[ann_id]
+        self._emit(AnnotationRemoved(annotation))
+        return annotation, index
+
+    def move_annotation(self, ann_id: str, points: tuple[Point, ...]) -> None:
+        """Put a note at (pos,) or an arrow at (start, end)."""
+        old = self.annotation(ann_id)
+        new = old.with_points(tuple((float(x), float(y)) for x, y in points))
+        if new != old:
+            self._replace_annotation(new)
+
+    def set_annotation_text(self, ann_id: str, text: str) -> None:
+        old = self.annotation(ann_id)
+        if old.kind != "note":
+            raise GraphError(f"annotation {ann_id!r} is an arrow and has no text")
+        if old.text != text:
+            self._replace_annotation(replace(old, text=text))
+
+    def _replace_annotation(self, annotation: Annotation) -> None:
+        self._annotations[annotation.id] = annotation  # same key: the drawing order is kept
+        self._emit(AnnotationChanged(annotation))
+
     def copy(self) -> "Graph":
         g = Graph()
         for node in self._nodes.values():
@@ -347,6 +426,8 @@ class Graph:
         for edge in self._edges:
             g.add_edge(edge)
         g.set_output(self._output)
+        for annotation in self._annotations.values():
+            g.add_annotation(annotation)
         return g
 
 

@@ -29,7 +29,8 @@ class StepThrough(QObject):
         self._wrt: str | None = None
         self._position = 0
         self._walk: Walk | None = None
-        self.problem: str | None = None  # why there is no walk, one line
+        self._problem: str | None = None
+        self._stale = True  # the walk is built when first needed: most evaluations are not taught
         self._signature = None
         self._speed = DEFAULT_SPEED
         self._timer = QTimer(self)
@@ -37,7 +38,7 @@ class StepThrough(QObject):
         self._timer.setInterval(self._interval())
         document.evaluated.connect(self._on_evaluated)
         document.graph.subscribe(self._on_graph_change)
-        self._rebuild()
+        self._signature = self._current_signature()
 
     def detach(self) -> None:
         """Stop following the document (before it is replaced)."""
@@ -59,11 +60,19 @@ class StepThrough(QObject):
     def position(self) -> int:
         return self._position
 
+    @property
+    def problem(self) -> str | None:
+        """Why there is no walk, in one line (None when there is one)."""
+        self._ensure_walk()
+        return self._problem
+
     def count(self) -> int:
-        return len(self._walk) if self._walk is not None else 0
+        walk = self._ensure_walk()
+        return len(walk) if walk is not None else 0
 
     def state(self, hidden: frozenset[str] = frozenset()) -> TeachingState | None:
-        return self._walk.state(self._position, hidden) if self._walk is not None else None
+        walk = self._ensure_walk()
+        return walk.state(self._position, hidden) if walk is not None else None
 
     # -- choosing ----------------------------------------------------------------------
 
@@ -112,7 +121,7 @@ class StepThrough(QObject):
         return self._timer.isActive()
 
     def play(self) -> None:
-        if self._walk is None or self.is_playing():
+        if self._ensure_walk() is None or self.is_playing():
             return
         if self._position + 1 >= self.count():
             self._position = 0  # playing from the end starts over
@@ -143,29 +152,35 @@ class StepThrough(QObject):
 
     # -- following the document --------------------------------------------------------
 
-    def _on_evaluated(self) -> None:
+    def _current_signature(self) -> tuple:
         ev = self.document.evaluation
-        signature = (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
+        return (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
+
+    def _on_evaluated(self) -> None:
+        signature = self._current_signature()
         if signature != self._signature:
+            self._signature = signature
             self._restart()
 
     def _on_graph_change(self, change: Change) -> None:
         if isinstance(change, LabelChanged):  # same numbers, new names: stay where we are
-            self._rebuild()
+            self._stale = True
             self.changed.emit()
 
     def _restart(self) -> None:
         self._position = 0
-        self._rebuild()
+        self._stale = True
         self.changed.emit()
 
-    def _rebuild(self) -> None:
-        ev = self.document.evaluation
-        self._signature = (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
-        try:
-            self._walk = Walk(self.document.graph, ev, self._mode, self._wrt)
-            self.problem = None
-        except WalkError as e:
-            self._walk, self.problem = None, str(e)
-            self._timer.stop()
-        self._position = min(self._position, max(self.count() - 1, 0))
+    def _ensure_walk(self) -> Walk | None:
+        """The walk for the current evaluation, built now if it is out of date."""
+        if self._stale:
+            self._stale = False
+            try:
+                self._walk = Walk(self.document.graph, self.document.evaluation, self._mode, self._wrt)
+                self._problem = None
+            except WalkError as e:
+                self._walk, self._problem = None, str(e)
+                self._timer.stop()
+            self._position = min(self._position, max(len(self._walk) - 1, 0) if self._walk else 0)
+        return self._walk

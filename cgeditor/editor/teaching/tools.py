@@ -208,8 +208,9 @@ class TeachingTools(QObject):
         self.layer.show_state(state if teaching else None)
         self.narration.show_state(state if teaching else None, self.stepper.problem if teaching else None)
         c = self.controls
-        last = max(self.stepper.count() - 1, 0)
-        c.position.setText(f" {self.stepper.position} / {last} " if teaching else "")
+        # Only a walk being taught is built: counting steps would narrate every evaluation.
+        c.position.setText(f" {self.stepper.position} / {max(self.stepper.count() - 1, 0)} "
+                           if teaching else "")
         c.play.setIconText("Pause" if self.stepper.is_playing() else "Play")
         c.wrt_action.setVisible(c.mode.currentData() == "forward_mode")
         if teaching and state is not None:

@@ -1,0 +1,216 @@
+"""The scene's annotations: notes and arrows mirrored from the graph, and the gestures on them.
+
+The layer subscribes to the graph's annotation changes (as the scene does for nodes), so undo,
+redo and opening a file show the same items as editing does.  Mouse input on the items comes
+back here and becomes Document edits: a drag is one undo step (one merge id), an edited text
+one step, a cancelled edit none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QPlainTextEdit
+
+from ..model.annotations import Arrow, shifted
+from ..model.graph import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Change
+from .annotation_items import NOTE_PADDING, NOTE_TEXT_PX, ArrowItem, NoteItem, annotation_owner
+from .document import new_merge_id
+
+NEW_NOTE_TEXT = "Note"
+NEW_ARROW = (120.0, 60.0)  # a new arrow points this far right and down from where it was asked for
+
+
+class AnnotationLayer:
+    def __init__(self, scene):
+        self.scene = scene
+        self.document = scene.document
+        self.graph = scene.graph
+        self.font = scene.painter.theme.font(NOTE_TEXT_PX)
+        self.items: dict[str, NoteItem | ArrowItem] = {}
+        self.editor: NoteEditor | None = None  # the note editor open now (tests type into it)
+        self._drag: _Drag | None = None
+        for annotation in self.graph.annotations:
+            self._add(annotation)
+        self.graph.subscribe(self._on_change)
+
+    def detach(self) -> None:
+        self.graph.unsubscribe(self._on_change)
+
+    # -- reading -----------------------------------------------------------------------
+
+    def item(self, ann_id: str) -> NoteItem | ArrowItem | None:
+        return self.items.get(ann_id)
+
+    def selected_ids(self) -> list[str]:
+        return [i.ann_id for i in self.items.values() if i.isSelected()]
+
+    @staticmethod
+    def owns(item) -> bool:
+        return annotation_owner(item) is not None
+
+    # -- mirroring the graph -------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if isinstance(change, AnnotationAdded):
+            self._add(change.annotation)
+        elif isinstance(change, AnnotationRemoved):
+            self.scene.removeItem(self.items.pop(change.annotation.id))
+        elif isinstance(change, AnnotationChanged):
+            item = self.items[change.annotation.id]
+            if isinstance(item, NoteItem):
+                item.set_note(change.annotation)
+            else:
+                item.set_arrow(change.annotation)
+        else:
+            return
+        self.scene._forget_graph_rect()
+
+    def _add(self, annotation) -> None:
+        item = ArrowItem(annotation, self) if isinstance(annotation, Arrow) else NoteItem(annotation, self, self.font)
+        self.scene.addItem(item)
+        self.items[annotation.id] = item
+
+    # -- creating ------------------------------------------------------------------------
+
+    def add_note_at(self, pos: QPointF) -> str:
+        """A new note at `pos`, opened for typing."""
+        ann_id = self.document.add_note(NEW_NOTE_TEXT, (pos.x(), pos.y()))
+        self.scene.clearSelection()
+        self.items[ann_id].setSelected(True)
+        self.edit_note(ann_id)
+        return ann_id
+
+    def add_arrow_at(self, pos: QPointF) -> str:
+        ann_id = self.document.add_arrow((pos.x(), pos.y()), (pos.x() + NEW_ARROW[0], pos.y() + NEW_ARROW[1]))
+        self.scene.clearSelection()
+        self.items[ann_id].setSelected(True)
+        return ann_id
+
+    # -- dragging: the whole annotation, or one end of an arrow ------------------------------
+
+    def press(self, item: NoteItem | ArrowItem, pos: QPointF, end: int | None = None) -> None:
+        """Start dragging `item` (with the rest of the selection, when it is part of one) or,
+        with `end`, one end of an arrow."""
+        group = end is None and item.isSelected()
+        notes = self.selected_ids() if group else [item.ann_id]
+        nodes = self.scene.selected_node_ids() if group else []
+        self._drag = _Drag(item.ann_id, pos, end, {a: self.graph.annotation(a).points for a in notes},
+                           {n: self.graph.node(n).pos for n in nodes}, new_merge_id())
+
+    def drag(self, pos: QPointF) -> None:
+        d = self._drag
+        if d is None:
+            return
+        if not set(d.notes) <= self.items.keys() or not set(d.nodes) <= self.graph.nodes.keys():
+            self._drag = None  # something dragged was removed meanwhile (an undo during the drag)
+            return
+        dx, dy = pos.x() - d.press.x(), pos.y() - d.press.y()
+        if d.end is not None:
+            points = list(d.notes[d.ann_id])
+            points[d.end] = (points[d.end][0] + dx, points[d.end][1] + dy)
+            self.document.move_annotation(d.ann_id, tuple(points), merge_id=d.merge_id)
+            return
+        if d.nodes:  # nodes stay on the grid they snap to
+            grid = self.scene.painter.theme.grid_size
+            dx, dy = round(dx / grid) * grid, round(dy / grid) * grid
+        notes = {a: _unpacked(shifted(p, dx, dy)) for a, p in d.notes.items()}
+        if len(notes) == 1 and not d.nodes:
+            self.document.move_annotation(d.ann_id, notes[d.ann_id], merge_id=d.merge_id)
+        else:
+            moves = {n: (p[0] + dx, p[1] + dy) for n, p in d.nodes.items() if p is not None}
+            self.document.move_nodes(moves, merge_id=d.merge_id, annotations=notes)
+
+    def release(self) -> None:
+        self._drag = None
+
+    # -- editing a note's text ---------------------------------------------------------------
+
+    def edit_note(self, ann_id: str) -> "NoteEditor | None":
+        """Open an editor over the note: Ctrl+Enter or a click elsewhere keeps the text, Escape
+        drops it."""
+        view, item = self.scene.view(), self.items.get(ann_id)
+        if view is None or not isinstance(item, NoteItem):
+            return None
+
+        def commit(text: str) -> None:
+            if ann_id in self.items:
+                self.document.set_note_text(ann_id, text)
+
+        self.editor = NoteEditor(view, item, self.font, commit)
+        return self.editor
+
+
+@dataclass
+class _Drag:
+    ann_id: str  # the annotation pressed
+    press: QPointF
+    end: int | None  # an arrow's end (0 tail, 1 head), or None: the whole selection moves
+    notes: dict[str, tuple]  # annotations moved, with their points at the press
+    nodes: dict[str, tuple | None]  # nodes moved with them, with their positions at the press
+    merge_id: int
+
+
+def _unpacked(points: tuple) -> tuple:
+    """Points as the Document takes them: a note's pos, an arrow's (start, end)."""
+    return points[0] if len(points) == 1 else points
+
+
+class NoteEditor(QPlainTextEdit):
+    """A multi-line editor laid over a note at the view's zoom, so typing looks like the note."""
+
+    def __init__(self, view, item: NoteItem, font, on_commit):
+        super().__init__(item.note.text, view.viewport())
+        self._on_commit = on_commit
+        self._done = False
+        zoom = view.transform().m11()
+        scaled = type(font)(font)
+        scaled.setPixelSize(max(8, round(font.pixelSize() * zoom)))
+        self.setFont(scaled)
+        pad = round(NOTE_PADDING * zoom * 0.5)
+        self.setViewportMargins(pad, pad, pad, pad)
+        self.setStyleSheet("QPlainTextEdit { background: #fffbe0; border: 2px solid #2f80ed; "
+                           "border-radius: 4px; color: #3b3000; }")
+        rect = view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        self.setGeometry(rect.adjusted(0, 0, 0, round(2 * scaled.pixelSize() + 2 * pad)))
+        self.selectAll()
+        self.show()
+        self.setFocus()
+        view.viewport().installEventFilter(self)  # a click on the canvas keeps the text
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.MouseButtonPress and not self._done:
+            self.commit()
+        return False
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Escape:
+            self._close()
+        elif event.key() in (Qt.Key_Return, Qt.Key_Enter) and event.modifiers() & Qt.ControlModifier:
+            self.commit()
+        else:
+            super().keyPressEvent(event)
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        # A menu or another window taking over for a moment is not a click elsewhere.
+        if event.reason() not in (Qt.PopupFocusReason, Qt.ActiveWindowFocusReason):
+            self.commit()
+
+    def commit(self) -> None:
+        if self._done:
+            return
+        self._close()
+        self._on_commit(self.toPlainText())
+
+    def _close(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        self.parentWidget().removeEventFilter(self)
+        self.hide()
+        self.deleteLater()
+        parent = self.parentWidget()
+        if parent is not None:
+            parent.parentWidget().setFocus()  # back to the canvas for the next shortcut
