@@ -76,7 +76,7 @@ def compare(n_ops: int, repeats: int, peers: bool) -> list[dict]:
             rows.append(row(case, who, timed(lambda: fn(recipe, values), max(3, repeats // 2)), agrees=ok))
 
     # Incremental: one leaf changes; only its downstream is recomputed.
-    leaf = leaf_ids[0]
+    leaf = next(x for x in leaf_ids if graph.out_edges(x))  # one that feeds something
     toggle = [values[leaf], values[leaf] + 0.25]
     recomputed = []
 
