@@ -28,7 +28,25 @@ ARROW_HIT_WIDTH = 16.0
 HANDLE_RADIUS = 7.0
 
 
-class NoteItem(QGraphicsItem):
+class _DraggedByLayer:
+    """Mouse presses select the item as usual; the drag itself is the layer's (one undo step)."""
+
+    layer: "object"
+
+    def mousePressEvent(self, event) -> None:
+        super().mousePressEvent(event)  # selection first
+        if event.button() == Qt.LeftButton:
+            self.layer.press(self, event.scenePos())
+
+    def mouseMoveEvent(self, event) -> None:
+        self.layer.drag(event.scenePos())
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        self.layer.release()
+
+
+class NoteItem(_DraggedByLayer, QGraphicsItem):
     """A note: word-wrapped text on a card; the layer moves it and edits its text."""
 
     def __init__(self, note: Note, layer, font):
@@ -71,25 +89,13 @@ class NoteItem(QGraphicsItem):
         p.setPen(QPen(border, 2.0 if self.isSelected() else 1.2))
         p.drawRoundedRect(rect, 6, 6)
 
-    def mousePressEvent(self, event) -> None:
-        super().mousePressEvent(event)  # selection
-        if event.button() == Qt.LeftButton:
-            self.layer.press(self, event.scenePos())
-
-    def mouseMoveEvent(self, event) -> None:
-        self.layer.drag(event.scenePos())
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        self.layer.release()
-
     def mouseDoubleClickEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:
             self.layer.edit_note(self.ann_id)
         event.accept()
 
 
-class ArrowItem(QGraphicsItem):
+class ArrowItem(_DraggedByLayer, QGraphicsItem):
     """A thick arrow with a head at its end; a handle at each end drags that end alone."""
 
     def __init__(self, arrow: Arrow, layer):
@@ -165,18 +171,6 @@ class ArrowItem(QGraphicsItem):
             for handle in self.handles:
                 handle.update()
         return super().itemChange(change, value)
-
-    def mousePressEvent(self, event) -> None:
-        super().mousePressEvent(event)
-        if event.button() == Qt.LeftButton:
-            self.layer.press(self, event.scenePos())
-
-    def mouseMoveEvent(self, event) -> None:
-        self.layer.drag(event.scenePos())
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        self.layer.release()
 
 
 class ArrowHandle(QGraphicsItem):
