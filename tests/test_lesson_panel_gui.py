@@ -8,6 +8,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 from teaching_windows import key, open_example  # noqa: F401
 
+from cgeditor.model.graph import NodeKind
+
 
 @pytest.fixture
 def lesson(qtbot, open_example):
@@ -103,3 +105,21 @@ def test_gradient_chart_has_a_bar_per_variable_that_follows_edits(qtbot, lesson)
     assert chart.rows() == [("x", 12.0), ("w", 8.0), ("b", 4.0), ("y (target)", -4.0)]
     lesson.document.set_value("y", 7.0)
     qtbot.waitUntil(lambda: chart.rows()[3] == ("y (target)", 0.0))
+
+
+def test_a_new_variable_joins_the_nudge_and_trainable_lists_and_leaves_with_undo(qtbot, lesson):
+    panel = lesson.teaching.lesson
+
+    def listed():
+        trainable = [panel.trainable_list.item(i).data(Qt.UserRole) for i in range(panel.trainable_list.count())]
+        nudge = [panel.nudge_input.itemData(i) for i in range(panel.nudge_input.count())]
+        return trainable, nudge
+
+    new = lesson.document.add_node(NodeKind.VARIABLE, pos=(0, 400), value=2.0)
+    lesson.document.evaluate_now()
+    trainable, nudge = listed()
+    assert new in trainable and new in nudge
+    lesson.document.undo_stack.undo()
+    lesson.document.evaluate_now()
+    trainable, nudge = listed()
+    assert new not in trainable and new not in nudge

@@ -158,6 +158,8 @@ class LessonPanel(QWidget):
             self._document.evaluated.disconnect(self._on_evaluated)
         self._document = document
         self._trainable = {n.id for n in document.graph if n.kind is NodeKind.VARIABLE}
+        self._nudge_keys: list[str] | None = None  # ids in the nudge combo box, as last filled
+        self._trainable_keys: list[str] | None = None  # ids in the trainable list, as last filled
         self._losses = []
         self.loss_plot.set_losses([])
         document.evaluated.connect(self._on_evaluated)
@@ -176,7 +178,10 @@ class LessonPanel(QWidget):
         graph = self._document.graph
         leaves = [n for n in graph if n.kind is not NodeKind.OP]
         keys = [n.id for n in leaves]
-        if keys != [self.nudge_input.itemData(i) for i in range(self.nudge_input.count())]:
+        # The lists as filled are remembered in Python: asking Qt for thousands of items after
+        # every evaluation cost more than the evaluation itself.
+        if keys != self._nudge_keys:
+            self._nudge_keys = keys
             current = self.nudge_input.currentData()
             self.nudge_input.clear()
             for n in leaves:
@@ -184,8 +189,8 @@ class LessonPanel(QWidget):
             if current in keys:
                 self.nudge_input.setCurrentIndex(keys.index(current))
         variables = [n for n in leaves if n.kind is NodeKind.VARIABLE]
-        shown = [self.trainable_list.item(i).data(Qt.UserRole) for i in range(self.trainable_list.count())]
-        if shown != [n.id for n in variables]:
+        if [n.id for n in variables] != self._trainable_keys:
+            self._trainable_keys = [n.id for n in variables]
             self.trainable_list.blockSignals(True)
             self.trainable_list.clear()
             for n in variables:
