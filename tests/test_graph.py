@@ -191,12 +191,6 @@ def test_equality_treats_nan_values_as_equal():
     assert g == h
 
 
-def test_to_networkx_keeps_parallel_edges():
-    g = small_graph()
-    g.add_edge(Edge("x", "m", 2))
-    assert g.to_networkx().number_of_edges("x", "m") == 2
-
-
 def test_add_edge_at_an_index_restores_the_edge_order():
     g = Graph()
     for n in ("a", "b"):

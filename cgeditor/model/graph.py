@@ -11,9 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator
-
-import networkx as nx
+from typing import Any, Callable, Iterator
 
 from .annotations import Annotation, Point
 
@@ -207,12 +205,6 @@ class Graph:
     def sinks(self) -> list[str]:
         """Nodes whose output feeds nothing: the candidates for the graph's output."""
         return [n for n in self._nodes if not self._out.get(n)]
-
-    def to_networkx(self) -> nx.MultiDiGraph:
-        g = nx.MultiDiGraph()
-        g.add_nodes_from(self._nodes)
-        g.add_edges_from((e.source, e.target, e.port) for e in self._edges if e.source in self._nodes)
-        return g
 
     def topological_order(self) -> list[str]:
         """Kahn's algorithm, ties broken by insertion order.
@@ -442,7 +434,3 @@ def _same_node(a: Node, b: Node) -> bool:
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
         and _same_float(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
     )
-
-
-def nodes_by_kind(graph: Graph, kind: NodeKind) -> Iterable[Node]:
-    return (n for n in graph if n.kind is kind)
