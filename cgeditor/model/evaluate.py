@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from .graph import Edge, Graph, NodeKind
+from .kernel import ForwardKernel, backward_entries, forward_kernel, run_backward
 from .ops import get_op
 from .validate import InvalidGraphError, Problem, validate
 
@@ -167,13 +168,16 @@ class _Plan:
 
     ids: list[str]  # computable nodes in topological order
     index: dict[str, int]
-    ops: list[tuple[int, Callable[..., float], Callable, tuple[int, ...], tuple[Edge, ...]]]
+    # (node index, forward, partials, input indices, in-edges, op name) per computable op node
+    ops: list[tuple[int, Callable[..., float], Callable, tuple[int, ...], tuple[Edge, ...], str]]
     op_position: dict[int, int]  # node index → position in `ops`
     leaves: list[tuple[int, str]]
     problems: list[Problem]
     consumers: list[list[int]]  # node index → indices of op nodes that read it
     edge_count: int  # edges into computable op nodes
-    paths: dict[int, list] = field(default_factory=dict)  # output index → backward path
+    kernel: ForwardKernel
+    # output index → the backward path and its kernel entries
+    paths: dict[int, tuple[list, list]] = field(default_factory=dict)
 
 
 def resolve_output(graph: Graph, output: str | None = None) -> str:
@@ -215,14 +219,15 @@ def _build_plan(graph: Graph) -> _Plan:
             continue  # fed by something that cannot be computed
         op = get_op(node.op)  # known: unknown ops are in `broken`
         index[node_id] = len(ids)
-        ops.append((len(ids), op.forward, op.partials, tuple(index[e.source] for e in in_edges), in_edges))
+        ops.append((len(ids), op.forward, op.partials, tuple(index[e.source] for e in in_edges), in_edges,
+                    op.name))
         ids.append(node_id)
     consumers: list[list[int]] = [[] for _ in ids]
-    for i, _, _, inputs, _ in ops:
+    for i, _, _, inputs, _, _ in ops:
         for j in set(inputs):
             consumers[j].append(i)
     return _Plan(ids, index, ops, {op[0]: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 sum(len(op[4]) for op in ops))
+                 sum(len(op[4]) for op in ops), forward_kernel(ops))
 
 
 def _backward_path(plan: _Plan, out_index: int) -> list[tuple[int, tuple[int, ...], tuple[Edge, ...]]]:
@@ -232,7 +237,7 @@ def _backward_path(plan: _Plan, out_index: int) -> list[tuple[int, tuple[int, ..
     reaches[out_index] = True
     path = []
     for pos in range(plan.op_position.get(out_index, -1), -1, -1):
-        i, _, _, inputs, in_edges = plan.ops[pos]
+        i, _, _, inputs, in_edges, _ = plan.ops[pos]
         if reaches[i]:
             path.append((i, inputs, in_edges))
             for j in inputs:
@@ -279,61 +284,66 @@ class Evaluator:
         grad = path = None
         if out_id is not None and out_id in plan.index:
             out_index = plan.index[out_id]
-            path = plan.paths.get(out_index)
-            if path is None:
-                path = plan.paths[out_index] = _backward_path(plan, out_index)
-            grad = self._backward(len(plan.ids), path, out_index)
+            cached = plan.paths.get(out_index)
+            if cached is None:
+                path = _backward_path(plan, out_index)
+                cached = plan.paths[out_index] = (path, backward_entries(path))
+            path, entries = cached
+            grad = [0.0] * len(plan.ids)
+            grad[out_index] = 1.0
+            run_backward(entries, path, self._partials, grad)
         elif out_id is not None and strict:
             raise InvalidGraphError(plan.problems)
         return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
 
     def _forward(self, plan: _Plan) -> int:
-        """Recompute the op nodes downstream of changed leaves; all of them after a structure change."""
+        """Recompute the op nodes downstream of changed leaves; all of them after a structure
+        change, or when so many leaves changed that finding their downstream costs more than
+        it saves."""
         nodes = self.graph.nodes
+        kernel = plan.kernel
         if len(self._values) != len(plan.ids):
             self._values = values = [0.0] * len(plan.ids)
-            self._partials = partials = [()] * len(plan.ids)
+            self._partials = [()] * len(plan.ids)
             for i, node_id in plan.leaves:
                 values[i] = nodes[node_id].value
-            for i, forward, local, inputs, _ in plan.ops:
-                args = [values[j] for j in inputs]
-                values[i] = out = forward(*args)
-                partials[i] = local(args, out)
+            kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
-        values, partials, consumers = self._values, self._partials, plan.consumers
-        dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
-        first = len(plan.ops)
+        values, consumers = self._values, plan.consumers
+        changed = []
         for i, node_id in plan.leaves:
             v = nodes[node_id].value
             old = values[i]
             if v != old and not (v != v and old != old):
                 values[i] = v
-                for c in consumers[i]:
-                    dirty[c] = 1
-                    first = min(first, plan.op_position[c])
-        count = 0
-        ops = plan.ops
-        for pos in range(first, len(ops)):
-            i, forward, local, inputs, _ = ops[pos]
+                changed.append(i)
+        if len(changed) > 1 and len(changed) * _FULL_FORWARD_SHARE > len(plan.leaves):
+            kernel.run(kernel.entries, values, self._partials, plan.ops)
+            return len(plan.ops)
+        dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
+        first = len(plan.ops)
+        op_position = plan.op_position
+        for i in changed:
+            for c in consumers[i]:
+                dirty[c] = 1
+                first = min(first, op_position[c])
+        selected = []
+        entries = kernel.entries
+        for pos in range(first, len(entries)):
+            entry = entries[pos]
+            i = entry[0]
             if dirty[i]:
                 for c in consumers[i]:
                     dirty[c] = 1
-                args = [values[j] for j in inputs]
-                values[i] = out = forward(*args)
-                partials[i] = local(args, out)
-                count += 1
-        return count
+                selected.append(entry)
+        kernel.run(selected, values, self._partials, plan.ops)
+        return len(selected)
 
-    def _backward(self, n: int, path: list, out_index: int) -> list[float]:
-        grad = [0.0] * n
-        grad[out_index] = 1.0
-        partials = self._partials
-        for i, inputs, _ in path:
-            upstream = grad[i]
-            local = partials[i]
-            for k, j in enumerate(inputs):
-                grad[j] += upstream * local[k]
-        return grad
+
+# When several leaves change and they are more than one in this many, the forward pass
+# recomputes everything without looking for what the changes reach (a value edit changes one
+# leaf; a descent step changes all).
+_FULL_FORWARD_SHARE = 8
 
 
 def evaluate(graph: Graph, output: str | None = None, strict: bool = True) -> Evaluation:

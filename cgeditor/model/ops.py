@@ -42,6 +42,11 @@ class Op:
     infix: str | None = None  # the Python operator the expression parser maps to this op
     category: str = "arithmetic"
     aliases: tuple[str, ...] = field(default=())
+    # Optional: (forward, partials) as Python expressions over inputs `x`, `y` and the output
+    # `out`, for a node with exactly `min_arity` inputs, in this module's namespace.  The
+    # evaluator inlines them into its loop, which saves two calls and a list per node; they
+    # must give exactly what `forward` and `partials` give (a test checks every op that has them).
+    fast: tuple[str, str] | None = None
 
     @property
     def variadic(self) -> bool:
@@ -162,6 +167,8 @@ def _sum(*xs: float) -> float:
 
 
 _ONES2 = (1.0, 1.0)
+_SUB_PARTIALS = (1.0, -1.0)
+_NEG_PARTIAL = (-1.0,)
 
 
 def _product(*xs: float) -> float:
@@ -216,12 +223,14 @@ def _call(fn: str) -> CodeTemplate:
 _OPS: list[Op] = [
     Op("add", "+", "Add", 2, None, _sum,
        lambda xs, out: _ONES2 if len(xs) == 2 else (1.0,) * len(xs), _join(" + "),
-       lambda a, o: ["1.0"] * len(a), _join(" + "), infix="+"),
+       lambda a, o: ["1.0"] * len(a), _join(" + "), infix="+",
+       fast=("x + y", "_ONES2")),
     Op("mul", "×", "Multiply", 2, None, _product, _mul_partials, _join(" * "),
        lambda a, o: [" * ".join(a[:i] + a[i + 1:]) for i in range(len(a))], _join(" * "),
-       infix="*"),
-    Op("sub", "−", "Subtract", 2, 2, lambda a, b: a - b, lambda xs, out: (1.0, -1.0),
-       _join(" - "), lambda a, o: ["1.0", "-1.0"], _join(" - "), ports=("a", "b"), infix="-"),
+       infix="*", fast=("x * y", "(y, x)")),
+    Op("sub", "−", "Subtract", 2, 2, lambda a, b: a - b, lambda xs, out: _SUB_PARTIALS,
+       _join(" - "), lambda a, o: ["1.0", "-1.0"], _join(" - "), ports=("a", "b"), infix="-",
+       fast=("x - y", "_SUB_PARTIALS")),
     Op("div", "÷", "Divide", 2, 2, safe_div,
        lambda xs, out: (safe_div(1.0, xs[1]), -safe_div(xs[0], xs[1] * xs[1])),
        _join(" / "), lambda a, o: [f"1.0 / {a[1]}", f"-{a[0]} / {a[1]} ** 2"], _join(" / "),
@@ -239,14 +248,15 @@ _OPS: list[Op] = [
        lambda a, o: [f"(1.0 if {a[0]} < {a[1]} else 0.5 if {a[0]} == {a[1]} else 0.0)",
                      f"(1.0 if {a[1]} < {a[0]} else 0.5 if {a[0]} == {a[1]} else 0.0)"],
        _call("torch.minimum"), category="comparison"),
-    Op("neg", "−x", "Negate", 1, 1, lambda a: -a, lambda xs, out: (-1.0,),
-       lambda a: f"(-{a[0]})", lambda a, o: ["-1.0"], lambda a: f"(-{a[0]})"),
+    Op("neg", "−x", "Negate", 1, 1, lambda a: -a, lambda xs, out: _NEG_PARTIAL,
+       lambda a: f"(-{a[0]})", lambda a, o: ["-1.0"], lambda a: f"(-{a[0]})", fast=("-x", "_NEG_PARTIAL")),
     Op("square", "x²", "Square", 1, 1, lambda a: a * a, lambda xs, out: (2.0 * xs[0],),
-       lambda a: f"({a[0]} ** 2)", lambda a, o: [f"2.0 * {a[0]}"], lambda a: f"({a[0]} ** 2)"),
+       lambda a: f"({a[0]} ** 2)", lambda a, o: [f"2.0 * {a[0]}"], lambda a: f"({a[0]} ** 2)",
+       fast=("x * x", "(2.0 * x,)")),
     Op("sqrt", "√", "Square root", 1, 1, safe_sqrt, _sqrt_partial, _call("math.sqrt"),
        lambda a, o: [f"0.5 / {o}"], _call("torch.sqrt"), category="function"),
     Op("exp", "exp", "Exponential", 1, 1, safe_exp, lambda xs, out: (out,), _call("math.exp"),
-       lambda a, o: [o], _call("torch.exp"), category="function"),
+       lambda a, o: [o], _call("torch.exp"), category="function", fast=("safe_exp(x)", "(out,)")),
     Op("log", "ln", "Natural log", 1, 1, safe_log, lambda xs, out: (safe_div(1.0, xs[0]),),
        _call("math.log"), lambda a, o: [f"1.0 / {a[0]}"], _call("torch.log"),
        category="function"),
@@ -258,14 +268,14 @@ _OPS: list[Op] = [
        category="function"),
     Op("tanh", "tanh", "Hyperbolic tangent", 1, 1, math.tanh, lambda xs, out: (1.0 - out * out,),
        _call("math.tanh"), lambda a, o: [f"1.0 - {o} ** 2"], _call("torch.tanh"),
-       category="activation"),
+       category="activation", fast=("math.tanh(x)", "(1.0 - out * out,)")),
     Op("sigmoid", "σ", "Sigmoid", 1, 1, sigmoid, lambda xs, out: (out * (1.0 - out),),
        lambda a: f"(1.0 / (1.0 + math.exp(-{a[0]})))", lambda a, o: [f"{o} * (1.0 - {o})"],
-       _call("torch.sigmoid"), category="activation"),
+       _call("torch.sigmoid"), category="activation", fast=("sigmoid(x)", "(out * (1.0 - out),)")),
     Op("relu", "ReLU", "Rectified linear", 1, 1, relu,
        lambda xs, out: (1.0 if xs[0] > 0.0 else 0.0,), lambda a: f"max({a[0]}, 0.0)",
        lambda a, o: [f"(1.0 if {a[0]} > 0 else 0.0)"], _call("torch.relu"),
-       category="activation"),
+       category="activation", fast=("relu(x)", "(1.0 if x > 0.0 else 0.0,)")),
     Op("abs", "|x|", "Absolute value", 1, 1, abs, lambda xs, out: (sign(xs[0]),),
        _call("abs"), lambda a, o: [f"math.copysign(1.0, {a[0]}) if {a[0]} != 0 else 0.0"],
        _call("torch.abs"), category="function"),
