@@ -140,6 +140,8 @@ class Graph:
         self._annotations: dict[str, Annotation] = {}  # notes and arrows, in drawing order
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
+        self._order: tuple[str, ...] = ()
+        self._order_version = -1
 
     # -- reading -----------------------------------------------------------------------
 
@@ -206,13 +208,19 @@ class Graph:
         """Nodes whose output feeds nothing: the candidates for the graph's output."""
         return [n for n in self._nodes if not self._out.get(n)]
 
-    def topological_order(self) -> list[str]:
-        """Kahn's algorithm, ties broken by insertion order.
+    def topological_order(self) -> tuple[str, ...]:
+        """Kahn's algorithm, ties broken by insertion order; computed once per structure version.
 
         Nodes on a cycle, or downstream of one, are left out; callers compare lengths to detect
         a cycle and ask networkx for the components only then.  Plain Kahn over the graph's own
         adjacency is several times faster than building a networkx graph on every change.
         """
+        if self._order_version != self.structure_version:
+            self._order = tuple(self._kahn_order())
+            self._order_version = self.structure_version
+        return self._order
+
+    def _kahn_order(self) -> list[str]:
         indegree = {n: len(edges) for n, edges in self._in.items()}
         order = [n for n, d in indegree.items() if d == 0]
         out = self._out
