@@ -1,6 +1,6 @@
 """Runs every benchmark, one process per comparison, and writes benchmarks/RESULTS.md.
 
-Usage: python benchmarks/run.py [--quick]
+Usage: python benchmarks/run.py [--quick] [--readme]
 """
 
 from __future__ import annotations
@@ -58,9 +58,19 @@ def table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def replace_readme_table(readme: Path, lines: list[str]) -> None:
+    """Swap the first table under the README's "## Performance" heading for `lines`."""
+    text = readme.read_text(encoding="utf-8").split("\n")
+    start = text.index("## Performance")
+    first = next(k for k in range(start, len(text)) if text[k].startswith("| case |"))
+    last = next(k for k in range(first, len(text)) if not text[k].startswith("|"))
+    readme.write_text("\n".join(text[:first] + lines + text[last:]), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats, no 100k graph")
+    parser.add_argument("--readme", action="store_true", help="also put the table into README.md")
     args = parser.parse_args()
     repeats = "7" if args.quick else "21"
     rows: list[dict] = []
@@ -86,6 +96,8 @@ def main() -> None:
         "",
     ]
     (HERE / "RESULTS.md").write_text("\n".join(out), encoding="utf-8")
+    if args.readme:
+        replace_readme_table(HERE.parent / "README.md", table(rows))
     print("\n".join(out))
 
 
