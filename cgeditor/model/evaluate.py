@@ -215,12 +215,13 @@ def _build_plan(graph: Graph) -> _Plan:
             ids.append(node_id)
             continue
         in_edges = graph.sorted_in_edges(node_id)
-        if any(e.source not in index for e in in_edges):
+        try:
+            inputs = tuple([index[e.source] for e in in_edges])
+        except KeyError:
             continue  # fed by something that cannot be computed
         op = get_op(node.op)  # known: unknown ops are in `broken`
         index[node_id] = len(ids)
-        ops.append((len(ids), op.forward, op.partials, tuple(index[e.source] for e in in_edges), in_edges,
-                    op.name))
+        ops.append((len(ids), op.forward, op.partials, inputs, in_edges, op.name))
         ids.append(node_id)
     consumers: list[list[int]] = [[] for _ in ids]
     for i, _, _, inputs, _, _ in ops:

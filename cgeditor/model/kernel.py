@@ -34,15 +34,15 @@ class ForwardKernel:
     entries: list[ForwardEntry]  # every op of the plan, in topological order
 
 
+@lru_cache(maxsize=None)
 def _fast_name(op_name: str, arity: int) -> str | None:
     op = get_op(op_name)
     return op_name if op is not None and op.fast is not None and arity == op.min_arity else None
 
 
 def forward_kernel(plan_ops: Sequence[tuple]) -> ForwardKernel:
-    """The loop and its entries for a plan's `ops` list: (index, forward, partials, inputs, edges)."""
-    names = [_fast_name(forward_name, len(inputs)) for forward_name, inputs in
-             ((op[5], op[3]) for op in plan_ops)]
+    """The loop and its entries for a plan's `ops` list: (index, forward, partials, inputs, edges, name)."""
+    names = [_fast_name(op[5], len(op[3])) for op in plan_ops]
     ranked = tuple(name for name, _ in Counter(n for n in names if n is not None).most_common())
     kind = {name: k for k, name in enumerate(ranked)}
     entries: list[ForwardEntry] = []
