@@ -100,11 +100,41 @@ def test_copy_results_shortcut_puts_a_markdown_table_on_the_clipboard(qtbot, les
     assert text.splitlines()[:3] == ["| node | value | gradient |", "| --- | ---: | ---: |", "| x | 2 | 12 |"]
 
 
+def show_dock(qtbot, dock) -> None:
+    """Click a dock's tab, as it were: it comes to the front."""
+    dock.show()
+    dock.raise_()
+    qtbot.waitExposed(dock.widget())
+
+
 def test_gradient_chart_has_a_bar_per_variable_that_follows_edits(qtbot, lesson):
+    show_dock(qtbot, lesson.teaching.chart_dock)
     chart = lesson.teaching.chart
     assert chart.rows() == [("x", 12.0), ("w", 8.0), ("b", 4.0), ("y (target)", -4.0)]
     lesson.document.set_value("y", 7.0)
     qtbot.waitUntil(lambda: chart.rows()[3] == ("y (target)", 0.0))
+
+
+def test_hidden_gradient_chart_shows_the_new_numbers_when_shown_again(qtbot, lesson):
+    tools = lesson.teaching
+    show_dock(qtbot, tools.chart_dock)
+    show_dock(qtbot, tools.lesson_dock)  # the chart's tab goes behind
+    lesson.document.set_value("y", 7.0)
+    lesson.document.evaluate_now()
+    assert tools.chart.rows()[3] == ("y (target)", -4.0)  # no work while hidden
+    show_dock(qtbot, tools.chart_dock)
+    assert tools.chart.rows()[3] == ("y (target)", 0.0)
+
+
+def test_lesson_panel_hidden_while_a_variable_is_added_lists_it_when_shown(qtbot, lesson):
+    tools = lesson.teaching
+    panel = tools.lesson
+    show_dock(qtbot, tools.chart_dock)  # the lesson's tab goes behind
+    new = lesson.document.add_node(NodeKind.VARIABLE, pos=(0, 400), value=2.0)
+    lesson.document.evaluate_now()
+    assert panel.nudge_input.findData(new) == -1  # no work while hidden
+    show_dock(qtbot, tools.lesson_dock)
+    assert panel.nudge_input.findData(new) >= 0
 
 
 def test_a_new_variable_joins_the_nudge_and_trainable_lists_and_leaves_with_undo(qtbot, lesson):

@@ -8,7 +8,7 @@ from teaching_windows import click_node, key, open_example, start_teaching  # no
 
 from test_teaching_stepper import LINEAR_BACKWARD, LINEAR_FORWARD
 
-from cgeditor.model.graph import Edge
+from cgeditor.model.graph import Edge, NodeKind
 
 
 def test_clicker_keys_walk_the_linear_example_to_gradients_12_8_4_minus_4(qtbot, open_example):
@@ -106,8 +106,16 @@ def test_forward_mode_walks_tangents_from_the_chosen_input(qtbot, open_example):
     assert state.grads["L"].value == 8 and state.grad_symbol.format("L") == "∂L/∂w"
 
 
+def show_dock(qtbot, dock) -> None:
+    """Click a dock's tab, as it were: it comes to the front."""
+    dock.show()
+    dock.raise_()
+    qtbot.waitExposed(dock.widget())
+
+
 def test_path_panel_lists_two_paths_to_b_summing_to_5(qtbot, open_example):
     window = open_example("two_paths")
+    show_dock(qtbot, window.teaching.paths_dock)
     click_node(qtbot, window, "b")
     paths = window.teaching.paths
     assert paths.rows() == ["e → c → b: 2 · 1 = 2", "e → d → b: 3 · 1 = 3"]
@@ -116,6 +124,7 @@ def test_path_panel_lists_two_paths_to_b_summing_to_5(qtbot, open_example):
 
 def test_path_panel_for_the_deep_chain_sums_to_dg_db(qtbot, open_example):
     window = open_example("deep_chain")
+    show_dock(qtbot, window.teaching.paths_dock)
     click_node(qtbot, window, "b")
     paths = window.teaching.paths
     products = [paths.path_at(i).product for i in range(2)]
@@ -124,17 +133,43 @@ def test_path_panel_for_the_deep_chain_sums_to_dg_db(qtbot, open_example):
     assert paths.total.text().endswith(f"= {window.document.evaluation.grads['b']:g}")
 
 
+def test_paths_of_a_node_selected_while_the_panel_is_hidden_appear_when_it_is_shown(qtbot, open_example):
+    window = open_example("two_paths")
+    paths = window.teaching.paths
+    assert window.teaching.paths_dock.widget().visibleRegion().isEmpty()  # tabbed behind the inspector
+    click_node(qtbot, window, "b")
+    assert paths.rows() == []  # a hidden panel works out nothing
+    show_dock(qtbot, window.teaching.paths_dock)
+    assert paths.rows() == ["e → c → b: 2 · 1 = 2", "e → d → b: 3 · 1 = 3"]
+
+
+def test_with_respect_to_list_follows_added_and_removed_inputs(qtbot, open_example):
+    window = open_example("linear_regression")
+    combo = window.teaching.controls.wrt
+
+    def listed():
+        return [combo.itemData(i) for i in range(combo.count())]
+
+    assert listed() == ["x", "w", "b", "y"]
+    new = window.document.add_node(NodeKind.VARIABLE, pos=(0, 400), value=2.0)
+    qtbot.waitUntil(lambda: listed() == ["x", "w", "b", "y", new])
+    window.document.undo_stack.undo()
+    qtbot.waitUntil(lambda: listed() == ["x", "w", "b", "y"])
+
+
 def test_hovering_a_path_row_highlights_it_on_the_canvas(qtbot, open_example):
     window = open_example("two_paths")
-    click_node(qtbot, window, "b")
     tools = window.teaching
-    tools.paths_dock.show()
-    tools.paths_dock.raise_()
+    show_dock(qtbot, tools.paths_dock)
+    click_node(qtbot, window, "b")
     listing = tools.paths.list
-    qtbot.waitExposed(listing)
-    rect = listing.visualItemRect(listing.item(1))
-    qtbot.mouseMove(listing.viewport(), rect.center())
-    qtbot.waitUntil(lambda: tools.layer.path is not None)
+
+    def hover_second_row() -> bool:
+        # The heading rewraps for the clicked node, moving the list: point at where it is now.
+        qtbot.mouseMove(listing.viewport(), listing.visualItemRect(listing.item(1)).center())
+        return tools.layer.path is not None
+
+    qtbot.waitUntil(hover_second_row)
     assert tools.layer.path[0] == ["e", "d", "b"] and tools.layer.path_edges.isVisible()
 
 

@@ -123,6 +123,8 @@ class GraphScene(QGraphicsScene):
         name the value and local-gradient labels shown, `state.grads` each gradient's text (a
         running sum, a "?").  Labels not revealed keep their places but draw nothing, so nothing
         jumps as the walk goes on.  None: the normal display."""
+        if state is None and self._teaching is None:
+            return  # the normal display already shows the latest evaluation
         self._teaching = state
         self._apply_evaluation()
 

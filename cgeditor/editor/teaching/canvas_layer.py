@@ -182,11 +182,11 @@ class CanvasLayer(QObject):
         to it: below the graph it can never hide a node or a number, at any zoom."""
         lines = state.callout if state is not None else ()
         self.callout.set_text(lines, self.callout_px)
-        anchor = self._anchor(edge, node) if lines else None
-        bottom = self.scene.graph_rect().bottom()
         if not lines:
             self.pointer.setVisible(False)
             return
+        anchor = self._anchor(edge, node)
+        bottom = self.scene.graph_rect().bottom()
         x = anchor.x() if anchor is not None else self.scene.graph_rect().center().x()
         self.callout.setPos(x, bottom)
         self.pointer.setVisible(anchor is not None)

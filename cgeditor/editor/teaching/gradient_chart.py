@@ -1,7 +1,7 @@
 """The gradient chart dock: one bar per variable, as long as |d output / d variable|.
 
-It shows at a glance which inputs the output is most sensitive to, and follows every edit.
-Painted directly with QPainter (no plotting library).
+It shows at a glance which inputs the output is most sensitive to, and follows every edit
+while it is on screen.  Painted directly with QPainter (no plotting library).
 """
 
 from __future__ import annotations
@@ -15,13 +15,15 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.numbers import format_compact
 
+from ..lazy_panel import RefreshWhenShown
+
 ROW_H = 26
 TEXT_PX = 14
 BAR_COLOR = "#e8590c"
 NONFINITE_COLOR = "#c92a2a"
 
 
-class GradientChart(QWidget):
+class GradientChart(RefreshWhenShown, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._document = None
@@ -30,10 +32,10 @@ class GradientChart(QWidget):
 
     def set_document(self, document) -> None:
         if self._document is not None:
-            self._document.evaluated.disconnect(self.refresh)
+            self._document.evaluated.disconnect(self.refresh_when_shown)
         self._document = document
-        document.evaluated.connect(self.refresh)
-        self.refresh()
+        document.evaluated.connect(self.refresh_when_shown)
+        self.refresh_when_shown()
 
     def rows(self) -> list[tuple[str, float]]:
         """(variable label, gradient) in document order, as drawn."""

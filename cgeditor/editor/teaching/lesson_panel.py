@@ -8,7 +8,8 @@
 - Reset values and Copy results (a Markdown table).
 
 The numbers come from `cgeditor.model.lesson`, which works on copies; the only edits go through
-`Document.set_values`, so they are undoable like any other.
+`Document.set_values`, so they are undoable like any other.  The panel follows evaluations only
+while it is on screen.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cgeditor.model.narration import symbol
 from cgeditor.model.numbers import format_compact
 
 from ..document import new_merge_id
+from ..lazy_panel import RefreshWhenShown
 from .loss_plot import LossPlot
 
 STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")
@@ -37,7 +39,7 @@ def _first_line(error: Exception) -> str:
     return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
-class LessonPanel(QWidget):
+class LessonPanel(RefreshWhenShown, QWidget):
     message = Signal(str)  # for the status bar
 
     def __init__(self, parent: QWidget | None = None):
@@ -155,17 +157,18 @@ class LessonPanel(QWidget):
     def set_document(self, document) -> None:
         self.stop_training()
         if self._document is not None:
-            self._document.evaluated.disconnect(self._on_evaluated)
+            self._document.evaluated.disconnect(self.refresh_when_shown)
         self._document = document
         self._trainable = {n.id for n in document.graph if n.kind is NodeKind.VARIABLE}
+        self._filled_version: int | None = None  # the graph structure the input lists show
         self._nudge_keys: list[str] | None = None  # ids in the nudge combo box, as last filled
         self._trainable_keys: list[str] | None = None  # ids in the trainable list, as last filled
         self._losses = []
         self.loss_plot.set_losses([])
-        document.evaluated.connect(self._on_evaluated)
-        self._on_evaluated()
+        document.evaluated.connect(self.refresh_when_shown)
+        self.refresh_when_shown()
 
-    def _on_evaluated(self) -> None:
+    def refresh(self) -> None:
         self._fill_inputs()
         if len(self._document.graph) <= LIVE_LIMIT:
             self.run_check()
@@ -176,6 +179,9 @@ class LessonPanel(QWidget):
 
     def _fill_inputs(self) -> None:
         graph = self._document.graph
+        if graph.structure_version == self._filled_version:
+            return  # only an added or removed node changes the inputs: no walk over every node
+        self._filled_version = graph.structure_version
         leaves = [n for n in graph if n.kind is not NodeKind.OP]
         keys = [n.id for n in leaves]
         # The lists as filled are remembered in Python: asking Qt for thousands of items after

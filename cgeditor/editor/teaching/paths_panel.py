@@ -3,7 +3,7 @@
 Each row is one path with its product of local gradients; their sum is the node's gradient
 (e = (a + b)(b + 1): 1·2 + 1·3 = 5).  Paths are counted by dynamic programming and at most
 `LIMIT` listed, since their number can double at every fork.  Hovering a row asks the canvas to
-highlight that path.
+highlight that path.  The paths are worked out while the panel is on screen.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from cgeditor.model.narration import path_text, symbol
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.paths import LIMIT, Path, list_paths
 
+from ..lazy_panel import RefreshWhenShown
+
 ROW_PX = 16
 PATH_ROLE = Qt.UserRole
 
 
-class PathsPanel(QWidget):
+class PathsPanel(RefreshWhenShown, QWidget):
     path_hovered = Signal(object)  # the Path under the mouse, or None
 
     def __init__(self, parent: QWidget | None = None):
@@ -51,14 +53,14 @@ class PathsPanel(QWidget):
 
     def set_document(self, document) -> None:
         if self._document is not None:
-            self._document.evaluated.disconnect(self.refresh)
+            self._document.evaluated.disconnect(self.refresh_when_shown)
         self._document, self._node = document, None
-        document.evaluated.connect(self.refresh)
-        self.refresh()
+        document.evaluated.connect(self.refresh_when_shown)
+        self.refresh_when_shown()
 
     def set_node(self, node_id: str | None) -> None:
         self._node = node_id
-        self.refresh()
+        self.refresh_when_shown()
 
     def refresh(self) -> None:
         self.list.clear()

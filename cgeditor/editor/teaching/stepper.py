@@ -1,9 +1,9 @@
 """The step-through controller: Next, Previous, Play/Pause, Reset and a speed, over a `Walk`.
 
 It rebuilds its walk from the document's latest evaluation, so what it narrates is always what
-the canvas computed.  An edit that changes any value or gradient restarts the walk at the
-forward pass (an old position would narrate numbers that no longer exist), keeping the mode; a
-rename only rewrites the narration in place.
+the canvas computed.  Every evaluation (an edit that can change a value or a gradient) restarts
+the walk at the forward pass (an old position would narrate numbers that no longer exist),
+keeping the mode; a rename, never evaluated, only rewrites the narration in place.
 """
 
 from __future__ import annotations
@@ -31,14 +31,12 @@ class StepThrough(QObject):
         self._walk: Walk | None = None
         self._problem: str | None = None
         self._stale = True  # the walk is built when first needed: most evaluations are not taught
-        self._signature = None
         self._speed = DEFAULT_SPEED
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.setInterval(self._interval())
         document.evaluated.connect(self._on_evaluated)
         document.graph.subscribe(self._on_graph_change)
-        self._signature = self._current_signature()
 
     def detach(self) -> None:
         """Stop following the document (before it is replaced)."""
@@ -152,15 +150,10 @@ class StepThrough(QObject):
 
     # -- following the document --------------------------------------------------------
 
-    def _current_signature(self) -> tuple:
-        ev = self.document.evaluation
-        return (self.document.graph.structure_version, ev.output, dict(ev.values), dict(ev.grads))
-
     def _on_evaluated(self) -> None:
-        signature = self._current_signature()
-        if signature != self._signature:
-            self._signature = signature
-            self._restart()
+        # The document evaluates only after edits that can change numbers; checking whether any
+        # did would mean comparing every value and gradient, dearer than the evaluation itself.
+        self._restart()
 
     def _on_graph_change(self, change: Change) -> None:
         if isinstance(change, LabelChanged):  # same numbers, new names: stay where we are

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow
 from cgeditor.model.graph import NodeKind
 
 from ..items import NodeItem, OverlayLabel
+from ..lazy_panel import RefreshWhenShown
 from ..theme import DEFAULT_THEME, PROJECTOR_THEME
 from . import presentation as pres
 from .canvas_layer import CanvasLayer
@@ -43,6 +44,7 @@ class TeachingTools(QObject):
         self.layer: CanvasLayer | None = None
         self._scene = None
         self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
+        self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
         self.presentation = Presentation(window)
@@ -76,6 +78,8 @@ class TeachingTools(QObject):
         dock.setObjectName(name)
         dock.setWidget(widget)
         self.window.addDockWidget(area, dock)
+        if isinstance(widget, RefreshWhenShown):
+            widget.follow_dock(dock)
         return dock
 
     def _build_menus(self) -> None:
@@ -142,6 +146,7 @@ class TeachingTools(QObject):
         document.evaluated.connect(self._evaluated)
         for panel in (self.paths, self.chart, self.lesson):
             panel.set_document(document)
+        self._wrt_version = None
         self._fill_wrt()
         if self.presentation.is_active():
             self._style_canvas(True)
@@ -153,7 +158,12 @@ class TeachingTools(QObject):
             self.refresh()
 
     def _fill_wrt(self) -> None:
+        """List the graph's leaves; only an added or removed node can change them, so a value
+        edit on a large graph does not walk every node."""
         combo, graph = self.controls.wrt, self.document.graph
+        if graph.structure_version == self._wrt_version:
+            return
+        self._wrt_version = graph.structure_version
         leaves = [n for n in graph if n.kind is not NodeKind.OP]
         if [n.id for n in leaves] == [combo.itemData(i) for i in range(combo.count())]:
             return
