@@ -93,10 +93,9 @@ class NodeItem(QGraphicsItem):
         self._is_output = False
         self._invalid = False
         self._bad_ports: frozenset[int] = frozenset()
-        self._ports: list[PortItem] = []
+        self._ports: list[PortItem] | None = None  # made when first asked for, see `ports`
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_NODE)
-        self._rebuild_ports()
 
     # -- state pushed by the scene -------------------------------------------------------
 
@@ -107,10 +106,10 @@ class NodeItem(QGraphicsItem):
         old_inputs = len(self._shape.inputs)
         self._shape = shape
         self._bounds = qrect(shape.bounds)
-        if len(shape.inputs) != old_inputs:
+        if self._ports is not None and len(shape.inputs) != old_inputs:
             self._rebuild_ports()
         else:
-            for port in self._ports:
+            for port in self._ports or ():
                 port.setPos(*self._port_point(port.index))
         self.update()
 
@@ -148,13 +147,17 @@ class NodeItem(QGraphicsItem):
         return self._highlighted
 
     def ports(self) -> list[PortItem]:
+        """The port items, made on first use: the scene asks for them where the mouse goes, so
+        a large graph does not pay for tens of thousands of ports nobody points at."""
+        if self._ports is None:
+            self._rebuild_ports()
         return list(self._ports)
 
     def input_port(self, index: int) -> PortItem | None:
-        return next((p for p in self._ports if p.index == index), None)
+        return next((p for p in self.ports() if p.index == index), None)
 
     def output_port(self) -> PortItem:
-        return next(p for p in self._ports if p.index is None)
+        return next(p for p in self.ports() if p.index is None)
 
     def input_scene_point(self, port: int) -> Point:
         x, y = self._shape.input_point(port)
@@ -173,7 +176,7 @@ class NodeItem(QGraphicsItem):
         return self._shape.output if index is None else self._shape.inputs[index]
 
     def _rebuild_ports(self) -> None:
-        for port in self._ports:
+        for port in self._ports or ():
             port.setParentItem(None)
             if port.scene() is not None:
                 port.scene().removeItem(port)
@@ -202,32 +205,34 @@ class NodeItem(QGraphicsItem):
 class EdgeItem(QGraphicsItem):
     """A smooth curve from a source's output port to a target's input port."""
 
-    def __init__(self, edge: Edge, painter: NodePainter):
+    def __init__(self, edge: Edge, painter: NodePainter, p0: Point, p1: Point):
         super().__init__()
         self.edge = edge
         self._painter = painter
-        self._path = QPainterPath()
-        self._hit: QPainterPath | None = QPainterPath()  # the mouse target around the curve
-        self._bounds = QRectF()
-        self._controls: tuple[Point, ...] = ((0, 0),) * 4
-        self._polyline: list[Point] | None = []
         self._invalid = False
         self._highlighted = False  # a palette op hovers over it: dropping inserts into this edge
         self.setFlag(QGraphicsItem.ItemIsSelectable)
         self.setZValue(Z_EDGE)
+        self._set_curve(edge_controls(p0, p1))
 
     def set_ends(self, p0: Point, p1: Point) -> None:
         controls = edge_controls(p0, p1)
-        if controls == self._controls:
-            return
-        self.prepareGeometryChange()
+        if controls != self._controls:
+            self.prepareGeometryChange()
+            self._set_curve(controls)
+
+    def _set_curve(self, controls: tuple[Point, Point, Point, Point]) -> None:
         self._controls = controls
-        self._polyline = None  # worked out when label placement first asks
-        self._path = QPainterPath(QPointF(*controls[0]))
-        self._path.cubicTo(QPointF(*controls[1]), QPointF(*controls[2]), QPointF(*controls[3]))
+        self._polyline: list[Point] | None = None  # worked out when label placement first asks
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
+        self._path = QPainterPath()
+        self._path.moveTo(x0, y0)
+        self._path.cubicTo(x1, y1, x2, y2, x3, y3)
         m = EDGE_HIT_WIDTH / 2
         self._bounds = self._path.boundingRect().adjusted(-m, -m, m, m)
-        self._hit = None  # stroked when first asked: most edges of a large graph never are
+        # The mouse target around the curve, stroked when first asked: most edges of a large
+        # graph never are.
+        self._hit: QPainterPath | None = None
 
     def set_problem(self, message: str | None) -> None:
         self._invalid = message is not None

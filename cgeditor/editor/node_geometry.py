@@ -8,6 +8,7 @@ module free of Qt.  All node coordinates are local, with the node's position at 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Callable, Sequence
 
 from ..model.graph import Graph, Node, NodeKind
@@ -39,7 +40,7 @@ class NodeShape:
     tag: Rect | None  # the "output" tag, if this node is the output
     badge: Point | None  # centre of the warning badge, if the node has problems
 
-    @property
+    @cached_property
     def bounds(self) -> Rect:
         """Everything the node paints: body, ports, tag, badge."""
         r = self.body.adjusted(PORT_RADIUS + 1)
@@ -73,6 +74,7 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
 
 def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
                is_output: bool = False, invalid: bool = False) -> NodeShape:
+    """The node's shape; nodes of one kind, op and width share one (a large graph has few)."""
     if node.kind is NodeKind.VARIABLE:
         w, h = max(60.0, measure("label", node.label) + 32), 42.0
     elif node.kind is NodeKind.CONSTANT:
@@ -85,18 +87,22 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
         w = max(64.0, measure("symbol", symbol) + 30, measure("small", node.label) + 22)
         w += names_w + 8 if names_w else 0
         h = max(50.0, n_inputs * PORT_SPACING + 12)
+    tw = measure("small", "output") + 12 if is_output else None
+    return _shape(node.kind, node.op, n_inputs, w, h, tw, invalid)
+
+
+@lru_cache(maxsize=4096)
+def _shape(kind: NodeKind, op_name: str | None, n_inputs: int, w: float, h: float,
+           tag_w: float | None, invalid: bool) -> NodeShape:
     body = Rect.centered(0.0, 0.0, w, h)
     inputs = tuple((-w / 2, (i - (n_inputs - 1) / 2) * PORT_SPACING) for i in range(n_inputs))
     names: tuple[str, ...] = ()
-    if node.kind is NodeKind.OP:
-        op = get_op(node.op or "")
+    if kind is NodeKind.OP:
+        op = get_op(op_name or "")
         names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
-    tag = None
-    if is_output:
-        tw = measure("small", "output") + 12
-        tag = Rect(body.right - tw - 6, body.y - TAG_HEIGHT + 1, tw, TAG_HEIGHT)
+    tag = None if tag_w is None else Rect(body.right - tag_w - 6, body.y - TAG_HEIGHT + 1, tag_w, TAG_HEIGHT)
     badge = (body.x + 4, body.y + 4) if invalid else None
-    return NodeShape(node.kind, body, inputs, names, (w / 2, 0.0), tag, badge)
+    return NodeShape(kind, body, inputs, names, (w / 2, 0.0), tag, badge)
 
 
 def edge_controls(p0: Point, p1: Point) -> tuple[Point, Point, Point, Point]:

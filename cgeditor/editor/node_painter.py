@@ -42,18 +42,24 @@ class NodePainter:
             "badge": theme.font(11, bold=True),
         }
         self._metrics = {role: QFontMetricsF(font) for role, font in self.fonts.items()}
+        self._widths: dict[tuple[str, str], float] = {}  # op symbols and port names recur on every node
         # Edges are the most numerous items: their pens are made once, not per paint.
         self._edge_pens = {"normal": QPen(theme.color("edge"), theme.edge_width),
                            "selected": QPen(theme.color("edge_selected"), 2.5),
                            "invalid": QPen(theme.color("error"), 1.5, Qt.DashLine)}
         for pen in self._edge_pens.values():
             pen.setCosmetic(True)
+        # A zoomed-out large graph paints thousands of boxes a frame: their looks are made once too.
+        self._box_looks: dict[tuple[NodeKind, str | None], tuple[QPen, QColor]] = {}
 
     # -- sizes --------------------------------------------------------------------------
 
     def measure(self, role: str, text: str) -> float:
         """Text width in scene units, the `measure` callback of `node_geometry`."""
-        return self._metrics[role].horizontalAdvance(text)
+        width = self._widths.get((role, text))
+        if width is None:
+            width = self._widths[role, text] = self._metrics[role].horizontalAdvance(text)
+        return width
 
     def label_size(self, text: str) -> tuple[float, float]:
         m = self._metrics["overlay"]
@@ -107,10 +113,14 @@ class NodePainter:
     def _paint_box(self, p: QPainter, kind: NodeKind, body: QRectF, selected: bool, is_output: bool,
                    invalid: bool) -> None:
         """The node from afar: its fill and one cosmetic border in the colour of its state."""
-        fill, border, _, _ = self._body_style(kind)
         state = "selection" if selected else "error" if invalid else "accent" if is_output else None
-        p.setPen(QPen(self.theme.color(state) if state else border, 2.0 if state else 0.0))
-        p.setBrush(fill)
+        looks = self._box_looks.get((kind, state))
+        if looks is None:
+            fill, border, _, _ = self._body_style(kind)
+            looks = self._box_looks[kind, state] = (
+                QPen(self.theme.color(state) if state else border, 2.0 if state else 0.0), fill)
+        p.setPen(looks[0])
+        p.setBrush(looks[1])
         p.drawRect(body)
 
     def _outline(self, kind: NodeKind, r: QRectF) -> QPainterPath:

@@ -88,7 +88,7 @@ class LabelLayout:
                     now[kind].add(owner)
                 else:
                     self.unplaced.add(owner)
-                    for label in self._labels_of(owner):
+                    for label in self._labels_of(owner, make=False):
                         label.placed = False
                         label.setVisible(False)
         return now
@@ -206,10 +206,11 @@ class LabelLayout:
         label.placed = True
         label.setVisible(True)
 
-    def _labels_of(self, owner) -> list[OverlayLabel]:
-        if isinstance(owner, Edge):
-            return [self.edge_grads[owner]]
-        return [self.values[owner], self.grads[owner]]
+    def _labels_of(self, owner, make: bool = True) -> list[OverlayLabel]:
+        """The labels of `owner`; without `make`, only those already made (labels are made
+        when first looked up)."""
+        stores = (self.edge_grads,) if isinstance(owner, Edge) else (self.values, self.grads)
+        return [store[owner] for store in stores if make or owner in store]
 
     def _rows(self, node_id: str) -> list[OverlayLabel]:
         return [lab for lab in (self.values[node_id], self.grads[node_id]) if self.wanted(lab)]

@@ -19,7 +19,7 @@ from ..model.ops import get_op
 from . import interactions
 from .annotation_layer import AnnotationLayer
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
-from .node_geometry import input_count, node_shape
+from .node_geometry import PORT_HIT_RADIUS, input_count, node_shape
 from .node_painter import NodePainter
 from .overlays import LAZY_LIMIT, REACH, LabelLayout
 from .theme import DEFAULT_THEME, Theme
@@ -28,6 +28,20 @@ OVERLAYS = ("values", "grads", "edge_grads")
 BSP_DEPTH = 10
 _NODE_CODES = ("unknown_op", "unconnected_port", "port_connected_twice", "port_beyond_arity",
                "missing_value")
+
+
+class _Labels(dict):
+    """One kind of overlay label by owner, each made when first looked up: a large graph
+    places (and so needs) only the labels that come into view, not tens of thousands up front.
+    `get`, `in` and iteration see only the labels made so far."""
+
+    def __init__(self, make):
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, owner) -> OverlayLabel:
+        label = self[owner] = self._make(owner)
+        return label
 
 
 class GraphScene(QGraphicsScene):
@@ -44,9 +58,9 @@ class GraphScene(QGraphicsScene):
         self.painter = NodePainter(theme)
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[Edge, EdgeItem] = {}
-        self._values: dict[str, OverlayLabel] = {}
-        self._grads: dict[str, OverlayLabel] = {}
-        self._edge_grads: dict[Edge, OverlayLabel] = {}
+        self._values = _Labels(lambda owner: self._new_label("value", owner))
+        self._grads = _Labels(lambda owner: self._new_label("grad", owner))
+        self._edge_grads = _Labels(lambda owner: self._new_label("edge_grad", owner))
         self._visible = dict.fromkeys(OVERLAYS, True)
         self._status: dict[str, tuple[bool, tuple[str, ...], frozenset[int]]] = {}
         self._spare_ports = False
@@ -90,15 +104,17 @@ class GraphScene(QGraphicsScene):
         return list(self._nodes.values())
 
     def value_label(self, node_id: str) -> OverlayLabel | None:
-        return self._values.get(node_id)
+        return self._values[node_id] if node_id in self._nodes else None
 
     def grad_label(self, node_id: str) -> OverlayLabel | None:
-        return self._grads.get(node_id)
+        return self._grads[node_id] if node_id in self._nodes else None
 
     def edge_label(self, edge: Edge) -> OverlayLabel | None:
-        return self._edge_grads.get(edge)
+        return self._edge_grads[edge] if edge in self._edges else None
 
     def overlay_labels(self) -> list[OverlayLabel]:
+        """The labels made so far: every label once placed; on a large graph, those that came
+        into view (the others would be hidden anyway)."""
         return [*self._values.values(), *self._grads.values(), *self._edge_grads.values()]
 
     def selected_node_ids(self) -> list[str]:
@@ -187,14 +203,24 @@ class GraphScene(QGraphicsScene):
                 self._refresh_node(node.id)
 
     def item_at(self, pos: QPointF):
+        self._ports_near(pos)
         views = self.views()
         return self.itemAt(pos, views[0].transform() if views else QTransform())
 
     def items_at(self, pos: QPointF) -> list:
         """Every item under `pos`, topmost first."""
+        self._ports_near(pos)
         views = self.views()
         return self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder,
                           views[0].transform() if views else QTransform())
+
+    def _ports_near(self, pos: QPointF) -> None:
+        """Make the port items of the nodes around `pos` (nodes make them on first use), so
+        that hovering and clicking find them."""
+        r = PORT_HIT_RADIUS
+        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r), Qt.IntersectsItemBoundingRect):
+            if isinstance(item, NodeItem):
+                item.ports()
 
     def view(self):
         views = self.views()
@@ -247,35 +273,37 @@ class GraphScene(QGraphicsScene):
         item.setPos(*(node.pos or fallback or (0.0, 0.0)))
         self.addItem(item)
         self._nodes[node.id] = item
-        for store, style in ((self._values, "value"), (self._grads, "grad")):
-            label = OverlayLabel(style, node.id, self.painter)
-            label.setVisible(False)  # shown once placed
-            label.setPos(item.pos())  # until placed: near its node, so it dirties only its neighbourhood
-            self.addItem(label)
-            store[node.id] = label
         self._layout.touch(item)
 
+    def _new_label(self, style: str, owner) -> OverlayLabel:
+        """A hidden label for `owner`, made when first needed (see `_Labels`)."""
+        label = OverlayLabel(style, owner, self.painter)
+        label.setVisible(False)  # shown once placed
+        # Until placed: near its owner, so it dirties only its neighbourhood.
+        at = self._edges[owner].boundingRect().center() if style == "edge_grad" else self._nodes[owner].pos()
+        label.setPos(at)
+        self.addItem(label)
+        return label
+
     def _remove_node(self, node_id: str) -> None:
-        for item in (self._nodes.pop(node_id), self._values.pop(node_id), self._grads.pop(node_id)):
-            self._layout.touch(item)
-            self.removeItem(item)
+        for item in (self._nodes.pop(node_id), self._values.pop(node_id, None), self._grads.pop(node_id, None)):
+            if item is not None:
+                self._layout.touch(item)
+                self.removeItem(item)
         self._status.pop(node_id, None)
 
     def _add_edge(self, edge: Edge) -> None:
-        item = EdgeItem(edge, self.painter)
+        src, tgt = self._nodes[edge.source], self._nodes[edge.target]
+        item = EdgeItem(edge, self.painter, src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.addItem(item)
         self._edges[edge] = item
-        self._update_edge(edge)
-        label = OverlayLabel("edge_grad", edge, self.painter)
-        label.setVisible(False)  # shown once placed
-        label.setPos(item.boundingRect().center())  # until placed: near its edge
-        self.addItem(label)
-        self._edge_grads[edge] = label
+        self._layout.touch(item)
 
     def _remove_edge(self, edge: Edge) -> None:
-        for item in (self._edges.pop(edge), self._edge_grads.pop(edge)):
-            self._layout.touch(item)
-            self.removeItem(item)
+        for item in (self._edges.pop(edge), self._edge_grads.pop(edge, None)):
+            if item is not None:
+                self._layout.touch(item)
+                self.removeItem(item)
 
     def _refresh_node(self, node_id: str) -> None:
         node, item = self.graph.node(node_id), self._nodes[node_id]
@@ -336,8 +364,9 @@ class GraphScene(QGraphicsScene):
 
     def _placed(self, node_ids, edges) -> tuple[list[str], list[Edge]]:
         """The owners among these with a label on the canvas."""
-        return ([n for n in node_ids if self._values[n].placed or self._grads[n].placed],
-                [e for e in edges if self._edge_grads[e].placed])
+        values, grads, edge_grads = self._values, self._grads, self._edge_grads
+        return ([n for n in node_ids if (n in values and values[n].placed) or (n in grads and grads[n].placed)],
+                [e for e in edges if e in edge_grads and edge_grads[e].placed])
 
     def show_numbers(self, node_ids, edges, touch: bool = True) -> bool:
         """Push the current evaluation to the labels of `node_ids` and `edges` that do not show
@@ -453,6 +482,7 @@ class GraphScene(QGraphicsScene):
             self._gesture.move(event.scenePos())
             event.accept()
         else:
+            self._ports_near(event.scenePos())  # before Qt dispatches hover events to them
             super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:

@@ -1,0 +1,87 @@
+"""A large graph on the canvas: its labels and ports are made only where the view and the mouse
+go, and what a user sees and does is the same as on a small one."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QTransform
+
+from cgeditor.editor.document import Document
+from cgeditor.editor.overlays import LAZY_LIMIT
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.numbers import format_compact
+
+from test_canvas_build_gui import Canvas
+
+COLUMNS = 40
+
+
+def pairs(n: int) -> Graph:
+    """n variables, each feeding its own tanh, in rows of 40 pairs: more than are placed eagerly."""
+    graph = Graph()
+    for i in range(n):
+        x, y = 340.0 * (i % COLUMNS), 110.0 * (i // COLUMNS)
+        graph.add_node(Node(f"v{i}", NodeKind.VARIABLE, value=0.01 * i, pos=(x, y)))
+        graph.add_node(Node(f"t{i}", NodeKind.OP, op="tanh", pos=(x + 170.0, y)))
+        graph.add_edge(Edge(f"v{i}", f"t{i}", 0))
+    return graph
+
+
+def shown_at_1_to_1(canvas: Canvas, node_id: str) -> None:
+    canvas.view.setTransform(QTransform())
+    canvas.view.centerOn(canvas.scene.node_item(node_id).pos())
+    canvas.wait_evaluated()
+
+
+def test_a_far_region_shows_its_numbers_when_scrolled_to_and_follows_edits(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, view = canvas.scene, canvas.view
+    view.fit_graph()
+    canvas.wait_evaluated()
+    assert view.visible_scene_rect().contains(scene.graph_rect())
+    assert not any(label.isVisible() for label in scene.overlay_labels())  # too small to read
+
+    far = f"t{LAZY_LIMIT - 1}"
+    shown_at_1_to_1(canvas, far)
+    label = scene.value_label(far)
+    assert label.isVisible() and label.text() == format_compact(canvas.document.evaluation.values[far])
+    assert len(scene.overlay_labels()) < len(canvas.graph)  # only those around the view were made
+
+    canvas.document.set_value(f"v{LAZY_LIMIT - 1}", 0.5)
+    canvas.wait_evaluated()
+    assert label.text() == "0.4621"  # tanh(0.5)
+
+
+def test_select_all_delete_and_undo_act_on_every_node_of_a_large_graph(qtbot, make_window):
+    window = make_window(Document(pairs(LAZY_LIMIT)))
+    n = len(window.document.graph)
+    window.window_actions.select_all.trigger()
+    assert len(window.scene.selected_node_ids()) == n
+    window.window_actions.delete.trigger()
+    assert not window.document.graph.nodes and not window.scene.node_items()
+
+    window.undo_group.undo()
+    assert len(window.scene.node_items()) == n
+    window.document.evaluate_now()
+    far = f"t{LAZY_LIMIT - 1}"
+    window.view.setTransform(QTransform())
+    window.view.centerOn(window.scene.node_item(far).pos())
+    qtbot.waitUntil(lambda: not window.scene.placement_pending())
+    label = window.scene.value_label(far)
+    assert label.isVisible() and label.text() == format_compact(window.document.evaluation.values[far])
+
+
+def test_a_wire_starts_at_a_port_the_mouse_finds_for_the_first_time(qtbot):
+    graph = Graph()
+    graph.add_node(Node("x", NodeKind.VARIABLE, value=2.0, pos=(0.0, 0.0)))
+    graph.add_node(Node("s", NodeKind.OP, op="add", pos=(250.0, 60.0)))
+    canvas = Canvas(qtbot, Document(graph))
+
+    def port_point(node_id: str, port: int | None) -> QPointF:
+        """Where the port is drawn, from the node's geometry (no port item is asked for)."""
+        item = canvas.scene.node_item(node_id)
+        return QPointF(*(item.output_scene_point() if port is None else item.input_scene_point(port)))
+
+    canvas.drag(canvas.at(port_point("x", None)), lambda: port_point("s", 1))  # after the press: a
+    # variadic op shows a spare input while a wire is dragged, which moves its ports
+    assert Edge("x", "s", 1) in canvas.graph.edges
