@@ -3,7 +3,7 @@ go, and what a user sees and does is the same as on a small one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QTransform
 
 from cgeditor.editor.document import Document
@@ -85,3 +85,44 @@ def test_a_wire_starts_at_a_port_the_mouse_finds_for_the_first_time(qtbot):
     canvas.drag(canvas.at(port_point("x", None)), lambda: port_point("s", 1))  # after the press: a
     # variadic op shows a spare input while a wire is dragged, which moves its ports
     assert Edge("x", "s", 1) in canvas.graph.edges
+
+
+def drawn_both_ways(canvas: Canvas, monkeypatch):
+    """The viewport drawn all at once, zoomed out, and drawn by every item itself."""
+    at_once = canvas.view.viewport().grab().toImage()
+    zoom = canvas.view.zoom_level()
+    with monkeypatch.context() as patched:
+        patched.setattr("cgeditor.editor.overview.LAZY_LIMIT", 10 ** 9)  # not large: items paint
+        canvas.scene.overview.follow_zoom(zoom)
+        by_items = canvas.view.viewport().grab().toImage()
+    canvas.scene.overview.follow_zoom(zoom)
+    return at_once, by_items
+
+
+def test_zoomed_out_a_large_graph_looks_exactly_as_its_items_draw_it_and_follows_changes(qtbot, monkeypatch):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, view = canvas.scene, canvas.view
+    view.fit_graph()
+    canvas.wait_evaluated()
+    assert scene.overview.active
+    scene.node_item("v3").setSelected(True)
+    scene.edge_item(Edge("v5", "t5", 0)).setSelected(True)
+    canvas.document.disconnect([Edge("v9", "t9", 0)])  # t9 now lacks its input: marked invalid
+    canvas.wait_evaluated()
+    assert scene.node_item("t9").is_invalid()
+    at_once, by_items = drawn_both_ways(canvas, monkeypatch)
+    assert at_once == by_items
+
+    assert canvas.view.viewport().grab().toImage() == at_once  # drawn at once again
+    canvas.document.move_nodes({"t7": (250.0, -200.0)})  # into the empty row above
+    moved, by_items = drawn_both_ways(canvas, monkeypatch)
+    assert moved != at_once and moved == by_items
+
+
+def test_a_rubber_band_selects_when_zoomed_out_on_a_large_graph(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    canvas.view.fit_graph()
+    middle = canvas.at(canvas.scene.graph_rect().center())
+    canvas.drag(QPoint(1, 1), canvas.view.mapToScene(middle))
+    selected = canvas.scene.selected_node_ids()
+    assert "v0" in selected and len(selected) < len(canvas.graph)

@@ -83,7 +83,8 @@ class PortItem(QGraphicsItem):
 class NodeItem(QGraphicsItem):
     """One node, drawn by the node painter from the shape the scene gives it."""
 
-    def __init__(self, node: Node, shape: NodeShape, painter: NodePainter):
+    def __init__(self, node: Node, shape: NodeShape, painter: NodePainter,
+                 flags=QGraphicsItem.ItemIsSelectable):
         super().__init__()
         self.node_id = node.id
         self._painter = painter
@@ -94,7 +95,7 @@ class NodeItem(QGraphicsItem):
         self._invalid = False
         self._bad_ports: frozenset[int] = frozenset()
         self._ports: list[PortItem] | None = None  # made when first asked for, see `ports`
-        self.setFlag(QGraphicsItem.ItemIsSelectable)
+        self.setFlags(flags)
         self.setZValue(Z_NODE)
 
     # -- state pushed by the scene -------------------------------------------------------
@@ -205,13 +206,14 @@ class NodeItem(QGraphicsItem):
 class EdgeItem(QGraphicsItem):
     """A smooth curve from a source's output port to a target's input port."""
 
-    def __init__(self, edge: Edge, painter: NodePainter, p0: Point, p1: Point):
+    def __init__(self, edge: Edge, painter: NodePainter, p0: Point, p1: Point,
+                 flags=QGraphicsItem.ItemIsSelectable):
         super().__init__()
         self.edge = edge
         self._painter = painter
         self._invalid = False
         self._highlighted = False  # a palette op hovers over it: dropping inserts into this edge
-        self.setFlag(QGraphicsItem.ItemIsSelectable)
+        self.setFlags(flags)
         self.setZValue(Z_EDGE)
         self._set_curve(edge_controls(p0, p1))
 
@@ -257,6 +259,10 @@ class EdgeItem(QGraphicsItem):
 
     def path(self) -> QPainterPath:
         return QPainterPath(self._path)
+
+    def controls(self) -> tuple[Point, Point, Point, Point]:
+        """The curve's Bézier control points, start to end."""
+        return self._controls
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -114,14 +114,35 @@ class NodePainter:
                    invalid: bool) -> None:
         """The node from afar: its fill and one cosmetic border in the colour of its state."""
         state = "selection" if selected else "error" if invalid else "accent" if is_output else None
+        pen, fill = self._box_look(kind, state)
+        p.setPen(pen)
+        p.setBrush(fill)
+        p.drawRect(body)
+
+    def _box_look(self, kind: NodeKind, state: str | None) -> tuple[QPen, QColor]:
         looks = self._box_looks.get((kind, state))
         if looks is None:
             fill, border, _, _ = self._body_style(kind)
             looks = self._box_looks[kind, state] = (
                 QPen(self.theme.color(state) if state else border, 2.0 if state else 0.0), fill)
-        p.setPen(looks[0])
-        p.setBrush(looks[1])
-        p.drawRect(body)
+        return looks
+
+    def paint_overview(self, p: QPainter, edge_paths: list[dict[str, QPainterPath]],
+                       boxes: list[dict[tuple[NodeKind, str | None], list[QRectF]]]) -> None:
+        """Many nodes and edges from afar, as `paint_edge` and `_paint_box` draw each one: all
+        edges (paths by state: "normal", "selected", "invalid") under all node boxes (by kind
+        and state)."""
+        p.setBrush(Qt.NoBrush)
+        for paths in edge_paths:
+            for state, path in paths.items():
+                p.setPen(self._edge_pens[state])
+                p.drawPath(path)
+        for group in boxes:
+            for (kind, state), rects in group.items():
+                pen, fill = self._box_look(kind, state)
+                p.setPen(pen)
+                p.setBrush(fill)
+                p.drawRects(rects)
 
     def _outline(self, kind: NodeKind, r: QRectF) -> QPainterPath:
         path = QPainterPath()

@@ -22,6 +22,7 @@ from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import PORT_HIT_RADIUS, input_count, node_shape
 from .node_painter import NodePainter
 from .overlays import LAZY_LIMIT, REACH, LabelLayout
+from .overview import Overview
 from .theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
@@ -76,7 +77,9 @@ class GraphScene(QGraphicsScene):
         self.inline_editor = None  # the value or label editor last opened
         self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
                                    self._edge_grads, self._label_wanted)
+        self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
         self._build()
+        self.selectionChanged.connect(self.overview.invalidate)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
@@ -102,6 +105,9 @@ class GraphScene(QGraphicsScene):
 
     def node_items(self) -> list[NodeItem]:
         return list(self._nodes.values())
+
+    def edge_items(self) -> list[EdgeItem]:
+        return list(self._edges.values())
 
     def value_label(self, node_id: str) -> OverlayLabel | None:
         return self._values[node_id] if node_id in self._nodes else None
@@ -147,6 +153,7 @@ class GraphScene(QGraphicsScene):
     def set_theme(self, theme) -> None:
         """Repaint everything with `theme` (one with the normal type sizes: nothing moves)."""
         self.painter.set_theme(theme)
+        self.overview.invalidate()
         self.update()
         for view in self.views():
             view.viewport().update()
@@ -261,6 +268,7 @@ class GraphScene(QGraphicsScene):
             return  # values and the output arrive with the next evaluation
         self._graph_rect = None
         self.graph_changes += 1
+        self.overview.invalidate()
         self.schedule_placement()
 
     def _shape_for(self, node: Node):
@@ -269,7 +277,7 @@ class GraphScene(QGraphicsScene):
         return node_shape(node, n, self.painter.measure, is_output=is_output, invalid=bool(problems))
 
     def _add_node(self, node: Node, fallback=None) -> None:
-        item = NodeItem(node, self._shape_for(node), self.painter)
+        item = NodeItem(node, self._shape_for(node), self.painter, self.overview.item_flags())
         item.setPos(*(node.pos or fallback or (0.0, 0.0)))
         self.addItem(item)
         self._nodes[node.id] = item
@@ -294,7 +302,8 @@ class GraphScene(QGraphicsScene):
 
     def _add_edge(self, edge: Edge) -> None:
         src, tgt = self._nodes[edge.source], self._nodes[edge.target]
-        item = EdgeItem(edge, self.painter, src.output_scene_point(), tgt.input_scene_point(edge.port))
+        item = EdgeItem(edge, self.painter, src.output_scene_point(), tgt.input_scene_point(edge.port),
+                        self.overview.item_flags())
         self.addItem(item)
         self._edges[edge] = item
         self._layout.touch(item)
@@ -311,6 +320,7 @@ class GraphScene(QGraphicsScene):
         item.set_node(node, self._shape_for(node))
         self._layout.touch(item)
         self._update_edges_of(node_id)
+        self.overview.invalidate()
 
     def _update_edges_of(self, node_id: str) -> None:
         for edge in self.graph.in_edges(node_id) + self.graph.out_edges(node_id):
@@ -341,6 +351,7 @@ class GraphScene(QGraphicsScene):
                 else:
                     self._status[node_id] = new
                 self._nodes[node_id].set_status(new[0], list(new[1]), new[2])
+                self.overview.invalidate()
                 if (new[0], bool(new[1])) != (old[0], bool(old[1])):  # tag or badge came or went
                     self._refresh_node(node_id)
                     resized = True
@@ -442,6 +453,8 @@ class GraphScene(QGraphicsScene):
                 for e in self.graph.edges:
                     if e.source in ring and e.target in ring:
                         bad[e] = p.message
+        if bad.keys() != self._bad_edges:
+            self.overview.invalidate()
         for edge in self._bad_edges - bad.keys():  # only edges that were or are marked
             if edge in self._edges:
                 self._edges[edge].set_problem(None)

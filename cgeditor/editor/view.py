@@ -4,7 +4,8 @@ Settings follow the performance findings, re-measured by benchmarks/bench_editor
 rows): SmartViewportUpdate (a value edit repaints the few labels in view; Qt falls back to one
 bounding rect when many change, where MinimalViewportUpdate was measured far slower), no item
 caching (it speeds panning but slows every zoom step),
-cosmetic 1 px edge pens; labels too small to read are neither placed nor drawn.
+cosmetic 1 px edge pens; labels too small to read are neither placed nor drawn; zoomed far out, a
+large graph's nodes and edges are drawn with the background in one pass (`overview`).
 """
 
 from __future__ import annotations
@@ -127,6 +128,8 @@ class GraphView(QGraphicsView):
 
     def _view_moved(self) -> None:
         if self.scene() is not None:
+            if self.isVisible():  # once shown: the first sight of a large graph is fitted, not 1:1
+                self.scene().overview.follow_zoom(self.zoom_level())
             self.scene().reveal(self.visible_scene_rect())
             self.minimap.sync()
 
@@ -238,6 +241,7 @@ class GraphView(QGraphicsView):
         self._drop_edge = edge
         if edge is not None:
             edge.set_highlighted(True)
+        self.scene().overview.invalidate()
 
     # -- background -------------------------------------------------------------------------
 
@@ -265,3 +269,4 @@ class GraphView(QGraphicsView):
             painter.setPen(pen)
             painter.drawLines(lines)
         painter.restore()
+        self.scene().overview.paint(painter, rect)
