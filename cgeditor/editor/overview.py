@@ -18,6 +18,8 @@ from .node_painter import BOX_LOD
 from .overlays import LAZY_LIMIT
 
 NO_CONTENTS = QGraphicsItem.ItemHasNoContents
+_FLAGS = {False: QGraphicsItem.ItemIsSelectable,  # made once: combining Qt flags costs microseconds
+          True: QGraphicsItem.ItemIsSelectable | NO_CONTENTS}
 TILE = 2000.0  # scene units: a scroll step at the overview's zoom exposes a strip a tile or two wide
 REACH_PX = 3.0  # how far past its shape a box's border or a hairline paints, in pixels
 
@@ -30,8 +32,7 @@ class Overview:
 
     def item_flags(self) -> QGraphicsItem.GraphicsItemFlag:
         """Flags for a new node or edge item: selectable, and without paint while active."""
-        flags = QGraphicsItem.ItemIsSelectable
-        return flags | NO_CONTENTS if self.active else flags
+        return _FLAGS[self.active]
 
     def follow_zoom(self, zoom: float) -> None:
         """The view is at `zoom` now: items paint themselves again once boxes become shapes."""

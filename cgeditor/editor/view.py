@@ -29,6 +29,7 @@ WORLD = 1.0e6  # the scrollable area: far beyond any graph, so panning never hit
 class GraphView(QGraphicsView):
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
+        self._fitted_once = False  # before anything scrolls: `_view_moved` asks
         self.minimap = Minimap(self)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
@@ -46,7 +47,6 @@ class GraphView(QGraphicsView):
         self.setMouseTracking(True)
         self._space = False
         self._pan_from: QPointF | None = None
-        self._fitted_once = False
         self._drop_edge: EdgeItem | None = None
         scene.layout_changed.connect(self.minimap.sync_later)
 
@@ -128,7 +128,7 @@ class GraphView(QGraphicsView):
 
     def _view_moved(self) -> None:
         if self.scene() is not None:
-            if self.isVisible():  # once shown: the first sight of a large graph is fitted, not 1:1
+            if self._fitted_once:  # not before: a large graph is first seen fitted, not at 1:1
                 self.scene().overview.follow_zoom(self.zoom_level())
             self.scene().reveal(self.visible_scene_rect())
             self.minimap.sync()
