@@ -32,7 +32,6 @@ from .commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Com
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
                        SetOutputCommand, SetValueCommand, SetValuesCommand)
-from .gc_pause import gc_paused
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
@@ -73,8 +72,7 @@ class Document(QObject):
     @classmethod
     def open(cls, path: Path | str, parent: QObject | None = None) -> "Document":
         """Read a file into a new document; raises DocumentError with a one-line reason."""
-        with gc_paused():
-            return cls(fileformat.load(path), Path(path), parent)
+        return cls(fileformat.load(path), Path(path), parent)
 
     def save(self, path: Path | str | None = None) -> None:
         """Write to `path` (or the current one) and mark the document clean; raises DocumentError."""

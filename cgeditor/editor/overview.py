@@ -14,7 +14,6 @@ from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
-from .gc_pause import gc_paused
 from .node_painter import BOX_LOD
 from .overlays import LAZY_LIMIT
 
@@ -57,8 +56,7 @@ class Overview:
         if not self.active:
             return
         if self._tiles is None:
-            with gc_paused():
-                self._tiles = self._collect()
+            self._tiles = self._collect()
         reach = REACH_PX / p.worldTransform().m11()  # cosmetic borders and antialiasing, in scene units
         left, top = exposed.left() - reach, exposed.top() - reach
         right, bottom = exposed.right() + reach, exposed.bottom() + reach

@@ -18,7 +18,6 @@ from ..model.layout import layered_layout
 from ..model.ops import get_op
 from . import interactions
 from .annotation_layer import AnnotationLayer
-from .gc_pause import gc_paused
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import PORT_HIT_RADIUS, input_count, node_shape
 from .node_painter import NodePainter
@@ -79,8 +78,7 @@ class GraphScene(QGraphicsScene):
         self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
                                    self._edge_grads, self._label_wanted)
         self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
-        with gc_paused():
-            self._build()
+        self._build()
         self.selectionChanged.connect(self.overview.invalidate)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
