@@ -236,3 +236,40 @@ def test_zoomed_out_too_far_to_read_a_large_graph_places_no_labels(qtbot):
     canvas.wait_evaluated()
     assert canvas.view.zoom_level() * canvas.scene.painter.theme.overlay_px < 5
     assert not visible_label_rects(canvas)
+
+
+def test_moving_a_node_brings_along_an_edge_label_that_sat_beside_its_edge(qtbot):
+    canvas = open_canvas(qtbot, example_path("sigmoid_loss"))
+    edge = Edge("r", "L", 0)
+    label, item = canvas.scene.edge_label(edge), canvas.scene.edge_item(edge)
+    assert not label.sceneBoundingRect().intersects(item.sceneBoundingRect())  # pushed off its edge
+    x, y = canvas.graph.node("L").pos
+    canvas.document.move_nodes({"L": (x, y + 400)})
+    canvas.wait_evaluated()
+    assert label.sceneBoundingRect().intersects(item.sceneBoundingRect().adjusted(-20, -20, 20, 20))
+
+
+def test_a_growing_label_leaves_the_label_of_a_long_edge_passing_by_where_it_is(qtbot):
+    """Placing that label again would weigh obstacles along the whole edge (on a large network,
+    a thousand edges for one keystroke), and nothing near it changed."""
+    long_edge = Edge("x", "t", 0)
+    graph = Graph()
+    graph.add_node(Node("x", NodeKind.VARIABLE, value=0.5, pos=(0.0, 0.0)))
+    graph.add_node(Node("t", NodeKind.OP, op="tanh", pos=(0.0, 2400.0)))
+    graph.add_edge(long_edge)
+    graph.add_node(Node("v", NodeKind.VARIABLE, value=1.0, pos=(40.0, 2000.0)))
+    canvas = Canvas(qtbot, Document(graph))
+    canvas.wait_evaluated()
+    scene = canvas.scene
+    edge_label, value_label = scene.edge_label(long_edge), scene.value_label("v")
+    near = value_label.sceneBoundingRect()
+    assert near.intersects(scene.edge_item(long_edge).sceneBoundingRect())  # the edge passes by
+    assert not near.intersects(edge_label.sceneBoundingRect().adjusted(-300, -300, 300, 300))
+    placed = []
+    place = scene._layout._place
+    scene._layout._place = lambda nodes, edges, *rest: (placed.append((nodes, edges)), place(nodes, edges, *rest))
+    width = value_label.size()[0]
+    canvas.document.set_value("v", -123456789.0)
+    canvas.wait_evaluated()
+    assert value_label.number() == -123456789.0 and value_label.size()[0] > width  # grew: placed again
+    assert placed == [(["v"], [])]

@@ -95,17 +95,23 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the grid's cheap form
 
 
 class _Grid:
-    """Buckets of boxes and segments by cell, so a query only looks at its neighbourhood."""
+    """Buckets of boxes and segments by cell, so a query only looks at its neighbourhood.
 
-    def __init__(self, cell: float = 80.0):
+    Only the cells within `within` are kept, the only ones queries look at: placing a few
+    labels again then does not file every cell along the long edges nearby."""
+
+    def __init__(self, within: Box, cell: float = 80.0):
         self.cell = cell
+        self.limits = tuple(math.floor(v / cell) for v in within)
         self.boxes: dict[tuple[int, int], list[Box]] = {}
         self.segments: dict[tuple[int, int], list[tuple[Hashable, Point, Point]]] = {}
 
     def _cells(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
         c = self.cell
-        js = range(math.floor(y0 / c), math.floor(y1 / c) + 1)
-        return [(i, j) for i in range(math.floor(x0 / c), math.floor(x1 / c) + 1) for j in js]
+        i0, j0, i1, j1 = self.limits
+        js = range(max(math.floor(y0 / c), j0), min(math.floor(y1 / c), j1) + 1)
+        return [(i, j) for i in range(max(math.floor(x0 / c), i0), min(math.floor(x1 / c), i1) + 1)
+                for j in js]
 
     def add_box(self, box: Box) -> None:
         for cell in self._cells(*box):
@@ -153,7 +159,11 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
                  requests: Iterable[LabelRequest], fixed: Iterable[Rect] = ()) -> Placement:
     """Greedy placement in request order; `edges` maps an edge key to its polyline, `fixed`
     are labels already placed that stay where they are (for placing a few labels again)."""
-    node_grid, label_grid = _Grid(), _Grid()
+    requests = list(requests)
+    within = _reach(requests)
+    if within is None:
+        return Placement()
+    node_grid, label_grid = _Grid(within), _Grid(within)
     for r in fixed:
         label_grid.add_box(_box(r, GAP / 2))
     for r in nodes:
@@ -180,6 +190,21 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
             result.conflicts.add(req.key)
         label_grid.add_box(_box(best, GAP / 2))
     return result
+
+
+def _reach(requests: list[LabelRequest]) -> Box | None:
+    """The box any candidate of `requests` can touch, margin included (None: no candidates)."""
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
+    for req in requests:
+        if not req.candidates:
+            continue
+        xs = [x for x, _ in req.candidates]
+        ys = [y for _, y in req.candidates]
+        hw, hh = (req.size[0] + GAP) / 2, (req.size[1] + GAP) / 2
+        x0, x1 = min(x0, min(xs) - hw), max(x1, max(xs) + hw)
+        y0, y1 = min(y0, min(ys) - hh), max(y1, max(ys) + hh)
+    return (x0, y0, x1, y1) if x0 <= x1 else None
 
 
 def _cost(r: Rect, own_edge: Hashable | None, nodes: _Grid, labels: _Grid, budget: float) -> float:

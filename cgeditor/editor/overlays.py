@@ -37,20 +37,24 @@ class LabelLayout:
         self.values, self.grads, self.edge_grads = values, grads, edge_grads
         self.full = True
         self.dirty: list[QRectF] = []
+        self.moved: set[Edge] = set()  # edges whose path changed: their labels are placed again
         self.timer = QTimer(scene, singleShot=True, interval=0)
         self.timer.timeout.connect(self.run)
 
     def touch(self, item) -> None:
-        """Labels near `item` (a graphics item, where it is now) need placing again."""
+        """Labels near `item` (a graphics item, where it is now) need placing again, and an
+        edge's own label wherever it is."""
         if self.full:  # before asking where it is: building a large scene touches every item
             return
+        if isinstance(item, EdgeItem):
+            self.moved.add(item.edge)
         rect = item.sceneBoundingRect()
         if rect.isEmpty():
             return
         self.dirty.append(rect)
         if len(self.dirty) > max(50, len(self.nodes) // 4):
             self.full = True  # scattered everywhere: placing all at once is cheaper
-            self.dirty = []
+            self.dirty, self.moved = [], set()
 
     def invalidate_all(self) -> None:
         self.full = True
@@ -63,8 +67,8 @@ class LabelLayout:
 
     def run(self) -> None:
         self.timer.stop()
-        full, dirty = self.full, self.dirty
-        self.full, self.dirty = False, []
+        full, dirty, moved = self.full, self.dirty, self.moved
+        self.full, self.dirty, self.moved = False, [], set()
         if full:
             self._reset()
             seen = self.readable_view_rect()
@@ -73,7 +77,8 @@ class LabelLayout:
             else:
                 self._place_around(self.owners_in([seen]) if not seen.isEmpty() else (set(), set()))
         elif dirty:
-            self._place_around(self._now_or_later(self.owners_in(dirty)))
+            node_ids, edges = self.owners_in(dirty)
+            self._place_around(self._now_or_later((node_ids, edges | (moved & self.edges.keys()))))
 
     def _now_or_later(self, owners: tuple[set[str], set[Edge]]) -> tuple[set[str], set[Edge]]:
         """On a large graph, owners out of view (or all, when too small to read) wait for
@@ -221,15 +226,21 @@ class LabelLayout:
         return Rect(item.x() + b.x, item.y() + b.y, b.w, b.h)
 
     def owners_in(self, rects: list[QRectF]) -> tuple[set[str], set[Edge]]:
-        """Nodes and edges whose own item or placed label meets one of `rects`."""
+        """Nodes whose item or placed label meets one of `rects`; edges whose placed label does
+        or, without one, whose item does.  A long edge merely passing through keeps its label
+        where it is, far along it: placing that again means weighing the whole edge's length."""
         node_ids, edges = set(), set()
         for rect in rects:
             for item in self.scene.items(rect, Qt.IntersectsItemBoundingRect):
-                owner = item.owner if isinstance(item, OverlayLabel) and item.isVisible() else item
-                if isinstance(owner, NodeItem):
-                    owner = owner.node_id
-                elif isinstance(owner, EdgeItem):
-                    owner = owner.edge
+                if isinstance(item, OverlayLabel):
+                    owner = item.owner if item.isVisible() else None
+                elif isinstance(item, NodeItem):
+                    owner = item.node_id
+                elif isinstance(item, EdgeItem):
+                    label = self.edge_grads.get(item.edge)
+                    owner = item.edge if label is None or not label.isVisible() else None
+                else:
+                    continue
                 if isinstance(owner, Edge) and owner in self.edges:
                     edges.add(owner)
                 elif isinstance(owner, str) and owner in self.nodes:
