@@ -14,6 +14,13 @@ QStandardPaths.setTestModeEnabled(True)
 pytest_plugins = ["windows"]  # the `settings` and `make_window` fixtures for GUI tests
 
 
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch):
+    """Each test gets its own home, so no autosave, recovery file or setting one test leaves
+    behind (nor one from an earlier run) can put a question in front of another."""
+    monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False,
                      help="also run tests marked slow (long fuzz runs)")
