@@ -192,7 +192,8 @@ def replicated(doc: dict, copies: int) -> dict:
         nodes += [dict(n, id=ids[n["id"]]) for n in doc["nodes"]]
         edges += [dict(e, source=ids.get(e["source"], e["source"]),
                        target=ids.get(e["target"], e["target"])) for e in doc["edges"]]
-    return dict(doc, nodes=nodes, edges=edges, output=nodes[-1]["id"])
+    # Copied through JSON: copies sharing a nested list could be swapped into themselves.
+    return json.loads(json.dumps(dict(doc, nodes=nodes, edges=edges, output=nodes[-1]["id"])))
 
 
 NUMBER_LITERAL = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
