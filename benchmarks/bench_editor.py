@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView  # noqa
 from bench_evaluator import row  # noqa: E402
 
 from cgeditor.editor.document import Document  # noqa: E402
+from cgeditor.editor.gc_pause import release  # noqa: E402
 from cgeditor.editor.mainwindow import MainWindow  # noqa: E402
 from cgeditor.editor.node_painter import LABEL_MIN_PX  # noqa: E402
 from cgeditor.editor.overlays import LAZY_LIMIT  # noqa: E402
@@ -152,9 +153,10 @@ class Shown:
         self.document.undo_stack.setClean()
         self.widget.close()
         self.widget.deleteLater()
-        if not isinstance(self.widget, MainWindow):
+        if not isinstance(self.widget, MainWindow):  # what the window does when it closes
             self.scene.detach()
             self.document.deleteLater()
+            release(self.document, self.document.graph)
         self.app.processEvents()
         self.app.sendPostedEvents(None, QEvent.DeferredDelete)
 

@@ -1,6 +1,7 @@
 """Shared test set-up: Qt runs offscreen in its test locations, and fuzz runs marked `slow`
 wait for --run-slow."""
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
@@ -19,6 +20,14 @@ def private_home(tmp_path_factory, monkeypatch):
     """Each test gets its own home, so no autosave, recovery file or setting one test leaves
     behind (nor one from an earlier run) can put a question in front of another."""
     monkeypatch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+
+
+@pytest.fixture(autouse=True)
+def thaw_after_test():
+    """A large document freezes the objects alive when it opens (see editor/gc_pause); tests
+    that leave such a scene without closing its window must not keep them frozen."""
+    yield
+    gc.unfreeze()
 
 
 def pytest_addoption(parser):

@@ -3,11 +3,15 @@ go, and what a user sees and does is the same as on a small one."""
 
 from __future__ import annotations
 
+import gc
+import weakref
+
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QTransform
 
 from cgeditor.editor.document import Document
 from cgeditor.editor.overlays import LAZY_LIMIT
+from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.numbers import format_compact
 
@@ -126,3 +130,21 @@ def test_a_rubber_band_selects_when_zoomed_out_on_a_large_graph(qtbot):
     canvas.drag(QPoint(1, 1), canvas.view.mapToScene(middle))
     selected = canvas.scene.selected_node_ids()
     assert "v0" in selected and len(selected) < len(canvas.graph)
+
+
+def test_a_large_file_is_kept_out_of_the_collector_until_another_replaces_it(qtbot, make_window,
+                                                                               tmp_path):
+    big, small = tmp_path / "big.cgraph", tmp_path / "small.cgraph"
+    fileformat.save(pairs(LAZY_LIMIT), big)
+    fileformat.save(pairs(3), small)
+    gc.collect()
+    frozen_before = gc.get_freeze_count()
+    window = make_window()
+    assert window.open_file(big)
+    assert gc.get_freeze_count() > frozen_before  # its graph, items and labels were frozen
+    opened = weakref.ref(window.document.graph)
+
+    assert window.open_file(small)
+    assert gc.get_freeze_count() == 0
+    qtbot.waitUntil(lambda: opened() is None)  # its cycles were collected once the loop ran
+    assert gc.get_freeze_count() == 0  # and the small document froze nothing

@@ -153,3 +153,13 @@ def test_a_new_variable_joins_the_nudge_and_trainable_lists_and_leaves_with_undo
     lesson.document.evaluate_now()
     trainable, nudge = listed()
     assert new not in trainable and new not in nudge
+
+
+def test_a_new_window_leaves_the_chart_tabbed_out_of_sight_unworked_until_its_tab_is_chosen(
+        qtbot, open_example):
+    window = open_example("linear_regression")
+    tools = window.teaching
+    assert tools.chart_dock.widget().visibleRegion().isEmpty()  # behind the inspector's tab
+    assert tools.chart.rows() == []  # the first show did no work for it
+    show_dock(qtbot, tools.chart_dock)
+    assert tools.chart.rows() == [("x", 12.0), ("w", 8.0), ("b", 4.0), ("y (target)", -4.0)]

@@ -32,6 +32,7 @@ from .commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Com
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
                        SetOutputCommand, SetValueCommand, SetValuesCommand)
+from .gc_pause import collector_paused, freeze_if_large
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
@@ -72,7 +73,10 @@ class Document(QObject):
     @classmethod
     def open(cls, path: Path | str, parent: QObject | None = None) -> "Document":
         """Read a file into a new document; raises DocumentError with a one-line reason."""
-        return cls(fileformat.load(path), Path(path), parent)
+        with collector_paused():
+            document = cls(fileformat.load(path), Path(path), parent)
+            freeze_if_large(document.graph)
+        return document
 
     def save(self, path: Path | str | None = None) -> None:
         """Write to `path` (or the current one) and mark the document clean; raises DocumentError."""

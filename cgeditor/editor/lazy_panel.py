@@ -17,7 +17,10 @@ class RefreshWhenShown:
 
     def follow_dock(self, dock) -> None:
         """Qt keeps a dock tabbed behind another "visible" (moved out of sight), so only the
-        dock's own signal tells whether the panel can be seen."""
+        dock's own signal tells whether the panel can be seen.  Until it speaks, a dock not yet
+        on screen counts as hidden: a window's first show would otherwise refresh every panel,
+        those tabbed out of sight included (a fifth of opening a 10,000-node file)."""
+        self._dock_shows = dock.isVisible() and not dock.visibleRegion().isEmpty()
         dock.visibilityChanged.connect(self._dock_visibility_changed)
 
     def on_screen(self) -> bool:

@@ -24,6 +24,7 @@ from .actions import WindowActions
 from .autosave import Autosaver
 from .document import Document
 from .expression_dialog import ask_program
+from .gc_pause import release
 from .inspector import Inspector
 from .palette import PaletteWidget
 from .scene import GraphScene
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.deleteLater()  # and its scene with it
+            release(old, old.graph)
         self.inspector.set_document(document)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.show_message.connect(self.show_message)
@@ -272,6 +274,7 @@ class MainWindow(QMainWindow):
             self.autosaver.discard()  # a clean close leaves no recovery file
             self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
             self.settings.setValue(_STATE_KEY, self.saveState())
+            release(self.document, self.document.graph)
             event.accept()
         else:
             event.ignore()

@@ -18,6 +18,7 @@ from ..model.layout import layered_layout
 from ..model.ops import get_op
 from . import interactions
 from .annotation_layer import AnnotationLayer
+from .gc_pause import collector_paused, freeze_if_large
 from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from .node_geometry import PORT_HIT_RADIUS, input_count, node_shape
 from .node_painter import NodePainter
@@ -78,7 +79,9 @@ class GraphScene(QGraphicsScene):
         self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
                                    self._edge_grads, self._label_wanted)
         self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
-        self._build()
+        with collector_paused():
+            self._build()
+            freeze_if_large(self.graph)
         self.selectionChanged.connect(self.overview.invalidate)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there

@@ -1,0 +1,50 @@
+"""Keeping Python's cyclic garbage collector off a large graph's objects.
+
+Opening a 10,000-node file builds about a million Python objects, none of them garbage; the
+collector would walk the growing heap again and again (about 0.3 s of the 1.6 s to first
+paint), and afterwards rescan all of them in every full collection.  So building runs with
+the collector paused, and a large document's objects are then frozen (`gc.freeze`): later
+collections skip them.  Reference counting frees as usual; only cycles wait.  When a large
+document is closed, `release` thaws everything so its cycles are collected at that quiet moment.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, QTimer
+
+from ..model.graph import Graph
+
+LARGE_GRAPH = 1000  # nodes; smaller documents build in a blink and are left to the collector
+
+
+@contextmanager
+def collector_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def freeze_if_large(graph: Graph) -> None:
+    """Move every object alive now out of the collector's sight, if `graph` is large."""
+    if len(graph) > LARGE_GRAPH:
+        gc.freeze()
+
+
+def release(document: QObject, graph: Graph) -> None:
+    """`document` (showing `graph`) is going away: if it was large, thaw what was frozen, and
+    collect once Qt has deleted it, so its cycles go at this quiet moment rather than in the
+    middle of a later edit."""
+    if len(graph) > LARGE_GRAPH and gc.get_freeze_count():
+        gc.unfreeze()
+        document.destroyed.connect(_collect_soon)
+
+
+def _collect_soon() -> None:
+    QTimer.singleShot(0, gc.collect)  # after the deletion under way has finished
