@@ -148,3 +148,26 @@ def test_a_large_file_is_kept_out_of_the_collector_until_another_replaces_it(qtb
     assert gc.get_freeze_count() == 0
     qtbot.waitUntil(lambda: opened() is None)  # its cycles were collected once the loop ran
     assert gc.get_freeze_count() == 0  # and the small document froze nothing
+
+
+def test_a_long_edge_crossing_the_view_gets_its_label_only_where_its_middle_comes_into_view(qtbot):
+    graph = pairs(LAZY_LIMIT)
+    last = f"t{LAZY_LIMIT - 1}"
+    graph.add_node(Node("far", NodeKind.OP, op="add", pos=(340.0 * COLUMNS, 110.0 * (LAZY_LIMIT // COLUMNS))))
+    long_edge = Edge("t0", "far", 0)
+    graph.add_edge(long_edge)
+    graph.add_edge(Edge(last, "far", 1))
+    canvas = Canvas(qtbot, Document(graph))
+    scene = canvas.scene
+
+    shown_at_1_to_1(canvas, "t0")  # the edge leaves from here; its middle is thousands away
+    assert scene.value_label("t0").isVisible()
+    label = scene.edge_label(long_edge)
+    assert label is None or not label.isVisible()
+
+    start, end = scene.node_item("t0").pos(), scene.node_item("far").pos()
+    canvas.view.centerOn((start + end) / 2)
+    canvas.wait_evaluated()
+    label = scene.edge_label(long_edge)
+    assert label is not None and label.isVisible()
+    assert label.text().endswith(format_compact(canvas.document.evaluation.edge_grads[long_edge]))

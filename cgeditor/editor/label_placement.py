@@ -247,7 +247,7 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
     either side (perpendicular), further each round."""
     if len(points) < 2:
         return []
-    on = [_point_at(points, f) for f in fractions]
+    on = [point_at(points, f) for f in fractions]
     out = [p for p, _ in on]
     w, h = size
     for k in range(1, offsets + 1):
@@ -258,7 +258,7 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
     return out
 
 
-def _point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:
+def point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:
     """The point at `fraction` of the polyline's length and the unit normal there."""
     segments = [(a, b, math.dist(a, b)) for a, b in zip(points, points[1:])]
     target = fraction * sum(length for _, _, length in segments)
