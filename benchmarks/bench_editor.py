@@ -156,7 +156,7 @@ class Shown:
         if not isinstance(self.widget, MainWindow):  # what the window does when it closes
             self.scene.detach()
             self.document.deleteLater()
-            release(self.document, self.document.graph)
+            release(self.document)
         self.app.processEvents()
         self.app.sendPostedEvents(None, QEvent.DeferredDelete)
 

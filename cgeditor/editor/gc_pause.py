@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QTimer
 
 from ..model.graph import Graph
 
@@ -37,11 +37,11 @@ def freeze_if_large(graph: Graph) -> None:
         gc.freeze()
 
 
-def release(document: QObject, graph: Graph) -> None:
-    """`document` (showing `graph`) is going away: if it was large, thaw what was frozen, and
-    collect once Qt has deleted it, so its cycles go at this quiet moment rather than in the
-    middle of a later edit."""
-    if len(graph) > LARGE_GRAPH and gc.get_freeze_count():
+def release(document) -> None:
+    """`document` is going away: if its graph is large, thaw what was frozen, and collect once
+    Qt has deleted it, so its cycles go at this quiet moment rather than in the middle of a
+    later edit."""
+    if len(document.graph) > LARGE_GRAPH and gc.get_freeze_count():
         gc.unfreeze()
         document.destroyed.connect(_collect_soon)
 

@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             self.undo_group.removeStack(old.undo_stack)
             old.deleteLater()  # and its scene with it
-            release(old, old.graph)
+            release(old)
         self.inspector.set_document(document)
         self.scene.selectionChanged.connect(self._selection_changed)
         self.scene.show_message.connect(self.show_message)
@@ -274,7 +274,7 @@ class MainWindow(QMainWindow):
             self.autosaver.discard()  # a clean close leaves no recovery file
             self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
             self.settings.setValue(_STATE_KEY, self.saveState())
-            release(self.document, self.document.graph)
+            release(self.document)
             event.accept()
         else:
             event.ignore()
