@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.fileformat import load
-from cgeditor.model.forward_mode import ForwardModeStep, forward_mode
+from cgeditor.model.teaching.forward_mode import ForwardModeStep, forward_mode
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
 from cgeditor.model.ops import get_op
 

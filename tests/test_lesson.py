@@ -2,7 +2,7 @@ import pytest
 
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import GraphError, Node, NodeKind
-from cgeditor.model.lesson import (descent_step, finite_difference, gradient_check, nudge, results_markdown,
+from cgeditor.model.teaching.probes import (descent_step, finite_difference, gradient_check, nudge, results_markdown,
                                    train)
 from graph_builders import build, linear_example
 

@@ -4,10 +4,10 @@ import pytest
 
 from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
-from cgeditor.model.forward_mode import forward_mode
+from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Node, NodeKind
-from cgeditor.model.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
-from cgeditor.model.paths import list_paths
+from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
+from cgeditor.model.teaching.paths import list_paths
 from graph_builders import build, linear_example
 
 EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"

@@ -5,7 +5,7 @@ import pytest
 from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, GraphError, Node, NodeKind
-from cgeditor.model.paths import count_paths, list_paths, topological_order
+from cgeditor.model.teaching.paths import count_paths, list_paths, topological_order
 from graph_builders import build
 
 EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"

@@ -7,7 +7,7 @@ import pytest
 
 from cgeditor.editor.document import Document
 from cgeditor.editor.teaching.stepper import StepThrough
-from cgeditor.editor.teaching.walk import Walk, WalkError
+from cgeditor.model.teaching.walk import Walk, WalkError
 from cgeditor.model import fileformat
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import Edge

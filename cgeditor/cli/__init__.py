@@ -18,7 +18,7 @@ from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import GraphError
 from cgeditor.model.validate import InvalidGraphError
 
-from .common import EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
+from cgeditor.cli.common import EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
 
 SUBCOMMANDS = ("eval", "explain", "new", "export", "render")
 

@@ -15,8 +15,8 @@ from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.validate import validate
 
-from .common import CliError, add_set_argument, apply_sets, json_number, load_document
-from .new_cmd import add_program_arguments, graph_from_expr_args
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
+from cgeditor.cli.new_cmd import add_program_arguments, graph_from_expr_args
 
 MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Graph
-from cgeditor.model.lesson import results_markdown
-from cgeditor.model.narration import Narration, narrate_backward, operand, path_text, symbol
+from cgeditor.model.teaching.probes import results_markdown
+from cgeditor.model.teaching.narration import Narration, narrate_backward, operand, path_text, symbol
 from cgeditor.model.numbers import format_compact
-from cgeditor.model.paths import PathDecomposition, list_paths
+from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
-from .common import CliError, add_set_argument, apply_sets, json_number, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -15,7 +15,7 @@ from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import FORMATS, export
 from cgeditor.model.validate import InvalidGraphError
 
-from .common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -14,7 +14,7 @@ from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Graph
 from cgeditor.model.numbers import parse_number
 
-from .common import CliError, add_set_argument
+from cgeditor.cli.common import CliError, add_set_argument
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

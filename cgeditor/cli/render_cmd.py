@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from .common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

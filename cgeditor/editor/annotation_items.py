@@ -14,7 +14,7 @@ from PySide6.QtGui import (QBrush, QColor, QPainterPath, QPainterPathStroker, QP
                            QTextOption)
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
-from ..model.annotations import Arrow, Note
+from cgeditor.model.annotations import Arrow, Note
 
 Z_NOTE, Z_ARROW = 5.0, 15.0  # notes under the nodes they sit beside, arrows over them
 NOTE_WIDTH = 240.0  # scene units: text wraps here

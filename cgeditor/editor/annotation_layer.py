@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from ..model.annotations import Arrow, shifted
-from ..model.graph import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Change
-from .annotation_items import NOTE_PADDING, NOTE_TEXT_PX, ArrowItem, NoteItem, annotation_owner
-from .document import new_merge_id
+from cgeditor.model.annotations import Arrow, shifted
+from cgeditor.model.graph import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Change
+from cgeditor.editor.annotation_items import NOTE_PADDING, NOTE_TEXT_PX, ArrowItem, NoteItem, annotation_owner
+from cgeditor.editor.document import new_merge_id
 
 NEW_NOTE_TEXT = "Note"
 NEW_ARROW = (120.0, 60.0)  # a new arrow points this far right and down from where it was asked for

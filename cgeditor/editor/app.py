@@ -10,10 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 from cgeditor.resources import example_path
 
-from .autosave import ask_restore, find_recovery
-from .crash import install_exception_hook
-from .document import Document
-from .mainwindow import MainWindow
+from cgeditor.editor.autosave import ask_restore, find_recovery
+from cgeditor.editor.crash import install_exception_hook
+from cgeditor.editor.document import Document
+from cgeditor.editor.mainwindow import MainWindow
 
 
 def run(path: str | None) -> int:

@@ -17,10 +17,10 @@ from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import export
 from cgeditor.model.validate import InvalidGraphError
 
-from . import files
-from .atomic_file import write_text_atomically
-from .render import RenderError, render_graph
-from .scene import OVERLAYS
+from cgeditor.editor import files
+from cgeditor.model.atomic_write import write_text_atomically
+from cgeditor.editor.render import RenderError, render_graph
+from cgeditor.editor.scene import OVERLAYS
 
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 DEFAULT_IMAGE_SCALE = 2.0  # sharp on slides and high-density screens

@@ -18,9 +18,9 @@ from cgeditor.model.expression import ExpressionError, parse_program, program_va
 from cgeditor.model.graph import Graph
 from cgeditor.model.numbers import format_full, parse_number
 
-from .document import Document
-from .scene import GraphScene
-from .view import GraphView
+from cgeditor.editor.document import Document
+from cgeditor.editor.scene import GraphScene
+from cgeditor.editor.view import GraphView
 
 PREVIEW_DELAY_MS = 200
 DEFAULT_VALUE = 1.0

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QTimer
 
-from ..model.graph import Graph
+from cgeditor.model.graph import Graph
 
 LARGE_GRAPH = 1000  # nodes; smaller documents build in a blink and are left to the collector
 

@@ -13,17 +13,17 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPen
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem, QLineEdit, QMenu
 
-from ..model.annotations import shifted
-from ..model.fileformat import DocumentError
-from ..model.graph import Edge, GraphError, NodeKind
-from ..model.numbers import format_full, parse_number
-from ..model.validate import connection_problem
-from .annotation_items import NoteItem, annotation_owner
-from .document import new_merge_id
-from .items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
-from .node_geometry import edge_controls
-from .node_search import NodeSearchPopup
-from .palette import node_entries
+from cgeditor.model.annotations import shifted
+from cgeditor.model.fileformat import DocumentError
+from cgeditor.model.graph import Edge, GraphError, NodeKind
+from cgeditor.model.numbers import format_full, parse_number
+from cgeditor.model.validate import connection_problem
+from cgeditor.editor.annotation_items import NoteItem, annotation_owner
+from cgeditor.editor.document import new_merge_id
+from cgeditor.editor.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
+from cgeditor.editor.node_geometry import edge_controls
+from cgeditor.editor.node_search import NodeSearchPopup
+from cgeditor.editor.palette import node_entries
 
 DRAG_THRESHOLD = 3.0  # scene units the mouse must travel before a press becomes a drag
 MARK_ALL_LIMIT = 400  # above this many nodes, only ports in view are marked while wiring

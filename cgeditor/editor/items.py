@@ -14,11 +14,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from ..model.graph import Edge, Node
-from ..model.numbers import format_compact, format_full
-from .label_placement import Point
-from .node_geometry import PORT_HIT_RADIUS, NodeShape, cubic_points, edge_controls
-from .node_painter import LABEL_MIN_PX, NodePainter, qrect
+from cgeditor.model.graph import Edge, Node
+from cgeditor.model.numbers import format_compact, format_full
+from cgeditor.editor.label_placement import Point
+from cgeditor.editor.node_geometry import PORT_HIT_RADIUS, NodeShape, cubic_points, edge_controls
+from cgeditor.editor.node_painter import LABEL_MIN_PX, NodePainter, qrect
 
 Z_EDGE, Z_NODE, Z_WIRE, Z_LABEL = 0.0, 10.0, 20.0, 30.0
 EDGE_HIT_WIDTH = 10.0

@@ -19,18 +19,18 @@ from cgeditor.model.fileformat import SUFFIX, DocumentError
 from cgeditor.model.numbers import format_compact
 from cgeditor.resources import list_examples
 
-from . import exporting, files
-from .actions import WindowActions
-from .autosave import Autosaver
-from .document import Document
-from .expression_dialog import ask_program
-from .gc_pause import release
-from .inspector import Inspector
-from .palette import PaletteWidget
-from .scene import GraphScene
-from .teaching.tools import TeachingTools
-from .torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
-from .view import GraphView
+from cgeditor.editor import exporting, files
+from cgeditor.editor.actions import WindowActions
+from cgeditor.editor.autosave import Autosaver
+from cgeditor.editor.document import Document
+from cgeditor.editor.expression_dialog import ask_program
+from cgeditor.editor.gc_pause import release
+from cgeditor.editor.inspector import Inspector
+from cgeditor.editor.palette import PaletteWidget
+from cgeditor.editor.scene import GraphScene
+from cgeditor.editor.teaching.tools import TeachingTools
+from cgeditor.editor.torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
+from cgeditor.editor.view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays
 _GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the next start

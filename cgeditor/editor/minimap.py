@@ -10,7 +10,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
-from ..model.graph import NodeKind
+from cgeditor.model.graph import NodeKind
 
 SIZE = (210, 140)
 MARGIN = 12

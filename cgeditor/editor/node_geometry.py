@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Sequence
 
-from ..model.graph import Graph, Node, NodeKind
-from ..model.ops import get_op
-from .label_placement import Point, Rect
+from cgeditor.model.graph import Graph, Node, NodeKind
+from cgeditor.model.ops import get_op
+from cgeditor.editor.label_placement import Point, Rect
 
 PORT_SPACING = 20.0  # matches the layout's spacing of input ports
 PORT_RADIUS = 4.5

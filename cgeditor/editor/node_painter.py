@@ -10,11 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
-from ..model.graph import Node, NodeKind
-from ..model.ops import get_op
-from .label_placement import Rect
-from .node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
-from .theme import DEFAULT_THEME, Theme
+from cgeditor.model.graph import Node, NodeKind
+from cgeditor.model.ops import get_op
+from cgeditor.editor.label_placement import Rect
+from cgeditor.editor.node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
+from cgeditor.editor.theme import DEFAULT_THEME, Theme
 
 LABEL_STYLES = ("value", "grad", "edge_grad")
 TEXT_LOD = 0.35  # below this scale node texts are unreadable and skipped

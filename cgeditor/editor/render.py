@@ -18,9 +18,9 @@ from PySide6.QtSvg import QSvgGenerator
 
 from cgeditor.model.graph import Graph
 
-from .atomic_file import write_atomically
-from .document import Document
-from .scene import GraphScene
+from cgeditor.model.atomic_write import write_atomically
+from cgeditor.editor.document import Document
+from cgeditor.editor.scene import GraphScene
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 MARGIN = 24.0  # scene units of white around the drawing

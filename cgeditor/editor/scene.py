@@ -12,19 +12,19 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QTransform
 from PySide6.QtWidgets import QGraphicsScene
 
-from ..model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
+from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
                            NodeKind, NodeMoved, NodeRemoved)
-from ..model.layout import layered_layout
-from ..model.ops import get_op
-from . import interactions
-from .annotation_layer import AnnotationLayer
-from .gc_pause import collector_paused, freeze_if_large
-from .items import EdgeItem, NodeItem, OverlayLabel, PortItem
-from .node_geometry import PORT_HIT_RADIUS, input_count, node_shape
-from .node_painter import NodePainter
-from .overlays import LAZY_LIMIT, REACH, LabelLayout
-from .overview import Overview
-from .theme import DEFAULT_THEME, Theme
+from cgeditor.model.layout import layered_layout
+from cgeditor.model.ops import get_op
+from cgeditor.editor import interactions
+from cgeditor.editor.annotation_layer import AnnotationLayer
+from cgeditor.editor.gc_pause import collector_paused, freeze_if_large
+from cgeditor.editor.items import EdgeItem, NodeItem, OverlayLabel, PortItem
+from cgeditor.editor.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
+from cgeditor.editor.node_painter import NodePainter
+from cgeditor.editor.overlays import LAZY_LIMIT, REACH, LabelLayout
+from cgeditor.editor.overview import Overview
+from cgeditor.editor.theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
 BSP_DEPTH = 10

@@ -14,10 +14,10 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
-from . import interactions
-from .items import EdgeItem
-from .minimap import Minimap
-from .palette import NODE_MIME
+from cgeditor.editor import interactions
+from cgeditor.editor.items import EdgeItem
+from cgeditor.editor.minimap import Minimap
+from cgeditor.editor.palette import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size

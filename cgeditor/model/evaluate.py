@@ -15,10 +15,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from .graph import Edge, Graph, NodeKind
-from .kernel import ForwardKernel, backward_entries, forward_kernel, run_backward
-from .ops import get_op
-from .validate import InvalidGraphError, Problem, validate
+from cgeditor.model.graph import Edge, Graph, NodeKind
+from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
+from cgeditor.model.ops import get_op
+from cgeditor.model.validate import InvalidGraphError, Problem, validate
 
 
 class OutputError(ValueError):

@@ -19,11 +19,11 @@ import re
 import tokenize
 from dataclasses import dataclass, field
 
-from .fileformat import MAX_ID_LENGTH
-from .graph import Edge, Graph, Node, NodeKind
-from .layout import layered_layout
-from .numbers import format_full
-from .ops import INFIX_OPS, OPS
+from cgeditor.model.fileformat import MAX_ID_LENGTH
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.layout import layered_layout
+from cgeditor.model.numbers import format_full
+from cgeditor.model.ops import INFIX_OPS, OPS
 
 MAX_LENGTH = 100_000
 

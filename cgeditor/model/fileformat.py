@@ -19,9 +19,9 @@ import secrets
 from pathlib import Path
 from typing import Any, Iterable
 
-from .annotations import Annotation, Arrow, Note
-from .graph import Edge, Graph, Node, NodeKind
-from .ops import OPS
+from cgeditor.model.annotations import Annotation, Arrow, Note
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.ops import OPS
 
 FORMAT = "cgeditor-graph"
 VERSION = 1
@@ -246,7 +246,7 @@ def _place_unpositioned(graph: Graph) -> None:
     missing = [n.id for n in graph if n.pos is None]
     if not missing:
         return
-    from .layout import layered_layout  # only documents without positions need it
+    from cgeditor.model.layout import layered_layout  # only documents without positions need it
 
     for node_id, (x, y) in layered_layout(graph, missing).items():
         graph.nodes[node_id].pos = (float(x), float(y))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Callable, Iterator
 
-from .annotations import Annotation, Point
+from cgeditor.model.annotations import Annotation, Point
 
 
 class NodeKind(str, Enum):

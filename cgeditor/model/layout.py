@@ -27,7 +27,7 @@ from collections import deque
 from statistics import median
 from typing import Iterable
 
-from .graph import Graph
+from cgeditor.model.graph import Graph
 
 LAYER_GAP = 170.0  # horizontal distance between layers
 ROW_GAP = 110.0  # minimum vertical distance between nodes of one layer

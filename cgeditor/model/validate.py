@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .graph import Edge, Graph, NodeKind
-from .ops import get_op
+from cgeditor.model.graph import Edge, Graph, NodeKind
+from cgeditor.model.ops import get_op
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathIte
 
 from cgeditor.model.graph import Edge
 
-from .view_state import TeachingState
+from cgeditor.model.teaching.view_state import TeachingState
 
 STEP_COLOR = "#f59f00"  # amber: the step happening now
 PATH_COLOR = "#0ca678"  # teal: a path hovered in the paths panel

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSlider, QToolBar
 
-from .stepper import MAX_SPEED, MIN_SPEED
-from .walk import MODES
+from cgeditor.editor.teaching.stepper import MAX_SPEED, MIN_SPEED
+from cgeditor.model.teaching.walk import MODES
 
 SPEED_STEPS = 4  # slider ticks per step-per-second
 

@@ -7,7 +7,7 @@
   animated run with its loss plotted; a whole run is one undo step.
 - Reset values and Copy results (a Markdown table).
 
-The numbers come from `cgeditor.model.lesson`, which works on copies; the only edits go through
+The numbers come from `cgeditor.model.teaching.probes`, which works on copies; the only edits go through
 `Document.set_values`, so they are undoable like any other.  The panel follows evaluations only
 while it is on screen.
 """
@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFormLay
                                QVBoxLayout, QWidget)
 
 from cgeditor.model.graph import NodeKind
-from cgeditor.model.lesson import descent_step, gradient_check, nudge, results_markdown
-from cgeditor.model.narration import symbol
+from cgeditor.model.teaching.probes import descent_step, gradient_check, nudge, results_markdown
+from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
 
-from ..document import new_merge_id
-from ..lazy_panel import RefreshWhenShown
-from .loss_plot import LossPlot
+from cgeditor.editor.document import new_merge_id
+from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.teaching.loss_plot import LossPlot
 
 STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")
 DEFAULT_STEP = "1e-4"

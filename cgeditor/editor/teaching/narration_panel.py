@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from .view_state import TeachingState
+from cgeditor.model.teaching.view_state import TeachingState
 
 LINE_PX = 20
 CURRENT_FILL = "#fff3bf"

@@ -14,11 +14,11 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.graph import GraphError
-from cgeditor.model.narration import path_text, symbol
+from cgeditor.model.teaching.narration import path_text, symbol
 from cgeditor.model.numbers import format_compact
-from cgeditor.model.paths import LIMIT, Path, list_paths
+from cgeditor.model.teaching.paths import LIMIT, Path, list_paths
 
-from ..lazy_panel import RefreshWhenShown
+from cgeditor.editor.lazy_panel import RefreshWhenShown
 
 ROW_PX = 16
 PATH_ROLE = Qt.UserRole

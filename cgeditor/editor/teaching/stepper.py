@@ -12,8 +12,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from cgeditor.model.graph import Change, LabelChanged
 
-from .view_state import TeachingState
-from .walk import MODES, Walk, WalkError
+from cgeditor.model.teaching.view_state import TeachingState
+from cgeditor.model.teaching.walk import MODES, Walk, WalkError
 
 DEFAULT_SPEED = 1.0  # steps per second while playing
 MIN_SPEED, MAX_SPEED = 0.25, 8.0

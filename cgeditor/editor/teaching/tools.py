@@ -13,21 +13,21 @@ from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow
 
 from cgeditor.model.graph import NodeKind
 
-from ..items import NodeItem, OverlayLabel
-from ..lazy_panel import RefreshWhenShown
-from ..theme import DEFAULT_THEME, PROJECTOR_THEME
-from . import presentation as pres
-from .canvas_layer import CanvasLayer
-from .controls import TeachingControls
-from .gradient_chart import GradientChart
-from .lesson_panel import LessonPanel
-from .narration_panel import NarrationPanel
-from .paths_panel import PathsPanel
-from .presentation import Presentation
-from .quiz import Quiz
-from .stepper import StepThrough
-from .view_state import TeachingState
-from .walk import full_state
+from cgeditor.editor.items import NodeItem, OverlayLabel
+from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.theme import DEFAULT_THEME, PROJECTOR_THEME
+from cgeditor.editor.teaching import presentation as pres
+from cgeditor.editor.teaching.canvas_layer import CanvasLayer
+from cgeditor.editor.teaching.controls import TeachingControls
+from cgeditor.editor.teaching.gradient_chart import GradientChart
+from cgeditor.editor.teaching.lesson_panel import LessonPanel
+from cgeditor.editor.teaching.narration_panel import NarrationPanel
+from cgeditor.editor.teaching.paths_panel import PathsPanel
+from cgeditor.editor.teaching.presentation import Presentation
+from cgeditor.editor.teaching.quiz import Quiz
+from cgeditor.editor.teaching.stepper import StepThrough
+from cgeditor.model.teaching.view_state import TeachingState
+from cgeditor.model.teaching.walk import full_state
 
 KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
 PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode

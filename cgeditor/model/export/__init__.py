@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..graph import Graph
-from .dot import to_dot
-from .python import to_python
-from .pytorch import to_pytorch
+from cgeditor.model.graph import Graph
+from cgeditor.model.export.dot import to_dot
+from cgeditor.model.export.python import to_python
+from cgeditor.model.export.pytorch import to_pytorch
 
 FORMATS: dict[str, Callable[..., str]] = {"pytorch": to_pytorch, "python": to_python, "dot": to_dot}
 

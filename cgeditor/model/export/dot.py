@@ -6,10 +6,10 @@ inputs matters), so the picture holds every number of the backward pass.
 
 from __future__ import annotations
 
-from ..evaluate import evaluate
-from ..graph import Graph, NodeKind
-from ..numbers import format_compact
-from ..ops import get_op
+from cgeditor.model.evaluate import evaluate
+from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.numbers import format_compact
+from cgeditor.model.ops import get_op
 
 _SHAPES = {NodeKind.VARIABLE: "ellipse", NodeKind.CONSTANT: "plaintext", NodeKind.OP: "box"}
 

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from ..evaluate import Evaluation, evaluate
-from ..graph import Edge, Graph, Node, NodeKind
-from ..ops import Op, get_op
+from cgeditor.model.evaluate import Evaluation, evaluate
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.ops import Op, get_op
 
 # Names the generated scripts use themselves (modules, helpers, builtins the templates call).
 _RESERVED = {"math", "torch", "json", "number", "max", "min", "abs", "float", "print", "result",

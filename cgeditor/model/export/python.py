@@ -9,8 +9,8 @@ evaluator gives inf or nan (division by zero, log of a negative number).
 from __future__ import annotations
 
 
-from ..graph import Graph, NodeKind
-from .plan import Plan, json_number_helper, literal, plan, print_result, strip_parens
+from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.export.plan import Plan, json_number_helper, literal, plan, print_result, strip_parens
 
 
 def to_python(graph: Graph, output: str | None = None) -> str:

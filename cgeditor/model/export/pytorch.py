@@ -7,8 +7,8 @@ Running it is an independent check of the evaluator: its last line is the JSON o
 from __future__ import annotations
 
 
-from ..graph import Graph, NodeKind
-from .plan import json_number_helper, literal, plan, print_result, strip_parens
+from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.export.plan import json_number_helper, literal, plan, print_result, strip_parens
 
 
 def to_pytorch(graph: Graph, output: str | None = None) -> str:

@@ -14,8 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from .evaluate import Evaluation, OutputError
-from .graph import Edge, Graph, GraphError
+from cgeditor.model.evaluate import Evaluation, OutputError
+from cgeditor.model.graph import Edge, Graph, GraphError
 
 LIMIT = 50  # how many paths a listing shows; the rest are only counted
 

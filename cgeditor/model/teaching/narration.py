@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .evaluate import BackwardStep, Evaluation, OutputError
-from .forward_mode import ForwardModeResult, ForwardModeStep
-from .graph import Edge, Graph, NodeKind
-from .numbers import format_compact
-from .ops import Op, get_op
-from .paths import Path, topological_order
+from cgeditor.model.evaluate import BackwardStep, Evaluation, OutputError
+from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
+from cgeditor.model.graph import Edge, Graph, NodeKind
+from cgeditor.model.numbers import format_compact
+from cgeditor.model.ops import Op, get_op
+from cgeditor.model.teaching.paths import Path, topological_order
 
 # Ops with a notation of their own rather than a function name ({0}: the first input).  Operands
 # beside an operator get parentheses when negative; inside |…| or f(…) they need none.

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .evaluate import Evaluation, Evaluator, evaluate, resolve_output
-from .graph import Graph, GraphError, NodeKind
-from .numbers import format_compact
+from cgeditor.model.evaluate import Evaluation, Evaluator, evaluate, resolve_output
+from cgeditor.model.graph import Graph, GraphError, NodeKind
+from cgeditor.model.numbers import format_compact
 
 
 class GradientCheck(NamedTuple):

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 
 from cgeditor.model.evaluate import Evaluation
-from cgeditor.model.forward_mode import forward_mode
+from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Edge, Graph, GraphError, NodeKind
-from cgeditor.model.narration import narrate_backward, narrate_forward, narrate_forward_mode, symbol
+from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, symbol
 from cgeditor.model.numbers import format_compact
 
-from .view_state import QUIZ_TEXT, Shown, TeachingState
+from cgeditor.model.teaching.view_state import QUIZ_TEXT, Shown, TeachingState
 
 MODES = {"backward": "Backpropagation", "forward": "Forward pass", "forward_mode": "Forward mode"}
 MAX_LISTED_INPUTS = 6  # the opening line names this many inputs, then "…"

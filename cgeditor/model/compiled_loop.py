@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
 
-from . import ops as ops_module
-from .ops import get_op
+from cgeditor.model import ops as ops_module
+from cgeditor.model.ops import get_op
 
 GENERIC = -1  # entry kind for a node the registry's functions evaluate
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .evaluate import Evaluation
-from .graph import Edge, Graph, GraphError, NodeKind
-from .paths import topological_order
+from cgeditor.model.evaluate import Evaluation
+from cgeditor.model.graph import Edge, Graph, GraphError, NodeKind
+from cgeditor.model.teaching.paths import topological_order
 
 
 class ForwardModeStep(NamedTuple):
