@@ -27,8 +27,8 @@ from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView  # noqa
 
 from bench_evaluator import row  # noqa: E402
 
-from cgeditor.editor.document import Document  # noqa: E402
-from cgeditor.editor.gc_pause import release  # noqa: E402
+from cgeditor.editor.document.document import Document  # noqa: E402
+from cgeditor.editor.document.gc_pause import release  # noqa: E402
 from cgeditor.editor.mainwindow import MainWindow  # noqa: E402
 from cgeditor.editor.node_painter import LABEL_MIN_PX  # noqa: E402
 from cgeditor.editor.overlays import LAZY_LIMIT  # noqa: E402

@@ -18,8 +18,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from cgeditor.editor.autosave import Autosaver, find_recovery
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.autosave import Autosaver, find_recovery
+from cgeditor.editor.document.document import Document
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
 from cgeditor.resources import example_path

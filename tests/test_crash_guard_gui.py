@@ -15,7 +15,7 @@ from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from cgeditor.editor.crash import CrashReport, ErrorDialog, install_exception_hook
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.mainwindow import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind

@@ -13,7 +13,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from cgeditor.editor.app import run
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.mainwindow import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
@@ -346,7 +346,7 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
     import datetime
 
     from cgeditor.editor import app as app_module
-    from cgeditor.editor.autosave import RecoveryInfo
+    from cgeditor.editor.document.autosave import RecoveryInfo
 
     left = fileformat.load(example_path())
     left.set_value("x", 9.0)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor import torch_check
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.exporting import CODE_FORMATS
 from cgeditor.editor.torch_check import TorchCheck, torch_available
 from cgeditor.model import fileformat

@@ -9,7 +9,7 @@ import weakref
 from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QTransform
 
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.overlays import LAZY_LIMIT
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from cgeditor.cli import main
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.render import RenderError, render_graph
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Graph, Node, NodeKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.teaching.stepper import StepThrough
 from cgeditor.model.teaching.walk import Walk, WalkError
 from cgeditor.model import fileformat

@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem
 
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.model.graph import Edge, NodeKind
 from cgeditor.resources import example_path
 

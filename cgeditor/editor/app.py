@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QApplication
 
 from cgeditor.resources import example_path
 
-from cgeditor.editor.autosave import ask_restore, find_recovery
+from cgeditor.editor.document.autosave import ask_restore, find_recovery
 from cgeditor.editor.crash import install_exception_hook
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.mainwindow import MainWindow
 
 

@@ -18,7 +18,7 @@ from cgeditor.model.expression import ExpressionError, parse_program, program_va
 from cgeditor.model.graph import Graph
 from cgeditor.model.numbers import format_full, parse_number
 
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.scene import GraphScene
 from cgeditor.editor.view import GraphView
 

@@ -21,10 +21,10 @@ from cgeditor.resources import list_examples
 
 from cgeditor.editor import exporting, files
 from cgeditor.editor.actions import WindowActions
-from cgeditor.editor.autosave import Autosaver
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.autosave import Autosaver
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.expression_dialog import ask_program
-from cgeditor.editor.gc_pause import release
+from cgeditor.editor.document.gc_pause import release
 from cgeditor.editor.inspector import Inspector
 from cgeditor.editor.palette import PaletteWidget
 from cgeditor.editor.scene import GraphScene

@@ -19,7 +19,7 @@ from PySide6.QtSvg import QSvgGenerator
 from cgeditor.model.graph import Graph
 
 from cgeditor.model.atomic_write import write_atomically
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 from cgeditor.editor.scene import GraphScene
 
 IMAGE_FORMATS = ("png", "svg", "pdf")

@@ -18,7 +18,7 @@ from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
 from cgeditor.editor import interactions
 from cgeditor.editor.annotation_layer import AnnotationLayer
-from cgeditor.editor.gc_pause import collector_paused, freeze_if_large
+from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 from cgeditor.editor.items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
 from cgeditor.editor.node_painter import NodePainter

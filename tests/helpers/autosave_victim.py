@@ -18,8 +18,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from cgeditor.editor.autosave import Autosaver  # noqa: E402
-from cgeditor.editor.document import Document  # noqa: E402
+from cgeditor.editor.document.autosave import Autosaver  # noqa: E402
+from cgeditor.editor.document.document import Document  # noqa: E402
 from cgeditor.model import fileformat  # noqa: E402
 from cgeditor.model.graph import NodeKind  # noqa: E402
 

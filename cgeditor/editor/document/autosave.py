@@ -29,7 +29,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Change, Graph
 
-from cgeditor.editor.document import Document
+from cgeditor.editor.document.document import Document
 
 INTERVAL_MS = 30_000
 SIDECAR_FORMAT = "cgeditor-recovery"

@@ -28,11 +28,11 @@ from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem
 
-from cgeditor.editor.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
+from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
                        SetOutputCommand, SetValueCommand, SetValuesCommand)
-from cgeditor.editor.gc_pause import collector_paused, freeze_if_large
+from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
