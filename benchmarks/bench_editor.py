@@ -30,10 +30,10 @@ from bench_evaluator import row  # noqa: E402
 from cgeditor.editor.document.document import Document  # noqa: E402
 from cgeditor.editor.document.gc_pause import release  # noqa: E402
 from cgeditor.editor.mainwindow import MainWindow  # noqa: E402
-from cgeditor.editor.node_painter import LABEL_MIN_PX  # noqa: E402
-from cgeditor.editor.overlays import LAZY_LIMIT  # noqa: E402
-from cgeditor.editor.scene import GraphScene  # noqa: E402
-from cgeditor.editor.view import GraphView  # noqa: E402
+from cgeditor.editor.canvas.node_painter import LABEL_MIN_PX  # noqa: E402
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT  # noqa: E402
+from cgeditor.editor.canvas.scene import GraphScene  # noqa: E402
+from cgeditor.editor.canvas.view import GraphView  # noqa: E402
 from cgeditor.model import fileformat  # noqa: E402
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind  # noqa: E402
 from cgeditor.model.layout import layered_layout  # noqa: E402
@@ -272,7 +272,8 @@ def bench_size(app, n_nodes: int, repeats: int, tmp: Path, settings: QSettings,
 def findings(app, path: Path, tag: str, repeats: int, settings: QSettings) -> list[dict]:
     """The issue's rendering findings, checked on this canvas: each setting against ours, the rest
     unchanged, on the bare canvas at a zoom where labels are readable (0.5) or just not (0.3)."""
-    from cgeditor.editor import items, overlays
+    from cgeditor.editor.canvas import label_layout
+    from cgeditor.editor.canvas import items
 
     shown = Shown(app, path, settings, "canvas")
     scene, view, counter, doc = shown.scene, shown.view, shown.counter, shown.document
@@ -308,12 +309,12 @@ def findings(app, path: Path, tag: str, repeats: int, settings: QSettings) -> li
         view.setViewportUpdateMode(mode)
         rows.append(measure("value edit → frame at zoom 0.5", name, edit))
     # The issue's case: every placed label updated at once, as on graphs of up to 1,000 nodes.
-    overlays.LAZY_LIMIT = len(doc.graph)
+    label_layout.LAZY_LIMIT = len(doc.graph)
     for mode, name in ((QGraphicsView.SmartViewportUpdate, "cgeditor"), *modes):
         view.setViewportUpdateMode(mode)
         rows.append(measure("value edit → frame at zoom 0.5, every placed label updated", name, edit,
                             **({"note": "ours: SmartViewportUpdate"} if name == "cgeditor" else {})))
-    overlays.LAZY_LIMIT = LAZY_LIMIT
+    label_layout.LAZY_LIMIT = LAZY_LIMIT
     view.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
 
     rows.append(measure("pan frame at zoom 0.5", "cgeditor", pan,
@@ -340,12 +341,12 @@ def findings(app, path: Path, tag: str, repeats: int, settings: QSettings) -> li
     at_zoom(0.3)
     rows.append(measure("pan frame at zoom 0.3", "cgeditor", pan,
                         note="ours: labels under 5 px on screen are not placed or drawn"))
-    overlays.LABEL_MIN_PX = items.LABEL_MIN_PX = 0.0
+    label_layout.LABEL_MIN_PX = items.LABEL_MIN_PX = 0.0
     scene.place_labels()
     settle(app, counter, counter.count, scene)
     rows.append(measure("pan frame at zoom 0.3", "every label drawn", pan,
                         note=f"{sum(1 for lab in scene.overlay_labels() if lab.isVisible())} labels placed"))
-    overlays.LABEL_MIN_PX = items.LABEL_MIN_PX = LABEL_MIN_PX
+    label_layout.LABEL_MIN_PX = items.LABEL_MIN_PX = LABEL_MIN_PX
     shown.close()
     return rows
 

@@ -10,10 +10,10 @@ import pytest
 from PySide6.QtCore import QPointF, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from cgeditor.editor.annotation_items import ArrowItem, NoteItem
+from cgeditor.editor.canvas.annotation_items import ArrowItem, NoteItem
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.mainwindow import MainWindow
-from cgeditor.editor.render import render_graph
+from cgeditor.editor.canvas.render import render_graph
 from cgeditor.model import fileformat
 from cgeditor.model.annotations import Arrow, Note
 from cgeditor.resources import example_path

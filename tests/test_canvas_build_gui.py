@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.palette import PaletteWidget
-from cgeditor.editor.scene import GraphScene
-from cgeditor.editor.view import GraphView
+from cgeditor.editor.canvas.scene import GraphScene
+from cgeditor.editor.canvas.view import GraphView
 from cgeditor.model.graph import Edge
 
 

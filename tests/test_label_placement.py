@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cgeditor.editor.label_placement import (LabelRequest, Rect, along_polyline, around_node,
+from cgeditor.editor.canvas.label_placement import (LabelRequest, Rect, along_polyline, around_node,
                                              place_labels, segment_hits_rect)
 
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF
 from PySide6.QtGui import QTransform
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.overlays import LAZY_LIMIT
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.numbers import format_compact
@@ -96,7 +96,7 @@ def drawn_both_ways(canvas: Canvas, monkeypatch):
     at_once = canvas.view.viewport().grab().toImage()
     zoom = canvas.view.zoom_level()
     with monkeypatch.context() as patched:
-        patched.setattr("cgeditor.editor.overview.LAZY_LIMIT", 10 ** 9)  # not large: items paint
+        patched.setattr("cgeditor.editor.canvas.far_zoom.LAZY_LIMIT", 10 ** 9)  # not large: items paint
         canvas.scene.overview.follow_zoom(zoom)
         by_items = canvas.view.viewport().grab().toImage()
     canvas.scene.overview.follow_zoom(zoom)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.items import NodeItem
+from cgeditor.editor.canvas.items import NodeItem
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.resources import example_path, list_examples
 

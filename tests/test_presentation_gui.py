@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 from teaching_windows import key, open_example, start_teaching  # noqa: F401
 
 from cgeditor.editor.teaching import presentation
-from cgeditor.editor.theme import DEFAULT_THEME, PROJECTOR_THEME
+from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME
 
 
 def window_layout(window):

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 
 from cgeditor.cli import main
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.render import RenderError, render_graph
+from cgeditor.editor.canvas.render import RenderError, render_graph
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.resources import example_path, list_examples

@@ -8,7 +8,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.view import MAX_ZOOM, MIN_ZOOM
+from cgeditor.editor.canvas.view import MAX_ZOOM, MIN_ZOOM
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.resources import example_path
 

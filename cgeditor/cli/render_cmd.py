@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         from PySide6.QtWidgets import QApplication
 
-        from cgeditor.editor.render import RenderError, image_format, render_graph
+        from cgeditor.editor.canvas.render import RenderError, image_format, render_graph
     except ImportError as e:
         raise CliError(f"cannot draw images: {' '.join(str(e).split())}") from None
     try:

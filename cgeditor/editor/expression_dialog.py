@@ -19,8 +19,8 @@ from cgeditor.model.graph import Graph
 from cgeditor.model.numbers import format_full, parse_number
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.scene import GraphScene
-from cgeditor.editor.view import GraphView
+from cgeditor.editor.canvas.scene import GraphScene
+from cgeditor.editor.canvas.view import GraphView
 
 PREVIEW_DELAY_MS = 200
 DEFAULT_VALUE = 1.0

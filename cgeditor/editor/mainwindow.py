@@ -27,10 +27,10 @@ from cgeditor.editor.expression_dialog import ask_program
 from cgeditor.editor.document.gc_pause import release
 from cgeditor.editor.inspector import Inspector
 from cgeditor.editor.palette import PaletteWidget
-from cgeditor.editor.scene import GraphScene
+from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.editor.teaching.tools import TeachingTools
 from cgeditor.editor.torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
-from cgeditor.editor.view import GraphView
+from cgeditor.editor.canvas.view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays
 _GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the next start

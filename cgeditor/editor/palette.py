@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from cgeditor.model.ops import OPS
-from cgeditor.editor.theme import DEFAULT_THEME, Theme
+from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 NODE_MIME = "application/x-cgeditor-node"
 CATEGORY_TITLES = {"inputs": "Inputs", "arithmetic": "Arithmetic", "function": "Functions",
@@ -185,6 +185,6 @@ class PaletteWidget(QWidget):
             return
         self.entry_activated.emit(key)
         if self.view is not None:
-            from cgeditor.editor.interactions import create_node  # the canvas module needs the palette's mime type
+            from cgeditor.editor.canvas.gestures import create_node  # the canvas module needs the palette's mime type
             scene = self.view.scene()
             create_node(scene, key, self.view.mapToScene(self.view.viewport().rect().center()))

@@ -20,7 +20,7 @@ from cgeditor.model.graph import Graph
 
 from cgeditor.model.atomic_write import write_atomically
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.scene import GraphScene
+from cgeditor.editor.canvas.scene import GraphScene
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 MARGIN = 24.0  # scene units of white around the drawing

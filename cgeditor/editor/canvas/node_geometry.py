@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
-from cgeditor.editor.label_placement import Point, Rect
+from cgeditor.editor.canvas.label_placement import Point, Rect
 
 PORT_SPACING = 20.0  # matches the layout's spacing of input ports
 PORT_RADIUS = 4.5

@@ -2,7 +2,7 @@
 
 It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
 model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
-its results.  Mouse gestures are handed to small objects in `interactions`, which keeps the
+its results.  Mouse gestures are handed to small objects in `gestures`, which keeps the
 event handlers here short.
 """
 
@@ -16,15 +16,15 @@ from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelCha
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
-from cgeditor.editor import interactions
-from cgeditor.editor.annotation_layer import AnnotationLayer
+from cgeditor.editor.canvas import gestures
+from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
-from cgeditor.editor.items import EdgeItem, NodeItem, OverlayLabel, PortItem
-from cgeditor.editor.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
-from cgeditor.editor.node_painter import NodePainter
-from cgeditor.editor.overlays import LAZY_LIMIT, REACH, LabelLayout
-from cgeditor.editor.overview import Overview
-from cgeditor.editor.theme import DEFAULT_THEME, Theme
+from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel, PortItem
+from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
+from cgeditor.editor.canvas.node_painter import NodePainter
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT, REACH, LabelLayout
+from cgeditor.editor.canvas.far_zoom import Overview
+from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
 BSP_DEPTH = 10
@@ -486,12 +486,12 @@ class GraphScene(QGraphicsScene):
             return
         item = self.item_at(event.scenePos())
         if event.button() == Qt.LeftButton and isinstance(item, PortItem):
-            self._gesture = interactions.WireDrag(self, item, event.scenePos())
+            self._gesture = gestures.WireDrag(self, item, event.scenePos())
             event.accept()
             return
         super().mousePressEvent(event)
         if event.button() == Qt.LeftButton and isinstance(item, NodeItem):
-            self._gesture = interactions.NodeDrag(self, item, event.scenePos())
+            self._gesture = gestures.NodeDrag(self, item, event.scenePos())
 
     def mouseMoveEvent(self, event) -> None:
         if self._gesture is not None:
@@ -506,7 +506,7 @@ class GraphScene(QGraphicsScene):
         if gesture is None:
             super().mouseReleaseEvent(event)
             return
-        if isinstance(gesture, interactions.NodeDrag):
+        if isinstance(gesture, gestures.NodeDrag):
             super().mouseReleaseEvent(event)  # lets a plain click narrow the selection
         gesture.release(event.scenePos())
         event.accept()
@@ -519,15 +519,15 @@ class GraphScene(QGraphicsScene):
         if isinstance(item, OverlayLabel) and item.style == "value":
             node = self.graph.node(item.owner)
             if node.kind is not NodeKind.OP:
-                interactions.edit_value(self, item.owner)
+                gestures.edit_value(self, item.owner)
             else:
                 self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
         elif isinstance(item, NodeItem):
-            interactions.rename_inline(self, item.node_id)
+            gestures.rename_inline(self, item.node_id)
         elif self.annotations.owns(item):
             super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:
-            interactions.open_node_search(self, event.scenePos())
+            gestures.open_node_search(self, event.scenePos())
         event.accept()
 
     def keyPressEvent(self, event) -> None:
@@ -542,5 +542,5 @@ class GraphScene(QGraphicsScene):
             super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
-        interactions.context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
+        gestures.context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
         event.accept()

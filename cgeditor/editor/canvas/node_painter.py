@@ -12,9 +12,9 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from cgeditor.model.graph import Node, NodeKind
 from cgeditor.model.ops import get_op
-from cgeditor.editor.label_placement import Rect
-from cgeditor.editor.node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
-from cgeditor.editor.theme import DEFAULT_THEME, Theme
+from cgeditor.editor.canvas.label_placement import Rect
+from cgeditor.editor.canvas.node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
+from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 LABEL_STYLES = ("value", "grad", "edge_grad")
 TEXT_LOD = 0.35  # below this scale node texts are unreadable and skipped

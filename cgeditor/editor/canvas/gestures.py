@@ -18,10 +18,10 @@ from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Edge, GraphError, NodeKind
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.validate import connection_problem
-from cgeditor.editor.annotation_items import NoteItem, annotation_owner
+from cgeditor.editor.canvas.annotation_items import NoteItem, annotation_owner
 from cgeditor.editor.document.document import new_merge_id
-from cgeditor.editor.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
-from cgeditor.editor.node_geometry import edge_controls
+from cgeditor.editor.canvas.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
+from cgeditor.editor.canvas.node_geometry import edge_controls
 from cgeditor.editor.node_search import NodeSearchPopup
 from cgeditor.editor.palette import node_entries
 

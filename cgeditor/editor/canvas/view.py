@@ -14,9 +14,9 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
-from cgeditor.editor import interactions
-from cgeditor.editor.items import EdgeItem
-from cgeditor.editor.minimap import Minimap
+from cgeditor.editor.canvas import gestures
+from cgeditor.editor.canvas.items import EdgeItem
+from cgeditor.editor.canvas.minimap import Minimap
 from cgeditor.editor.palette import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
@@ -152,7 +152,7 @@ class GraphView(QGraphicsView):
             cursor = self.viewport().mapFromGlobal(self.cursor().pos())
             if not self.viewport().rect().contains(cursor):
                 cursor = self.viewport().rect().center()
-            interactions.open_node_search(self.scene(), self.mapToScene(cursor))
+            gestures.open_node_search(self.scene(), self.mapToScene(cursor))
         elif event.matches(QKeySequence.ZoomIn) or (key == Qt.Key_Equal and mods & Qt.ControlModifier):
             self.zoom_in()
         elif event.matches(QKeySequence.ZoomOut):
@@ -214,7 +214,7 @@ class GraphView(QGraphicsView):
         key = bytes(event.mimeData().data(NODE_MIME)).decode()
         edge = None
         if key not in ("variable", "constant"):
-            edge = interactions.edge_at(self.scene(), self.mapToScene(event.position().toPoint()))
+            edge = gestures.edge_at(self.scene(), self.mapToScene(event.position().toPoint()))
         self._highlight_drop_edge(edge)
         event.acceptProposedAction()
 
@@ -228,7 +228,7 @@ class GraphView(QGraphicsView):
             return
         self._highlight_drop_edge(None)
         key = bytes(event.mimeData().data(NODE_MIME)).decode()
-        interactions.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
+        gestures.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
         event.acceptProposedAction()
         self.setFocus()
 

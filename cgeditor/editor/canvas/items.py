@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from cgeditor.model.graph import Edge, Node
 from cgeditor.model.numbers import format_compact, format_full
-from cgeditor.editor.label_placement import Point
-from cgeditor.editor.node_geometry import PORT_HIT_RADIUS, NodeShape, cubic_points, edge_controls
-from cgeditor.editor.node_painter import LABEL_MIN_PX, NodePainter, qrect
+from cgeditor.editor.canvas.label_placement import Point
+from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS, NodeShape, cubic_points, edge_controls
+from cgeditor.editor.canvas.node_painter import LABEL_MIN_PX, NodePainter, qrect
 
 Z_EDGE, Z_NODE, Z_WIRE, Z_LABEL = 0.0, 10.0, 20.0, 30.0
 EDGE_HIT_WIDTH = 10.0

@@ -14,8 +14,8 @@ from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
-from cgeditor.editor.node_painter import BOX_LOD
-from cgeditor.editor.overlays import LAZY_LIMIT
+from cgeditor.editor.canvas.node_painter import BOX_LOD
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 
 NO_CONTENTS = QGraphicsItem.ItemHasNoContents
 _FLAGS = {False: QGraphicsItem.ItemIsSelectable,  # made once: combining Qt flags costs microseconds
