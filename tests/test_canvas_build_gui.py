@@ -14,7 +14,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.palette import PaletteWidget
+from cgeditor.editor.panels.palette import PaletteWidget
 from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.editor.canvas.view import GraphView
 from cgeditor.model.graph import Edge

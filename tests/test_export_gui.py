@@ -9,10 +9,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from cgeditor.editor import torch_check
+from cgeditor.editor.panels import torch_check
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.exporting import CODE_FORMATS
-from cgeditor.editor.torch_check import TorchCheck, torch_available
+from cgeditor.editor.panels.torch_check import TorchCheck, torch_available
 from cgeditor.model import fileformat
 from cgeditor.model.export import export
 from cgeditor.model.graph import NodeKind
@@ -205,7 +205,7 @@ def test_torch_check_gives_up_after_its_time_limit(qtbot):
 
 
 def test_disagreement_is_marked(qtbot):
-    from cgeditor.editor.torch_check import CheckResult, GradientRow, TorchCheckDialog
+    from cgeditor.editor.panels.torch_check import CheckResult, GradientRow, TorchCheckDialog
     result = CheckResult("L", 64.0, 64.0, [GradientRow("x", 64.0, 64.0 * (1 + 1e-12)),
                                            GradientRow("y", 32.0, 31.0)])
     dialog = TorchCheckDialog(result)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.expression_dialog import ExpressionDialog
+from cgeditor.editor.panels.expression_dialog import ExpressionDialog
 from cgeditor.resources import example_path
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.inspector import Inspector
+from cgeditor.editor.panels.inspector import Inspector
 from cgeditor.resources import example_path
 
 

@@ -23,13 +23,13 @@ from cgeditor.editor import exporting, files
 from cgeditor.editor.actions import WindowActions
 from cgeditor.editor.document.autosave import Autosaver
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.expression_dialog import ask_program
+from cgeditor.editor.panels.expression_dialog import ask_program
 from cgeditor.editor.document.gc_pause import release
-from cgeditor.editor.inspector import Inspector
-from cgeditor.editor.palette import PaletteWidget
+from cgeditor.editor.panels.inspector import Inspector
+from cgeditor.editor.panels.palette import PaletteWidget
 from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.editor.teaching.tools import TeachingTools
-from cgeditor.editor.torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
+from cgeditor.editor.panels.torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
 from cgeditor.editor.canvas.view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays

@@ -22,8 +22,8 @@ from cgeditor.editor.canvas.annotation_items import NoteItem, annotation_owner
 from cgeditor.editor.document.document import new_merge_id
 from cgeditor.editor.canvas.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_geometry import edge_controls
-from cgeditor.editor.node_search import NodeSearchPopup
-from cgeditor.editor.palette import node_entries
+from cgeditor.editor.panels.node_search import NodeSearchPopup
+from cgeditor.editor.panels.palette import node_entries
 
 DRAG_THRESHOLD = 3.0  # scene units the mouse must travel before a press becomes a drag
 MARK_ALL_LIMIT = 400  # above this many nodes, only ports in view are marked while wiring

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsView
 from cgeditor.editor.canvas import gestures
 from cgeditor.editor.canvas.items import EdgeItem
 from cgeditor.editor.canvas.minimap import Minimap
-from cgeditor.editor.palette import NODE_MIME
+from cgeditor.editor.panels.palette import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.numbers import format_compact
 
-from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 
 ROW_H = 26
 TEXT_PX = 14

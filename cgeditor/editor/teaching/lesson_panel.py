@@ -26,7 +26,7 @@ from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
 
 from cgeditor.editor.document.document import new_merge_id
-from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.teaching.loss_plot import LossPlot
 
 STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")

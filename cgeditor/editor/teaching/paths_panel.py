@@ -18,7 +18,7 @@ from cgeditor.model.teaching.narration import path_text, symbol
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.teaching.paths import LIMIT, Path, list_paths
 
-from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 
 ROW_PX = 16
 PATH_ROLE = Qt.UserRole

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow
 from cgeditor.model.graph import NodeKind
 
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
-from cgeditor.editor.lazy_panel import RefreshWhenShown
+from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME
 from cgeditor.editor.teaching import presentation as pres
 from cgeditor.editor.teaching.canvas_layer import CanvasLayer
