@@ -29,7 +29,7 @@ from bench_evaluator import row  # noqa: E402
 
 from cgeditor.editor.document.document import Document  # noqa: E402
 from cgeditor.editor.document.gc_pause import release  # noqa: E402
-from cgeditor.editor.mainwindow import MainWindow  # noqa: E402
+from cgeditor.editor.window.main_window import MainWindow  # noqa: E402
 from cgeditor.editor.canvas.node_painter import LABEL_MIN_PX  # noqa: E402
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT  # noqa: E402
 from cgeditor.editor.canvas.scene import GraphScene  # noqa: E402

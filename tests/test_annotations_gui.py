@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor.canvas.annotation_items import ArrowItem, NoteItem
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.editor.canvas.render import render_graph
 from cgeditor.model import fileformat
 from cgeditor.model.annotations import Arrow, Note

@@ -236,16 +236,16 @@ def test_eval_is_a_registered_subcommand():
 
 def test_no_subcommand_opens_the_editor_on_the_file(monkeypatch):
     opened = []
-    fake = types.ModuleType("cgeditor.editor.app")
+    fake = types.ModuleType("cgeditor.editor.window.app")
     fake.run = lambda path: opened.append(path) or 0
-    monkeypatch.setitem(sys.modules, "cgeditor.editor.app", fake)
+    monkeypatch.setitem(sys.modules, "cgeditor.editor.window.app", fake)
     assert main([CHAIN]) == 0
     assert main([]) == 0
     assert opened == [CHAIN, None]
 
 
 def test_editor_that_cannot_be_imported_gives_one_line_and_status_1(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "cgeditor.editor.app", None)  # makes the import fail
+    monkeypatch.setitem(sys.modules, "cgeditor.editor.window.app", None)  # makes the import fail
     assert main([CHAIN]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "cannot start the editor" in err

@@ -14,9 +14,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from cgeditor.editor.crash import CrashReport, ErrorDialog, install_exception_hook
+from cgeditor.editor.window.exception_guard import CrashReport, ErrorDialog, install_exception_hook
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
 from cgeditor.resources import example_path

@@ -12,9 +12,9 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from cgeditor.editor.app import run
+from cgeditor.editor.window.app import run
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
 from cgeditor.resources import example_path, list_examples
@@ -345,7 +345,7 @@ def test_window_layout_is_restored_on_the_next_start(qtbot, make_window):
 def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp_path, monkeypatch):
     import datetime
 
-    from cgeditor.editor import app as app_module
+    from cgeditor.editor.window import app as app_module
     from cgeditor.editor.document.autosave import RecoveryInfo
 
     left = fileformat.load(example_path())

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor.panels import torch_check
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.exporting import CODE_FORMATS
+from cgeditor.editor.window.exporting import CODE_FORMATS
 from cgeditor.editor.panels.torch_check import TorchCheck, torch_available
 from cgeditor.model import fileformat
 from cgeditor.model.export import export

@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from cgeditor.editor.document.document import new_merge_id
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, NodeKind
 from cgeditor.resources import example_path

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def _open_editor(args: list[str]) -> int:
     parser.add_argument("file", metavar="FILE", nargs="?", help="a .cgraph document to open")
     parsed = parser.parse_args(args)
     try:
-        from cgeditor.editor.app import run
+        from cgeditor.editor.window.app import run
     except ImportError as e:
         print(f"cgeditor: cannot start the editor: {' '.join(str(e).split())}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QToolBar
 
-from cgeditor.editor.exporting import CODE_FORMATS
+from cgeditor.editor.window.exporting import CODE_FORMATS
 
 Key = QKeySequence.StandardKey
 OVERLAYS = (("values", "Show &values", "Values", "Show each node's value"),

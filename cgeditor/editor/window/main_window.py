@@ -19,8 +19,10 @@ from cgeditor.model.fileformat import SUFFIX, DocumentError
 from cgeditor.model.numbers import format_compact
 from cgeditor.resources import list_examples
 
-from cgeditor.editor import exporting, files
-from cgeditor.editor.actions import WindowActions
+from cgeditor.editor.window import exporting
+
+from cgeditor.editor.window import file_dialogs
+from cgeditor.editor.window.actions import WindowActions
 from cgeditor.editor.document.autosave import Autosaver
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.expression_dialog import ask_program
@@ -42,10 +44,10 @@ class MainWindow(QMainWindow):
     def __init__(self, document: Document | None = None, settings: QSettings | None = None):
         super().__init__()
         self.settings = settings if settings is not None else QSettings()
-        self.recent = files.RecentFiles(self.settings)
+        self.recent = file_dialogs.RecentFiles(self.settings)
         # Swappable so a caller (or a test) can answer without the real dialog.
-        self.ask_save_changes = files.ask_save_changes
-        self.ask_overwrite_changed = files.ask_overwrite_changed
+        self.ask_save_changes = file_dialogs.ask_save_changes
+        self.ask_overwrite_changed = file_dialogs.ask_overwrite_changed
         self.ask_program = ask_program
         self.choose_export_path = exporting.choose_export_path
         self.ask_image_scale = exporting.ask_image_scale
@@ -232,13 +234,13 @@ class MainWindow(QMainWindow):
         if not self.maybe_save():
             return False
         if path is None:
-            path = files.choose_open_path(self, files.start_folder(self.settings, self.document.path))
+            path = file_dialogs.choose_open_path(self, file_dialogs.start_folder(self.settings, self.document.path))
             if path is None:
                 return False
         try:
             document = Document.open(path)
         except DocumentError as e:
-            files.show_error(self, "Cannot open graph", str(e))
+            file_dialogs.show_error(self, "Cannot open graph", str(e))
             return False
         self.set_document(document)
         self.recent.add(document.path)
@@ -246,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def save(self) -> bool:
         path = self.document.path
-        if path is None or files.is_example(path):
+        if path is None or file_dialogs.is_example(path):
             return self.save_as()
         if self.document.changed_on_disk() and not self.ask_overwrite_changed(self, path.name):
             self.show_message(f"Not saved: {path.name} changed on disk (use Save As to keep both)")
@@ -254,16 +256,16 @@ class MainWindow(QMainWindow):
         return self._save_to(path)
 
     def save_as(self) -> bool:
-        folder = files.start_folder(self.settings, self.document.path)
+        folder = file_dialogs.start_folder(self.settings, self.document.path)
         stem = self.document.path.stem if self.document.path else "untitled"
-        path = files.choose_save_path(self, folder / f"{stem}{SUFFIX}")
+        path = file_dialogs.choose_save_path(self, folder / f"{stem}{SUFFIX}")
         return path is not None and self._save_to(path)
 
     def _save_to(self, path: Path) -> bool:
         try:
             self.document.save(path)
         except DocumentError as e:
-            files.show_error(self, "Cannot save graph", str(e))
+            file_dialogs.show_error(self, "Cannot save graph", str(e))
             return False
         self.recent.add(path)
         self.show_message(f"Saved {path}")
@@ -364,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def _torch_failed(self, message: str) -> None:
         self._torch_check_ended()
-        files.show_error(self, "Check against PyTorch", message)
+        file_dialogs.show_error(self, "Check against PyTorch", message)
 
     # -- status ------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import export
 from cgeditor.model.validate import InvalidGraphError
 
-from cgeditor.editor import files
+from cgeditor.editor.window import file_dialogs
 from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.editor.canvas.render import RenderError, render_graph
 from cgeditor.editor.canvas.scene import OVERLAYS
@@ -77,7 +77,7 @@ def export_image(window) -> bool:
     try:
         render_graph(document, path, scale=scale, overlays=overlays)
     except RenderError as e:
-        files.show_error(window, "Cannot export image", str(e))
+        file_dialogs.show_error(window, "Cannot export image", str(e))
         return False
     window.show_message(f"Exported {path}")
     return True
@@ -89,7 +89,7 @@ def export_code(window, fmt: str) -> bool:
     try:
         text = export(window.document.graph, fmt)
     except (InvalidGraphError, OutputError) as e:
-        files.show_error(window, f"Cannot export {code.title}", f"The graph cannot be exported: {e}")
+        file_dialogs.show_error(window, f"Cannot export {code.title}", f"The graph cannot be exported: {e}")
         return False
     path = window.choose_export_path(window, f"Export {code.title}", _suggested(window, code.suffix),
                                      code.file_filter)
@@ -98,7 +98,7 @@ def export_code(window, fmt: str) -> bool:
     try:
         write_text_atomically(path, text)
     except OSError as e:
-        files.show_error(window, f"Cannot export {code.title}", f"{path}: {e.strerror or e}")
+        file_dialogs.show_error(window, f"Cannot export {code.title}", f"{path}: {e.strerror or e}")
         return False
     window.show_message(f"Exported {path}")
     return True
@@ -107,6 +107,6 @@ def export_code(window, fmt: str) -> bool:
 def _suggested(window, suffix: str) -> Path:
     """Beside the document (or in the last folder used), named after it."""
     document = window.document
-    folder = files.start_folder(window.settings, document.path)
+    folder = file_dialogs.start_folder(window.settings, document.path)
     stem = document.path.stem if document.path is not None else "untitled"
     return folder / f"{stem}{suffix}"

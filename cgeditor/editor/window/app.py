@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication
 from cgeditor.resources import example_path
 
 from cgeditor.editor.document.autosave import ask_restore, find_recovery
-from cgeditor.editor.crash import install_exception_hook
+from cgeditor.editor.window.exception_guard import install_exception_hook
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.mainwindow import MainWindow
+from cgeditor.editor.window.main_window import MainWindow
 
 
 def run(path: str | None) -> int:
