@@ -1,18 +1,10 @@
-"""Shared test set-up: Qt runs offscreen in its test locations, and fuzz runs marked `slow`
-wait for --run-slow."""
+"""Shared test set-up that needs no Qt: a private home per test, and fuzz runs marked `slow`
+wait for --run-slow.  Qt's own set-up lives in gui/conftest.py, so the model and CLI tests run
+where PySide6 is not installed."""
 
 import gc
-import os
-
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import pytest
-from PySide6.QtCore import QStandardPaths
-
-# Autosave, crash logs and settings go to Qt's test locations, never the user's own folders.
-QStandardPaths.setTestModeEnabled(True)
-
-pytest_plugins = ["windows"]  # the `settings` and `make_window` fixtures for GUI tests
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +16,8 @@ def private_home(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def thaw_after_test():
-    """A large document freezes the objects alive when it opens (see editor/gc_pause); tests
-    that leave such a scene without closing its window must not keep them frozen."""
+    """A large document freezes the objects alive when it opens (see editor/document/gc_pause);
+    tests that leave such a scene without closing its window must not keep them frozen."""
     yield
     gc.unfreeze()
 

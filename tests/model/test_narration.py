@@ -8,9 +8,9 @@ from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Node, NodeKind
 from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
 from cgeditor.model.teaching.paths import list_paths
-from graph_builders import build, linear_example
+from helpers.graph_builders import build, linear_example
 
-EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 
 
 def fork_example():

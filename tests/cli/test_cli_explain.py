@@ -7,7 +7,7 @@ from cgeditor.cli import main
 from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 
-EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 LINEAR = str(EXAMPLES / "linear_regression.cgraph")  # L = (x·w + b − y)², x=2, w=3, b=1, y=5
 TWO_PATHS = str(EXAMPLES / "two_paths.cgraph")  # e = (a + b)(b + 1), a=2, b=1
 

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from example_numbers import CASES, NAMES, case_id
+from helpers.example_numbers import CASES, NAMES, case_id
 from cgeditor.cli import SUBCOMMANDS, main
 from cgeditor.model.fileformat import dumps, load
 from cgeditor.resources import example_path

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPointF, Qt, QTimer
-from PySide6.QtGui import QContextMenuEvent, QDragEnterEvent, QDragMoveEvent
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent
 from PySide6.QtWidgets import QApplication, QGraphicsPathItem
 
 from cgeditor.editor.document.document import Document
 from cgeditor.model.graph import Edge, NodeKind
 from cgeditor.resources import example_path
 
-from test_canvas_build_gui import Canvas
+from helpers.canvas import Canvas, context_menu_choose
 
 
 @pytest.fixture
@@ -203,28 +203,6 @@ def test_a_variadic_op_offers_a_free_input_while_wiring_and_takes_a_third_wire(c
     assert Edge("y", "z2", 2) in canvas.graph.edges
     assert len(canvas.scene.node_item("z2").ports()) == 4
     canvas.qtbot.waitUntil(lambda: canvas.scene.value_label("z2").text() == "11")
-
-
-def context_menu_choose(canvas, scene_pos, action_text):
-    """Open the canvas context menu at `scene_pos` and pick `action_text` from it (the menu runs
-    its own event loop, so the choice is made from a timer)."""
-    chosen = []
-
-    def pick():
-        menu = QApplication.activePopupWidget()
-        if menu is None:
-            QTimer.singleShot(5, pick)
-            return
-        chosen.extend(a.text() for a in menu.actions())
-        (action,) = [a for a in menu.actions() if a.text() == action_text]
-        menu.close()
-        action.trigger()
-
-    QTimer.singleShot(0, pick)
-    vp = canvas.view.viewport()
-    pos = canvas.at(scene_pos)
-    QApplication.sendEvent(vp, QContextMenuEvent(QContextMenuEvent.Mouse, pos, vp.mapToGlobal(pos)))
-    return chosen
 
 
 def test_node_context_menu_sets_the_output(canvas):

@@ -14,7 +14,7 @@ from cgeditor.editor.canvas.items import NodeItem
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.resources import example_path, list_examples
 
-from test_canvas_build_gui import Canvas
+from helpers.canvas import Canvas
 
 
 def open_canvas(qtbot, path) -> Canvas:

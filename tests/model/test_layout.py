@@ -10,7 +10,7 @@ from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.layout import (LAYER_GAP, ROW_GAP, count_crossings, layered_layout,
                                    total_edge_length)
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "resources" / "examples").glob("*.cgraph"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.cgraph"))
 NODE_W, NODE_H = 100.0, 60.0  # about the largest node the canvas draws for these graphs
 
 MICROGRAD = ("a = -4.0; b = 2.0; c = a + b; d = a * b + b**3; c = c + c + 1; c = c + 1 + c + (-a);"

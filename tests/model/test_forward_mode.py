@@ -11,7 +11,7 @@ from cgeditor.model.teaching.forward_mode import ForwardModeStep, forward_mode
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
 from cgeditor.model.ops import get_op
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "resources" / "examples").glob("*.cgraph"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.cgraph"))
 RANDOM_OPS = ["add", "mul", "sub", "div", "square", "neg", "tanh", "sin", "sigmoid", "max", "exp"]
 
 
@@ -70,7 +70,7 @@ def test_steps_follow_topological_order_and_carry_tangent_local_contribution_tot
 
 
 def test_fork_accumulates_the_running_total_at_the_join():
-    g = load(Path(__file__).parent.parent / "resources" / "examples" / "two_paths.cgraph")
+    g = load(Path(__file__).parents[2] / "resources" / "examples" / "two_paths.cgraph")
     result = forward_mode(g, evaluate(g), "b")
     into_e = [s for s in result.steps if s.edge.target == "e"]
     assert [s.total for s in into_e] == [into_e[0].contribution, 5.0]

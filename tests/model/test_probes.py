@@ -4,7 +4,7 @@ from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import GraphError, Node, NodeKind
 from cgeditor.model.teaching.probes import (descent_step, finite_difference, gradient_check, nudge, results_markdown,
                                    train)
-from graph_builders import build, linear_example
+from helpers.graph_builders import build, linear_example
 
 
 def smooth_example():

@@ -19,7 +19,7 @@ import pytest
 
 from cgeditor.model import fileformat
 
-HELPER = Path(__file__).parent / "helpers" / "save_loop.py"
+HELPER = Path(__file__).parents[1] / "helpers" / "save_loop.py"
 NODES = 5_000
 KILLS = 20
 SLOW_KILLS = 200

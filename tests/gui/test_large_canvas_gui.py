@@ -15,7 +15,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.numbers import format_compact
 
-from test_canvas_build_gui import Canvas
+from helpers.canvas import Canvas
 
 COLUMNS = 40
 

@@ -12,7 +12,7 @@ from cgeditor.cli import main
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.fileformat import load
 
-EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 
 
 def run(capsys, *args):

@@ -24,7 +24,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
 from cgeditor.resources import example_path
 
-HELPER = Path(__file__).parent / "helpers" / "autosave_victim.py"
+HELPER = Path(__file__).parents[1] / "helpers" / "autosave_victim.py"
 SAVES_BEFORE_KILL = 3
 
 posix_only = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

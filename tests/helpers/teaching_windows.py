@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.resources import example_path
-from windows import close_discarding
+from helpers.windows import close_discarding
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from cgeditor.model import fileformat
 from cgeditor.model.annotations import Arrow, Note
 from cgeditor.resources import example_path
 
-from test_canvas_build_gui import Canvas
-from test_wiring_gui import context_menu_choose
+from helpers.canvas import Canvas
+from helpers.canvas import context_menu_choose
 
 EMPTY_SPOT = (-300.0, 300.0)  # canvas left of and below the chain-rule example's nodes
 

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from example_numbers import CASES, case_id
+from helpers.example_numbers import CASES, case_id
 from cgeditor.model.evaluate import Evaluator, OutputError, evaluate, resolve_output
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind

@@ -17,7 +17,7 @@ from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
 from cgeditor.model.validate import InvalidGraphError
 
-EXAMPLES = sorted((Path(__file__).parent.parent / "resources" / "examples").glob("*.cgraph"))
+EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.cgraph"))
 
 
 def _run_script(code: str) -> dict:

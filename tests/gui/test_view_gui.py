@@ -12,7 +12,7 @@ from cgeditor.editor.canvas.view import MAX_ZOOM, MIN_ZOOM
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.resources import example_path
 
-from test_canvas_build_gui import Canvas
+from helpers.canvas import Canvas
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
-from teaching_windows import key, open_example, start_teaching  # noqa: F401
+from helpers.teaching_windows import key, open_example, start_teaching  # noqa: F401
 
 from cgeditor.editor.teaching import presentation
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME

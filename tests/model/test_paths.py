@@ -6,9 +6,9 @@ from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, GraphError, Node, NodeKind
 from cgeditor.model.teaching.paths import count_paths, list_paths, topological_order
-from graph_builders import build
+from helpers.graph_builders import build
 
-EXAMPLES = Path(__file__).parent.parent / "resources" / "examples"
+EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 
 
 def fork_example():

@@ -4,9 +4,9 @@ narration, the canvas callout, the paths panel, quiz mode, and restarting after 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from teaching_windows import click_node, key, open_example, start_teaching  # noqa: F401
+from helpers.teaching_windows import click_node, key, open_example, start_teaching  # noqa: F401
 
-from test_teaching_stepper import LINEAR_BACKWARD, LINEAR_FORWARD
+from helpers.linear_walk import LINEAR_BACKWARD, LINEAR_FORWARD
 
 from cgeditor.model.graph import Edge, NodeKind
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
-from teaching_windows import key, open_example  # noqa: F401
+from helpers.teaching_windows import key, open_example  # noqa: F401
 
 from cgeditor.model.graph import NodeKind
 

@@ -21,7 +21,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.expression import MAX_LENGTH, ExpressionError, parse_program
 from cgeditor.model.fileformat import DocumentError
 
-HELPER = Path(__file__).parent / "helpers" / "audit_load.py"
+HELPER = Path(__file__).parents[1] / "helpers" / "audit_load.py"
 CORPUS = Path(__file__).parent / "fuzz_corpus"
 SECRET = "TOP-SECRET-CONTENT-7f3a"
 

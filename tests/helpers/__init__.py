@@ -1,0 +1,1 @@
+"""Shared builders, windows and scripts for the tests."""
