@@ -1,21 +1,26 @@
-"""Where the bundled example graphs live (the top-level `resources/examples` folder)."""
+"""The bundled example graphs, read through importlib.resources so a regular install finds them.
+
+They are edited in the top-level `resources/examples`; `cgeditor/examples` links there, and the
+build copies them into the package, so a wheel or pipx install carries them.
+"""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
-_EXAMPLES = Path(__file__).resolve().parent.parent / "resources" / "examples"
 DEFAULT_EXAMPLE = "chain_rule"  # L = (x + x·y)², the graph the editor opens first
 
 
 def examples_dir() -> Path:
-    return _EXAMPLES
+    # A package installed on disk (the only kind cgeditor supports) has real paths to its data.
+    return Path(str(resources.files("cgeditor") / "examples"))
 
 
 def example_path(name: str = DEFAULT_EXAMPLE) -> Path:
     """The file of example `name`, with or without its `.cgraph` suffix."""
-    return _EXAMPLES / (name if name.endswith(".cgraph") else f"{name}.cgraph")
+    return examples_dir() / (name if name.endswith(".cgraph") else f"{name}.cgraph")
 
 
 def list_examples() -> list[Path]:
-    return sorted(_EXAMPLES.glob("*.cgraph"))
+    return sorted(examples_dir().glob("*.cgraph"))

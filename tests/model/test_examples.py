@@ -1,8 +1,11 @@
 """The bundled examples: valid, labelled, and laid out tidily enough to read at a glance."""
 
 import itertools
+from pathlib import Path
 
 import pytest
+
+import cgeditor
 
 from cgeditor.model.fileformat import load
 from cgeditor.model.validate import validate
@@ -16,6 +19,15 @@ def test_default_example_is_the_chain_rule():
     assert example_path() == examples_dir() / "chain_rule.cgraph"
     assert example_path("chain_rule") in EXAMPLES
     assert len(EXAMPLES) == 8
+
+
+def test_examples_are_read_from_inside_the_package_and_match_the_edited_folder():
+    """A wheel carries cgeditor/examples; in the source tree it links to resources/examples."""
+    package = Path(cgeditor.__file__).parent
+    assert examples_dir() == package / "examples"
+    edited = Path(__file__).parents[2] / "resources" / "examples"
+    if edited.is_dir():  # the source tree, not an installed copy
+        assert sorted(p.name for p in EXAMPLES) == sorted(p.name for p in edited.glob("*.cgraph"))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
