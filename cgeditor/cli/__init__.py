@@ -2,7 +2,8 @@
 
 `cgeditor FILE` opens the editor; `cgeditor <subcommand> ...` runs one of `SUBCOMMANDS`, each
 a module `cgeditor.cli.<name>_cmd` with `register(subparsers)` and `run(args) -> int`.  Adding
-a subcommand means writing that module and adding its name here.
+a subcommand means writing that module and adding its name here.  `cgeditor help [SUBCOMMAND]`
+and `cgeditor --version` answer without starting anything.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import sys
 from types import ModuleType
 from typing import Sequence
 
+from cgeditor import __version__
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import GraphError
+from cgeditor.model.suggest import did_you_mean
 from cgeditor.model.validate import InvalidGraphError
 
 from cgeditor.cli.common import EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
@@ -30,6 +33,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] in SUBCOMMANDS:
             return _run_subcommand(args)
+        if args and args[0] == "help":
+            return _help(args[1:])
+        if args and args[0] in ("--version", "-V"):
+            print(f"cgeditor {__version__}")
+            return 0
+        if args and _looks_like_a_command(args[0]):
+            raise CliError(f"unknown command {args[0]!r}{did_you_mean(args[0], SUBCOMMANDS + ('help',))} "
+                           f"(commands: {', '.join(SUBCOMMANDS)}, help)")
         return _open_editor(args)
     except _BAD_INPUT as e:
         print_error(str(e))
@@ -41,6 +52,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `cgeditor explain FILE | head`: the reader left, which is fine
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _looks_like_a_command(word: str) -> bool:
+    """A bare word that names no file and is close to a subcommand is a mistyped command."""
+    return (not os.path.exists(word) and word.isidentifier()
+            and bool(did_you_mean(word, SUBCOMMANDS + ("help",))))
+
+
+def _help(topics: list[str]) -> int:
+    """`cgeditor help` is `cgeditor --help`; `cgeditor help eval` is `cgeditor eval --help`."""
+    if not topics:
+        return _open_editor(["--help"])
+    if topics[0] not in SUBCOMMANDS:
+        raise CliError(f"no help on {topics[0]!r}{did_you_mean(topics[0], SUBCOMMANDS)} "
+                       f"(commands: {', '.join(SUBCOMMANDS)})")
+    return _run_subcommand([topics[0], "--help"])
 
 
 def _modules() -> dict[str, ModuleType]:
@@ -61,8 +88,9 @@ def _open_editor(args: list[str]) -> int:
     parser = ArgumentParser(
         prog="cgeditor",
         description="Open the computational graph editor, on FILE if given.",
-        epilog=f"subcommands: {', '.join(SUBCOMMANDS)} (cgeditor SUBCOMMAND --help for each)")
+        epilog=f"subcommands: {', '.join(SUBCOMMANDS)} (cgeditor help SUBCOMMAND for each)")
     parser.add_argument("file", metavar="FILE", nargs="?", help="a .cgraph document to open")
+    parser.add_argument("-V", "--version", action="version", version=f"cgeditor {__version__}")
     parsed = parser.parse_args(args)
     try:
         from cgeditor.editor.window.app import run

@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
 from cgeditor.model.ops import get_op
+from cgeditor.model.suggest import did_you_mean, listing
 from cgeditor.model.validate import InvalidGraphError, Problem, validate
 
 
@@ -184,7 +185,8 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
     """The explicit choice, else the graph's own output, else its only sink."""
     if output is not None:
         if output not in graph:
-            raise OutputError(f"unknown output node {output!r}")
+            ids = [n.id for n in graph]
+            raise OutputError(f"unknown output node {output!r}{did_you_mean(output, ids)} (nodes: {listing(ids)})")
         return output
     if graph.output is not None:
         return graph.output
@@ -193,7 +195,7 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
         return sinks[0]
     if not sinks:
         raise OutputError("the graph has no nodes, so there is no output")
-    raise OutputError(f"several sinks and no output chosen: {', '.join(sinks)}")
+    raise OutputError(f"several sinks and no output chosen: {listing(sinks)}")
 
 
 def _build_plan(graph: Graph) -> _Plan:

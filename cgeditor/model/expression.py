@@ -24,6 +24,7 @@ from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import format_full
 from cgeditor.model.ops import INFIX_OPS, OPS
+from cgeditor.model.suggest import did_you_mean
 
 MAX_LENGTH = 100_000
 
@@ -367,7 +368,7 @@ class _Translator:
             raise self.error(func, "only the registry's functions can be called, by name")
         op = OPS.get(func.id)
         if op is None:
-            raise self.error(call, f"unknown function {func.id} (functions: {', '.join(OPS)})")
+            raise self.error(call, f"unknown function {func.id}{did_you_mean(func.id, OPS)} (functions: {', '.join(OPS)})")
         for arg in call.args:
             if isinstance(arg, ast.Starred):
                 raise self.error(arg, f"{self.describe(arg)} is not allowed")

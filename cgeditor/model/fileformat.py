@@ -22,6 +22,7 @@ from typing import Any, Iterable
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
+from cgeditor.model.suggest import did_you_mean
 
 FORMAT = "cgeditor-graph"
 VERSION = 1
@@ -177,7 +178,7 @@ def _node(i: int, item: Any) -> Node:
         if not isinstance(op, str):
             raise DocumentError(f"{where}: \"op\" must be an op name, got {_show(op)}")
         if op not in OPS:
-            raise DocumentError(f"{where}: unknown op {_quote(op)}")
+            raise DocumentError(f"{where}: unknown op {_quote(op)}{did_you_mean(op, OPS)}")
     else:
         if "op" in item:
             raise DocumentError(f"{where}: a {kind.value} has no \"op\"")
