@@ -162,3 +162,16 @@ def test_new_then_export_pytorch_agrees_with_eval(capsys, tmp_path):
     assert printed["output"] == pytest.approx(result.values["o"], rel=1e-9)
     for name, grad in printed["grads"].items():
         assert grad == pytest.approx(result.grads[name], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ["chain_rule", "linear_regression", "sigmoid_loss"])
+def test_exported_pytorch_script_raises_no_warning_of_its_own(capsys, name):
+    """Warnings the script itself causes (not torch's import, which may lack NumPy) are errors."""
+    pytest.importorskip("torch", reason="PyTorch is not installed (CI: pip install torch==2.13.0)")
+    status, script, _ = run(capsys, "export", str(EXAMPLES / f"{name}.cgraph"), "--format", "pytorch")
+    assert status == 0
+    proc = subprocess.run([sys.executable, "-W", "error::Warning:__main__", "-c", script],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    own = [line for line in proc.stderr.splitlines() if "Warning:" in line and "NumPy" not in line]
+    assert own == []

@@ -44,4 +44,5 @@ def to_pytorch(graph: Graph, output: str | None = None) -> str:
 
     grads = [(v, f"number({p.names[v]}.grad) if {p.names[v]}.grad is not None else 0.0")
              for v in p.variables]
-    return "\n".join(lines + [""] + print_result(out, grads))
+    # .item(): float() of a tensor that requires grad warns under torch 2.13
+    return "\n".join(lines + [""] + print_result(f"{out}.item()", grads))
