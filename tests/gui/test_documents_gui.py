@@ -262,7 +262,9 @@ def test_opening_replaces_document_scene_and_view(qtbot, window, tmp_path):
     old_scene, old_view = window.scene, window.view
     assert window.open_file(example_path())
     assert window.scene is not old_scene and window.view is not old_view
-    assert window.centralWidget() is window.view and window.view.scene() is window.scene
+    layout = window.canvas_area.layout()
+    assert layout.count() == 1 and layout.itemAt(0).widget() is window.view
+    assert window.view.scene() is window.scene
     assert window.undo_group.activeStack() is window.document.undo_stack
 
 

@@ -122,7 +122,7 @@ class Minimap(QWidget):
 
     def _navigate(self, pos: QPointF) -> None:
         scale, ox, oy = self._transform()
-        self.view.centerOn(QPointF((pos.x() - ox) / scale, (pos.y() - oy) / scale))
+        self.view.pan_to(QPointF((pos.x() - ox) / scale, (pos.y() - oy) / scale))
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.LeftButton:

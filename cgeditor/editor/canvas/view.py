@@ -30,6 +30,7 @@ class GraphView(QGraphicsView):
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
         self._fitted_once = False  # before anything scrolls: `_view_moved` asks
+        self._keeps_fit = False  # fitted and not zoomed or panned since: a resize fits again
         self.minimap = Minimap(self)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
@@ -62,6 +63,7 @@ class GraphView(QGraphicsView):
         factor = target / self.zoom_level()
         if abs(factor - 1.0) < 1e-9:
             return
+        self._keeps_fit = False
         before = self.mapToScene(anchor.toPoint())
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
@@ -76,12 +78,14 @@ class GraphView(QGraphicsView):
 
     def fit_graph(self) -> None:
         self._fit(self.scene().graph_rect())
+        self._keeps_fit = True
 
     def frame_selection(self) -> None:
         rect = QRectF()
         for item in self.scene().selectedItems():
             rect = rect.united(item.sceneBoundingRect())
         self._fit(rect if not rect.isEmpty() else self.scene().graph_rect())
+        self._keeps_fit = False
 
     def _fit(self, rect: QRectF) -> None:
         if rect.isEmpty():
@@ -96,6 +100,11 @@ class GraphView(QGraphicsView):
             self.centerOn(rect.center())
         self._view_moved()
 
+    def pan_to(self, point: QPointF) -> None:
+        """Centre the view on `point` (a user's choice, so a resize no longer fits the graph)."""
+        self._keeps_fit = False
+        self.centerOn(point)
+
     def set_minimap_visible(self, on: bool) -> None:
         """Allow the minimap (it still shows only while the graph does not fit the view)."""
         self.minimap.enabled = on
@@ -105,6 +114,7 @@ class GraphView(QGraphicsView):
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def _scroll_by_scene(self, delta: QPointF) -> None:
+        self._keeps_fit = False
         z = self.zoom_level()
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(round(h.value() - delta.x() * z))
@@ -120,7 +130,10 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._view_moved()
+        if self._keeps_fit:
+            self.fit_graph()
+        else:
+            self._view_moved()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)

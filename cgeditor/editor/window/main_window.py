@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
 from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
-                               QToolBar, QUndoView)
+                               QToolBar, QUndoView, QVBoxLayout, QWidget)
 
 from cgeditor.model.evaluate import OutputError, resolve_output
 from cgeditor.model.fileformat import SUFFIX, DocumentError
@@ -59,6 +59,12 @@ class MainWindow(QMainWindow):
         self.scene: GraphScene | None = None
         self.view: GraphView | None = None
         self.undo_group = QUndoGroup(self)
+        # The canvas area stays the central widget for the window's lifetime and each document's
+        # view goes inside it: replacing the central widget of a shown window hands its room to
+        # the docks (the canvas collapsed to a 68 px strip after File → New).
+        self.canvas_area = QWidget()
+        QVBoxLayout(self.canvas_area).setContentsMargins(0, 0, 0, 0)
+        self.setCentralWidget(self.canvas_area)
         self.window_actions = WindowActions(self, self.undo_group.createUndoAction(self),
                                      self.undo_group.createRedoAction(self))
         self._build_docks()
@@ -160,7 +166,7 @@ class MainWindow(QMainWindow):
 
     def set_document(self, document: Document) -> None:
         """Show `document`, replacing (and deleting) the current one with its scene and view."""
-        old, old_scene = self.document, self.scene
+        old, old_scene, old_view = self.document, self.scene, self.view
         if old_scene is not None:
             old_scene.detach()
         if self.autosaver is not None:
@@ -174,7 +180,11 @@ class MainWindow(QMainWindow):
         for kind, action in self.window_actions.overlays.items():
             self.scene.set_overlay_visible(kind, action.isChecked())
         self.view.set_minimap_visible(self.window_actions.minimap.isChecked())
-        self.setCentralWidget(self.view)  # deletes the old view
+        self.canvas_area.layout().addWidget(self.view)
+        if old_view is not None:
+            old_view.hide()
+            self.canvas_area.layout().removeWidget(old_view)
+            old_view.deleteLater()  # before its scene, which goes with the old document below
         self.palette.set_view(self.view)
         self.undo_group.addStack(document.undo_stack)
         self.undo_group.setActiveStack(document.undo_stack)

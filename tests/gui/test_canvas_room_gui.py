@@ -1,0 +1,92 @@
+"""The canvas keeps its room: after every kind of document switch at 1280×800 the view is as wide
+as before, the docks keep the sizes the user left them at, and the new graph is fitted; a
+resize keeps a fitted graph fitted."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from cgeditor.editor.document.document import Document
+from cgeditor.editor.window import file_dialogs
+from cgeditor.model.expression import parse_program
+from cgeditor.resources import example_path
+
+
+@pytest.fixture
+def window(make_window, qtbot):
+    w = make_window(Document.open(example_path("two_paths")))
+    w.resize(1280, 800)
+    qtbot.waitUntil(lambda: w.view.width() > 600)
+    return w
+
+
+def graph_fills_view(window) -> bool:
+    """Fitted: the whole graph is in view, and it spans most of the view's width or height."""
+    view = window.view
+    graph = view.mapFromScene(window.scene.graph_rect()).boundingRect()
+    inside = view.viewport().rect().adjusted(-1, -1, 1, 1).contains(graph)
+    return inside and (graph.width() > 0.6 * view.viewport().width()
+                       or graph.height() > 0.6 * view.viewport().height())
+
+
+def switch_by_new(window, qtbot, monkeypatch):
+    QTest.keyClick(window, Qt.Key_N, Qt.ControlModifier)
+
+
+def switch_by_open(window, qtbot, monkeypatch):
+    monkeypatch.setattr(file_dialogs, "choose_open_path", lambda parent, folder: example_path("deep_chain"))
+    QTest.keyClick(window, Qt.Key_O, Qt.ControlModifier)
+
+
+def switch_by_open_recent(window, qtbot, monkeypatch):
+    window.recent.add(example_path("deep_chain"))
+    window.recent_menu.aboutToShow.emit()
+    (action,) = [a for a in window.recent_menu.actions() if a.text() == "deep_chain.cgraph"]
+    action.trigger()
+
+
+def switch_by_examples_menu(window, qtbot, monkeypatch):
+    (action,) = [a for a in window.examples_menu.actions() if a.text() == "Deep chain"]
+    action.trigger()
+
+
+def switch_by_new_from_expression(window, qtbot, monkeypatch):
+    program = "z = x * y + sin(x)\nL = z ** 2"
+    window.ask_program = lambda parent, text: (parse_program(program, {"x": 1.5, "y": -2.0}), program)
+    QTest.keyClick(window, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
+
+
+SWITCHES = [switch_by_new, switch_by_open, switch_by_open_recent, switch_by_examples_menu,
+            switch_by_new_from_expression]
+
+
+@pytest.mark.parametrize("switch", SWITCHES, ids=lambda f: f.__name__.removeprefix("switch_by_"))
+def test_a_document_switch_keeps_the_canvas_width_and_the_dock_sizes(window, qtbot, monkeypatch, switch):
+    width = window.view.width()
+    docks = {d.objectName(): d.size() for d in (window.palette_dock, window.inspector_dock)}
+    old_document = window.document
+    switch(window, qtbot, monkeypatch)
+    qtbot.waitUntil(lambda: window.document is not old_document)
+    qtbot.waitUntil(lambda: window.view.isVisible())
+    assert window.view.width() == width
+    assert {d.objectName(): d.size() for d in (window.palette_dock, window.inspector_dock)} == docks
+    if len(window.document.graph):
+        qtbot.waitUntil(lambda: graph_fills_view(window))
+
+
+def test_resizing_the_window_keeps_a_fitted_graph_fitted(window, qtbot):
+    assert graph_fills_view(window)
+    before = window.view.zoom_level()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.view.zoom_level() != before)
+    qtbot.waitUntil(lambda: graph_fills_view(window))
+
+
+def test_a_zoomed_view_keeps_its_zoom_when_the_window_is_resized(window, qtbot):
+    window.view.zoom_in()
+    zoom = window.view.zoom_level()
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.view.width() < 700)
+    assert window.view.zoom_level() == zoom
