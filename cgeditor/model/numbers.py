@@ -1,6 +1,8 @@
 """How numbers are shown and read back, in one place so the canvas, the CLI and the inspector agree.
 
 `format_compact` is for labels on the canvas and the CLI table (short, 4 significant digits);
+`format_equation` is for printed arithmetic (`3 × 1244.5 = 3733.5`), with as many digits as the
+line needs to check out as printed;
 `format_full` is for edit fields and tooltips (every digit needed to get the same float back);
 `parse_number` reads what a user typed, including the non-finite values a graph can produce.
 """
@@ -8,13 +10,18 @@
 from __future__ import annotations
 
 import math
+from typing import Callable, Sequence
 
 SIGNIFICANT = 4
 LARGE = 1e6  # from here on, exponent form: "1.235e+06" reads better than "1234567"
 SMALL = 1e-4  # below this, exponent form: "1.2e-05" rather than "0.000012"
 
 
-def format_compact(x: float) -> str:
+MAX_SIGNIFICANT = 17  # enough for any float: past this a line is printed in full
+EXACT_EXTRA = 2  # a number whose exact decimal is at most this many digits longer is shown exactly
+
+
+def format_compact(x: float, significant: int = SIGNIFICANT) -> str:
     """About 4 significant digits, trailing zeros trimmed: 64, 0.6667, -4482, 1.235e+06, 1.2e-05.
 
     Numbers below a million keep all their integer digits (12346, not 1.235e+04), because an
@@ -28,12 +35,55 @@ def format_compact(x: float) -> str:
         return "0"  # never "-0"
     magnitude = abs(x)
     if SMALL <= magnitude < LARGE:
-        decimals = max(0, SIGNIFICANT - 1 - math.floor(math.log10(magnitude)))
+        decimals = max(0, significant - 1 - math.floor(math.log10(magnitude)))
         text = _trim(f"{x:.{decimals}f}")
         if abs(float(text)) < LARGE:  # rounding can carry 999999.7 up to a million
             return "0" if text == "-0" else text
-    mantissa, exponent = f"{x:.{SIGNIFICANT - 1}e}".split("e")
+    mantissa, exponent = f"{x:.{significant - 1}e}".split("e")
     return f"{_trim(mantissa)}e{exponent}"
+
+
+def format_equation(operands: Sequence[float], result: float,
+                    combine: Callable[[list[float]], float]) -> tuple[list[str], str]:
+    """The operands and the result of one line of arithmetic, shown so that the line checks out
+    as printed: `combine` applied to the printed operands gives the printed result.
+
+    Each number is shown exactly when its shortest decimal is short (622.25, 1244.5), otherwise
+    rounded; the rounding starts at 4 significant digits and gets finer until the line agrees
+    with itself, so `3 × 1244 = 3734` becomes `3 × 1244.5 = 3733.5`.
+    """
+    numbers = [*operands, result]
+    if not all(math.isfinite(x) for x in numbers):
+        return [format_compact(x) for x in operands], format_compact(result)
+    for significant in range(SIGNIFICANT, MAX_SIGNIFICANT + 1):
+        shown = [_shown(x, significant) for x in operands]
+        total = _shown(result, significant)
+        try:
+            recomputed = combine([float(text) for text in shown])
+        except (ArithmeticError, ValueError):
+            break
+        if _agrees(recomputed, total):
+            return shown, total
+    return [format_full(x) for x in operands], format_full(result)
+
+
+def _agrees(x: float, text: str) -> bool:
+    """Whether `x` rounds to `text`: within half a unit of its last printed digit."""
+    if not math.isfinite(x):
+        return False
+    mantissa, _, exponent = text.partition("e")
+    decimals = len(mantissa.partition(".")[2])
+    unit = 10.0 ** (int(exponent or 0) - decimals)
+    return abs(x - float(text)) <= unit / 2 * (1 + 1e-9)
+
+
+def _shown(x: float, significant: int) -> str:
+    """`x` exactly if its shortest decimal has at most `significant + EXACT_EXTRA` digits."""
+    exact = format_full(x)
+    digits = exact.lstrip("-").split("e")[0].replace(".", "").strip("0")
+    if len(digits) <= significant + EXACT_EXTRA and "e" not in exact:
+        return exact
+    return format_compact(x, significant)
 
 
 def format_full(x: float) -> str:

@@ -160,3 +160,11 @@ def test_bundled_linear_regression_example_narrates_in_order_with_final_gradient
     ]
     finals = {s.edge.source: s.step.total for s in narration.steps if s.step.final}
     assert [finals[v] for v in ("x", "w", "b", "y")] == [12.0, 8.0, 4.0, -4.0]
+
+
+def test_deep_chain_arithmetic_checks_out_as_printed():
+    """It printed 3 × 1244 = 3734 (the values are 1244.5 and 3733.5) and 2 × 622.2 = 1244."""
+    g = load(EXAMPLES / "deep_chain.cgraph")
+    texts = [s.text for s in narrate_forward(g, evaluate(g))]
+    assert "(3f) = (3) × f = 3 × 1244.5 = 3733.5" in texts
+    assert "f = (2) × e = 2 × 622.25 = 1244.5" in texts

@@ -3,8 +3,10 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cgeditor.model.numbers import format_compact, format_full, parse_number
+from cgeditor.model.numbers import format_compact, format_equation, format_full, parse_number
 
 
 @pytest.mark.parametrize("x, text", [
@@ -53,3 +55,60 @@ def test_parse_nan():
 def test_parse_number_refuses_garbage_clearly(text, message):
     with pytest.raises(ValueError, match=message.replace(".", r"\.")):
         parse_number(text)
+
+
+# -- printed arithmetic -------------------------------------------------------------------------
+
+def last_digit_unit(text: str) -> float:
+    mantissa, _, exponent = text.partition("e")
+    return 10.0 ** (int(exponent or 0) - len(mantissa.partition(".")[2]))
+
+
+def checks_out(shown, total, combine) -> bool:
+    """Redo the line from its printed numbers: the printed result is that, rounded as printed."""
+    return abs(combine([float(t) for t in shown]) - float(total)) <= last_digit_unit(total) / 2 * (1 + 1e-9)
+
+
+def product(xs):
+    return math.prod(xs)
+
+
+@pytest.mark.parametrize("operands, result, combine, printed", [
+    ([3.0, 1244.5], 3733.5, product, (["3", "1244.5"], "3733.5")),  # deep_chain printed 3 × 1244 = 3734
+    ([6.0, 103.708333], 6 * 103.708333, product, (["6", "103.7"], "622.2")),  # rounded, and still checks
+    ([2.0, 3.0], 6.0, product, (["2", "3"], "6")),
+    ([0.1, 0.2], 0.1 + 0.2, sum, (["0.1", "0.2"], "0.3")),
+])
+def test_printed_arithmetic_shows_short_exact_decimals(operands, result, combine, printed):
+    assert format_equation(operands, result, combine) == printed
+
+
+def test_awkward_operands_get_the_digits_the_line_needs():
+    a, b = -25.80123, -math.e  # printed (-25.8) · (-2.718) = 70.13, which does not check out
+    shown, total = format_equation([a, b], a * b, product)
+    assert (shown, total) == (["-25.80123", "-2.7183"], "70.135")
+    assert checks_out(shown, total, product)
+
+
+finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(finite, min_size=2, max_size=4))
+def test_every_printed_product_and_sum_checks_out(xs):
+    for combine in (product, math.fsum):
+        result = combine(xs)
+        shown, total = format_equation(xs, result, combine)
+        assert checks_out(shown, total, combine), (xs, shown, total)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(min_value=-20, max_value=20, allow_nan=False))
+def test_every_printed_function_value_checks_out(x):
+    for f in (math.exp, math.sin, math.tanh):
+        shown, total = format_equation([x], f(x), lambda v, f=f: f(v[0]))
+        assert checks_out(shown, total, lambda v, f=f: f(v[0])), (f, x, shown, total)
+
+
+def test_non_finite_lines_are_printed_compactly():
+    assert format_equation([math.inf, 2.0], math.inf, product) == (["inf", "2"], "inf")

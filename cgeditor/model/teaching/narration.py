@@ -15,7 +15,7 @@ from typing import Sequence
 from cgeditor.model.evaluate import BackwardStep, Evaluation, OutputError
 from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
 from cgeditor.model.graph import Edge, Graph, NodeKind
-from cgeditor.model.numbers import format_compact
+from cgeditor.model.numbers import format_compact, format_equation
 from cgeditor.model.ops import Op, get_op
 from cgeditor.model.teaching.paths import Path, topological_order
 
@@ -75,13 +75,12 @@ def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
         edge = step.edge
         src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
         text = (f"∂{out}/∂{src} += ∂{out}/∂{tgt} · ∂{tgt}/∂{src} = "
-                f"{operand(step.upstream)} · {operand(step.local)} = {format_compact(step.contribution)}")
+                f"{_product_line([step.upstream, step.local], step.contribution)}")
         arrived = received.setdefault(edge.source, [])
         arrived.append(step)
         summary = None
         if step.final and len(arrived) > 1:
-            terms = " + ".join(f"{operand(s.upstream)}·{operand(s.local)}" for s in arrived)
-            summary = f"∂{out}/∂{src} = {terms} = {format_compact(step.total)}"
+            summary = f"∂{out}/∂{src} = {_sum_line([(s.upstream, s.local) for s in arrived], step.total)}"
         steps.append(NarrationStep(index, edge, text, summary, step))
     return Narration(f"∂{out}/∂{out} = 1", steps)
 
@@ -99,13 +98,12 @@ def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
         edge = step.edge
         src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
         text = (f"∂{tgt}/∂{wrt} += ∂{src}/∂{wrt} · ∂{tgt}/∂{src} = "
-                f"{operand(step.tangent_in)} · {operand(step.local)} = {format_compact(step.contribution)}")
+                f"{_product_line([step.tangent_in, step.local], step.contribution)}")
         arrived = received.setdefault(edge.target, [])
         arrived.append(step)
         summary = None
         if len(arrived) == expected[edge.target] > 1:
-            terms = " + ".join(f"{operand(s.tangent_in)}·{operand(s.local)}" for s in arrived)
-            summary = f"∂{tgt}/∂{wrt} = {terms} = {format_compact(step.total)}"
+            summary = f"∂{tgt}/∂{wrt} = {_sum_line([(s.tangent_in, s.local) for s in arrived], step.total)}"
         steps.append(NarrationStep(index, edge, text, summary, step))
     return Narration(f"∂{wrt}/∂{wrt} = 1", steps)
 
@@ -123,8 +121,9 @@ def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
         labels = [symbol(graph, s) for s in sources]
         values = [evaluation.values[s] for s in sources]
         names = _expression(op, labels, labels)
-        numbers = _expression(op, [format_compact(v) for v in values], [operand(v) for v in values])
-        text = f"{symbol(graph, node_id)} = {names} = {numbers} = {format_compact(value)}"
+        shown, total = format_equation(values, value, lambda xs, op=op: op.forward(*xs))
+        numbers = _expression(op, shown, [_wrapped(t) for t in shown])
+        text = f"{symbol(graph, node_id)} = {names} = {numbers} = {total}"
         steps.append(ForwardStep(len(steps), node_id, text, value))
     return steps
 
@@ -134,8 +133,8 @@ def path_text(graph: Graph, evaluation: Evaluation, path: Path) -> str:
     names = " → ".join(symbol(graph, n) for n in path.nodes)
     if not path.edges:
         return f"{names}: 1"
-    factors = " · ".join(operand(evaluation.edge_grads.get(e, math.nan)) for e in path.edges)
-    return f"{names}: {factors} = {format_compact(path.product)}"
+    factors = [evaluation.edge_grads.get(e, math.nan) for e in path.edges]
+    return f"{names}: {_product_line(factors, path.product)}"
 
 
 def symbol(graph: Graph, node_id: str) -> str:
@@ -161,5 +160,23 @@ def _expression(op: Op, plain: Sequence[str], wrapped: Sequence[str]) -> str:
 
 def operand(x: float) -> str:
     """A number as an operand: negative ones in parentheses, so 4 · (-1) cannot read as 4 - 1."""
-    text = format_compact(x)
+    return _wrapped(format_compact(x))
+
+
+def _wrapped(text: str) -> str:
     return f"({text})" if text.startswith("-") else text
+
+
+def _product_line(factors: Sequence[float], product: float) -> str:
+    """`a · b · … = product`, with the digits it needs to check out as printed."""
+    shown, total = format_equation(factors, product, math.prod)
+    return f"{' · '.join(_wrapped(t) for t in shown)} = {total}"
+
+
+def _sum_line(pairs: Sequence[tuple[float, float]], total: float) -> str:
+    """`a·b + c·d + … = total` for the contributions meeting at a fork."""
+    flat = [x for pair in pairs for x in pair]
+    shown, result = format_equation(flat, total,
+                                    lambda xs: math.fsum(xs[i] * xs[i + 1] for i in range(0, len(xs), 2)))
+    terms = " + ".join(f"{_wrapped(shown[i])}·{_wrapped(shown[i + 1])}" for i in range(0, len(shown), 2))
+    return f"{terms} = {result}"
