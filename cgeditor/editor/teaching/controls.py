@@ -41,6 +41,9 @@ class TeachingControls:
                       icon_text="Next ▶")
         self.play = a(window, "P&lay / Pause", ["Space"], "Play or pause the walk (Space)", icon_text="Play")
         self.reset = a(window, "&Restart Walk", ["Home"], "Back to the start (Home)", icon_text="Reset")
+        self.end = a(window, "&Last Step", ["End"], "Jump to the end of the walk (End)", icon_text="End")
+        self.constants = a(window, "Step Through Gradients of &Constants", [],
+                           "Also step through d output / d each number literal (skipped by default)", True)
         self.presentation = a(window, "&Presentation Mode", ["F11"],
                               "Full screen, canvas only, large type (F11 or Esc to leave)", True, "Present")
         self.leave_presentation = a(window, "Leave Presentation Mode", ["Esc"])
@@ -52,7 +55,7 @@ class TeachingControls:
         self.quiz_selected = a(window, "Hide &Selected Gradients", [],
                                "Quiz: the selected nodes' gradients read ? until clicked")
         self.quiz_clear = a(window, "&Show All Gradients", [], "End the quiz: show every gradient")
-        self.stepping = (self.previous, self.next, self.play, self.reset)
+        self.stepping = (self.previous, self.next, self.play, self.reset, self.end)
         self.set_stepping_enabled(False)
 
         self.mode = QComboBox()
@@ -89,7 +92,11 @@ class TeachingControls:
         bar.addWidget(self.mode)
         self.wrt_action = bar.addWidget(self.wrt)
         bar.addSeparator()
-        bar.addActions([self.reset, self.previous, self.play, self.next])
+        bar.addActions([self.reset, self.previous, self.play, self.next, self.end])
+        play = bar.widgetForAction(self.play)  # as wide as "Pause", so the bar never shifts
+        self.play.setIconText("Pause")
+        play.setMinimumWidth(play.sizeHint().width())
+        self.play.setIconText("Play")
         bar.addWidget(self.position)
         bar.addSeparator()
         bar.addWidget(QLabel(" speed "))

@@ -27,6 +27,7 @@ class StepThrough(QObject):
         self.document = document
         self._mode = "backward"
         self._wrt: str | None = None
+        self._constants = False  # gradients with respect to number literals are skipped
         self._position = 0
         self._walk: Walk | None = None
         self._problem: str | None = None
@@ -88,6 +89,12 @@ class StepThrough(QObject):
             if self._mode == "forward_mode":
                 self._restart()
 
+    def set_constants(self, on: bool) -> None:
+        """Whether the walk also steps through gradients with respect to constants."""
+        if on != self._constants:
+            self._constants = on
+            self._restart()
+
     # -- stepping ----------------------------------------------------------------------
 
     def next(self) -> bool:
@@ -110,6 +117,11 @@ class StepThrough(QObject):
         self.pause()
         self._position = 0
         self.changed.emit()
+
+    def end(self) -> None:
+        """Jump to the last step: every gradient in place."""
+        self.pause()
+        self.go_to(self.count() - 1)
 
     def go_to(self, position: int) -> None:
         self._position = max(0, min(position, self.count() - 1))
@@ -170,7 +182,8 @@ class StepThrough(QObject):
         if self._stale:
             self._stale = False
             try:
-                self._walk = Walk(self.document.graph, self.document.evaluation, self._mode, self._wrt)
+                self._walk = Walk(self.document.graph, self.document.evaluation, self._mode, self._wrt,
+                                  self._constants)
                 self._problem = None
             except WalkError as e:
                 self._walk, self._problem = None, str(e)

@@ -44,6 +44,7 @@ class TeachingTools(QObject):
         self.layer: CanvasLayer | None = None
         self._scene = None
         self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
+        self._opened_narration = False  # teaching showed the narration dock, so stopping hides it
         self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
@@ -87,7 +88,7 @@ class TeachingTools(QObject):
         view = _menu(self.window, "&View")
         if view is not None:
             view.addSeparator()
-            view.addActions([c.teach, c.presentation])
+            view.addActions([c.teach, c.presentation, c.constants])
             quiz = view.addMenu("&Quiz")
             quiz.addActions([c.quiz_all, c.quiz_selected, c.quiz_clear])
             panels = next((a.menu() for a in view.actions() if a.menu() is not None
@@ -107,6 +108,8 @@ class TeachingTools(QObject):
         c.previous.triggered.connect(lambda: self.stepper.previous())
         c.play.triggered.connect(lambda: self.stepper.toggle_play())
         c.reset.triggered.connect(lambda: self.stepper.reset())
+        c.end.triggered.connect(lambda: self.stepper.end())
+        c.constants.toggled.connect(lambda on: self.stepper.set_constants(on))
         c.mode.currentIndexChanged.connect(lambda _: self.stepper.set_mode(c.mode.currentData()))
         c.wrt.currentIndexChanged.connect(lambda _: self.stepper.set_wrt(c.wrt.currentData()))
         c.speed.valueChanged.connect(self._speed_changed)
@@ -138,6 +141,7 @@ class TeachingTools(QObject):
         self.stepper = StepThrough(document, self)
         self.stepper.set_speed(self.controls.speed_value())
         self.stepper.set_mode(self.controls.mode.currentData())
+        self.stepper.set_constants(self.controls.constants.isChecked())
         self.layer = CanvasLayer(self._scene)
         self._scene.installEventFilter(self)
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
@@ -191,13 +195,17 @@ class TeachingTools(QObject):
             return
         self.controls.set_stepping_enabled(on)
         if on:
-            if not self.presentation.is_active() and self.narration_dock.isHidden():
+            self._opened_narration = not self.presentation.is_active() and self.narration_dock.isHidden()
+            if self._opened_narration:
                 self.narration_dock.show()
                 self.window.resizeDocks([self.narration_dock], [NARRATION_HEIGHT], Qt.Vertical)
             self._preferred_zoom = self.window.view.zoom_level()
             self.stepper.reset()
         else:
             self.stepper.pause()
+            if self._opened_narration:  # teaching opened it, so teaching closes it
+                self.narration_dock.hide()
+                self._opened_narration = False
         self.refresh()
 
     def displayed_state(self) -> TeachingState | None:
@@ -219,7 +227,7 @@ class TeachingTools(QObject):
         self.narration.show_state(state if teaching else None, self.stepper.problem if teaching else None)
         c = self.controls
         # Only a walk being taught is built: counting steps would narrate every evaluation.
-        c.position.setText(f" {self.stepper.position} / {max(self.stepper.count() - 1, 0)} "
+        c.position.setText(f" step {self.stepper.position} of {max(self.stepper.count() - 1, 0)} "
                            if teaching else "")
         c.play.setIconText("Pause" if self.stepper.is_playing() else "Play")
         c.wrt_action.setVisible(c.mode.currentData() == "forward_mode")

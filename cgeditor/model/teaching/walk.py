@@ -44,7 +44,9 @@ class Walk:
     """The positions of one step-through of `graph` as evaluated, in one `mode`."""
 
     def __init__(self, graph: Graph, evaluation: Evaluation, mode: str = "backward",
-                 wrt: str | None = None):
+                 wrt: str | None = None, constants: bool = False):
+        """`constants`: also step through the gradients with respect to number literals, which
+        a lesson rarely wants (the 2 in 2·x is not something to learn), so they are skipped."""
         if mode not in MODES:
             raise WalkError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
         if evaluation.problems:
@@ -59,7 +61,7 @@ class Walk:
         self.grad_symbol = f"∂{{}}/∂{symbol(graph, wrt)}" if self.wrt else f"∂{out}/∂{{}}"
         self.events = _forward_events(graph, evaluation)
         if mode == "backward":
-            self.events += _backward_events(graph, evaluation)
+            self.events += _backward_events(graph, evaluation, constants)
         elif mode == "forward_mode":
             self.events += _forward_mode_events(graph, evaluation, wrt)
 
@@ -110,12 +112,14 @@ def _forward_events(graph: Graph, evaluation: Evaluation) -> list[_Event]:
     return events
 
 
-def _backward_events(graph: Graph, evaluation: Evaluation) -> list[_Event]:
+def _backward_events(graph: Graph, evaluation: Evaluation, constants: bool) -> list[_Event]:
     narration = narrate_backward(graph, evaluation)
     out = evaluation.output
     events = [_Event("backward", (f"Backward pass. {narration.start}",), node=out, grad=(out, 1.0, True))]
     for step in narration.steps:
         source = step.edge.source
+        if not constants and graph.nodes[source].kind is NodeKind.CONSTANT:
+            continue
         events.append(_Event("backward", tuple(step.lines()), node=source, edge=step.edge,
                              grad=(source, step.step.total, step.step.final)))
     return events
