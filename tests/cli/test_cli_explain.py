@@ -110,7 +110,7 @@ def test_markdown_is_a_handout_with_numbered_steps_paths_table_and_results(capsy
     status, out, _ = explain(capsys, TWO_PATHS, "--node", "b", "--markdown")
     assert status == 0
     assert out.startswith("## Backpropagation of e\n")
-    assert "1. `∂e/∂c += ∂e/∂e · ∂e/∂c = 1 · 2 = 2`" in out
+    assert "1. `∂e/∂c += ∂e/∂e · ∂[c × d]/∂c = 1 · 2 = 2`" in out
     assert "   - **`∂e/∂b = 3·1 + 2·1 = 5`**" in out
     assert "| 1 | `e → c → b: 2 · 1 = 2` |" in out
     assert "`∂e/∂b = 2 + 3 = 5`" in out

@@ -23,7 +23,7 @@ def test_linear_example_narrates_each_backward_step_in_order_with_its_numbers():
     g = linear_example()
     assert narrate_backward(g, evaluate(g)).lines() == [
         "∂L/∂L = 1",
-        "∂L/∂d += ∂L/∂L · ∂L/∂d = 1 · 4 = 4",
+        "∂L/∂d += ∂L/∂L · ∂[d²]/∂d = 1 · 4 = 4",
         "∂L/∂s += ∂L/∂d · ∂d/∂s = 4 · 1 = 4",
         "∂L/∂y += ∂L/∂d · ∂d/∂y = 4 · (-1) = -4",
         "∂L/∂p += ∂L/∂s · ∂s/∂p = 4 · 1 = 4",
@@ -62,14 +62,14 @@ def test_labels_name_the_nodes_and_multi_word_labels_are_parenthesised():
     g.set_label("d", "the error")
     lines = narrate_backward(g, evaluate(g)).lines()
     assert lines[0] == "∂loss/∂loss = 1"
-    assert lines[1] == "∂loss/∂(the error) += ∂loss/∂loss · ∂loss/∂(the error) = 1 · 4 = 4"
+    assert lines[1] == "∂loss/∂(the error) += ∂loss/∂loss · ∂[(the error)²]/∂(the error) = 1 · 4 = 4"
 
 
 def test_non_finite_numbers_are_written_out():
     g = linear_example()
     g.set_value("x", float("inf"))
     lines = narrate_backward(g, evaluate(g)).lines()
-    assert lines[1] == "∂L/∂d += ∂L/∂L · ∂L/∂d = 1 · inf = inf"
+    assert lines[1] == "∂L/∂d += ∂L/∂L · ∂[d²]/∂d = 1 · inf = inf"
 
 
 def test_narrating_without_an_output_is_refused():
@@ -130,7 +130,7 @@ def test_forward_mode_narration_pushes_tangents_from_the_input_up():
     narration = narrate_forward_mode(g, forward_mode(g, evaluate(g), "x"))
     assert narration.lines() == [
         "∂x/∂x = 1",
-        "∂p/∂x += ∂x/∂x · ∂p/∂x = 1 · 3 = 3",
+        "∂p/∂x += ∂x/∂x · ∂[x × w]/∂x = 1 · 3 = 3",
         "∂s/∂x += ∂p/∂x · ∂s/∂p = 3 · 1 = 3",
         "∂d/∂x += ∂s/∂x · ∂d/∂s = 3 · 1 = 3",
         "∂L/∂x += ∂d/∂x · ∂L/∂d = 3 · 4 = 12",
@@ -150,7 +150,7 @@ def test_bundled_linear_regression_example_narrates_in_order_with_final_gradient
     narration = narrate_backward(g, evaluate(g))
     assert narration.lines() == [
         "∂L/∂L = 1",
-        "∂L/∂(ŷ − y) += ∂L/∂L · ∂L/∂(ŷ − y) = 1 · 4 = 4",
+        "∂L/∂(ŷ − y) += ∂L/∂L · ∂[(ŷ − y)²]/∂(ŷ − y) = 1 · 4 = 4",
         "∂L/∂ŷ += ∂L/∂(ŷ − y) · ∂(ŷ − y)/∂ŷ = 4 · 1 = 4",
         "∂L/∂y += ∂L/∂(ŷ − y) · ∂(ŷ − y)/∂y = 4 · (-1) = -4",
         "∂L/∂(x·w) += ∂L/∂ŷ · ∂ŷ/∂(x·w) = 4 · 1 = 4",
@@ -168,3 +168,10 @@ def test_deep_chain_arithmetic_checks_out_as_printed():
     texts = [s.text for s in narrate_forward(g, evaluate(g))]
     assert "(3f) = (3) × f = 3 × 1244.5 = 3733.5" in texts
     assert "f = (2) × e = 2 × 622.25 = 1244.5" in texts
+
+
+def test_the_output_edge_writes_its_local_derivative_through_the_formula_not_circularly():
+    """∂L/∂z2 += ∂L/∂L · ∂L/∂z2 read as if the gradient were multiplied by itself."""
+    g = load(EXAMPLES / "chain_rule.cgraph")
+    first = narrate_backward(g, evaluate(g)).steps[0].text
+    assert first == "∂L/∂z2 += ∂L/∂L · ∂[z2²]/∂z2 = 1 · 16 = 16"

@@ -74,7 +74,8 @@ def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
     for index, step in enumerate(evaluation.steps):
         edge = step.edge
         src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
-        text = (f"∂{out}/∂{src} += ∂{out}/∂{tgt} · ∂{tgt}/∂{src} = "
+        local = _local(graph, edge.target, src) if edge.target == evaluation.output else f"∂{tgt}/∂{src}"
+        text = (f"∂{out}/∂{src} += ∂{out}/∂{tgt} · {local} = "
                 f"{_product_line([step.upstream, step.local], step.contribution)}")
         arrived = received.setdefault(edge.source, [])
         arrived.append(step)
@@ -97,7 +98,8 @@ def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
     for index, step in enumerate(result.steps):
         edge = step.edge
         src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
-        text = (f"∂{tgt}/∂{wrt} += ∂{src}/∂{wrt} · ∂{tgt}/∂{src} = "
+        local = _local(graph, edge.target, src) if edge.source == result.wrt else f"∂{tgt}/∂{src}"
+        text = (f"∂{tgt}/∂{wrt} += ∂{src}/∂{wrt} · {local} = "
                 f"{_product_line([step.tangent_in, step.local], step.contribution)}")
         arrived = received.setdefault(edge.target, [])
         arrived.append(step)
@@ -145,6 +147,15 @@ def symbol(graph: Graph, node_id: str) -> str:
     name = _REMARK.sub("", label.split("=", 1)[0]).strip() or label
     plain = name.isidentifier() and "·" not in name  # Python lets a middle dot into identifiers
     return name if plain else f"({name})"
+
+
+def _local(graph: Graph, node_id: str, source: str) -> str:
+    """The local derivative of `node_id` by its input `source`, written through the node's own
+    formula: where the node is the output (or `source` is forward mode's input), ∂L/∂z2 would
+    read the same as the gradient being accumulated, but ∂[z2²]/∂z2 cannot."""
+    node = graph.nodes[node_id]
+    labels = [symbol(graph, e.source) for e in graph.in_edges(node_id)]
+    return f"∂[{_expression(get_op(node.op or ''), labels, labels)}]/∂{source}"
 
 
 def _expression(op: Op, plain: Sequence[str], wrapped: Sequence[str]) -> str:
