@@ -317,6 +317,8 @@ class _Translator:
             return [] if _number_literal(node) is not None else [node.operand]
         if isinstance(node, ast.BinOp):
             self.binary_op(node, node.op)
+            if _is_square(node):
+                return [node.left]
             if isinstance(node.op, _FLATTENED):
                 kind, operands, left = type(node.op), [node.right], node.left
                 while isinstance(left, ast.BinOp) and type(left.op) is kind:
@@ -341,7 +343,8 @@ class _Translator:
                 return args[0]
             return self.add(_Pending(NodeKind.OP, op="neg", inputs=args))
         if isinstance(node, ast.BinOp):
-            return self.add(_Pending(NodeKind.OP, op=self.binary_op(node, node.op), inputs=args))
+            op = "square" if _is_square(node) else self.binary_op(node, node.op)
+            return self.add(_Pending(NodeKind.OP, op=op, inputs=args))
         return self.add(_Pending(NodeKind.OP, op=node.func.id, inputs=args))  # a checked call
 
     def load(self, name: ast.Name) -> int:
@@ -445,3 +448,9 @@ def _with_power_operator(text: str) -> tuple[str, dict[int, list[int]]]:
             row = row[:col] + "**" + row[col + 1:]
         lines[line - 1] = row
     return "".join(lines), powers
+
+
+def _is_square(node: ast.BinOp) -> bool:
+    """`x**2` (or `x^2`): a square node, whose one edge carries 2x, rather than a power node whose
+    exponent edge would show the gradient with respect to the literal 2."""
+    return isinstance(node.op, (ast.Pow, ast.BitXor)) and _number_literal(node.right) == 2.0

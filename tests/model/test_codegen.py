@@ -141,7 +141,7 @@ def test_invalid_graph_is_refused_with_its_problems():
 
 
 def test_dot_export_labels_nodes_with_values_and_gradients():
-    graph = parse_program("L = (x + x*y)**2", {"x": 2.0, "y": 3.0})
+    graph = parse_program("L = pow(x + x*y, 2)", {"x": 2.0, "y": 3.0})  # a power: ports named
     dot = to_dot(graph)
     assert dot.startswith("//") and "digraph" in dot and "rankdir=LR" in dot
     assert '"L" [label="xʸ  L\\nvalue 64\\ngrad 1"' in dot
@@ -174,7 +174,7 @@ def test_pytorch_export_covers_every_op_template():
 
 
 def test_pytorch_export_uses_float64_and_requires_grad_on_variables_only():
-    code = to_pytorch(parse_program("L = (x + x*y)**2", {"x": 2.0, "y": 3.0}))
+    code = to_pytorch(parse_program("L = pow(x + x*y, 2)", {"x": 2.0, "y": 3.0}))
     assert "x = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)" in code
     assert "const = torch.tensor(2.0, dtype=torch.float64)\n" in code
     assert "L.backward()" in code

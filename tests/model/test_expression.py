@@ -404,3 +404,16 @@ def test_generated_gradients_agree_with_finite_differences(tree):
         down = _direct(tree, {**VARIABLES, name: value - h})
         numeric = (up - down) / (2 * h)
         assert result.grads.get(name, 0.0) == pytest.approx(numeric, rel=1e-4, abs=1e-5), name
+
+
+@pytest.mark.parametrize("program", ["L = (x + x*y)**2", "L = (x + x*y)^2", "L = (x + x*y) ** 2.0"])
+def test_squaring_becomes_a_square_node_with_no_exponent_constant(program):
+    graph = parse_program(program, {"x": 2.0, "y": 3.0})
+    assert graph.nodes["L"].op == "square"
+    assert not [n for n in graph if n.kind is NodeKind.CONSTANT]
+    assert evaluate(graph).grads["x"] == 64
+
+
+def test_other_powers_stay_power_nodes():
+    graph = parse_program("L = x**3", {"x": 2.0})
+    assert graph.nodes["L"].op == "pow"
