@@ -4,8 +4,9 @@ gradient descent as one undo step per run, resetting values and copying the resu
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QScrollArea
 from helpers.teaching_windows import key, open_example  # noqa: F401
 
 from cgeditor.model.graph import NodeKind
@@ -163,3 +164,26 @@ def test_a_new_window_leaves_the_chart_tabbed_out_of_sight_unworked_until_its_ta
     assert tools.chart.rows() == []  # the first show did no work for it
     show_dock(qtbot, tools.chart_dock)
     assert tools.chart.rows() == [("x", 12.0), ("w", 8.0), ("b", 4.0), ("y (target)", -4.0)]
+
+
+def wheel_down(widget) -> None:
+    """One notch of a real mouse wheel over the middle of `widget`."""
+    centre = QPointF(widget.width() / 2, widget.height() / 2)
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(centre.toPoint())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_over_a_value_field_scrolls_the_dock_and_changes_nothing(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    lesson.resize(1000, 520)  # the dock's content no longer fits: it scrolls
+    scroll = panel.findChild(QScrollArea)
+    bar = scroll.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    fields = [panel.nudge_h, panel.learning_rate, panel.train_steps, panel.step_size, panel.nudge_input]
+    before = [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields]
+    for field in fields:
+        start = bar.value()
+        wheel_down(field)
+        assert bar.value() > start or bar.value() == bar.maximum()
+    assert [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields] == before

@@ -27,6 +27,7 @@ from cgeditor.model.numbers import format_compact
 
 from cgeditor.editor.document.document import new_merge_id
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
+from cgeditor.editor.panels.wheel_guard import guard_fields
 from cgeditor.editor.teaching.loss_plot import LossPlot
 
 STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")
@@ -71,6 +72,7 @@ class LessonPanel(RefreshWhenShown, QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(content)
+        guard_fields(scroll, content)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
