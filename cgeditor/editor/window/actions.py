@@ -77,6 +77,8 @@ class WindowActions:
             self.overlays[kind].setIconText(short)
         self.minimap = a(window, "&Minimap", None, "Show an overview of the whole graph", checkable=True)
         self.about = a(window, "&About cgeditor", tip="What this program is")
+        self.shortcuts = a(window, "&Keyboard Shortcuts", Key.HelpContents, "Every key the window knows")
+        self.legend = a(window, "&Legend", None, "What the value, gradient and edge-gradient colours mean")
         self.about.setMenuRole(QAction.AboutRole)
         self.quit.setMenuRole(QAction.QuitRole)
 
@@ -107,12 +109,12 @@ class WindowActions:
         view.addSeparator()
         view.addActions(list(self.overlays.values()))
         view.addSeparator()
-        view.addAction(self.minimap)
+        view.addActions([self.minimap, self.legend])
         panels = view.addMenu("&Panels")
         for dock in docks:
             panels.addAction(dock.toggleViewAction())
         bar.addMenu("&Tools").addAction(self.check_torch)
-        bar.addMenu("&Help").addAction(self.about)
+        bar.addMenu("&Help").addActions([self.shortcuts, self.about])
 
     def fill_toolbar(self, toolbar: QToolBar) -> None:
         toolbar.addActions([self.undo, self.redo])

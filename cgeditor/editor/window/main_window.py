@@ -19,7 +19,7 @@ from cgeditor.model.fileformat import SUFFIX, DocumentError
 from cgeditor.model.numbers import format_compact
 from cgeditor.resources import list_examples
 
-from cgeditor.editor.window import exporting
+from cgeditor.editor.window import exporting, help_dialogs
 
 from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
@@ -36,6 +36,8 @@ from cgeditor.editor.canvas.view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays
 _GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the next start
+TORCH_MISSING = ("PyTorch is not installed in the Python that runs cgeditor. Install the CPU build with "
+                 "pip install torch --index-url https://download.pytorch.org/whl/cpu, then restart.")
 
 
 class MainWindow(QMainWindow):
@@ -137,7 +139,11 @@ class MainWindow(QMainWindow):
         a.export_image.triggered.connect(lambda: exporting.export_image(self))
         for fmt, action in a.export_code.items():
             action.triggered.connect(lambda _=False, f=fmt: exporting.export_code(self, f))
-        a.check_torch.setEnabled(torch_available())
+        if not torch_available():
+            a.check_torch.setEnabled(False)
+            a.check_torch.setText("Check Against PyTorch (PyTorch not installed)")
+            a.check_torch.setStatusTip(TORCH_MISSING)
+            a.check_torch.setToolTip(TORCH_MISSING)
         a.check_torch.triggered.connect(self.check_against_torch)
         a.open.triggered.connect(lambda: self.open_file())
         a.save.triggered.connect(self.save)
@@ -160,7 +166,9 @@ class MainWindow(QMainWindow):
             action.toggled.connect(lambda on, k=kind: self.scene.set_overlay_visible(k, on))
         a.minimap.setChecked(True)
         a.minimap.toggled.connect(lambda on: self.view.set_minimap_visible(on))
-        a.about.triggered.connect(self.about)
+        a.about.triggered.connect(lambda: help_dialogs.about(self))
+        a.shortcuts.triggered.connect(lambda: help_dialogs.show_shortcuts(self))
+        a.legend.triggered.connect(lambda: help_dialogs.show_legend(self))
 
     # -- the document ------------------------------------------------------------------
 
@@ -385,12 +393,6 @@ class MainWindow(QMainWindow):
 
     def _show_evaluation(self) -> None:
         self.evaluation_label.setText(evaluation_summary(self.document))
-
-    def about(self) -> None:
-        QMessageBox.about(self, "About cgeditor",
-                          "<b>cgeditor</b><p>Draw computational graphs and watch their values, "
-                          "gradients and backpropagation on the canvas.</p>")
-
 
 def evaluation_summary(document: Document) -> str:
     """One line for the status bar: the output's value, or the first thing wrong."""
