@@ -88,3 +88,15 @@ def test_palette_filter_hides_entries_that_do_not_match(canvas):
 def test_palette_lists_every_op_of_the_registry_plus_variable_and_constant(canvas):
     from cgeditor.model.ops import OPS
     assert set(canvas.palette.visible_keys()) == {"variable", "constant", *OPS}
+
+
+def test_an_empty_canvas_says_what_to_do_until_the_first_node_arrives(canvas):
+    hint = canvas.view.empty_hint
+    canvas.qtbot.waitUntil(hint.isVisible)
+    assert "palette" in hint.text() and "Tab" in hint.text()
+    centre = canvas.view.viewport().geometry().center()
+    assert abs(hint.geometry().center().x() - centre.x()) <= 1
+    canvas.drop_from_palette("variable", (0, 0))
+    canvas.qtbot.waitUntil(lambda: not hint.isVisible())
+    canvas.document.undo_stack.undo()
+    canvas.qtbot.waitUntil(hint.isVisible)

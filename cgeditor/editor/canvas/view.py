@@ -15,6 +15,7 @@ from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
 from cgeditor.editor.canvas import gestures
+from cgeditor.editor.canvas.empty_hint import EmptyHint
 from cgeditor.editor.canvas.items import EdgeItem
 from cgeditor.editor.canvas.minimap import Minimap
 from cgeditor.editor.panels.palette import NODE_MIME
@@ -50,6 +51,8 @@ class GraphView(QGraphicsView):
         self._pan_from: QPointF | None = None
         self._drop_edge: EdgeItem | None = None
         scene.layout_changed.connect(self.minimap.sync_later)
+        self.empty_hint = EmptyHint(self, scene.document.graph)
+        scene.document.evaluated.connect(self.empty_hint.follow)  # after every edit
 
     # -- zoom and framing ------------------------------------------------------------------
 
