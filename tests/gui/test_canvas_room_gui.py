@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QToolBar
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.window import file_dialogs
@@ -90,3 +91,15 @@ def test_a_zoomed_view_keeps_its_zoom_when_the_window_is_resized(window, qtbot):
     window.resize(1024, 700)
     qtbot.waitUntil(lambda: window.view.width() < 700)
     assert window.view.zoom_level() == zoom
+
+
+@pytest.mark.parametrize("size", [(1024, 700), (1280, 800)])
+def test_no_toolbar_button_is_hidden_behind_the_extension_arrow(window, qtbot, size):
+    window.resize(*size)
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    for bar in window.findChildren(QToolBar):
+        for action in bar.actions():
+            if action.isVisible() and not action.isSeparator():
+                widget = bar.widgetForAction(action)
+                assert widget is not None and widget.isVisible(), (bar.objectName(), action.text())
+                assert bar.rect().contains(widget.geometry()), (bar.objectName(), action.text())

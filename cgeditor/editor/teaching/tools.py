@@ -52,6 +52,7 @@ class TeachingTools(QObject):
         self._build_docks()
         self._build_menus()
         self.toolbar = self.controls.toolbar(window)
+        window.addToolBarBreak()  # a row of its own: beside the editing bar, 1024 px hid its end
         window.addToolBar(self.toolbar)
         self._connect()
 
