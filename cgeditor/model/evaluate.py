@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
 from cgeditor.model.ops import get_op
-from cgeditor.model.validate import InvalidGraphError, Problem, validate
+from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
 
 class OutputError(ValueError):
@@ -198,9 +198,7 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
 
 def _build_plan(graph: Graph) -> _Plan:
     problems = validate(graph)
-    broken = {p.nodes[0] for p in problems if p.code in ("unknown_op", "unconnected_port",
-                                                       "port_connected_twice", "port_beyond_arity",
-                                                       "missing_value")}
+    broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
     ids: list[str] = []
     index: dict[str, int] = {}
     ops = []
