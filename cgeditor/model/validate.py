@@ -168,6 +168,40 @@ def connection_problem(graph: Graph, source: str, target: str, port: int) -> str
     """
     if source not in graph or target not in graph:
         return "both ends must be nodes of the graph"
+    reason = _port_problem(graph, target, port)
+    if reason is not None:
+        return reason
+    if graph.has_edge(Edge(source, target, port)):
+        return "that wire is already there"
+    if source == target:
+        label = graph.node(target).label
+        return f"a node cannot feed itself ({label} → {label})"
+    return _cycle_problem(graph, source, target)
+
+
+def new_node_problem(graph: Graph, source: str | None, target: str, port: int) -> str | None:
+    """Why a new op node, fed by `source` (or by nothing), could not feed `target`'s input
+    `port`, or None.  A cycle through the new node closes exactly when target reaches source."""
+    reason = _port_problem(graph, target, port)
+    if reason is None and source is not None:
+        reason = _cycle_problem(graph, source, target)
+    return reason
+
+
+def insertion_problem(graph: Graph, node_id: str, edge: Edge) -> str | None:
+    """Why node `node_id` cannot go into `edge`, or None: only an unconnected op can."""
+    node = graph.node(node_id)
+    if node.kind is not NodeKind.OP:
+        return f"{node.label} is a {node.kind.value}: only an op can go into a wire"
+    if graph.in_edges(node_id) or graph.out_edges(node_id):
+        return f"{node.label} is already wired: only an unconnected node goes into a wire"
+    if not graph.has_edge(edge):
+        return "that wire is gone"
+    return None
+
+
+def _port_problem(graph: Graph, target: str, port: int) -> str | None:
+    """Why `target`'s input `port` can take no wire at all, or None."""
     tnode = graph.node(target)
     if tnode.kind is not NodeKind.OP:
         return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
@@ -176,10 +210,10 @@ def connection_problem(graph: Graph, source: str, target: str, port: int) -> str
         return f"{tnode.label} has an unknown op {tnode.op!r}"
     if port < 0 or (op.max_arity is not None and port >= op.max_arity):
         return f"{op.name} has no input {port}"
-    if graph.has_edge(Edge(source, target, port)):
-        return "that wire is already there"
+    return None
+
+
+def _cycle_problem(graph: Graph, source: str, target: str) -> str | None:
     if graph.creates_cycle(source, target):
-        if source == target:
-            return f"a node cannot feed itself ({tnode.label} → {tnode.label})"
-        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
+        return f"connecting {graph.node(source).label} → {graph.node(target).label} would create a cycle"
     return None

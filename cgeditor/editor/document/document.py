@@ -26,7 +26,7 @@ from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, Graph
                                   Node, NodeKind, NodeMoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
-from cgeditor.model.validate import Problem, connection_problem
+from cgeditor.model.validate import Problem, connection_problem, insertion_problem, new_node_problem
 
 from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
@@ -260,15 +260,8 @@ class Document(QObject):
         return node.id
 
     def insertion_problem(self, node_id: str, edge: Edge) -> str | None:
-        """Why node `node_id` cannot go into `edge`, or None: only an unconnected op can."""
-        node = self.graph.node(node_id)
-        if node.kind is not NodeKind.OP:
-            return f"{node.label} is a {node.kind.value}: only an op can go into a wire"
-        if self.graph.in_edges(node_id) or self.graph.out_edges(node_id):
-            return f"{node.label} is already wired: only an unconnected node goes into a wire"
-        if not self.graph.has_edge(edge):
-            return "that wire is gone"
-        return None
+        """Why node `node_id` cannot go into `edge`, or None (the model's rule, for gestures)."""
+        return insertion_problem(self.graph, node_id, edge)
 
     def insert_node_into_edge(self, node_id: str, edge: Edge, start_pos, end_pos) -> None:
         """Drop an unconnected op node, dragged from `start_pos`, into `edge` at `end_pos`:
@@ -294,7 +287,7 @@ class Document(QObject):
         if source is not None:
             self.graph.node(source)
         if target is not None:
-            reason = _target_problem(self.graph, source, *target)
+            reason = new_node_problem(self.graph, source, *target)
             if reason is not None:
                 raise GraphError(reason)
         parent = Command(f"Add {op}")
@@ -430,20 +423,6 @@ def _fresh_id(stem: str, taken: set[str]) -> str:
     while f"{stem}{i}" in taken:
         i += 1
     return f"{stem}{i}"
-
-
-def _target_problem(graph: Graph, source: str | None, target: str, port: int) -> str | None:
-    """Why a new node fed by `source` could not feed `target`'s input `port` (a cycle through the
-    new node closes exactly when target already reaches source)."""
-    tnode = graph.node(target)
-    if tnode.kind is not NodeKind.OP:
-        return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
-    op = get_op(tnode.op or "")
-    if op is None or port < 0 or (op.max_arity is not None and port >= op.max_arity):
-        return f"{tnode.label} has no input {port}"
-    if source is not None and graph.creates_cycle(source, target):
-        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
-    return None
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
