@@ -17,7 +17,7 @@ from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeS
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.ops import Op, get_op
-from cgeditor.model.teaching.paths import Path, topological_order
+from cgeditor.model.teaching.paths import Path
 
 # Ops with a notation of their own rather than a function name ({0}: the first input).  Operands
 # beside an operator get parentheses when negative; inside |…| or f(…) they need none.
@@ -113,7 +113,7 @@ def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
 def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
     """One step per computed op node, each after the nodes it reads."""
     steps = []
-    for node_id in topological_order(graph, evaluation.values):
+    for node_id in graph.topological_order(evaluation.values):
         node = graph.nodes[node_id]
         if node.kind is not NodeKind.OP:
             continue
