@@ -17,6 +17,7 @@ from typing import NamedTuple, Sequence
 
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
+from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import Forward, Partials, get_op
 from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
@@ -331,7 +332,7 @@ class Evaluator:
         for i, node_id in plan.leaves:
             v = nodes[node_id].value
             old = values[i]
-            if v != old and not (v != v and old != old):
+            if not same_number(v, old):
                 values[i] = v
                 changed.append(i)
         if len(changed) > 1 and len(changed) * _FULL_FORWARD_SHARE > len(plan.leaves):

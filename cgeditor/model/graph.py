@@ -9,12 +9,12 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 from __future__ import annotations
 
 import heapq
-import math
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Point
+from cgeditor.model.numbers import same_number
 
 
 class NodeKind(str, Enum):
@@ -276,12 +276,16 @@ class Graph:
         """Whether an edge source → target would close a cycle: target already reaches source."""
         return any(n == source for n in self.reachable(target))
 
-    def fresh_id(self, stem: str) -> str:
-        """An id not yet used, `stem` itself if free, else stem2, stem3, ..."""
-        if stem not in self._nodes:
+    def fresh_id(self, stem: str, reserved: Container[str] = ()) -> str:
+        """An id not yet used, nor in `reserved` (ids given out for nodes still to be added):
+        `stem` itself if free, else stem2, stem3, ..."""
+        def taken(node_id: str) -> bool:
+            return node_id in self._nodes or node_id in reserved
+
+        if not taken(stem):
             return stem
         i = 2
-        while f"{stem}{i}" in self._nodes:
+        while taken(f"{stem}{i}"):
             i += 1
         return f"{stem}{i}"
 
@@ -393,7 +397,7 @@ class Graph:
         node = self.node(node_id)
         if node.kind is NodeKind.OP:
             raise GraphError(f"node {node_id!r} is an op and has no value of its own")
-        if not _same_float(node.value, value):
+        if not same_number(node.value, value):
             node.value = value
             self._emit(ValueChanged(node_id, value))
 
@@ -461,14 +465,8 @@ class Graph:
         return g
 
 
-def _same_float(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a == b or (math.isnan(a) and math.isnan(b))
-
-
 def _same_node(a: Node, b: Node) -> bool:
     return (
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
-        and _same_float(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
+        and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
     )

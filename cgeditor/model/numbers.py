@@ -2,7 +2,8 @@
 
 `format_compact` is for labels on the canvas and the CLI table (short, 4 significant digits);
 `format_full` is for edit fields and tooltips (every digit needed to get the same float back);
-`parse_number` reads what a user typed, including the non-finite values a graph can produce.
+`parse_number` reads what a user typed, including the non-finite values a graph can produce;
+`same_number` is the equality a graph's values follow, where nan is unchanged by nan.
 """
 
 from __future__ import annotations
@@ -62,6 +63,13 @@ def parse_number(text: str) -> float:
     except ValueError:
         shown = cleaned if len(cleaned) <= 40 else cleaned[:37] + "..."
         raise ValueError(f"{shown!r} is not a number") from None
+
+
+def same_number(a: float | None, b: float | None) -> bool:
+    """Equal, or both nan, or both None: whether setting `b` over `a` changes nothing."""
+    if a is None or b is None:
+        return a is b
+    return a == b or (a != a and b != b)
 
 
 def _trim(number: str) -> str:

@@ -198,6 +198,8 @@ def test_fresh_id_counts_up():
     assert g.fresh_id("x") == "x2"
     g.add_node(Node("x2", V, value=0.0))
     assert g.fresh_id("x") == "x3"
+    assert g.fresh_id("x", reserved={"x3", "x4"}) == "x5"
+    assert g.fresh_id("k", reserved={"k"}) == "k2"
 
 
 def test_copy_is_equal_and_independent():

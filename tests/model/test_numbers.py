@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from cgeditor.model.numbers import format_compact, format_full, parse_number
+from cgeditor.model.numbers import format_compact, format_full, parse_number, same_number
 
 
 @pytest.mark.parametrize("x, text", [
@@ -53,3 +53,8 @@ def test_parse_nan():
 def test_parse_number_refuses_garbage_clearly(text, message):
     with pytest.raises(ValueError, match=message.replace(".", r"\.")):
         parse_number(text)
+
+
+def test_same_number_counts_nan_as_unchanged_and_none_only_as_none():
+    assert same_number(math.nan, math.nan) and same_number(None, None) and same_number(0.0, -0.0)
+    assert not same_number(1.0, math.nan) and not same_number(None, 0.0) and not same_number(0.0, None)

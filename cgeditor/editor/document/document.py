@@ -25,6 +25,7 @@ from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
                                   Node, NodeKind, NodeMoved)
 from cgeditor.model.layout import layered_layout
+from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem, insertion_problem, new_node_problem
 
@@ -216,7 +217,7 @@ class Document(QObject):
         if node.kind is NodeKind.OP:
             raise GraphError(f"{node.label} is an op: its value is computed, not set")
         value = float(value)
-        if node.value == value or (value != value and node.value != node.value):
+        if same_number(node.value, value):
             return
         self.undo_stack.push(SetValueCommand(self.graph, node_id, value, merge_id))
 
@@ -226,7 +227,7 @@ class Document(QObject):
         for node_id in values:
             if self.graph.node(node_id).kind is NodeKind.OP:
                 raise GraphError(f"{self._label(node_id)} is an op: its value is computed, not set")
-        changed = {n: float(v) for n, v in values.items() if not _same(self.graph.node(n).value, float(v))}
+        changed = {n: float(v) for n, v in values.items() if not same_number(self.graph.node(n).value, float(v))}
         if changed:
             self.undo_stack.push(SetValuesCommand(self.graph, changed, text, merge_id))
 
@@ -380,12 +381,13 @@ class Document(QObject):
         xs = [n.pos[0] for n in source]
         ys = [n.pos[1] for n in source]
         dx, dy = (at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET
-        taken = set(self.graph.nodes)
         new_ids: dict[str, str] = {}
+        given: set[str] = set()  # the graph has none of them until the command is pushed
         parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
         for node in source:
-            new_id = node.id if node.id not in taken else _fresh_id(_stem(node.id), taken)
-            taken.add(new_id)
+            fresh = node.id not in self.graph and node.id not in given
+            new_id = node.id if fresh else self.graph.fresh_id(_stem(node.id), given)
+            given.add(new_id)
             new_ids[node.id] = new_id
             label = new_id if node.label == node.id else node.label
             copy = Node(new_id, node.kind, label, node.value, node.op,
@@ -406,23 +408,9 @@ def _note_text(text: str) -> str:
     return str(text)[:MAX_NOTE_LENGTH]
 
 
-def _same(a: float | None, b: float) -> bool:
-    return a == b or (a != a and b != b)  # nan is unchanged by nan
-
-
 def _stem(node_id: str) -> str:
     """`x2` → `x`, so a copy of x2 is called x3 rather than x22."""
     return re.sub(r"\d+$", "", node_id) or node_id
-
-
-def _fresh_id(stem: str, taken: set[str]) -> str:
-    """Like Graph.fresh_id, also avoiding ids given out earlier in the same paste."""
-    if stem not in taken:
-        return stem
-    i = 2
-    while f"{stem}{i}" in taken:
-        i += 1
-    return f"{stem}{i}"
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
