@@ -6,7 +6,8 @@ from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Node, NodeKind
-from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
+from cgeditor.model.teaching.narration import (narrate_backward, narrate_forward, narrate_forward_mode, path_text,
+                                              paths_sum_text, symbol)
 from cgeditor.model.teaching.paths import list_paths
 from helpers.graph_builders import build, linear_example
 
@@ -160,3 +161,13 @@ def test_bundled_linear_regression_example_narrates_in_order_with_final_gradient
     ]
     finals = {s.edge.source: s.step.total for s in narration.steps if s.step.final}
     assert [finals[v] for v in ("x", "w", "b", "y")] == [12.0, 8.0, 4.0, -4.0]
+
+
+def test_the_paths_sum_wraps_negative_terms_in_parentheses():
+    """e = (a - b)(b + 1) at a = 2, b = 1: de/db = -(b + 1) + (a - b) = -2 + 1."""
+    g = build({"a": 2, "b": 1, "one": 1},
+              [("c", "sub", ["a", "b"]), ("d", "add", ["b", "one"]), ("e", "mul", ["c", "d"])])
+    paths = list_paths(g, evaluate(g), "b")
+    assert paths_sum_text("e", "b", paths) == "∂e/∂b = (-2) + 1 = -1"
+    assert paths_sum_text("e", "a", list_paths(g, evaluate(g), "a")) == "∂e/∂a = 2"
+    assert paths_sum_text("c", "d", list_paths(g, evaluate(g, "c"), "d")) == "∂c/∂d = 0 (no path from c down to d)"
