@@ -37,10 +37,6 @@ class Node:
         if not self.label:
             self.label = self.id
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.kind is not NodeKind.OP
-
     def copy(self) -> "Node":
         return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra))
 
