@@ -11,7 +11,6 @@ downstream of it.
 from __future__ import annotations
 
 import itertools
-import re
 from pathlib import Path
 from typing import Iterable
 
@@ -33,9 +32,9 @@ from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeComm
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
                        SetOutputCommand, SetValueCommand, SetValuesCommand)
+from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
-PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
 _NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
@@ -339,7 +338,7 @@ class Document(QObject):
 
     def copy_text(self, node_ids: Iterable[str]) -> str:
         """The selected nodes and the edges among them as file-format JSON (clipboard text)."""
-        return fileformat.dumps(fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, node_ids)))
+        return clipboard.copy_text(self.graph, node_ids)
 
     def paste_text(self, text: str, at=None) -> list[str]:
         """Add the nodes of a file-format text as one step, with fresh ids; returns the new ids.
@@ -347,17 +346,11 @@ class Document(QObject):
         The copy lands with its top-left node at `at`, or beside the original.  Raises
         DocumentError (one line) when the text is not a graph or holds no nodes.
         """
-        pasted = fileformat.loads(text)
-        if not len(pasted):
-            raise DocumentError("nothing to paste: the text holds no nodes")
-        return self._add_copy(pasted, at, "Paste")
+        return self._push_copy(clipboard.pasted_graph(text), at, "Paste")
 
     def duplicate(self, node_ids: Iterable[str]) -> list[str]:
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
-        if not ids:
-            return []
-        copy = fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, ids))
-        return self._add_copy(copy, None, "Duplicate")
+        return self._push_copy(clipboard.selection(self.graph, ids), None, "Duplicate") if ids else []
 
     def arrange(self, node_ids: Iterable[str] | None = None) -> None:
         """Lay out the graph (or just `node_ids`) left to right, as one undo step."""
@@ -376,27 +369,10 @@ class Document(QObject):
             raise GraphError(f"unknown op {op!r}")
         return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, _pos(pos))
 
-    def _add_copy(self, source: Graph, at, text: str) -> list[str]:
-        """Add every node and edge of `source` under fresh ids, shifted into place, as one step."""
-        xs = [n.pos[0] for n in source]
-        ys = [n.pos[1] for n in source]
-        dx, dy = (at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET
-        new_ids: dict[str, str] = {}
-        given: set[str] = set()  # the graph has none of them until the command is pushed
-        parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
-        for node in source:
-            fresh = node.id not in self.graph and node.id not in given
-            new_id = node.id if fresh else self.graph.fresh_id(_stem(node.id), given)
-            given.add(new_id)
-            new_ids[node.id] = new_id
-            label = new_id if node.label == node.id else node.label
-            copy = Node(new_id, node.kind, label, node.value, node.op,
-                        (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra))
-            AddNodeCommand(self.graph, copy, parent)
-        for edge in source.edges:
-            AddEdgeCommand(self.graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)
-        self.undo_stack.push(parent)
-        return list(new_ids.values())
+    def _push_copy(self, source: Graph, at, text: str) -> list[str]:
+        command, new_ids = clipboard.add_copy_command(self.graph, source, at, text)
+        self.undo_stack.push(command)
+        return new_ids
 
 
 def _pos(p) -> tuple[float, float]:
@@ -406,11 +382,6 @@ def _pos(p) -> tuple[float, float]:
 def _note_text(text: str) -> str:
     """What a note keeps: as typed, cut to the length a file may hold."""
     return str(text)[:MAX_NOTE_LENGTH]
-
-
-def _stem(node_id: str) -> str:
-    """`x2` → `x`, so a copy of x2 is called x3 rather than x22."""
-    return re.sub(r"\d+$", "", node_id) or node_id
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
