@@ -14,6 +14,9 @@ from enum import Enum
 from typing import Any, Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Point
+from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
+                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, LabelChanged,
+                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
 from cgeditor.model.numbers import same_number
 
 
@@ -48,76 +51,6 @@ class Edge:
     source: str
     target: str
     port: int
-
-
-# -- change notifications --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NodeAdded:
-    node: Node
-
-
-@dataclass(frozen=True)
-class NodeRemoved:
-    node: Node
-
-
-@dataclass(frozen=True)
-class NodeMoved:
-    node_id: str
-    pos: tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class EdgeAdded:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class EdgeRemoved:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class ValueChanged:
-    node_id: str
-    value: float | None
-
-
-@dataclass(frozen=True)
-class LabelChanged:
-    node_id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class OutputChanged:
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True)
-class AnnotationAdded:
-    annotation: Annotation
-
-
-@dataclass(frozen=True)
-class AnnotationRemoved:
-    annotation: Annotation
-
-
-@dataclass(frozen=True)
-class AnnotationChanged:
-    """An annotation moved or its text changed; `annotation` is the new one (same id)."""
-
-    annotation: Annotation
-
-
-Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
-          | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
-ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
-STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
 
 
 class GraphError(ValueError):
