@@ -14,8 +14,7 @@ from typing import Any
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
-from cgeditor.model.teaching.narration import Narration, narrate_backward, operand, path_text, symbol
-from cgeditor.model.numbers import format_compact
+from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, symbol
 from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
 from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
@@ -76,7 +75,7 @@ def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) 
     lines += [f"  {path_text(graph, evaluation, p)}" for p in paths.listed]
     if paths.unlisted:
         lines.append(f"  … and {paths.unlisted} more")
-    lines.append(_sum_line(out, node, paths))
+    lines.append(paths_sum_text(out, node, paths))
     return lines
 
 
@@ -104,21 +103,9 @@ def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
             parts.append("\n".join(rows) + "\n")
         if paths.unlisted:
             parts.append(f"… and {paths.unlisted} more paths.\n")
-        parts.append(f"`{_sum_line(out, node, paths)}`\n")
+        parts.append(f"`{paths_sum_text(out, node, paths)}`\n")
     parts.append(f"### Values and gradients\n\n{results_markdown(graph, evaluation)}")
     return "\n".join(parts)
-
-
-def _sum_line(out: str, node: str, paths: PathDecomposition) -> str:
-    """The gradient as the sum of the path products: shown term by term when every path is listed."""
-    total = format_compact(paths.sum)
-    if paths.count == 0:
-        return f"∂{out}/∂{node} = 0 (no path from {out} down to {node})"
-    if paths.unlisted:
-        return f"∂{out}/∂{node} = sum over all {paths.count} paths = {total}"
-    if paths.count == 1:
-        return f"∂{out}/∂{node} = {total}"
-    return f"∂{out}/∂{node} = {' + '.join(operand(p.product) for p in paths.listed)} = {total}"
 
 
 def _cell(text: str) -> str:

@@ -16,10 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from cgeditor.model import ops as ops_module
 from cgeditor.model.ops import get_op
+
+if TYPE_CHECKING:
+    from cgeditor.model.evaluate import PathStep, PlanOp
 
 GENERIC = -1  # entry kind for a node the registry's functions evaluate
 
@@ -40,14 +43,14 @@ def _fast_name(op_name: str, arity: int) -> str | None:
     return op_name if op is not None and op.fast is not None and arity == op.min_arity else None
 
 
-def forward_kernel(plan_ops: Sequence[tuple]) -> ForwardKernel:
-    """The loop and its entries for a plan's `ops` list: (index, forward, partials, inputs, edges, name)."""
-    names = [_fast_name(op[5], len(op[3])) for op in plan_ops]
+def forward_kernel(plan_ops: Sequence[PlanOp]) -> ForwardKernel:
+    """The loop and its entries for a plan's `ops` list."""
+    names = [_fast_name(op.op_name, len(op.inputs)) for op in plan_ops]
     ranked = tuple(name for name, _ in Counter(n for n in names if n is not None).most_common())
     kind = {name: k for k, name in enumerate(ranked)}
     entries: list[ForwardEntry] = []
     for pos, (op, name) in enumerate(zip(plan_ops, names)):
-        i, inputs = op[0], op[3]
+        i, inputs = op.node, op.inputs
         if name is None:
             entries.append((i, GENERIC, pos, -1))
         else:
@@ -66,10 +69,10 @@ def _compiled_forward(ranked: tuple[str, ...]) -> Callable:
         lines.append("            x = v[a]" + ("; y = v[b]" if op.min_arity == 2 else ""))
         lines.append(f"            v[i] = out = {forward}")
         lines.append(f"            p[i] = {partials}")
-    generic = ["_, forward, partials, inputs, _, _ = plan_ops[a]",
-               "args = [v[j] for j in inputs]",
-               "v[i] = out = forward(*args)",
-               "p[i] = partials(args, out)"]
+    generic = ["op = plan_ops[a]",
+               "args = [v[j] for j in op.inputs]",
+               "v[i] = out = op.forward(*args)",
+               "p[i] = op.partials(args, out)"]
     if ranked:
         lines.append("        else:")
         lines += ["            " + line for line in generic]
@@ -81,11 +84,11 @@ def _compiled_forward(ranked: tuple[str, ...]) -> Callable:
     return namespace["run"]
 
 
-def backward_entries(path: Sequence[tuple]) -> list[tuple[int, int, int]]:
+def backward_entries(path: Sequence[PathStep]) -> list[tuple[int, int, int]]:
     """(node, first input, second input) per path step; the second is -1 for one input and
     -2 for three or more, when the first field is the step's position in the path instead."""
     flat = []
-    for pos, (i, inputs, _) in enumerate(path):
+    for pos, (i, inputs, _) in enumerate(path):  # PathStep: node, inputs, in_edges
         if len(inputs) == 2:
             flat.append((i, inputs[0], inputs[1]))
         elif len(inputs) == 1:
@@ -95,7 +98,7 @@ def backward_entries(path: Sequence[tuple]) -> list[tuple[int, int, int]]:
     return flat
 
 
-def run_backward(entries: Sequence[tuple[int, int, int]], path: Sequence[tuple], partials: list,
+def run_backward(entries: Sequence[tuple[int, int, int]], path: Sequence[PathStep], partials: list,
                  grad: list[float]) -> None:
     """Push upstream × local from each node to its inputs, in the path's order."""
     for i, a, b in entries:
@@ -107,5 +110,5 @@ def run_backward(entries: Sequence[tuple[int, int, int]], path: Sequence[tuple],
         elif b == -1:
             grad[a] += u * q[0]
         else:
-            for k, j in enumerate(path[a][1]):
+            for k, j in enumerate(path[a].inputs):
                 grad[j] += u * q[k]

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import NamedTuple, Sequence
 
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
-from cgeditor.model.ops import get_op
+from cgeditor.model.numbers import same_number
+from cgeditor.model.ops import Forward, Partials, get_op
 from cgeditor.model.suggest import did_you_mean, listing
-from cgeditor.model.validate import InvalidGraphError, Problem, validate
+from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
 
 class OutputError(ValueError):
@@ -86,7 +87,7 @@ class _EdgeGrads(Mapping):
         pos = plan.op_position.get(i) if i is not None else None
         if pos is None:
             return None
-        in_edges = plan.ops[pos][4]
+        in_edges = plan.ops[pos].in_edges
         if not (isinstance(k, int) and 0 <= k < len(in_edges) and in_edges[k] == edge):
             if edge not in in_edges:
                 return None
@@ -100,7 +101,7 @@ class _EdgeGrads(Mapping):
         return self._partials[slot[0]][slot[1]]
 
     def __iter__(self) -> Iterator[Edge]:
-        return (e for op in self._plan.ops for e in op[4])
+        return (e for op in self._plan.ops for e in op.in_edges)
 
     def __len__(self) -> int:
         return self._plan.edge_count
@@ -122,7 +123,7 @@ class Evaluation:
     """
 
     def __init__(self, output: str | None, plan: "_Plan", values: list[float], partials: list,
-                 grad: list[float] | None, path: list | None, recomputed: int):
+                 grad: list[float] | None, path: list[PathStep] | None, recomputed: int):
         self.output = output
         self.problems: list[Problem] = list(plan.problems)
         self.recomputed = recomputed  # how many op nodes the forward pass computed this time
@@ -138,15 +139,15 @@ class Evaluation:
     def steps(self) -> list[BackwardStep]:
         if self._steps is None:
             self._steps = _replay_steps(self._n, self._path or [], self._partials,
-                                        self._path[0][0] if self._path else None)
+                                        self._path[0].node if self._path else None)
         return self._steps
 
 
-def _replay_steps(n: int, path: list, partials: list, out_index: int | None) -> list[BackwardStep]:
+def _replay_steps(n: int, path: list[PathStep], partials: list, out_index: int | None) -> list[BackwardStep]:
     """The backward pass again, this time writing down each edge's step with running totals."""
     pending = [0] * n
-    for _, inputs, _ in path:
-        for j in inputs:
+    for step in path:
+        for j in step.inputs:
             pending[j] += 1
     grad = [0.0] * n
     if out_index is not None:
@@ -163,14 +164,32 @@ def _replay_steps(n: int, path: list, partials: list, out_index: int | None) -> 
     return steps
 
 
+class PlanOp(NamedTuple):
+    """One computable op node of a plan, with what the loops need to compute it."""
+
+    node: int  # the node's index in the plan's ids (and in every per-node list)
+    forward: Forward
+    partials: Partials
+    inputs: tuple[int, ...]  # the indices of its inputs, in port order
+    in_edges: tuple[Edge, ...]  # the edges they arrive by, in the same order
+    op_name: str
+
+
+class PathStep(NamedTuple):
+    """One op node on the backward path: its gradient is pushed to `inputs` over `in_edges`."""
+
+    node: int
+    inputs: tuple[int, ...]
+    in_edges: tuple[Edge, ...]
+
+
 @dataclass
 class _Plan:
     """What an evaluation needs from the structure, computed once per structural change."""
 
     ids: list[str]  # computable nodes in topological order
     index: dict[str, int]
-    # (node index, forward, partials, input indices, in-edges, op name) per computable op node
-    ops: list[tuple[int, Callable[..., float], Callable, tuple[int, ...], tuple[Edge, ...], str]]
+    ops: list[PlanOp]  # every computable op node, in topological order
     op_position: dict[int, int]  # node index → position in `ops`
     leaves: list[tuple[int, str]]
     problems: list[Problem]
@@ -178,7 +197,7 @@ class _Plan:
     edge_count: int  # edges into computable op nodes
     kernel: ForwardKernel
     # output index → the backward path and its kernel entries
-    paths: dict[int, tuple[list, list]] = field(default_factory=dict)
+    paths: dict[int, tuple[list[PathStep], list]] = field(default_factory=dict)
 
 
 def resolve_output(graph: Graph, output: str | None = None) -> str:
@@ -200,9 +219,7 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
 
 def _build_plan(graph: Graph) -> _Plan:
     problems = validate(graph)
-    broken = {p.nodes[0] for p in problems if p.code in ("unknown_op", "unconnected_port",
-                                                       "port_connected_twice", "port_beyond_arity",
-                                                       "missing_value")}
+    broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
     ids: list[str] = []
     index: dict[str, int] = {}
     ops = []
@@ -223,27 +240,27 @@ def _build_plan(graph: Graph) -> _Plan:
             continue  # fed by something that cannot be computed
         op = get_op(node.op)  # known: unknown ops are in `broken`
         index[node_id] = len(ids)
-        ops.append((len(ids), op.forward, op.partials, inputs, in_edges, op.name))
+        ops.append(PlanOp(len(ids), op.forward, op.partials, inputs, in_edges, op.name))
         ids.append(node_id)
     consumers: list[list[int]] = [[] for _ in ids]
-    for i, _, _, inputs, _, _ in ops:
-        for j in set(inputs):
-            consumers[j].append(i)
-    return _Plan(ids, index, ops, {op[0]: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 sum(len(op[4]) for op in ops), forward_kernel(ops))
+    for op in ops:
+        for j in set(op.inputs):
+            consumers[j].append(op.node)
+    return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, consumers,
+                 sum(len(op.in_edges) for op in ops), forward_kernel(ops))
 
 
-def _backward_path(plan: _Plan, out_index: int) -> list[tuple[int, tuple[int, ...], tuple[Edge, ...]]]:
+def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
     """The op nodes that reach the output, in reverse topological order, so that a node's
     gradient is complete before its inputs are visited."""
     reaches = [False] * len(plan.ids)
     reaches[out_index] = True
     path = []
     for pos in range(plan.op_position.get(out_index, -1), -1, -1):
-        i, _, _, inputs, in_edges, _ = plan.ops[pos]
-        if reaches[i]:
-            path.append((i, inputs, in_edges))
-            for j in inputs:
+        op = plan.ops[pos]
+        if reaches[op.node]:
+            path.append(PathStep(op.node, op.inputs, op.in_edges))
+            for j in op.inputs:
                 reaches[j] = True
     return path
 
@@ -317,7 +334,7 @@ class Evaluator:
         for i, node_id in plan.leaves:
             v = nodes[node_id].value
             old = values[i]
-            if v != old and not (v != v and old != old):
+            if not same_number(v, old):
                 values[i] = v
                 changed.append(i)
         if len(changed) > 1 and len(changed) * _FULL_FORWARD_SHARE > len(plan.leaves):

@@ -8,12 +8,16 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 
 from __future__ import annotations
 
-import math
+import heapq
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Point
+from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
+                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, LabelChanged,
+                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
+from cgeditor.model.numbers import same_number
 
 
 class NodeKind(str, Enum):
@@ -36,10 +40,6 @@ class Node:
         if not self.label:
             self.label = self.id
 
-    @property
-    def is_leaf(self) -> bool:
-        return self.kind is not NodeKind.OP
-
     def copy(self) -> "Node":
         return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra))
 
@@ -51,76 +51,6 @@ class Edge:
     source: str
     target: str
     port: int
-
-
-# -- change notifications --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class NodeAdded:
-    node: Node
-
-
-@dataclass(frozen=True)
-class NodeRemoved:
-    node: Node
-
-
-@dataclass(frozen=True)
-class NodeMoved:
-    node_id: str
-    pos: tuple[float, float] | None
-
-
-@dataclass(frozen=True)
-class EdgeAdded:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class EdgeRemoved:
-    edge: Edge
-
-
-@dataclass(frozen=True)
-class ValueChanged:
-    node_id: str
-    value: float | None
-
-
-@dataclass(frozen=True)
-class LabelChanged:
-    node_id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class OutputChanged:
-    old: str | None
-    new: str | None
-
-
-@dataclass(frozen=True)
-class AnnotationAdded:
-    annotation: Annotation
-
-
-@dataclass(frozen=True)
-class AnnotationRemoved:
-    annotation: Annotation
-
-
-@dataclass(frozen=True)
-class AnnotationChanged:
-    """An annotation moved or its text changed; `annotation` is the new one (same id)."""
-
-    annotation: Annotation
-
-
-Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
-          | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
-ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
-STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
 
 
 class GraphError(ValueError):
@@ -208,50 +138,83 @@ class Graph:
         """Nodes whose output feeds nothing: the candidates for the graph's output."""
         return [n for n in self._nodes if not self._out.get(n)]
 
-    def topological_order(self) -> tuple[str, ...]:
-        """Kahn's algorithm, ties broken by insertion order; computed once per structure version.
+    def topological_order(self, among: Iterable[str] | None = None) -> tuple[str, ...]:
+        """Every node after the nodes that feed it, and otherwise as early as its place in the
+        document, so a document written in order reads back in that order (the narration's
+        rule, and the order the evaluator computes and backpropagates in).
 
-        Nodes on a cycle, or downstream of one, are left out; callers compare lengths to detect
-        a cycle and ask networkx for the components only then.  Plain Kahn over the graph's own
-        adjacency is several times faster than building a networkx graph on every change.
+        With `among`, the same for those nodes alone, ordered by the edges among them.  Nodes on
+        a cycle, or downstream of one, are left out: callers compare lengths to detect a cycle
+        and ask networkx for the components only then.  The whole graph's order is computed
+        once per structure version.
         """
+        if among is not None:
+            return self._ordered(among if isinstance(among, (set, frozenset, dict)) else set(among))
         if self._order_version != self.structure_version:
-            self._order = tuple(self._kahn_order())
+            self._order = self._ordered(None)
             self._order_version = self.structure_version
         return self._order
 
-    def _kahn_order(self) -> list[str]:
-        indegree = {n: len(edges) for n, edges in self._in.items()}
-        order = [n for n, d in indegree.items() if d == 0]
+    def _ordered(self, members: Container[str] | None) -> tuple[str, ...]:
+        """Kahn's algorithm, the ready node earliest in the document first (a heap of positions).
+
+        A document whose edges all point forward is its own order: checking that is one pass,
+        which makes the common case (files written in order, graphs built node by node) cheap."""
+        ids = list(self._nodes) if members is None else [n for n in self._nodes if n in members]
+        position = {n: k for k, n in enumerate(ids)}
         out = self._out
-        for node_id in order:  # `order` grows while we walk it: a FIFO queue without a deque
-            for e in out[node_id]:
-                d = indegree[e.target] - 1
-                indegree[e.target] = d
-                if d == 0:
-                    order.append(e.target)
-        return order
+        if all(position[e.source] < position[e.target]
+               for n in ids for e in out[n] if e.target in position):
+            return tuple(ids)
+        waiting = [0] * len(ids)
+        for n in ids:
+            for e in out[n]:
+                k = position.get(e.target)
+                if k is not None:
+                    waiting[k] += 1
+        ready = [k for k, w in enumerate(waiting) if w == 0]
+        heapq.heapify(ready)
+        order = []
+        while ready:
+            n = ids[heapq.heappop(ready)]
+            order.append(n)
+            for e in out[n]:
+                k = position.get(e.target)
+                if k is not None:
+                    waiting[k] -= 1
+                    if waiting[k] == 0:
+                        heapq.heappush(ready, k)
+        return tuple(order)
+
+    def reachable(self, start: str, upstream: bool = False) -> Iterator[str]:
+        """`start`, then every node its output reaches (with `upstream`, every node that reaches
+        it), each once, found as the walk goes so a caller can stop early.  Iterative, so a
+        graph of any depth is fine."""
+        adjacency, end = (self._in, "source") if upstream else (self._out, "target")
+        seen, stack = {start}, [start]
+        yield start
+        while stack:
+            for e in adjacency.get(stack.pop(), ()):
+                n = getattr(e, end)
+                if n not in seen:
+                    seen.add(n)
+                    stack.append(n)
+                    yield n
 
     def creates_cycle(self, source: str, target: str) -> bool:
         """Whether an edge source → target would close a cycle: target already reaches source."""
-        if source == target:
-            return True
-        stack, seen = [target], {target}
-        while stack:
-            for e in self._out.get(stack.pop(), ()):
-                if e.target == source:
-                    return True
-                if e.target not in seen:
-                    seen.add(e.target)
-                    stack.append(e.target)
-        return False
+        return any(n == source for n in self.reachable(target))
 
-    def fresh_id(self, stem: str) -> str:
-        """An id not yet used, `stem` itself if free, else stem2, stem3, ..."""
-        if stem not in self._nodes:
+    def fresh_id(self, stem: str, reserved: Container[str] = ()) -> str:
+        """An id not yet used, nor in `reserved` (ids given out for nodes still to be added):
+        `stem` itself if free, else stem2, stem3, ..."""
+        def taken(node_id: str) -> bool:
+            return node_id in self._nodes or node_id in reserved
+
+        if not taken(stem):
             return stem
         i = 2
-        while f"{stem}{i}" in self._nodes:
+        while taken(f"{stem}{i}"):
             i += 1
         return f"{stem}{i}"
 
@@ -363,7 +326,7 @@ class Graph:
         node = self.node(node_id)
         if node.kind is NodeKind.OP:
             raise GraphError(f"node {node_id!r} is an op and has no value of its own")
-        if not _same_float(node.value, value):
+        if not same_number(node.value, value):
             node.value = value
             self._emit(ValueChanged(node_id, value))
 
@@ -431,14 +394,8 @@ class Graph:
         return g
 
 
-def _same_float(a: float | None, b: float | None) -> bool:
-    if a is None or b is None:
-        return a is b
-    return a == b or (math.isnan(a) and math.isnan(b))
-
-
 def _same_node(a: Node, b: Node) -> bool:
     return (
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
-        and _same_float(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
+        and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
     )

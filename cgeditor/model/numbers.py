@@ -4,7 +4,8 @@
 `format_equation` is for printed arithmetic (`3 × 1244.5 = 3733.5`), with as many digits as the
 line needs to check out as printed;
 `format_full` is for edit fields and tooltips (every digit needed to get the same float back);
-`parse_number` reads what a user typed, including the non-finite values a graph can produce.
+`parse_number` reads what a user typed, including the non-finite values a graph can produce;
+`same_number` is the equality a graph's values follow, where nan is unchanged by nan.
 """
 
 from __future__ import annotations
@@ -112,6 +113,13 @@ def parse_number(text: str) -> float:
     except ValueError:
         shown = cleaned if len(cleaned) <= 40 else cleaned[:37] + "..."
         raise ValueError(f"{shown!r} is not a number") from None
+
+
+def same_number(a: float | None, b: float | None) -> bool:
+    """Equal, or both nan, or both None: whether setting `b` over `a` changes nothing."""
+    if a is None or b is None:
+        return a is b
+    return a == b or (a != a and b != b)
 
 
 def _trim(number: str) -> str:

@@ -44,8 +44,9 @@ class Op:
     aliases: tuple[str, ...] = field(default=())
     # Optional: (forward, partials) as Python expressions over inputs `x`, `y` and the output
     # `out`, for a node with exactly `min_arity` inputs, in this module's namespace.  The
-    # evaluator inlines them into its loop, which saves two calls and a list per node; they
-    # must give exactly what `forward` and `partials` give (a test checks every op that has them).
+    # evaluator inlines them into its loop, which saves two calls and a list per node.  A
+    # fixed-arity op gets `forward` and `partials` compiled from them (`_templated`); a
+    # variadic one keeps functions for any number of inputs, which a test checks they equal.
     fast: tuple[str, str] | None = None
 
     @property
@@ -220,65 +221,90 @@ def _call(fn: str) -> CodeTemplate:
     return lambda a: f"{fn}({', '.join(a)})"
 
 
+def _templated(forward: str, partials: str, arity: int) -> dict:
+    """`forward`, `partials` and `fast` for an op whose inputs are `x` (and `y`), all from one
+    pair of expressions: the evaluator pastes them into its loop, and the registry's functions
+    are the same text compiled, so the derivative is written once."""
+    args = "x" if arity == 1 else "x, y"
+    source = (f"def forward({args}):\n    return {forward}\n"
+              f"def partials(xs, out):\n    {args}{',' if arity == 1 else ''} = xs\n    return {partials}\n")
+    namespace = dict(globals())
+    exec(compile(source, f"<cgeditor op templates {forward}>", "exec"), namespace)  # noqa: S102 - our text
+    return {"forward": namespace["forward"], "partials": namespace["partials"], "fast": (forward, partials)}
+
+
 _OPS: list[Op] = [
-    Op("add", "+", "Add", 2, None, _sum,
-       lambda xs, out: _ONES2 if len(xs) == 2 else (1.0,) * len(xs), _join(" + "),
-       lambda a, o: ["1.0"] * len(a), _join(" + "), infix="+",
-       fast=("x + y", "_ONES2")),
-    Op("mul", "×", "Multiply", 2, None, _product, _mul_partials, _join(" * "),
-       lambda a, o: [" * ".join(a[:i] + a[i + 1:]) for i in range(len(a))], _join(" * "),
-       infix="*", fast=("x * y", "(y, x)")),
-    Op("sub", "−", "Subtract", 2, 2, lambda a, b: a - b, lambda xs, out: _SUB_PARTIALS,
-       _join(" - "), lambda a, o: ["1.0", "-1.0"], _join(" - "), ports=("a", "b"), infix="-",
-       fast=("x - y", "_SUB_PARTIALS")),
-    Op("div", "÷", "Divide", 2, 2, safe_div,
-       lambda xs, out: (safe_div(1.0, xs[1]), -safe_div(xs[0], xs[1] * xs[1])),
-       _join(" / "), lambda a, o: [f"1.0 / {a[1]}", f"-{a[0]} / {a[1]} ** 2"], _join(" / "),
-       ports=("a", "b"), infix="/"),
-    Op("pow", "xʸ", "Power", 2, 2, safe_pow, _pow_partials, _join(" ** "),
-       lambda a, o: [f"{a[1]} * {a[0]} ** ({a[1]} - 1)", f"{o} * math.log({a[0]})"],
-       _join(" ** "), ports=("base", "exp"), infix="**"),
-    Op("max", "max", "Maximum", 2, 2, _max,
-       lambda xs, out: _tie_split(xs[0] > xs[1], xs[0] == xs[1]), _call("max"),
-       lambda a, o: [f"(1.0 if {a[0]} > {a[1]} else 0.5 if {a[0]} == {a[1]} else 0.0)",
-                     f"(1.0 if {a[1]} > {a[0]} else 0.5 if {a[0]} == {a[1]} else 0.0)"],
-       _call("torch.maximum"), category="comparison"),
-    Op("min", "min", "Minimum", 2, 2, _min,
-       lambda xs, out: _tie_split(xs[0] < xs[1], xs[0] == xs[1]), _call("min"),
-       lambda a, o: [f"(1.0 if {a[0]} < {a[1]} else 0.5 if {a[0]} == {a[1]} else 0.0)",
-                     f"(1.0 if {a[1]} < {a[0]} else 0.5 if {a[0]} == {a[1]} else 0.0)"],
-       _call("torch.minimum"), category="comparison"),
-    Op("neg", "−x", "Negate", 1, 1, lambda a: -a, lambda xs, out: _NEG_PARTIAL,
-       lambda a: f"(-{a[0]})", lambda a, o: ["-1.0"], lambda a: f"(-{a[0]})", fast=("-x", "_NEG_PARTIAL")),
-    Op("square", "x²", "Square", 1, 1, lambda a: a * a, lambda xs, out: (2.0 * xs[0],),
-       lambda a: f"({a[0]} ** 2)", lambda a, o: [f"2.0 * {a[0]}"], lambda a: f"({a[0]} ** 2)",
-       fast=("x * x", "(2.0 * x,)")),
-    Op("sqrt", "√", "Square root", 1, 1, safe_sqrt, _sqrt_partial, _call("math.sqrt"),
-       lambda a, o: [f"0.5 / {o}"], _call("torch.sqrt"), category="function"),
-    Op("exp", "exp", "Exponential", 1, 1, safe_exp, lambda xs, out: (out,), _call("math.exp"),
-       lambda a, o: [o], _call("torch.exp"), category="function", fast=("safe_exp(x)", "(out,)")),
-    Op("log", "ln", "Natural log", 1, 1, safe_log, lambda xs, out: (safe_div(1.0, xs[0]),),
-       _call("math.log"), lambda a, o: [f"1.0 / {a[0]}"], _call("torch.log"),
+    # add and mul take any number of inputs: their functions are the general case, and the
+    # `fast` templates the two-input one the evaluator inlines.
+    Op(name="add", symbol="+", title="Add", min_arity=2, max_arity=None, forward=_sum,
+       partials=lambda xs, out: _ONES2 if len(xs) == 2 else (1.0,) * len(xs),
+       python=_join(" + "), python_partials=lambda a, o: ["1.0"] * len(a), torch=_join(" + "),
+       infix="+", fast=("x + y", "_ONES2")),
+    Op(name="mul", symbol="×", title="Multiply", min_arity=2, max_arity=None, forward=_product,
+       partials=_mul_partials, python=_join(" * "),
+       python_partials=lambda a, o: [" * ".join(a[:i] + a[i + 1:]) for i in range(len(a))],
+       torch=_join(" * "), infix="*", fast=("x * y", "(y, x)")),
+    Op(name="sub", symbol="−", title="Subtract", min_arity=2, max_arity=2,
+       **_templated("x - y", "_SUB_PARTIALS", 2),
+       python=_join(" - "), python_partials=lambda a, o: ["1.0", "-1.0"], torch=_join(" - "),
+       ports=("a", "b"), infix="-"),
+    Op(name="div", symbol="÷", title="Divide", min_arity=2, max_arity=2, forward=safe_div,
+       partials=lambda xs, out: (safe_div(1.0, xs[1]), -safe_div(xs[0], xs[1] * xs[1])),
+       python=_join(" / "), python_partials=lambda a, o: [f"1.0 / {a[1]}", f"-{a[0]} / {a[1]} ** 2"],
+       torch=_join(" / "), ports=("a", "b"), infix="/"),
+    Op(name="pow", symbol="xʸ", title="Power", min_arity=2, max_arity=2, forward=safe_pow,
+       partials=_pow_partials, python=_join(" ** "),
+       python_partials=lambda a, o: [f"{a[1]} * {a[0]} ** ({a[1]} - 1)", f"{o} * math.log({a[0]})"],
+       torch=_join(" ** "), ports=("base", "exp"), infix="**"),
+    Op(name="max", symbol="max", title="Maximum", min_arity=2, max_arity=2, forward=_max,
+       partials=lambda xs, out: _tie_split(xs[0] > xs[1], xs[0] == xs[1]), python=_call("max"),
+       python_partials=lambda a, o: [f"(1.0 if {a[0]} > {a[1]} else 0.5 if {a[0]} == {a[1]} else 0.0)",
+                                     f"(1.0 if {a[1]} > {a[0]} else 0.5 if {a[0]} == {a[1]} else 0.0)"],
+       torch=_call("torch.maximum"), category="comparison"),
+    Op(name="min", symbol="min", title="Minimum", min_arity=2, max_arity=2, forward=_min,
+       partials=lambda xs, out: _tie_split(xs[0] < xs[1], xs[0] == xs[1]), python=_call("min"),
+       python_partials=lambda a, o: [f"(1.0 if {a[0]} < {a[1]} else 0.5 if {a[0]} == {a[1]} else 0.0)",
+                                     f"(1.0 if {a[1]} < {a[0]} else 0.5 if {a[0]} == {a[1]} else 0.0)"],
+       torch=_call("torch.minimum"), category="comparison"),
+    Op(name="neg", symbol="−x", title="Negate", min_arity=1, max_arity=1,
+       **_templated("-x", "_NEG_PARTIAL", 1),
+       python=lambda a: f"(-{a[0]})", python_partials=lambda a, o: ["-1.0"], torch=lambda a: f"(-{a[0]})"),
+    Op(name="square", symbol="x²", title="Square", min_arity=1, max_arity=1,
+       **_templated("x * x", "(2.0 * x,)", 1),
+       python=lambda a: f"({a[0]} ** 2)", python_partials=lambda a, o: [f"2.0 * {a[0]}"],
+       torch=lambda a: f"({a[0]} ** 2)"),
+    Op(name="sqrt", symbol="√", title="Square root", min_arity=1, max_arity=1, forward=safe_sqrt,
+       partials=_sqrt_partial, python=_call("math.sqrt"), python_partials=lambda a, o: [f"0.5 / {o}"],
+       torch=_call("torch.sqrt"), category="function"),
+    Op(name="exp", symbol="exp", title="Exponential", min_arity=1, max_arity=1,
+       **_templated("safe_exp(x)", "(out,)", 1),
+       python=_call("math.exp"), python_partials=lambda a, o: [o], torch=_call("torch.exp"),
        category="function"),
-    Op("sin", "sin", "Sine", 1, 1, safe_sin, lambda xs, out: (safe_cos(xs[0]),),
-       _call("math.sin"), lambda a, o: [f"math.cos({a[0]})"], _call("torch.sin"),
-       category="function"),
-    Op("cos", "cos", "Cosine", 1, 1, safe_cos, lambda xs, out: (-safe_sin(xs[0]),),
-       _call("math.cos"), lambda a, o: [f"-math.sin({a[0]})"], _call("torch.cos"),
-       category="function"),
-    Op("tanh", "tanh", "Hyperbolic tangent", 1, 1, math.tanh, lambda xs, out: (1.0 - out * out,),
-       _call("math.tanh"), lambda a, o: [f"1.0 - {o} ** 2"], _call("torch.tanh"),
-       category="activation", fast=("math.tanh(x)", "(1.0 - out * out,)")),
-    Op("sigmoid", "σ", "Sigmoid", 1, 1, sigmoid, lambda xs, out: (out * (1.0 - out),),
-       lambda a: f"(1.0 / (1.0 + math.exp(-{a[0]})))", lambda a, o: [f"{o} * (1.0 - {o})"],
-       _call("torch.sigmoid"), category="activation", fast=("sigmoid(x)", "(out * (1.0 - out),)")),
-    Op("relu", "ReLU", "Rectified linear", 1, 1, relu,
-       lambda xs, out: (1.0 if xs[0] > 0.0 else 0.0,), lambda a: f"max({a[0]}, 0.0)",
-       lambda a, o: [f"(1.0 if {a[0]} > 0 else 0.0)"], _call("torch.relu"),
-       category="activation", fast=("relu(x)", "(1.0 if x > 0.0 else 0.0,)")),
-    Op("abs", "|x|", "Absolute value", 1, 1, abs, lambda xs, out: (sign(xs[0]),),
-       _call("abs"), lambda a, o: [f"math.copysign(1.0, {a[0]}) if {a[0]} != 0 else 0.0"],
-       _call("torch.abs"), category="function"),
+    Op(name="log", symbol="ln", title="Natural log", min_arity=1, max_arity=1, forward=safe_log,
+       partials=lambda xs, out: (safe_div(1.0, xs[0]),), python=_call("math.log"),
+       python_partials=lambda a, o: [f"1.0 / {a[0]}"], torch=_call("torch.log"), category="function"),
+    Op(name="sin", symbol="sin", title="Sine", min_arity=1, max_arity=1, forward=safe_sin,
+       partials=lambda xs, out: (safe_cos(xs[0]),), python=_call("math.sin"),
+       python_partials=lambda a, o: [f"math.cos({a[0]})"], torch=_call("torch.sin"), category="function"),
+    Op(name="cos", symbol="cos", title="Cosine", min_arity=1, max_arity=1, forward=safe_cos,
+       partials=lambda xs, out: (-safe_sin(xs[0]),), python=_call("math.cos"),
+       python_partials=lambda a, o: [f"-math.sin({a[0]})"], torch=_call("torch.cos"), category="function"),
+    Op(name="tanh", symbol="tanh", title="Hyperbolic tangent", min_arity=1, max_arity=1,
+       **_templated("math.tanh(x)", "(1.0 - out * out,)", 1),
+       python=_call("math.tanh"), python_partials=lambda a, o: [f"1.0 - {o} ** 2"],
+       torch=_call("torch.tanh"), category="activation"),
+    Op(name="sigmoid", symbol="σ", title="Sigmoid", min_arity=1, max_arity=1,
+       **_templated("sigmoid(x)", "(out * (1.0 - out),)", 1),
+       python=lambda a: f"(1.0 / (1.0 + math.exp(-{a[0]})))", python_partials=lambda a, o: [f"{o} * (1.0 - {o})"],
+       torch=_call("torch.sigmoid"), category="activation"),
+    Op(name="relu", symbol="ReLU", title="Rectified linear", min_arity=1, max_arity=1,
+       **_templated("relu(x)", "(1.0 if x > 0.0 else 0.0,)", 1),
+       python=lambda a: f"max({a[0]}, 0.0)", python_partials=lambda a, o: [f"(1.0 if {a[0]} > 0 else 0.0)"],
+       torch=_call("torch.relu"), category="activation"),
+    Op(name="abs", symbol="|x|", title="Absolute value", min_arity=1, max_arity=1, forward=abs,
+       partials=lambda xs, out: (sign(xs[0]),), python=_call("abs"),
+       python_partials=lambda a, o: [f"math.copysign(1.0, {a[0]}) if {a[0]} != 0 else 0.0"],
+       torch=_call("torch.abs"), category="function"),
 ]
 
 OPS: dict[str, Op] = {op.name: op for op in _OPS}

@@ -1,13 +1,16 @@
-"""Validation: every problem in a graph at once, each naming the nodes it involves.
+"""Validation: every problem in a graph at once, each naming the node it belongs to.
 
-The editor marks those nodes in place, the CLI prints the messages, and the evaluator refuses
-an invalid graph with the same list.  `connection_problem` answers the narrower question the
-editor asks while a wire is being dragged.
+The editor marks each problem on its owner (the canvas and the inspector read the same
+`owners`) and on the edges it involves, the CLI prints the messages, and the evaluator refuses
+an invalid graph with the same list.  The connection rules live here too: `connection_problem`
+answers the narrower question the editor asks while a wire is being dragged, and
+`new_node_problem` and `insertion_problem` the ones it asks before wiring a node in.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import networkx as nx
 
@@ -15,13 +18,36 @@ from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.ops import get_op
 
 
+class ProblemCode(str, Enum):
+    CYCLE = "cycle"
+    UNCONNECTED_PORT = "unconnected_port"
+    PORT_CONNECTED_TWICE = "port_connected_twice"
+    PORT_BEYOND_ARITY = "port_beyond_arity"
+    EDGE_INTO_LEAF = "edge_into_leaf"
+    UNKNOWN_OP = "unknown_op"
+    MISSING_VALUE = "missing_value"
+
+
+# Problems that leave their owner uncomputable (a leaf with an edge into it still has its value;
+# a cycle leaves out its members by having no topological order).
+UNCOMPUTABLE = frozenset({ProblemCode.UNKNOWN_OP, ProblemCode.UNCONNECTED_PORT,
+                          ProblemCode.PORT_CONNECTED_TWICE, ProblemCode.PORT_BEYOND_ARITY,
+                          ProblemCode.MISSING_VALUE})
+
+
 @dataclass(frozen=True)
 class Problem:
-    code: str  # cycle, unconnected_port, port_connected_twice, port_beyond_arity, edge_into_leaf,
-    #            unknown_op, missing_value
+    code: ProblemCode
     message: str
-    nodes: tuple[str, ...]
-    port: int | None = None
+    owners: tuple[str, ...]  # the node the problem belongs to; every member, for a cycle
+    edges: tuple[Edge, ...] = ()  # the edges at fault (marked on the canvas)
+    port: int | None = None  # the owner's input port concerned, if one is
+
+    @property
+    def nodes(self) -> tuple[str, ...]:
+        """Every node involved: the ends of the edges at fault, then any owner not among them."""
+        ends = dict.fromkeys(n for e in self.edges for n in (e.source, e.target))
+        return (*ends, *(n for n in self.owners if n not in ends))
 
     def __str__(self) -> str:
         return self.message
@@ -47,12 +73,12 @@ def validate(graph: Graph) -> list[Problem]:
                 what = node.kind.value
                 for e in graph.sorted_in_edges(node.id):
                     problems.append(Problem(
-                        "edge_into_leaf",
+                        ProblemCode.EDGE_INTO_LEAF,
                         f"edge {e.source} → {node.id}: {node.id} is a {what} and takes no inputs",
-                        (e.source, node.id), e.port))
+                        (node.id,), (e,), e.port))
             if node.value is None or not isinstance(node.value, float):
-                problems.append(Problem("missing_value", f"{node.kind.value} {node.id} has no value",
-                                        (node.id,)))
+                problems.append(Problem(ProblemCode.MISSING_VALUE,
+                                        f"{node.kind.value} {node.id} has no value", (node.id,)))
     problems += cycle_problems(graph)
     return problems
 
@@ -60,7 +86,7 @@ def validate(graph: Graph) -> list[Problem]:
 def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[Problem]:
     op = get_op(op_name or "")
     if op is None:
-        return [Problem("unknown_op", f"node {node_id}: unknown op {op_name!r}", (node_id,))]
+        return [Problem(ProblemCode.UNKNOWN_OP, f"node {node_id}: unknown op {op_name!r}", (node_id,))]
     in_edges = graph.sorted_in_edges(node_id)
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
@@ -77,24 +103,24 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
         if port < 0 or port >= arity:
             for e in edges:
                 problems.append(Problem(
-                    "port_beyond_arity",
+                    ProblemCode.PORT_BEYOND_ARITY,
                     f"node {node_id}: port {port} is beyond {op.name}'s {arity} input"
                     f"{'s' if arity != 1 else ''} (edge from {e.source})",
-                    (node_id, e.source), port))
+                    (node_id,), (e,), port))
         elif len(edges) > 1:
             sources = ", ".join(e.source for e in edges)
             problems.append(Problem(
-                "port_connected_twice",
+                ProblemCode.PORT_CONNECTED_TWICE,
                 f"node {node_id}: input {op.port_name(port)} is connected twice (from {sources})",
-                (node_id, *(e.source for e in edges)), port))
+                (node_id,), tuple(edges), port))
     missing = [port for port in range(arity) if port not in by_port]
     for first, last in _runs(missing) if op.variadic else [(p, p) for p in missing]:
         which = (f"input {op.port_name(first)}" if first == last
                  else f"inputs {op.port_name(first)}–{op.port_name(last)}")
         problems.append(Problem(
-            "unconnected_port",
+            ProblemCode.UNCONNECTED_PORT,
             f"node {node_id}: {which} of {op.name} {'is' if first == last else 'are'} not connected",
-            (node_id,), first))
+            (node_id,), (), first))
     return problems
 
 
@@ -119,11 +145,19 @@ def cycle_problems(graph: Graph) -> list[Problem]:
     g.add_nodes_from(n for n in graph.nodes if n not in acyclic)
     g.add_edges_from((e.source, e.target) for e in graph.edges
                      if e.source not in acyclic and e.target not in acyclic)
+    rings = [c for c in nx.strongly_connected_components(g)
+             if len(c) > 1 or any(g.has_edge(n, n) for n in c)]
+    which = {n: k for k, ring in enumerate(rings) for n in ring}
+    ring_edges: list[list[Edge]] = [[] for _ in rings]
+    for e in graph.edges:
+        k = which.get(e.source)
+        if k is not None and which.get(e.target) == k:
+            ring_edges[k].append(e)
     problems = []
-    for component in nx.strongly_connected_components(g):
-        if len(component) > 1 or any(g.has_edge(n, n) for n in component):
-            members = tuple(n for n in graph.nodes if n in component)
-            problems.append(Problem("cycle", f"cycle through {', '.join(members)}", members))
+    for ring, edges in zip(rings, ring_edges):
+        members = tuple(n for n in graph.nodes if n in ring)
+        problems.append(Problem(ProblemCode.CYCLE, f"cycle through {', '.join(members)}", members,
+                                tuple(edges)))
     return problems
 
 
@@ -134,6 +168,40 @@ def connection_problem(graph: Graph, source: str, target: str, port: int) -> str
     """
     if source not in graph or target not in graph:
         return "both ends must be nodes of the graph"
+    reason = _port_problem(graph, target, port)
+    if reason is not None:
+        return reason
+    if graph.has_edge(Edge(source, target, port)):
+        return "that wire is already there"
+    if source == target:
+        label = graph.node(target).label
+        return f"a node cannot feed itself ({label} → {label})"
+    return _cycle_problem(graph, source, target)
+
+
+def new_node_problem(graph: Graph, source: str | None, target: str, port: int) -> str | None:
+    """Why a new op node, fed by `source` (or by nothing), could not feed `target`'s input
+    `port`, or None.  A cycle through the new node closes exactly when target reaches source."""
+    reason = _port_problem(graph, target, port)
+    if reason is None and source is not None:
+        reason = _cycle_problem(graph, source, target)
+    return reason
+
+
+def insertion_problem(graph: Graph, node_id: str, edge: Edge) -> str | None:
+    """Why node `node_id` cannot go into `edge`, or None: only an unconnected op can."""
+    node = graph.node(node_id)
+    if node.kind is not NodeKind.OP:
+        return f"{node.label} is a {node.kind.value}: only an op can go into a wire"
+    if graph.in_edges(node_id) or graph.out_edges(node_id):
+        return f"{node.label} is already wired: only an unconnected node goes into a wire"
+    if not graph.has_edge(edge):
+        return "that wire is gone"
+    return None
+
+
+def _port_problem(graph: Graph, target: str, port: int) -> str | None:
+    """Why `target`'s input `port` can take no wire at all, or None."""
     tnode = graph.node(target)
     if tnode.kind is not NodeKind.OP:
         return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
@@ -142,10 +210,10 @@ def connection_problem(graph: Graph, source: str, target: str, port: int) -> str
         return f"{tnode.label} has an unknown op {tnode.op!r}"
     if port < 0 or (op.max_arity is not None and port >= op.max_arity):
         return f"{op.name} has no input {port}"
-    if graph.has_edge(Edge(source, target, port)):
-        return "that wire is already there"
+    return None
+
+
+def _cycle_problem(graph: Graph, source: str, target: str) -> str | None:
     if graph.creates_cycle(source, target):
-        if source == target:
-            return f"a node cannot feed itself ({tnode.label} → {tnode.label})"
-        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
+        return f"connecting {graph.node(source).label} → {graph.node(target).label} would create a cycle"
     return None

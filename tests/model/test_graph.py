@@ -155,12 +155,51 @@ def test_creates_cycle():
     assert not g.creates_cycle("x", "n")
 
 
+def chain_written_backwards():
+    """e = (a + b)(b + one), the ops written before the nodes they read."""
+    g = Graph()
+    for node in [Node("e", O, op="mul"), Node("c", O, op="add"), Node("a", V, value=2.0),
+                 Node("d", O, op="add"), Node("b", V, value=1.0), Node("one", C, value=1.0)]:
+        g.add_node(node)
+    for edge in [("a", "c", 0), ("b", "c", 1), ("b", "d", 0), ("one", "d", 1), ("c", "e", 0), ("d", "e", 1)]:
+        g.add_edge(Edge(*edge))
+    return g
+
+
+def test_topological_order_puts_each_node_after_its_inputs_and_ties_in_document_order():
+    g = chain_written_backwards()
+    assert g.topological_order() == ("a", "b", "c", "one", "d", "e")
+    assert g.topological_order(["e", "d", "b", "one"]) == ("b", "one", "d", "e")
+    in_order = small_graph()
+    assert in_order.topological_order() == ("x", "y", "m")
+
+
+def test_topological_order_leaves_out_a_cycle_and_what_it_feeds():
+    g = small_graph()
+    g.add_node(Node("n", O, op="neg"))
+    g.add_node(Node("t", O, op="exp"))
+    g.add_edge(Edge("m", "n", 0))
+    g.add_edge(Edge("n", "n", 1))
+    g.add_edge(Edge("n", "t", 0))
+    assert g.topological_order() == ("x", "y", "m")
+
+
+def test_reachable_walks_down_or_up_from_a_node_once_each():
+    g = chain_written_backwards()
+    assert set(g.reachable("b")) == {"b", "c", "d", "e"}
+    assert set(g.reachable("d", upstream=True)) == {"d", "b", "one"}
+    assert next(g.reachable("a")) == "a"
+    assert len(list(g.reachable("e", upstream=True))) == 6
+
+
 def test_fresh_id_counts_up():
     g = small_graph()
     assert g.fresh_id("k") == "k"
     assert g.fresh_id("x") == "x2"
     g.add_node(Node("x2", V, value=0.0))
     assert g.fresh_id("x") == "x3"
+    assert g.fresh_id("x", reserved={"x3", "x4"}) == "x5"
+    assert g.fresh_id("k", reserved={"k"}) == "k2"
 
 
 def test_copy_is_equal_and_independent():

@@ -6,7 +6,8 @@ from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Node, NodeKind
-from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, path_text, symbol
+from cgeditor.model.teaching.narration import (narrate_backward, narrate_forward, narrate_forward_mode, path_text,
+                                              paths_sum_text, symbol)
 from cgeditor.model.teaching.paths import list_paths
 from helpers.graph_builders import build, linear_example
 
@@ -175,3 +176,13 @@ def test_the_output_edge_writes_its_local_derivative_through_the_formula_not_cir
     g = load(EXAMPLES / "chain_rule.cgraph")
     first = narrate_backward(g, evaluate(g)).steps[0].text
     assert first == "∂L/∂z2 += ∂L/∂L · ∂[z2²]/∂z2 = 1 · 16 = 16"
+
+
+def test_the_paths_sum_wraps_negative_terms_in_parentheses():
+    """e = (a - b)(b + 1) at a = 2, b = 1: de/db = -(b + 1) + (a - b) = -2 + 1."""
+    g = build({"a": 2, "b": 1, "one": 1},
+              [("c", "sub", ["a", "b"]), ("d", "add", ["b", "one"]), ("e", "mul", ["c", "d"])])
+    paths = list_paths(g, evaluate(g), "b")
+    assert paths_sum_text("e", "b", paths) == "∂e/∂b = (-2) + 1 = -1"
+    assert paths_sum_text("e", "a", list_paths(g, evaluate(g), "a")) == "∂e/∂a = 2"
+    assert paths_sum_text("c", "d", list_paths(g, evaluate(g, "c"), "d")) == "∂c/∂d = 0 (no path from c down to d)"

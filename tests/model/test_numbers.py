@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cgeditor.model.numbers import format_compact, format_equation, format_full, parse_number
+from cgeditor.model.numbers import format_compact, format_equation, format_full, parse_number, same_number
 
 
 @pytest.mark.parametrize("x, text", [
@@ -112,3 +112,6 @@ def test_every_printed_function_value_checks_out(x):
 
 def test_non_finite_lines_are_printed_compactly():
     assert format_equation([math.inf, 2.0], math.inf, product) == (["inf", "2"], "inf")
+def test_same_number_counts_nan_as_unchanged_and_none_only_as_none():
+    assert same_number(math.nan, math.nan) and same_number(None, None) and same_number(0.0, -0.0)
+    assert not same_number(1.0, math.nan) and not same_number(None, 0.0) and not same_number(0.0, None)

@@ -5,7 +5,7 @@ import pytest
 from cgeditor.model.evaluate import OutputError, evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, GraphError, Node, NodeKind
-from cgeditor.model.teaching.paths import count_paths, list_paths, topological_order
+from cgeditor.model.teaching.paths import count_paths, list_paths
 from helpers.graph_builders import build
 
 EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
@@ -139,12 +139,6 @@ def test_listing_without_an_output_is_refused():
     g.set_output(None)
     with pytest.raises(OutputError):
         list_paths(g, evaluate(g, strict=False), "b")
-
-
-def test_topological_order_puts_each_node_after_its_inputs_and_ties_in_document_order():
-    g = fork_example()
-    order = topological_order(g, g.nodes)
-    assert order == ["a", "b", "one", "c", "d", "e"]
 
 
 def test_g_equals_3f_minus_o_example_lists_two_paths_to_b_summing_to_dg_db():

@@ -3,7 +3,8 @@
 import pytest
 
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.validate import InvalidGraphError, connection_problem, validate
+from cgeditor.model.validate import (InvalidGraphError, connection_problem, insertion_problem, new_node_problem,
+                                     validate)
 
 V, C, O = NodeKind.VARIABLE, NodeKind.CONSTANT, NodeKind.OP
 
@@ -116,6 +117,23 @@ def test_invalid_graph_error_carries_every_problem():
 def test_connection_problem_explains_refusal(source, target, port, reason):
     g = graph([var("x"), var("y"), op("m", "mul"), op("n", "neg")], [("x", "m", 0), ("m", "n", 0)])
     assert reason in connection_problem(g, source, target, port)
+
+
+def test_a_new_node_is_refused_a_target_in_the_words_a_wire_is_refused():
+    g = graph([var("x"), var("y"), op("m", "mul"), op("n", "neg"), op("q", "nope")],
+              [("x", "m", 0), ("m", "n", 0)])
+    for source, target, port in [("x", "y", 0), ("x", "n", 1), ("n", "m", 1), ("x", "q", 0)]:
+        assert new_node_problem(g, source, target, port) == connection_problem(g, source, target, port)
+    assert new_node_problem(g, "m", "m", 1) == "connecting m → m would create a cycle"
+    assert new_node_problem(g, None, "m", 1) is None
+
+
+def test_only_an_unconnected_op_goes_into_a_wire():
+    g = graph([var("x"), op("m", "neg"), op("free", "exp")], [("x", "m", 0)])
+    assert insertion_problem(g, "free", Edge("x", "m", 0)) is None
+    assert "only an op" in insertion_problem(g, "x", Edge("x", "m", 0))
+    assert "already wired" in insertion_problem(g, "m", Edge("x", "m", 0))
+    assert insertion_problem(g, "free", Edge("x", "m", 1)) == "that wire is gone"
 
 
 def test_occupied_port_is_not_a_connection_problem():

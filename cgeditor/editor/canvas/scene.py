@@ -16,6 +16,7 @@ from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelCha
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
+from cgeditor.model.validate import ProblemCode
 from cgeditor.editor.canvas import gestures
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
@@ -28,8 +29,6 @@ from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 OVERLAYS = ("values", "grads", "edge_grads")
 BSP_DEPTH = 10
-_NODE_CODES = ("unknown_op", "unconnected_port", "port_connected_twice", "port_beyond_arity",
-               "missing_value")
 
 
 class _Labels(dict):
@@ -431,31 +430,18 @@ class GraphScene(QGraphicsScene):
         messages: dict[str, list[str]] = {}
         ports: dict[str, set[int]] = {}
         for p in ev.problems:
-            if p.code in _NODE_CODES:
-                owners = p.nodes[:1]
-            elif p.code == "edge_into_leaf":
-                owners = p.nodes[1:2]
-            else:
-                owners = p.nodes
-            for n in owners:
+            for n in p.owners:
                 messages.setdefault(n, []).append(p.message)
-            if p.code == "unconnected_port":
-                ports.setdefault(p.nodes[0], set()).add(p.port)
+            if p.code is ProblemCode.UNCONNECTED_PORT:
+                ports.setdefault(p.owners[0], set()).add(p.port)
         return {n: (n == ev.output, tuple(messages.get(n, ())), frozenset(ports.get(n, ())))
                 for n in set(messages) | set(ports)}
 
     def _mark_edges(self, ev) -> None:
         bad: dict[Edge, str] = {}
         for p in ev.problems:
-            if p.code in ("edge_into_leaf", "port_beyond_arity", "port_connected_twice"):
-                target = p.nodes[1] if p.code == "edge_into_leaf" else p.nodes[0]
-                for e in self.graph.edges_into_port(target, p.port):
-                    bad[e] = p.message
-            elif p.code == "cycle":
-                ring = set(p.nodes)
-                for e in self.graph.edges:
-                    if e.source in ring and e.target in ring:
-                        bad[e] = p.message
+            for e in p.edges:
+                bad[e] = p.message
         if bad.keys() != self._bad_edges:
             self.overview.invalidate()
         for edge in self._bad_edges - bad.keys():  # only edges that were or are marked

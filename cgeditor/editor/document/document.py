@@ -11,7 +11,6 @@ downstream of it.
 from __future__ import annotations
 
 import itertools
-import re
 from pathlib import Path
 from typing import Iterable
 
@@ -25,16 +24,17 @@ from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
                                   Node, NodeKind, NodeMoved)
 from cgeditor.model.layout import layered_layout
+from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
-from cgeditor.model.validate import Problem, connection_problem
+from cgeditor.model.validate import Problem, connection_problem, insertion_problem, new_node_problem
 
 from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
                        SetOutputCommand, SetValueCommand, SetValuesCommand)
+from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
-PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 _merge_ids = itertools.count(1)
 _NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
@@ -216,7 +216,7 @@ class Document(QObject):
         if node.kind is NodeKind.OP:
             raise GraphError(f"{node.label} is an op: its value is computed, not set")
         value = float(value)
-        if node.value == value or (value != value and node.value != node.value):
+        if same_number(node.value, value):
             return
         self.undo_stack.push(SetValueCommand(self.graph, node_id, value, merge_id))
 
@@ -226,7 +226,7 @@ class Document(QObject):
         for node_id in values:
             if self.graph.node(node_id).kind is NodeKind.OP:
                 raise GraphError(f"{self._label(node_id)} is an op: its value is computed, not set")
-        changed = {n: float(v) for n, v in values.items() if not _same(self.graph.node(n).value, float(v))}
+        changed = {n: float(v) for n, v in values.items() if not same_number(self.graph.node(n).value, float(v))}
         if changed:
             self.undo_stack.push(SetValuesCommand(self.graph, changed, text, merge_id))
 
@@ -260,15 +260,8 @@ class Document(QObject):
         return node.id
 
     def insertion_problem(self, node_id: str, edge: Edge) -> str | None:
-        """Why node `node_id` cannot go into `edge`, or None: only an unconnected op can."""
-        node = self.graph.node(node_id)
-        if node.kind is not NodeKind.OP:
-            return f"{node.label} is a {node.kind.value}: only an op can go into a wire"
-        if self.graph.in_edges(node_id) or self.graph.out_edges(node_id):
-            return f"{node.label} is already wired: only an unconnected node goes into a wire"
-        if not self.graph.has_edge(edge):
-            return "that wire is gone"
-        return None
+        """Why node `node_id` cannot go into `edge`, or None (the model's rule, for gestures)."""
+        return insertion_problem(self.graph, node_id, edge)
 
     def insert_node_into_edge(self, node_id: str, edge: Edge, start_pos, end_pos) -> None:
         """Drop an unconnected op node, dragged from `start_pos`, into `edge` at `end_pos`:
@@ -294,7 +287,7 @@ class Document(QObject):
         if source is not None:
             self.graph.node(source)
         if target is not None:
-            reason = _target_problem(self.graph, source, *target)
+            reason = new_node_problem(self.graph, source, *target)
             if reason is not None:
                 raise GraphError(reason)
         parent = Command(f"Add {op}")
@@ -345,7 +338,7 @@ class Document(QObject):
 
     def copy_text(self, node_ids: Iterable[str]) -> str:
         """The selected nodes and the edges among them as file-format JSON (clipboard text)."""
-        return fileformat.dumps(fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, node_ids)))
+        return clipboard.copy_text(self.graph, node_ids)
 
     def paste_text(self, text: str, at=None) -> list[str]:
         """Add the nodes of a file-format text as one step, with fresh ids; returns the new ids.
@@ -353,17 +346,11 @@ class Document(QObject):
         The copy lands with its top-left node at `at`, or beside the original.  Raises
         DocumentError (one line) when the text is not a graph or holds no nodes.
         """
-        pasted = fileformat.loads(text)
-        if not len(pasted):
-            raise DocumentError("nothing to paste: the text holds no nodes")
-        return self._add_copy(pasted, at, "Paste")
+        return self._push_copy(clipboard.pasted_graph(text), at, "Paste")
 
     def duplicate(self, node_ids: Iterable[str]) -> list[str]:
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
-        if not ids:
-            return []
-        copy = fileformat.graph_from_dict(fileformat.graph_to_dict(self.graph, ids))
-        return self._add_copy(copy, None, "Duplicate")
+        return self._push_copy(clipboard.selection(self.graph, ids), None, "Duplicate") if ids else []
 
     def arrange(self, node_ids: Iterable[str] | None = None) -> None:
         """Lay out the graph (or just `node_ids`) left to right, as one undo step."""
@@ -382,26 +369,10 @@ class Document(QObject):
             raise GraphError(f"unknown op {op!r}")
         return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, _pos(pos))
 
-    def _add_copy(self, source: Graph, at, text: str) -> list[str]:
-        """Add every node and edge of `source` under fresh ids, shifted into place, as one step."""
-        xs = [n.pos[0] for n in source]
-        ys = [n.pos[1] for n in source]
-        dx, dy = (at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET
-        taken = set(self.graph.nodes)
-        new_ids: dict[str, str] = {}
-        parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
-        for node in source:
-            new_id = node.id if node.id not in taken else _fresh_id(_stem(node.id), taken)
-            taken.add(new_id)
-            new_ids[node.id] = new_id
-            label = new_id if node.label == node.id else node.label
-            copy = Node(new_id, node.kind, label, node.value, node.op,
-                        (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra))
-            AddNodeCommand(self.graph, copy, parent)
-        for edge in source.edges:
-            AddEdgeCommand(self.graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)
-        self.undo_stack.push(parent)
-        return list(new_ids.values())
+    def _push_copy(self, source: Graph, at, text: str) -> list[str]:
+        command, new_ids = clipboard.add_copy_command(self.graph, source, at, text)
+        self.undo_stack.push(command)
+        return new_ids
 
 
 def _pos(p) -> tuple[float, float]:
@@ -411,39 +382,6 @@ def _pos(p) -> tuple[float, float]:
 def _note_text(text: str) -> str:
     """What a note keeps: as typed, cut to the length a file may hold."""
     return str(text)[:MAX_NOTE_LENGTH]
-
-
-def _same(a: float | None, b: float) -> bool:
-    return a == b or (a != a and b != b)  # nan is unchanged by nan
-
-
-def _stem(node_id: str) -> str:
-    """`x2` → `x`, so a copy of x2 is called x3 rather than x22."""
-    return re.sub(r"\d+$", "", node_id) or node_id
-
-
-def _fresh_id(stem: str, taken: set[str]) -> str:
-    """Like Graph.fresh_id, also avoiding ids given out earlier in the same paste."""
-    if stem not in taken:
-        return stem
-    i = 2
-    while f"{stem}{i}" in taken:
-        i += 1
-    return f"{stem}{i}"
-
-
-def _target_problem(graph: Graph, source: str | None, target: str, port: int) -> str | None:
-    """Why a new node fed by `source` could not feed `target`'s input `port` (a cycle through the
-    new node closes exactly when target already reaches source)."""
-    tnode = graph.node(target)
-    if tnode.kind is not NodeKind.OP:
-        return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
-    op = get_op(tnode.op or "")
-    if op is None or port < 0 or (op.max_arity is not None and port >= op.max_arity):
-        return f"{tnode.label} has no input {port}"
-    if source is not None and graph.creates_cycle(source, target):
-        return f"connecting {graph.node(source).label} → {tnode.label} would create a cycle"
-    return None
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:

@@ -132,7 +132,7 @@ class Inspector(QWidget):
             shown = f": {format_full(value)}" if value is not None else ""
             self.inputs.addItem(f"{port} ← {doc.graph.node(edge.source).label}{shown}")
         self._form.setRowVisible(self.inputs, node.kind is NodeKind.OP)
-        mine = "\n".join(p.message for p in evaluation.problems if node_id in p.nodes)
+        mine = "\n".join(p.message for p in evaluation.problems if node_id in p.owners)
         self.problems.setText(mine)
         self._form.setRowVisible(self.problems, bool(mine))
 

@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.graph import GraphError
-from cgeditor.model.teaching.narration import path_text, symbol
-from cgeditor.model.numbers import format_compact
+from cgeditor.model.teaching.narration import path_text, paths_sum_text, symbol
 from cgeditor.model.teaching.paths import LIMIT, Path, list_paths
 
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
@@ -89,14 +88,7 @@ class PathsPanel(RefreshWhenShown, QWidget):
             more = QListWidgetItem(f"and {paths.unlisted} more")
             more.setFlags(Qt.NoItemFlags)
             self.list.addItem(more)
-        terms = " + ".join(format_compact(p.product) for p in paths.listed)
-        sum_text = format_compact(paths.sum)
-        if paths.unlisted:
-            self.total.setText(f"∂{out}/∂{name} = sum over all {paths.count} paths = {sum_text}")
-        elif len(paths.listed) > 1:
-            self.total.setText(f"∂{out}/∂{name} = {terms} = {sum_text}")
-        else:
-            self.total.setText(f"∂{out}/∂{name} = {sum_text}")
+        self.total.setText(paths_sum_text(out, name, paths))
 
     def rows(self) -> list[str]:
         return [self.list.item(i).text() for i in range(self.list.count())]

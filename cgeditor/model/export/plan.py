@@ -13,8 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 
-import networkx as nx
-
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import Op, get_op
@@ -54,13 +52,9 @@ def plan(graph: Graph, output: str | None = None) -> Plan:
     """Evaluate (refusing an invalid graph with its problems) and order what the code needs."""
     evaluation = evaluate(graph, output)
     out = evaluation.output
-    dag = nx.DiGraph()
-    dag.add_nodes_from(graph.nodes)
-    dag.add_edges_from((e.source, e.target) for e in graph.edges)
-    feeds_output = nx.ancestors(dag, out) | {out}
+    feeds_output = set(graph.reachable(out, upstream=True))
     keep = feeds_output | {n.id for n in graph if n.kind is NodeKind.VARIABLE}
-    position = {n: i for i, n in enumerate(graph.nodes)}
-    order = [n for n in nx.lexicographical_topological_sort(dag, key=position.__getitem__) if n in keep]
+    order = list(graph.topological_order(keep))
     needs_grad: set[str] = set()
     for n in order:
         if n in feeds_output and (graph.nodes[n].kind is NodeKind.VARIABLE

@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 from cgeditor.model.evaluate import Evaluation
 from cgeditor.model.graph import Edge, Graph, GraphError, NodeKind
-from cgeditor.model.teaching.paths import topological_order
 
 
 class ForwardModeStep(NamedTuple):
@@ -38,7 +37,7 @@ def forward_mode(graph: Graph, evaluation: Evaluation, wrt: str) -> ForwardModeR
     graph.node(wrt)  # an unknown id fails here, named
     if wrt not in evaluation.values:
         raise GraphError(f"{wrt} cannot be computed, so nothing can be differentiated with respect to it")
-    order = topological_order(graph, evaluation.values)
+    order = graph.topological_order(evaluation.values)
     tangents = dict.fromkeys(order, 0.0)
     tangents[wrt] = 1.0
     depends = {wrt}

@@ -17,7 +17,7 @@ from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeS
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.numbers import format_compact, format_equation
 from cgeditor.model.ops import Op, get_op
-from cgeditor.model.teaching.paths import Path, topological_order
+from cgeditor.model.teaching.paths import Path, PathDecomposition
 
 # Ops with a notation of their own rather than a function name ({0}: the first input).  Operands
 # beside an operator get parentheses when negative; inside |…| or f(…) they need none.
@@ -113,7 +113,7 @@ def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
 def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
     """One step per computed op node, each after the nodes it reads."""
     steps = []
-    for node_id in topological_order(graph, evaluation.values):
+    for node_id in graph.topological_order(evaluation.values):
         node = graph.nodes[node_id]
         if node.kind is not NodeKind.OP:
             continue
@@ -137,6 +137,19 @@ def path_text(graph: Graph, evaluation: Evaluation, path: Path) -> str:
         return f"{names}: 1"
     factors = [evaluation.edge_grads.get(e, math.nan) for e in path.edges]
     return f"{names}: {_product_line(factors, path.product)}"
+
+
+def paths_sum_text(out: str, node: str, paths: PathDecomposition) -> str:
+    """d out / d node as the sum of the path products (`out` and `node` as symbols): term by
+    term when every path is listed, negative terms in parentheses as every operand is."""
+    total = format_compact(paths.sum)
+    if paths.count == 0:
+        return f"∂{out}/∂{node} = 0 (no path from {out} down to {node})"
+    if paths.unlisted:
+        return f"∂{out}/∂{node} = sum over all {paths.count} paths = {total}"
+    if paths.count == 1:
+        return f"∂{out}/∂{node} = {total}"
+    return f"∂{out}/∂{node} = {' + '.join(operand(p.product) for p in paths.listed)} = {total}"
 
 
 def symbol(graph: Graph, node_id: str) -> str:

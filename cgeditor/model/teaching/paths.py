@@ -9,10 +9,9 @@ evaluator accepts does not overflow the Python stack.
 
 from __future__ import annotations
 
-import heapq
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Iterator
 
 from cgeditor.model.evaluate import Evaluation, OutputError
 from cgeditor.model.graph import Edge, Graph, GraphError
@@ -38,36 +37,6 @@ class PathDecomposition:
     def unlisted(self) -> int:
         """How many paths exist beyond the listed ones ("and N more")."""
         return self.count - len(self.listed)
-
-
-def topological_order(graph: Graph, among: Iterable[str]) -> list[str]:
-    """The nodes `among`, each after every node of `among` that feeds it, and otherwise as early
-    as its place in the document (so a document written in order reads back in that order).
-
-    Raises GraphError when they contain a cycle, naming the nodes on or behind it.
-    """
-    members = set(among)
-    position = {n: i for i, n in enumerate(graph.nodes) if n in members}
-    waiting = dict.fromkeys(members, 0)
-    for n in members:
-        for e in graph.out_edges(n):
-            if e.target in members:
-                waiting[e.target] += 1
-    ready = [(position[n], n) for n in members if waiting[n] == 0]
-    heapq.heapify(ready)
-    order = []
-    while ready:
-        n = heapq.heappop(ready)[1]
-        order.append(n)
-        for e in graph.out_edges(n):
-            if e.target in members:
-                waiting[e.target] -= 1
-                if waiting[e.target] == 0:
-                    heapq.heappush(ready, (position[e.target], e.target))
-    if len(order) < len(members):
-        stuck = ", ".join(n for n in graph.nodes if n in members and waiting[n] > 0)
-        raise GraphError(f"cycle among {stuck}: they have no order")
-    return order
 
 
 def count_paths(graph: Graph, output: str, node: str) -> int:
@@ -99,27 +68,22 @@ def _paths_from(graph: Graph, output: str, node: str) -> dict[str, int]:
     """For each node lying on a path from `node` up to `output`: how many paths reach it from `node`."""
     graph.node(output)  # unknown ids fail here, with the id named
     graph.node(node)
-    above = _reachable(node, lambda n: (e.target for e in graph.out_edges(n)))
+    above = set(graph.reachable(node))
     if output not in above:
         return {}
-    region = above & _reachable(output, lambda n: (e.source for e in graph.in_edges(n)))
+    region = above.intersection(graph.reachable(output, upstream=True))
+    order = graph.topological_order(region)
+    if len(order) < len(region):
+        ordered = set(order)
+        stuck = ", ".join(n for n in graph.nodes if n in region and n not in ordered)
+        raise GraphError(f"cycle among {stuck}: they have no order")
     counts = dict.fromkeys(region, 0)
     counts[node] = 1
-    for n in topological_order(graph, region):
+    for n in order:
         for e in graph.out_edges(n):
             if e.target in region:
                 counts[e.target] += counts[n]
     return counts
-
-
-def _reachable(start: str, neighbours: Callable[[str], Iterable[str]]) -> set[str]:
-    seen, stack = {start}, [start]
-    while stack:
-        for m in neighbours(stack.pop()):
-            if m not in seen:
-                seen.add(m)
-                stack.append(m)
-    return seen
 
 
 def _walk_down(graph: Graph, edge_grads: dict[Edge, float], output: str, node: str,

@@ -1,0 +1,79 @@
+"""What a graph announces: one `Change` per mutation, which the editor mirrors and the
+evaluator's caches key on.  `cgeditor.model.graph` re-exports them with the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cgeditor.model.annotations import Annotation
+
+if TYPE_CHECKING:
+    from cgeditor.model.graph import Edge, Node
+
+
+@dataclass(frozen=True)
+class NodeAdded:
+    node: Node
+
+
+@dataclass(frozen=True)
+class NodeRemoved:
+    node: Node
+
+
+@dataclass(frozen=True)
+class NodeMoved:
+    node_id: str
+    pos: tuple[float, float] | None
+
+
+@dataclass(frozen=True)
+class EdgeAdded:
+    edge: Edge
+
+
+@dataclass(frozen=True)
+class EdgeRemoved:
+    edge: Edge
+
+
+@dataclass(frozen=True)
+class ValueChanged:
+    node_id: str
+    value: float | None
+
+
+@dataclass(frozen=True)
+class LabelChanged:
+    node_id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class OutputChanged:
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class AnnotationAdded:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationRemoved:
+    annotation: Annotation
+
+
+@dataclass(frozen=True)
+class AnnotationChanged:
+    """An annotation moved or its text changed; `annotation` is the new one (same id)."""
+
+    annotation: Annotation
+
+
+Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
+          | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
+ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
+STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
