@@ -256,12 +256,6 @@ class LessonPanel(RefreshWhenShown, QWidget):
         return [n.id for n in self._document.graph if n.id in self._trainable
                 and n.kind is NodeKind.VARIABLE]
 
-    def set_trainable(self, node_id: str, on: bool) -> None:
-        for i in range(self.trainable_list.count()):
-            item = self.trainable_list.item(i)
-            if item.data(Qt.UserRole) == node_id:
-                item.setCheckState(Qt.Checked if on else Qt.Unchecked)
-
     def _trainable_changed(self, item: QListWidgetItem) -> None:
         node_id = item.data(Qt.UserRole)
         if item.checkState() == Qt.Checked:
