@@ -115,7 +115,7 @@ class AnnotationLayer:
         if d.nodes:  # nodes stay on the grid they snap to
             grid = self.scene.painter.theme.grid_size
             dx, dy = round(dx / grid) * grid, round(dy / grid) * grid
-        notes = {a: _unpacked(shifted(p, dx, dy)) for a, p in d.notes.items()}
+        notes = {a: unpacked(shifted(p, dx, dy)) for a, p in d.notes.items()}
         if len(notes) == 1 and not d.nodes:
             self.document.move_annotation(d.ann_id, notes[d.ann_id], merge_id=d.merge_id)
         else:
@@ -152,8 +152,8 @@ class _Drag:
     merge_id: int
 
 
-def _unpacked(points: tuple) -> tuple:
-    """Points as the Document takes them: a note's pos, an arrow's (start, end)."""
+def unpacked(points: tuple) -> tuple:
+    """Annotation points as the Document takes them: a note's pos, an arrow's (start, end)."""
     return points[0] if len(points) == 1 else points
 
 

@@ -19,6 +19,7 @@ from cgeditor.model.graph import Edge, GraphError, NodeKind
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.validate import connection_problem
 from cgeditor.editor.canvas.annotation_items import NoteItem, annotation_owner
+from cgeditor.editor.canvas.annotation_layer import unpacked
 from cgeditor.editor.document.document import new_merge_id
 from cgeditor.editor.canvas.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_geometry import edge_controls
@@ -98,8 +99,8 @@ class NodeDrag:
         ax, ay = self.anchor
         sx, sy = _snap(ax + dx, self.grid) - ax, _snap(ay + dy, self.grid) - ay
         moves = {n: (x + sx, y + sy) for n, (x, y) in self.starts.items()}
-        notes = {a: shifted(p, sx, sy) for a, p in self.note_starts.items()}
-        self.scene.document.move_nodes(moves, merge_id=self.merge_id, annotations=_unpacked(notes))
+        notes = {a: unpacked(shifted(p, sx, sy)) for a, p in self.note_starts.items()}
+        self.scene.document.move_nodes(moves, merge_id=self.merge_id, annotations=notes)
 
     def release(self, pos: QPointF) -> None:
         self.move(pos)
@@ -122,12 +123,7 @@ class NodeDrag:
     def cancel(self) -> None:
         if self.moved:
             self.scene.document.move_nodes(self.starts, merge_id=self.merge_id,
-                                           annotations=_unpacked(self.note_starts))
-
-
-def _unpacked(notes: dict) -> dict:
-    """Annotation points as Document.move_nodes takes them: a note's pos, an arrow's (start, end)."""
-    return {a: p[0] if len(p) == 1 else p for a, p in notes.items()}
+                                           annotations={a: unpacked(p) for a, p in self.note_starts.items()})
 
 
 class WireDrag:
