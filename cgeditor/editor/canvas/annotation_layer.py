@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QPlainTextEdit
 from cgeditor.model.annotations import Arrow, shifted
 from cgeditor.model.graph import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Change
 from cgeditor.editor.canvas.annotation_items import NOTE_PADDING, NOTE_TEXT_PX, ArrowItem, NoteItem, annotation_owner
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
 
 NEW_NOTE_TEXT = "Note"
 NEW_ARROW = (120.0, 60.0)  # a new arrow points this far right and down from where it was asked for

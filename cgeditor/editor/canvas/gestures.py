@@ -20,7 +20,7 @@ from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.validate import connection_problem
 from cgeditor.editor.canvas.annotation_items import NoteItem, annotation_owner
 from cgeditor.editor.canvas.annotation_layer import unpacked
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.canvas.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_geometry import edge_controls
 from cgeditor.editor.panels.node_search import NodeSearchPopup

@@ -25,7 +25,7 @@ from cgeditor.model.teaching.probes import descent_step, gradient_check, nudge, 
 from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
 
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.teaching.loss_plot import LossPlot
 
