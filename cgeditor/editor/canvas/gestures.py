@@ -23,8 +23,8 @@ from cgeditor.editor.canvas.annotation_layer import unpacked
 from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.canvas.items import Z_WIRE, EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_geometry import edge_controls
+from cgeditor.editor.panels.node_entries import node_entries
 from cgeditor.editor.panels.node_search import NodeSearchPopup
-from cgeditor.editor.panels.palette import node_entries
 
 DRAG_THRESHOLD = 3.0  # scene units the mouse must travel before a press becomes a drag
 MARK_ALL_LIMIT = 400  # above this many nodes, only ports in view are marked while wiring

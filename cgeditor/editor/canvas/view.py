@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QGraphicsView
 from cgeditor.editor.canvas import gestures
 from cgeditor.editor.canvas.items import EdgeItem
 from cgeditor.editor.canvas.minimap import Minimap
-from cgeditor.editor.panels.palette import NODE_MIME
+from cgeditor.editor.panels.node_entries import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size
@@ -231,6 +231,11 @@ class GraphView(QGraphicsView):
         gestures.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
         event.acceptProposedAction()
         self.setFocus()
+
+    def add_entry_at_centre(self, key: str) -> str:
+        """Add the palette entry `key` at the centre of what the view shows (the palette's
+        double-click or Enter)."""
+        return gestures.create_node(self.scene(), key, self.mapToScene(self.viewport().rect().center()))
 
     def _highlight_drop_edge(self, edge: EdgeItem | None) -> None:
         """Mark the edge a dragged op would be inserted into."""
