@@ -65,7 +65,7 @@ class AnnotationLayer:
                 item.set_arrow(change.annotation)
         else:
             return
-        self.scene._forget_graph_rect()
+        self.scene.forget_graph_rect()
 
     def _add(self, annotation) -> None:
         item = ArrowItem(annotation, self) if isinstance(annotation, Arrow) else NoteItem(annotation, self, self.font)
