@@ -2,8 +2,9 @@
 
 It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
 model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
-its results.  Mouse gestures are handed to small objects in `gestures`, which keeps the
-event handlers here short.
+its results.  Mouse gestures are small objects sharing one protocol (`gestures.Gesture`): the
+scene holds the one in progress and routes the mouse to it, which keeps the event handlers
+here short.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelCha
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
-from cgeditor.editor.canvas import gestures
+from cgeditor.editor.canvas.context_menu import context_menu
+from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
+from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
+from cgeditor.editor.canvas.node_creation import open_node_search
+from cgeditor.editor.canvas.wire_drag import WireDrag
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel, PortItem
@@ -55,7 +60,7 @@ class GraphScene(QGraphicsScene):
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self._bad_edges: set[Edge] = set()  # edges marked invalid now
-        self._gesture = None
+        self._gesture: Gesture | None = None  # the mouse gesture in progress
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
         self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
@@ -158,6 +163,15 @@ class GraphScene(QGraphicsScene):
         """Labels were placed within `rect`: a cheap update instead of walking every item again."""
         if self._graph_rect is not None:
             self._graph_rect = self._graph_rect.united(rect)
+
+    def say(self, text: str) -> None:
+        """Show a refusal or an input error in the status bar, as a sentence."""
+        self.show_message.emit(text[:1].upper() + text[1:])
+
+    def begin_gesture(self, gesture: Gesture, pos: QPointF) -> None:
+        """Route the mouse to `gesture` until the release (or Escape), starting at `pos`."""
+        self._gesture = gesture
+        gesture.start(pos)
 
     def delete_selection(self) -> None:
         nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
@@ -372,12 +386,12 @@ class GraphScene(QGraphicsScene):
             return
         item = self.item_at(event.scenePos())
         if event.button() == Qt.LeftButton and isinstance(item, PortItem):
-            self._gesture = gestures.WireDrag(self, item, event.scenePos())
+            self.begin_gesture(WireDrag(self, item), event.scenePos())
             event.accept()
             return
-        super().mousePressEvent(event)
-        if event.button() == Qt.LeftButton and isinstance(item, NodeItem):
-            self._gesture = gestures.NodeDrag(self, item, event.scenePos())
+        super().mousePressEvent(event)  # selects; a note or an arrow begins its own drag there
+        if event.button() == Qt.LeftButton and isinstance(item, NodeItem) and self._gesture is None:
+            self.begin_gesture(NodeDrag(self, item), event.scenePos())
 
     def mouseMoveEvent(self, event) -> None:
         if self._gesture is not None:
@@ -392,9 +406,9 @@ class GraphScene(QGraphicsScene):
         if gesture is None:
             super().mouseReleaseEvent(event)
             return
-        if isinstance(gesture, gestures.NodeDrag):
+        if gesture.selects:
             super().mouseReleaseEvent(event)  # lets a plain click narrow the selection
-        gesture.release(event.scenePos())
+        gesture.finish(event.scenePos())
         event.accept()
 
     def mouseDoubleClickEvent(self, event) -> None:
@@ -405,15 +419,15 @@ class GraphScene(QGraphicsScene):
         if isinstance(item, OverlayLabel) and item.style == "value":
             node = self.graph.node(item.owner)
             if node.kind is not NodeKind.OP:
-                gestures.edit_value(self, item.owner)
+                edit_value(self, item.owner)
             else:
                 self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
         elif isinstance(item, NodeItem):
-            gestures.rename_inline(self, item.node_id)
+            rename_inline(self, item.node_id)
         elif self.annotations.owns(item):
             super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:
-            gestures.open_node_search(self, event.scenePos())
+            open_node_search(self, event.scenePos())
         event.accept()
 
     def keyPressEvent(self, event) -> None:
@@ -428,5 +442,5 @@ class GraphScene(QGraphicsScene):
             super().keyPressEvent(event)
 
     def contextMenuEvent(self, event) -> None:
-        gestures.context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
+        context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
         event.accept()
