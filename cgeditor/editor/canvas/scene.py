@@ -2,32 +2,26 @@
 
 It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
 model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
-its results.  Mouse gestures are small objects sharing one protocol (`gestures.Gesture`): the
-scene holds the one in progress and routes the mouse to it, which keeps the event handlers
-here short.
+its results.  Mouse and keyboard input is `SceneInput`'s (scene_input.py): gestures, editors
+and menus.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QTransform
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
-from cgeditor.editor.canvas.context_menu import context_menu
-from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
-from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
-from cgeditor.editor.canvas.node_creation import open_node_search
-from cgeditor.editor.canvas.wire_drag import WireDrag
+from cgeditor.editor.canvas.scene_input import SceneInput
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
-from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel, PortItem
-from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
+from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel
+from cgeditor.editor.canvas.node_geometry import input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.editor.canvas.overlay_labels import OverlayLabels
@@ -39,7 +33,7 @@ _NODE_CODES = ("unknown_op", "unconnected_port", "port_connected_twice", "port_b
                "missing_value")
 
 
-class GraphScene(QGraphicsScene):
+class GraphScene(SceneInput, QGraphicsScene):
     show_message = Signal(str)  # refusals and input errors, for the status bar
     layout_changed = Signal()  # nodes or labels moved, added or removed (the minimap listens)
 
@@ -60,7 +54,6 @@ class GraphScene(QGraphicsScene):
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self._bad_edges: set[Edge] = set()  # edges marked invalid now
-        self._gesture: Gesture | None = None  # the mouse gesture in progress
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
         self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
@@ -74,7 +67,7 @@ class GraphScene(QGraphicsScene):
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
         if len(self._nodes) > LAZY_LIMIT:
-            self.schedule_placement()  # once a view shows the scene, starting with what it shows
+            self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
 
@@ -139,10 +132,6 @@ class GraphScene(QGraphicsScene):
         for view in self.views():
             view.viewport().update()
 
-    def reveal(self, seen: QRectF) -> None:
-        """The view shows `seen` now (see `OverlayLabels.reveal`)."""
-        self.labels.reveal(seen)
-
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
         if self._graph_rect is None:
@@ -164,20 +153,6 @@ class GraphScene(QGraphicsScene):
         if self._graph_rect is not None:
             self._graph_rect = self._graph_rect.united(rect)
 
-    def say(self, text: str) -> None:
-        """Show a refusal or an input error in the status bar, as a sentence."""
-        self.show_message.emit(text[:1].upper() + text[1:])
-
-    def begin_gesture(self, gesture: Gesture, pos: QPointF) -> None:
-        """Route the mouse to `gesture` until the release (or Escape), starting at `pos`."""
-        self._gesture = gesture
-        gesture.start(pos)
-
-    def delete_selection(self) -> None:
-        nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
-        if nodes or edges or notes:
-            self.document.remove_nodes(nodes, edges, notes)
-
     def set_spare_ports(self, on: bool) -> None:
         """Give every variadic op a free extra input while a wire is being dragged."""
         if on == self._spare_ports:
@@ -187,26 +162,6 @@ class GraphScene(QGraphicsScene):
             op = get_op(node.op or "") if node.kind is NodeKind.OP else None
             if op is not None and op.variadic:
                 self._refresh_node(node.id)
-
-    def item_at(self, pos: QPointF):
-        self._ports_near(pos)
-        views = self.views()
-        return self.itemAt(pos, views[0].transform() if views else QTransform())
-
-    def items_at(self, pos: QPointF) -> list:
-        """Every item under `pos`, topmost first."""
-        self._ports_near(pos)
-        views = self.views()
-        return self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder,
-                          views[0].transform() if views else QTransform())
-
-    def _ports_near(self, pos: QPointF) -> None:
-        """Make the port items of the nodes around `pos` (nodes make them on first use), so
-        that hovering and clicking find them."""
-        r = PORT_HIT_RADIUS
-        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r), Qt.IntersectsItemBoundingRect):
-            if isinstance(item, NodeItem):
-                item.ports()
 
     def view(self):
         views = self.views()
@@ -248,7 +203,7 @@ class GraphScene(QGraphicsScene):
         self._graph_rect = None
         self.graph_changes += 1
         self.overview.invalidate()
-        self.schedule_placement()
+        self.labels.schedule()
 
     def _shape_for(self, node: Node):
         is_output, problems, _ = self._status.get(node.id, (False, (), frozenset()))
@@ -326,7 +281,7 @@ class GraphScene(QGraphicsScene):
         resized |= self.labels.show_evaluation(ev)
         self._mark_edges(ev)
         if resized:
-            self.schedule_placement()
+            self.labels.schedule()
 
     def _problem_status(self, ev) -> dict[str, tuple[bool, tuple[str, ...], frozenset[int]]]:
         messages: dict[str, list[str]] = {}
@@ -367,9 +322,6 @@ class GraphScene(QGraphicsScene):
                 self._edges[edge].set_problem(message)
         self._bad_edges = set(bad)
 
-    def schedule_placement(self) -> None:
-        self.labels.schedule()
-
     def placement_pending(self) -> bool:
         """Whether labels are about to move (placement runs once the event loop is idle)."""
         return self.labels.pending()
@@ -377,70 +329,3 @@ class GraphScene(QGraphicsScene):
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
         self.labels.place_all()
-
-    # -- events: handed to gesture objects ----------------------------------------------
-
-    def mousePressEvent(self, event) -> None:
-        if self._gesture is not None:
-            event.accept()
-            return
-        item = self.item_at(event.scenePos())
-        if event.button() == Qt.LeftButton and isinstance(item, PortItem):
-            self.begin_gesture(WireDrag(self, item), event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)  # selects; a note or an arrow begins its own drag there
-        if event.button() == Qt.LeftButton and isinstance(item, NodeItem) and self._gesture is None:
-            self.begin_gesture(NodeDrag(self, item), event.scenePos())
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._gesture is not None:
-            self._gesture.move(event.scenePos())
-            event.accept()
-        else:
-            self._ports_near(event.scenePos())  # before Qt dispatches hover events to them
-            super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        gesture, self._gesture = self._gesture, None
-        if gesture is None:
-            super().mouseReleaseEvent(event)
-            return
-        if gesture.selects:
-            super().mouseReleaseEvent(event)  # lets a plain click narrow the selection
-        gesture.finish(event.scenePos())
-        event.accept()
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        if event.button() != Qt.LeftButton:
-            super().mouseDoubleClickEvent(event)
-            return
-        item = self.item_at(event.scenePos())
-        if isinstance(item, OverlayLabel) and item.style == "value":
-            node = self.graph.node(item.owner)
-            if node.kind is not NodeKind.OP:
-                edit_value(self, item.owner)
-            else:
-                self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
-        elif isinstance(item, NodeItem):
-            rename_inline(self, item.node_id)
-        elif self.annotations.owns(item):
-            super().mouseDoubleClickEvent(event)  # a note opens its editor
-        elif item is None:
-            open_node_search(self, event.scenePos())
-        event.accept()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.focusItem() is None:
-            self.delete_selection()
-            event.accept()
-        elif event.key() == Qt.Key_Escape and self._gesture is not None:
-            self._gesture.cancel()
-            self._gesture = None
-            event.accept()
-        else:
-            super().keyPressEvent(event)
-
-    def contextMenuEvent(self, event) -> None:
-        context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
-        event.accept()

@@ -130,7 +130,7 @@ class GraphView(QGraphicsView):
         if self.scene() is not None:
             if self._fitted_once:  # not before: a large graph is first seen fitted, not at 1:1
                 self.scene().overview.follow_zoom(self.zoom_level())
-            self.scene().reveal(self.visible_scene_rect())
+            self.scene().labels.reveal(self.visible_scene_rect())
             self.minimap.sync()
 
     def wheelEvent(self, event) -> None:
