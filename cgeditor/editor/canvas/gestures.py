@@ -171,7 +171,7 @@ class AnnotationDrag(Gesture):
             document.move_nodes(moves, merge_id=self.merge_id, annotations=notes)
 
     def finish(self, pos: QPointF) -> None:
-        """The drag ends where the last move left it (the release adds no move of its own)."""
+        """Nothing left to do: each move was pushed as it came, and the release adds none."""
 
     def cancel(self) -> None:
         if not self.gone and self._still_there():

@@ -3,8 +3,8 @@
 One owner for the evaluation-to-labels work: the labels are made when first needed, shown as the
 overlay toggles and a teaching walk say, filled in from the latest evaluation (only those in view
 on a large graph, so one edit costs what the screen shows) and kept placed by `LabelLayout`.
-The scene tells it what changed (items touched, owners removed, a new evaluation); nothing else
-reaches into it.
+The scene tells it what changed (items touched, owners removed, a new evaluation) and the view
+what it shows; its `LabelLayout` reads the label stores it owns.
 """
 
 from __future__ import annotations
