@@ -1,4 +1,5 @@
-"""The scene's annotations: notes and arrows mirrored from the graph, and the gestures on them.
+"""The scene's annotations: notes and arrows mirrored from the graph, where their drags begin,
+and the note editor.
 
 The layer subscribes to the graph's annotation changes (as the scene does for nodes), so undo,
 redo and opening a file show the same items as editing does.  A press on an item comes back
