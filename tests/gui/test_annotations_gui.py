@@ -113,6 +113,20 @@ def test_dragging_a_note_moves_it_in_one_undo_step(canvas):
     assert canvas.scene.annotations.item(ann_id).pos() == QPointF(*EMPTY_SPOT)
 
 
+def test_escape_during_a_note_drag_puts_it_back_and_leaves_no_undo_step(canvas):
+    ann_id = add_note(canvas, "drag me")
+    steps = canvas.document.undo_stack.count()
+    start, vp = centre(canvas, ann_id), canvas.view.viewport()
+    canvas.qtbot.mousePress(vp, Qt.LeftButton, pos=canvas.at(start))
+    canvas.qtbot.mouseMove(vp, canvas.at((start.x() + 60, start.y() - 40)))
+    assert canvas.graph.annotation(ann_id).pos == (EMPTY_SPOT[0] + 60, EMPTY_SPOT[1] - 40)
+    canvas.qtbot.keyClick(canvas.view, Qt.Key_Escape)
+    canvas.qtbot.mouseMove(vp, canvas.at((start.x() + 90, start.y())))  # the drag is over
+    canvas.qtbot.mouseRelease(vp, Qt.LeftButton, pos=canvas.at((start.x() + 90, start.y())))
+    assert canvas.graph.annotation(ann_id).pos == EMPTY_SPOT
+    assert canvas.document.undo_stack.count() == steps
+
+
 def test_an_arrows_head_and_body_are_dragged_separately(canvas):
     context_menu_choose(canvas, EMPTY_SPOT, "Add arrow here")
     (arrow,) = canvas.graph.annotations

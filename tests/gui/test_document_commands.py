@@ -7,7 +7,8 @@ import math
 import pytest
 from PySide6.QtCore import QCoreApplication
 
-from cgeditor.editor.document.document import Document, new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
+from cgeditor.editor.document.document import Document
 from cgeditor.model import fileformat
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Edge, GraphError, NodeKind

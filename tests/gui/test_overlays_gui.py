@@ -266,8 +266,8 @@ def test_a_growing_label_leaves_the_label_of_a_long_edge_passing_by_where_it_is(
     assert near.intersects(scene.edge_item(long_edge).sceneBoundingRect())  # the edge passes by
     assert not near.intersects(edge_label.sceneBoundingRect().adjusted(-300, -300, 300, 300))
     placed = []
-    place = scene._layout._place
-    scene._layout._place = lambda nodes, edges, *rest: (placed.append((nodes, edges)), place(nodes, edges, *rest))
+    place = scene.labels.layout._place
+    scene.labels.layout._place = lambda nodes, edges, *rest: (placed.append((nodes, edges)), place(nodes, edges, *rest))
     width = value_label.size()[0]
     canvas.document.set_value("v", -123456789.0)
     canvas.wait_evaluated()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.window.main_window import MainWindow
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, NodeKind

@@ -17,7 +17,8 @@ import random
 
 import pytest
 
-from cgeditor.editor.document.document import Document, new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
+from cgeditor.editor.document.document import Document
 from cgeditor.model import fileformat
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.ops import OPS

@@ -29,7 +29,8 @@ HANDLE_RADIUS = 7.0
 
 
 class _DraggedByLayer:
-    """Mouse presses select the item as usual; the drag itself is the layer's (one undo step)."""
+    """Mouse presses select the item as usual; the drag that follows is a gesture the layer
+    begins (one undo step), and the scene routes the mouse to it until the release."""
 
     layer: "object"
 
@@ -37,13 +38,6 @@ class _DraggedByLayer:
         super().mousePressEvent(event)  # selection first
         if event.button() == Qt.LeftButton:
             self.layer.press(self, event.scenePos())
-
-    def mouseMoveEvent(self, event) -> None:
-        self.layer.drag(event.scenePos())
-
-    def mouseReleaseEvent(self, event) -> None:
-        super().mouseReleaseEvent(event)
-        self.layer.release()
 
 
 class NoteItem(_DraggedByLayer, QGraphicsItem):
@@ -209,12 +203,6 @@ class ArrowHandle(QGraphicsItem):
                 arrow.scene().clearSelection()
             arrow.setSelected(True)
         self.layer().press(arrow, event.scenePos(), self.end)
-
-    def mouseMoveEvent(self, event) -> None:
-        self.layer().drag(event.scenePos())
-
-    def mouseReleaseEvent(self, event) -> None:
-        self.layer().release()
 
     def layer(self):
         return self.parentItem().layer

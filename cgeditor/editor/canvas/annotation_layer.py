@@ -1,22 +1,21 @@
-"""The scene's annotations: notes and arrows mirrored from the graph, and the gestures on them.
+"""The scene's annotations: notes and arrows mirrored from the graph, where their drags begin,
+and the note editor.
 
 The layer subscribes to the graph's annotation changes (as the scene does for nodes), so undo,
-redo and opening a file show the same items as editing does.  Mouse input on the items comes
-back here and becomes Document edits: a drag is one undo step (one merge id), an edited text
-one step, a cancelled edit none.
+redo and opening a file show the same items as editing does.  A press on an item comes back
+here and begins an `AnnotationDrag` (one undo step); an edited text is one step, a cancelled
+edit none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtWidgets import QPlainTextEdit
 
-from cgeditor.model.annotations import Arrow, shifted
+from cgeditor.model.annotations import Arrow
 from cgeditor.model.graph import AnnotationAdded, AnnotationChanged, AnnotationRemoved, Change
 from cgeditor.editor.canvas.annotation_items import NOTE_PADDING, NOTE_TEXT_PX, ArrowItem, NoteItem, annotation_owner
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.canvas.gestures import AnnotationDrag
 
 NEW_NOTE_TEXT = "Note"
 NEW_ARROW = (120.0, 60.0)  # a new arrow points this far right and down from where it was asked for
@@ -30,7 +29,6 @@ class AnnotationLayer:
         self.font = scene.painter.theme.font(NOTE_TEXT_PX)
         self.items: dict[str, NoteItem | ArrowItem] = {}
         self.editor: NoteEditor | None = None  # the note editor open now (tests type into it)
-        self._drag: _Drag | None = None
         for annotation in self.graph.annotations:
             self._add(annotation)
         self.graph.subscribe(self._on_change)
@@ -65,7 +63,7 @@ class AnnotationLayer:
                 item.set_arrow(change.annotation)
         else:
             return
-        self.scene._forget_graph_rect()
+        self.scene.forget_graph_rect()
 
     def _add(self, annotation) -> None:
         item = ArrowItem(annotation, self) if isinstance(annotation, Arrow) else NoteItem(annotation, self, self.font)
@@ -92,38 +90,8 @@ class AnnotationLayer:
 
     def press(self, item: NoteItem | ArrowItem, pos: QPointF, end: int | None = None) -> None:
         """Start dragging `item` (with the rest of the selection, when it is part of one) or,
-        with `end`, one end of an arrow."""
-        group = end is None and item.isSelected()
-        notes = self.selected_ids() if group else [item.ann_id]
-        nodes = self.scene.selected_node_ids() if group else []
-        self._drag = _Drag(item.ann_id, pos, end, {a: self.graph.annotation(a).points for a in notes},
-                           {n: self.graph.node(n).pos for n in nodes}, new_merge_id())
-
-    def drag(self, pos: QPointF) -> None:
-        d = self._drag
-        if d is None:
-            return
-        if not set(d.notes) <= self.items.keys() or not set(d.nodes) <= self.graph.nodes.keys():
-            self._drag = None  # something dragged was removed meanwhile (an undo during the drag)
-            return
-        dx, dy = pos.x() - d.press.x(), pos.y() - d.press.y()
-        if d.end is not None:
-            points = list(d.notes[d.ann_id])
-            points[d.end] = (points[d.end][0] + dx, points[d.end][1] + dy)
-            self.document.move_annotation(d.ann_id, tuple(points), merge_id=d.merge_id)
-            return
-        if d.nodes:  # nodes stay on the grid they snap to
-            grid = self.scene.painter.theme.grid_size
-            dx, dy = round(dx / grid) * grid, round(dy / grid) * grid
-        notes = {a: _unpacked(shifted(p, dx, dy)) for a, p in d.notes.items()}
-        if len(notes) == 1 and not d.nodes:
-            self.document.move_annotation(d.ann_id, notes[d.ann_id], merge_id=d.merge_id)
-        else:
-            moves = {n: (p[0] + dx, p[1] + dy) for n, p in d.nodes.items() if p is not None}
-            self.document.move_nodes(moves, merge_id=d.merge_id, annotations=notes)
-
-    def release(self) -> None:
-        self._drag = None
+        with `end`, one end of an arrow: a gesture the scene routes the mouse to."""
+        self.scene.begin_gesture(AnnotationDrag(self.scene, item, end), pos)
 
     # -- editing a note's text ---------------------------------------------------------------
 
@@ -140,21 +108,6 @@ class AnnotationLayer:
 
         self.editor = NoteEditor(view, item, self.font, commit)
         return self.editor
-
-
-@dataclass
-class _Drag:
-    ann_id: str  # the annotation pressed
-    press: QPointF
-    end: int | None  # an arrow's end (0 tail, 1 head), or None: the whole selection moves
-    notes: dict[str, tuple]  # annotations moved, with their points at the press
-    nodes: dict[str, tuple | None]  # nodes moved with them, with their positions at the press
-    merge_id: int
-
-
-def _unpacked(points: tuple) -> tuple:
-    """Points as the Document takes them: a note's pos, an arrow's (start, end)."""
-    return points[0] if len(points) == 1 else points
 
 
 class NoteEditor(QPlainTextEdit):

@@ -140,13 +140,6 @@ class NodeItem(QGraphicsItem):
     def is_invalid(self) -> bool:
         return self._invalid
 
-    def set_highlighted(self, on: bool) -> None:
-        self._highlighted = on
-        self.update()
-
-    def is_highlighted(self) -> bool:
-        return self._highlighted
-
     def ports(self) -> list[PortItem]:
         """The port items, made on first use: the scene asks for them where the mouse goes, so
         a large graph does not pay for tens of thousands of ports nobody points at."""

@@ -8,8 +8,6 @@ the rest is placed as it scrolls into view.  A label is shown once placed and wa
 
 from __future__ import annotations
 
-from typing import Callable
-
 from PySide6.QtCore import QRectF, Qt, QTimer
 
 from cgeditor.model.graph import Edge
@@ -27,14 +25,15 @@ def _rect(r: QRectF) -> Rect:
 
 
 class LabelLayout:
-    def __init__(self, scene, nodes: dict[str, NodeItem], edges: dict[Edge, EdgeItem],
-                 values: dict[str, OverlayLabel], grads: dict[str, OverlayLabel],
-                 edge_grads: dict[Edge, OverlayLabel], wanted: Callable[[OverlayLabel], bool]):
+    """Where the labels of `labels` (an OverlayLabels, which owns this) go on `scene`."""
+
+    def __init__(self, scene, labels):
         self.scene = scene
-        self.wanted = wanted  # whether the overlay toggles ask for this label
+        self.labels = labels
+        self.wanted = labels.wanted  # whether the overlay toggles ask for this label
         self.unplaced: set = set()  # owners whose labels wait until they come into view
-        self.nodes, self.edges = nodes, edges
-        self.values, self.grads, self.edge_grads = values, grads, edge_grads
+        self.nodes, self.edges = scene.items_by_node, scene.items_by_edge  # read-only views
+        self.values, self.grads, self.edge_grads = labels.values, labels.grads, labels.edge_grads
         self.full = True
         self.dirty: list[QRectF] = []
         self.moved: set[Edge] = set()  # edges whose path changed: their labels are placed again
@@ -94,7 +93,7 @@ class LabelLayout:
                     now[kind].add(owner)
                 else:
                     self.unplaced.add(owner)
-                    for label in self._labels_of(owner, make=False):
+                    for label in self.labels.labels_of(owner, make=False):
                         label.placed = False
                         label.setVisible(False)
         return now
@@ -124,15 +123,12 @@ class LabelLayout:
     def _reset(self) -> None:
         """Forget every placement: labels are hidden until placed, in their tightest slots."""
         self.unplaced = {*self.nodes, *self.edges}
-        self.scene._forget_graph_rect()  # labels are hidden until placed again
-        for label in self._all_labels():
+        self.scene.forget_graph_rect()  # labels are hidden until placed again
+        for label in self.labels.made():
             if label.placed or label.isVisible():
                 label.shrink_to_fit()  # the others shrink when they are placed
                 label.placed = False
                 label.setVisible(False)
-
-    def _all_labels(self) -> list[OverlayLabel]:
-        return [*self.values.values(), *self.grads.values(), *self.edge_grads.values()]
 
     def lazy(self) -> bool:
         """Whether labels are placed and filled in only as they come into view (a large graph)."""
@@ -178,9 +174,9 @@ class LabelLayout:
                     fixed)
 
     def _place(self, node_ids, edges, obstacle_nodes, obstacle_edges, fixed: list[Rect]) -> None:
-        self.scene.show_numbers(node_ids, edges, touch=False)  # sizes below need the current numbers
+        self.labels.show_numbers(node_ids, edges, touch=False)  # sizes below need the current numbers
         for owner in (*node_ids, *edges):
-            for label in self._labels_of(owner):
+            for label in self.labels.labels_of(owner):
                 if not label.placed:
                     label.shrink_to_fit()
         node_rects = {n: self._node_rect(n) for n in obstacle_nodes}
@@ -213,7 +209,7 @@ class LabelLayout:
                 y += h + ROW_GAP
         for owner in (*node_ids, *edges):
             self.unplaced.discard(owner)
-            for label in self._labels_of(owner):
+            for label in self.labels.labels_of(owner):
                 if not self.wanted(label):
                     label.setVisible(False)
         self.scene.layout_changed.emit()
@@ -223,12 +219,6 @@ class LabelLayout:
         label.setPos(x, y)
         label.placed = True
         label.setVisible(True)
-
-    def _labels_of(self, owner, make: bool = True) -> list[OverlayLabel]:
-        """The labels of `owner`; without `make`, only those already made (labels are made
-        when first looked up)."""
-        stores = (self.edge_grads,) if isinstance(owner, Edge) else (self.values, self.grads)
-        return [store[owner] for store in stores if make or owner in store]
 
     def _rows(self, node_id: str) -> list[OverlayLabel]:
         return [lab for lab in (self.values[node_id], self.grads[node_id]) if self.wanted(lab)]

@@ -16,7 +16,6 @@ from cgeditor.editor.canvas.label_placement import Rect
 from cgeditor.editor.canvas.node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
-LABEL_STYLES = ("value", "grad", "edge_grad")
 TEXT_LOD = 0.35  # below this scale node texts are unreadable and skipped
 BOX_LOD = 0.25  # below this scale ports, shadows and rounded corners are sub-pixel: a node is a box
 LABEL_MIN_PX = 5.0  # overlay texts smaller than this on screen are skipped

@@ -2,14 +2,15 @@
 
 It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
 model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
-its results.  Mouse gestures are handed to small objects in `gestures`, which keeps the
-event handlers here short.
+its results.  Mouse and keyboard input is `SceneInput`'s (scene_input.py): gestures, editors
+and menus.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QTransform
+from types import MappingProxyType
+
+from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
@@ -17,35 +18,21 @@ from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelCha
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
 from cgeditor.model.validate import ProblemCode
-from cgeditor.editor.canvas import gestures
+from cgeditor.editor.canvas.scene_input import SceneInput
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
-from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel, PortItem
-from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS, input_count, node_shape
+from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel
+from cgeditor.editor.canvas.node_geometry import input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter
-from cgeditor.editor.canvas.label_layout import LAZY_LIMIT, REACH, LabelLayout
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
+from cgeditor.editor.canvas.overlay_labels import OverlayLabels
 from cgeditor.editor.canvas.far_zoom import Overview
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
-OVERLAYS = ("values", "grads", "edge_grads")
 BSP_DEPTH = 10
 
 
-class _Labels(dict):
-    """One kind of overlay label by owner, each made when first looked up: a large graph
-    places (and so needs) only the labels that come into view, not tens of thousands up front.
-    `get`, `in` and iteration see only the labels made so far."""
-
-    def __init__(self, make):
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, owner) -> OverlayLabel:
-        label = self[owner] = self._make(owner)
-        return label
-
-
-class GraphScene(QGraphicsScene):
+class GraphScene(SceneInput, QGraphicsScene):
     show_message = Signal(str)  # refusals and input errors, for the status bar
     layout_changed = Signal()  # nodes or labels moved, added or removed (the minimap listens)
 
@@ -59,24 +46,16 @@ class GraphScene(QGraphicsScene):
         self.painter = NodePainter(theme)
         self._nodes: dict[str, NodeItem] = {}
         self._edges: dict[Edge, EdgeItem] = {}
-        self._values = _Labels(lambda owner: self._new_label("value", owner))
-        self._grads = _Labels(lambda owner: self._new_label("grad", owner))
-        self._edge_grads = _Labels(lambda owner: self._new_label("edge_grad", owner))
-        self._visible = dict.fromkeys(OVERLAYS, True)
+        self.items_by_node = MappingProxyType(self._nodes)  # read-only, for the labels' layout
+        self.items_by_edge = MappingProxyType(self._edges)
         self._status: dict[str, tuple[bool, tuple[str, ...], frozenset[int]]] = {}
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
-        self._has_output = True  # whether the last evaluation had an output (node gradients shown)
-        self._out_label: str | None = None  # the output's label, named by gradient tooltips
-        self._evaluation_serial = 0  # labels showing the latest evaluation carry this number
         self._bad_edges: set[Edge] = set()  # edges marked invalid now
-        self._teaching = None  # a TeachingState: what a step-through or quiz has revealed so far
-        self._gesture = None
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
-        self._layout = LabelLayout(self, self._nodes, self._edges, self._values, self._grads,
-                                   self._edge_grads, self._label_wanted)
+        self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
         self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
         with collector_paused():
             self._build()
@@ -87,7 +66,7 @@ class GraphScene(QGraphicsScene):
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
         if len(self._nodes) > LAZY_LIMIT:
-            self.schedule_placement()  # once a view shows the scene, starting with what it shows
+            self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
 
@@ -112,18 +91,17 @@ class GraphScene(QGraphicsScene):
         return list(self._edges.values())
 
     def value_label(self, node_id: str) -> OverlayLabel | None:
-        return self._values[node_id] if node_id in self._nodes else None
+        return self.labels.value_label(node_id)
 
     def grad_label(self, node_id: str) -> OverlayLabel | None:
-        return self._grads[node_id] if node_id in self._nodes else None
+        return self.labels.grad_label(node_id)
 
     def edge_label(self, edge: Edge) -> OverlayLabel | None:
-        return self._edge_grads[edge] if edge in self._edges else None
+        return self.labels.edge_label(edge)
 
     def overlay_labels(self) -> list[OverlayLabel]:
-        """The labels made so far: every label once placed; on a large graph, those that came
-        into view (the others would be hidden anyway)."""
-        return [*self._values.values(), *self._grads.values(), *self._edge_grads.values()]
+        """The labels made so far (see `OverlayLabels.made`)."""
+        return self.labels.made()
 
     def selected_node_ids(self) -> list[str]:
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
@@ -132,25 +110,18 @@ class GraphScene(QGraphicsScene):
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
 
     def set_overlay_visible(self, kind: str, visible: bool) -> None:
-        if kind not in self._visible:
-            raise ValueError(f"unknown overlay {kind!r}; expected one of {', '.join(OVERLAYS)}")
-        if self._visible[kind] == visible:
-            return
-        self._visible[kind] = visible
-        self.place_labels()
+        self.labels.set_visible(kind, visible)
 
     def overlay_visible(self, kind: str) -> bool:
-        return self._visible[kind]
+        return self.labels.visible(kind)
 
     def apply_teaching_state(self, state) -> None:
         """Show only what a step-through (or quiz) has revealed: `state.values` and `state.edges`
         name the value and local-gradient labels shown, `state.grads` each gradient's text (a
         running sum, a "?").  Labels not revealed keep their places but draw nothing, so nothing
         jumps as the walk goes on.  None: the normal display."""
-        if state is None and self._teaching is None:
-            return  # the normal display already shows the latest evaluation
-        self._teaching = state
-        self._apply_evaluation()
+        if self.labels.set_teaching(state):
+            self._apply_evaluation()
 
     def set_theme(self, theme) -> None:
         """Repaint everything with `theme` (one with the normal type sizes: nothing moves)."""
@@ -160,46 +131,26 @@ class GraphScene(QGraphicsScene):
         for view in self.views():
             view.viewport().update()
 
-    def _label_wanted(self, label: OverlayLabel) -> bool:
-        if label.style == "value":
-            return self._visible["values"]
-        if label.style == "grad":
-            return self._visible["grads"] and self._has_output  # gradients need an output
-        return self._visible["edge_grads"]
-
-    def reveal(self, seen: QRectF) -> None:
-        """The view shows `seen` now; labels there get the latest numbers and, if still
-        waiting, their places (large graphs)."""
-        self._layout.reveal(seen)  # fills in the labels it places
-        if self._layout.lazy() and self._layout.readable():
-            if self.show_numbers(*self._placed(*self._layout.owners_in(
-                    [seen.adjusted(-REACH, -REACH, REACH, REACH)]))):
-                self.schedule_placement()
-
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
         if self._graph_rect is None:
             rect = QRectF()
-            for store in (self._nodes, self._edges, self._values, self._grads, self._edge_grads,
-                          self.annotations.items):
-                for item in store.values():
+            for items in (self._nodes.values(), self._edges.values(), self.labels.made(),
+                          self.annotations.items.values()):
+                for item in items:
                     if item.isVisible():
                         rect = rect.united(item.sceneBoundingRect())
             self._graph_rect = rect
         return QRectF(self._graph_rect)
 
-    def _forget_graph_rect(self) -> None:
+    def forget_graph_rect(self) -> None:
+        """Items or labels moved, came or went: the next `graph_rect` walks them again."""
         self._graph_rect = None
 
     def grow_graph_rect(self, rect: QRectF) -> None:
         """Labels were placed within `rect`: a cheap update instead of walking every item again."""
         if self._graph_rect is not None:
             self._graph_rect = self._graph_rect.united(rect)
-
-    def delete_selection(self) -> None:
-        nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
-        if nodes or edges or notes:
-            self.document.remove_nodes(nodes, edges, notes)
 
     def set_spare_ports(self, on: bool) -> None:
         """Give every variadic op a free extra input while a wire is being dragged."""
@@ -210,26 +161,6 @@ class GraphScene(QGraphicsScene):
             op = get_op(node.op or "") if node.kind is NodeKind.OP else None
             if op is not None and op.variadic:
                 self._refresh_node(node.id)
-
-    def item_at(self, pos: QPointF):
-        self._ports_near(pos)
-        views = self.views()
-        return self.itemAt(pos, views[0].transform() if views else QTransform())
-
-    def items_at(self, pos: QPointF) -> list:
-        """Every item under `pos`, topmost first."""
-        self._ports_near(pos)
-        views = self.views()
-        return self.items(pos, Qt.IntersectsItemShape, Qt.DescendingOrder,
-                          views[0].transform() if views else QTransform())
-
-    def _ports_near(self, pos: QPointF) -> None:
-        """Make the port items of the nodes around `pos` (nodes make them on first use), so
-        that hovering and clicking find them."""
-        r = PORT_HIT_RADIUS
-        for item in self.items(QRectF(pos.x() - r, pos.y() - r, 2 * r, 2 * r), Qt.IntersectsItemBoundingRect):
-            if isinstance(item, NodeItem):
-                item.ports()
 
     def view(self):
         views = self.views()
@@ -252,9 +183,9 @@ class GraphScene(QGraphicsScene):
             self._remove_node(change.node.id)
         elif isinstance(change, NodeMoved):
             item = self._nodes[change.node_id]
-            self._layout.touch(item)
+            self.labels.touch(item)
             item.setPos(*(change.pos or (0.0, 0.0)))
-            self._layout.touch(item)
+            self.labels.touch(item)
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
@@ -271,7 +202,7 @@ class GraphScene(QGraphicsScene):
         self._graph_rect = None
         self.graph_changes += 1
         self.overview.invalidate()
-        self.schedule_placement()
+        self.labels.schedule()
 
     def _shape_for(self, node: Node):
         is_output, problems, _ = self._status.get(node.id, (False, (), frozenset()))
@@ -283,23 +214,13 @@ class GraphScene(QGraphicsScene):
         item.setPos(*(node.pos or fallback or (0.0, 0.0)))
         self.addItem(item)
         self._nodes[node.id] = item
-        self._layout.touch(item)
-
-    def _new_label(self, style: str, owner) -> OverlayLabel:
-        """A hidden label for `owner`, made when first needed (see `_Labels`)."""
-        label = OverlayLabel(style, owner, self.painter)
-        label.setVisible(False)  # shown once placed
-        # Until placed: near its owner, so it dirties only its neighbourhood.
-        at = self._edges[owner].boundingRect().center() if style == "edge_grad" else self._nodes[owner].pos()
-        label.setPos(at)
-        self.addItem(label)
-        return label
+        self.labels.touch(item)
 
     def _remove_node(self, node_id: str) -> None:
-        for item in (self._nodes.pop(node_id), self._values.pop(node_id, None), self._grads.pop(node_id, None)):
-            if item is not None:
-                self._layout.touch(item)
-                self.removeItem(item)
+        item = self._nodes.pop(node_id)
+        self.labels.touch(item)
+        self.removeItem(item)
+        self.labels.forget(node_id)
         self._status.pop(node_id, None)
 
     def _add_edge(self, edge: Edge) -> None:
@@ -308,19 +229,19 @@ class GraphScene(QGraphicsScene):
                         self.overview.item_flags())
         self.addItem(item)
         self._edges[edge] = item
-        self._layout.touch(item)
+        self.labels.touch(item)
 
     def _remove_edge(self, edge: Edge) -> None:
-        for item in (self._edges.pop(edge), self._edge_grads.pop(edge, None)):
-            if item is not None:
-                self._layout.touch(item)
-                self.removeItem(item)
+        item = self._edges.pop(edge)
+        self.labels.touch(item)
+        self.removeItem(item)
+        self.labels.forget(edge)
 
     def _refresh_node(self, node_id: str) -> None:
         node, item = self.graph.node(node_id), self._nodes[node_id]
-        self._layout.touch(item)
+        self.labels.touch(item)
         item.set_node(node, self._shape_for(node))
-        self._layout.touch(item)
+        self.labels.touch(item)
         self._update_edges_of(node_id)
         self.overview.invalidate()
 
@@ -331,16 +252,15 @@ class GraphScene(QGraphicsScene):
 
     def _update_edge(self, edge: Edge) -> None:
         src, tgt, item = self._nodes[edge.source], self._nodes[edge.target], self._edges[edge]
-        self._layout.touch(item)
+        self.labels.touch(item)
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
-        self._layout.touch(item)
+        self.labels.touch(item)
 
     # -- overlays ----------------------------------------------------------------------
 
     def _apply_evaluation(self) -> None:
         ev = self.document.evaluation
         status = self._problem_status(ev)
-        self._out_label = self.graph.node(ev.output).label if ev.output in self.graph else None
         resized = False
         default = (False, (), frozenset())
         # Only nodes whose status is or was not the default can change: no walk over every node.
@@ -357,74 +277,10 @@ class GraphScene(QGraphicsScene):
                 if (new[0], bool(new[1])) != (old[0], bool(old[1])):  # tag or badge came or went
                     self._refresh_node(node_id)
                     resized = True
-        if (self._out_label is not None) != self._has_output:
-            self._has_output = self._out_label is not None  # node gradients exist only with an output
-            self._layout.invalidate_all()
-            resized = True
-        # Numbers go to the labels in view only (all of them on a small graph); the rest get
-        # theirs when they scroll into view, so one edit costs what the screen shows.
-        self._evaluation_serial += 1
-        seen = self._layout.readable_view_rect()
-        # Labels not placed yet get theirs when they are.
-        if seen is None:  # a small graph, or no view
-            owners = self._placed(self._nodes, self._edges)
-        else:
-            owners = self._placed(*self._layout.owners_in([seen])) if not seen.isEmpty() else ((), ())
-        resized |= self.show_numbers(*owners)
+        resized |= self.labels.show_evaluation(ev)
         self._mark_edges(ev)
         if resized:
-            self.schedule_placement()
-
-    def _placed(self, node_ids, edges) -> tuple[list[str], list[Edge]]:
-        """The owners among these with a label on the canvas."""
-        values, grads, edge_grads = self._values, self._grads, self._edge_grads
-        return ([n for n in node_ids if (n in values and values[n].placed) or (n in grads and grads[n].placed)],
-                [e for e in edges if e in edge_grads and edge_grads[e].placed])
-
-    def show_numbers(self, node_ids, edges, touch: bool = True) -> bool:
-        """Push the current evaluation to the labels of `node_ids` and `edges` that do not show
-        it yet; True if a label's slot changed (and, with `touch`, its spot is marked for placing)."""
-        ev, teaching, serial = self.document.evaluation, self._teaching, self._evaluation_serial
-        out_label = self._out_label
-        resized = False
-        for node_id in node_ids:
-            value_label, grad_label = self._values[node_id], self._grads[node_id]
-            if value_label.serial == serial:
-                continue
-            value_label.serial = grad_label.serial = serial
-            label = self._nodes[node_id].label
-            resized |= self._set_label(value_label, ev.values.get(node_id), f"{label} = {{full}}",
-                                       touch=touch)
-            shown = teaching.grads.get(node_id) if teaching is not None else None
-            if shown is not None:  # a running sum, a "?", or a forward-mode tangent
-                resized |= self._set_label(grad_label, shown.value,
-                                           f"{teaching.grad_symbol.format(label)} = {{full}}", shown.text,
-                                           touch)
-            else:
-                resized |= self._set_label(grad_label, ev.grads.get(node_id),
-                                           f"∂{out_label}/∂{label} = {{full}}", touch=touch)
-            value_label.set_concealed(teaching is not None and node_id not in teaching.values)
-            grad_label.set_concealed(teaching is not None and node_id not in teaching.grads)
-        for edge in edges:
-            label = self._edge_grads[edge]
-            if label.serial == serial:
-                continue
-            label.serial = serial
-            tooltip = (f"local gradient ∂{self._nodes[edge.target].label}/∂{self._nodes[edge.source].label}"
-                       " = {full}")
-            resized |= self._set_label(label, ev.edge_grads.get(edge), tooltip, touch=touch)
-            label.set_concealed(teaching is not None and edge not in teaching.edges)
-        return resized
-
-    def _set_label(self, label: OverlayLabel, value: float | None, tooltip: str,
-                   text: str | None = None, touch: bool = True) -> bool:
-        """Show a new number (or `text`); True (and the label's spot marked for placing) if its
-        slot changed."""
-        if label.set_number(value, tooltip, text):
-            if touch:
-                self._layout.touch(label)
-            return True
-        return False
+            self.labels.schedule()
 
     def _problem_status(self, ev) -> dict[str, tuple[bool, tuple[str, ...], frozenset[int]]]:
         messages: dict[str, list[str]] = {}
@@ -452,81 +308,10 @@ class GraphScene(QGraphicsScene):
                 self._edges[edge].set_problem(message)
         self._bad_edges = set(bad)
 
-    def schedule_placement(self) -> None:
-        self._layout.schedule()
-
     def placement_pending(self) -> bool:
         """Whether labels are about to move (placement runs once the event loop is idle)."""
-        return self._layout.pending()
+        return self.labels.pending()
 
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
-        self._layout.invalidate_all()
-        self._layout.run()
-
-    # -- events: handed to gesture objects ----------------------------------------------
-
-    def mousePressEvent(self, event) -> None:
-        if self._gesture is not None:
-            event.accept()
-            return
-        item = self.item_at(event.scenePos())
-        if event.button() == Qt.LeftButton and isinstance(item, PortItem):
-            self._gesture = gestures.WireDrag(self, item, event.scenePos())
-            event.accept()
-            return
-        super().mousePressEvent(event)
-        if event.button() == Qt.LeftButton and isinstance(item, NodeItem):
-            self._gesture = gestures.NodeDrag(self, item, event.scenePos())
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._gesture is not None:
-            self._gesture.move(event.scenePos())
-            event.accept()
-        else:
-            self._ports_near(event.scenePos())  # before Qt dispatches hover events to them
-            super().mouseMoveEvent(event)
-
-    def mouseReleaseEvent(self, event) -> None:
-        gesture, self._gesture = self._gesture, None
-        if gesture is None:
-            super().mouseReleaseEvent(event)
-            return
-        if isinstance(gesture, gestures.NodeDrag):
-            super().mouseReleaseEvent(event)  # lets a plain click narrow the selection
-        gesture.release(event.scenePos())
-        event.accept()
-
-    def mouseDoubleClickEvent(self, event) -> None:
-        if event.button() != Qt.LeftButton:
-            super().mouseDoubleClickEvent(event)
-            return
-        item = self.item_at(event.scenePos())
-        if isinstance(item, OverlayLabel) and item.style == "value":
-            node = self.graph.node(item.owner)
-            if node.kind is not NodeKind.OP:
-                gestures.edit_value(self, item.owner)
-            else:
-                self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
-        elif isinstance(item, NodeItem):
-            gestures.rename_inline(self, item.node_id)
-        elif self.annotations.owns(item):
-            super().mouseDoubleClickEvent(event)  # a note opens its editor
-        elif item is None:
-            gestures.open_node_search(self, event.scenePos())
-        event.accept()
-
-    def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.focusItem() is None:
-            self.delete_selection()
-            event.accept()
-        elif event.key() == Qt.Key_Escape and self._gesture is not None:
-            self._gesture.cancel()
-            self._gesture = None
-            event.accept()
-        else:
-            super().keyPressEvent(event)
-
-    def contextMenuEvent(self, event) -> None:
-        gestures.context_menu(self, self.item_at(event.scenePos()), event.scenePos(), event.screenPos())
-        event.accept()
+        self.labels.place_all()

@@ -14,11 +14,11 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QKeySequence, QPainter, QPen, QTransform
 from PySide6.QtWidgets import QGraphicsView
 
-from cgeditor.editor.canvas import gestures
 from cgeditor.editor.canvas.empty_hint import EmptyHint
+from cgeditor.editor.canvas import node_creation
 from cgeditor.editor.canvas.items import EdgeItem
 from cgeditor.editor.canvas.minimap import Minimap
-from cgeditor.editor.panels.palette import NODE_MIME
+from cgeditor.editor.panels.node_entries import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size
@@ -146,7 +146,7 @@ class GraphView(QGraphicsView):
         if self.scene() is not None:
             if self._fitted_once:  # not before: a large graph is first seen fitted, not at 1:1
                 self.scene().overview.follow_zoom(self.zoom_level())
-            self.scene().reveal(self.visible_scene_rect())
+            self.scene().labels.reveal(self.visible_scene_rect())
             self.minimap.sync()
 
     def wheelEvent(self, event) -> None:
@@ -168,7 +168,7 @@ class GraphView(QGraphicsView):
             cursor = self.viewport().mapFromGlobal(self.cursor().pos())
             if not self.viewport().rect().contains(cursor):
                 cursor = self.viewport().rect().center()
-            gestures.open_node_search(self.scene(), self.mapToScene(cursor))
+            node_creation.open_node_search(self.scene(), self.mapToScene(cursor))
         elif event.matches(QKeySequence.ZoomIn) or (key == Qt.Key_Equal and mods & Qt.ControlModifier):
             self.zoom_in()
         elif event.matches(QKeySequence.ZoomOut):
@@ -230,7 +230,7 @@ class GraphView(QGraphicsView):
         key = bytes(event.mimeData().data(NODE_MIME)).decode()
         edge = None
         if key not in ("variable", "constant"):
-            edge = gestures.edge_at(self.scene(), self.mapToScene(event.position().toPoint()))
+            edge = node_creation.edge_at(self.scene(), self.mapToScene(event.position().toPoint()))
         self._highlight_drop_edge(edge)
         event.acceptProposedAction()
 
@@ -244,9 +244,14 @@ class GraphView(QGraphicsView):
             return
         self._highlight_drop_edge(None)
         key = bytes(event.mimeData().data(NODE_MIME)).decode()
-        gestures.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
+        node_creation.drop_entry(self.scene(), key, self.mapToScene(event.position().toPoint()))
         event.acceptProposedAction()
         self.setFocus()
+
+    def add_entry_at_centre(self, key: str) -> str:
+        """Add the palette entry `key` at the centre of what the view shows (the palette's
+        double-click or Enter)."""
+        return node_creation.create_node(self.scene(), key, self.mapToScene(self.viewport().rect().center()))
 
     def _highlight_drop_edge(self, edge: EdgeItem | None) -> None:
         """Mark the edge a dragged op would be inserted into."""

@@ -8,6 +8,7 @@ on redo and in reverse on undo.
 
 from __future__ import annotations
 
+import itertools
 from typing import Iterable
 
 from PySide6.QtGui import QUndoCommand
@@ -17,6 +18,12 @@ from cgeditor.model.fileformat import graph_from_dict, graph_to_dict
 from cgeditor.model.graph import Edge, Graph, Node
 
 Pos = tuple[float, float] | None
+_merge_ids = itertools.count(1)
+
+
+def new_merge_id() -> int:
+    """A fresh merge id: one per drag or per typing session, so that session is one undo step."""
+    return next(_merge_ids)
 
 
 class Command(QUndoCommand):
@@ -40,6 +47,33 @@ class Command(QUndoCommand):
     def undo(self) -> None:
         for child in reversed(self.children):
             child.undo()
+
+
+class MergingCommand(Command):
+    """A command that the next one of its kind with the same merge id (one drag, one typing
+    session, one training run) folds into, so the session is one undo step; folded back to
+    where it began, it is obsolete and the stack drops it."""
+
+    def __init__(self, text: str, merge_id: int | None = None, parent: Command | None = None):
+        super().__init__(text, parent)
+        self.merge_id = -1 if merge_id is None else merge_id  # -1: Qt never merges
+
+    def id(self) -> int:
+        return self.merge_id
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if type(other) is not type(self) or not self.absorb(other):
+            return False
+        self.setObsolete(self.unchanged())
+        return True
+
+    def absorb(self, other: "MergingCommand") -> bool:
+        """Take `other`'s change into this one; False if it is not part of the same session."""
+        raise NotImplementedError
+
+    def unchanged(self) -> bool:
+        """Whether the merged change leaves everything as it was before the session."""
+        raise NotImplementedError
 
 
 class AddNodeCommand(Command):
@@ -121,35 +155,31 @@ class RemoveEdgeCommand(Command):
         self.graph.add_edge(self.edge, self.index)
 
 
-class MoveNodesCommand(Command):
+class MoveNodesCommand(MergingCommand):
     """Move nodes, and the annotations selected with them (id -> their points); successive moves
     with the same merge id (one drag) become one undo step."""
 
     def __init__(self, graph: Graph, moves: dict[str, Pos], merge_id: int | None = None,
                  text: str = "Move", parent: Command | None = None,
                  annotations: dict[str, tuple[Point, ...]] | None = None):
-        super().__init__(text, parent)
+        super().__init__(text, merge_id, parent)
         self.graph = graph
         self.old = {n: graph.node(n).pos for n in moves}
         self.new = dict(moves)
         self.old_notes = {a: graph.annotation(a).points for a in annotations or {}}
         self.new_notes = dict(annotations or {})
-        self.merge_id = -1 if merge_id is None else merge_id
 
-    def id(self) -> int:
-        return self.merge_id
-
-    def mergeWith(self, other: Command) -> bool:
-        if not isinstance(other, MoveNodesCommand):
-            return False
+    def absorb(self, other: "MoveNodesCommand") -> bool:
         for node_id, pos in other.new.items():
             self.old.setdefault(node_id, other.old[node_id])
             self.new[node_id] = pos
         for ann_id, points in other.new_notes.items():
             self.old_notes.setdefault(ann_id, other.old_notes[ann_id])
             self.new_notes[ann_id] = points
-        self.setObsolete(self.old == self.new and self.old_notes == self.new_notes)
         return True
+
+    def unchanged(self) -> bool:
+        return self.old == self.new and self.old_notes == self.new_notes
 
     def redo(self) -> None:
         for node_id, pos in self.new.items():
@@ -164,29 +194,27 @@ class MoveNodesCommand(Command):
             self.graph.move_annotation(ann_id, points)
 
 
-class SetValueCommand(Command):
+class SetValueCommand(MergingCommand):
     """Set a leaf's value; typing a number (one merge id) is one undo step."""
 
     def __init__(self, graph: Graph, node_id: str, value: float, merge_id: int | None = None,
                  parent: Command | None = None):
         node = graph.node(node_id)
-        super().__init__(f"Set {node.label} = {value:g}", parent)
+        super().__init__(f"Set {node.label} = {value:g}", merge_id, parent)
         self.graph = graph
         self.node_id = node_id
         self.old = node.value
         self.new = value
-        self.merge_id = -1 if merge_id is None else merge_id
 
-    def id(self) -> int:
-        return self.merge_id
-
-    def mergeWith(self, other: Command) -> bool:
-        if not isinstance(other, SetValueCommand) or other.node_id != self.node_id:
+    def absorb(self, other: "SetValueCommand") -> bool:
+        if other.node_id != self.node_id:
             return False
         self.new = other.new
         self.setText(other.text())
-        self.setObsolete(self.new == self.old)
         return True
+
+    def unchanged(self) -> bool:
+        return self.new == self.old
 
     def redo(self) -> None:
         self.graph.set_value(self.node_id, self.new)
@@ -195,29 +223,25 @@ class SetValueCommand(Command):
         self.graph.set_value(self.node_id, self.old)
 
 
-class SetValuesCommand(Command):
+class SetValuesCommand(MergingCommand):
     """Set several leaves at once (a descent step, a reset); a training run shares one merge id,
     so the whole run is one undo step."""
 
     def __init__(self, graph: Graph, values: dict[str, float], text: str, merge_id: int | None = None,
                  parent: Command | None = None):
-        super().__init__(text, parent)
+        super().__init__(text, merge_id, parent)
         self.graph = graph
         self.old = {n: graph.node(n).value for n in values}
         self.new = dict(values)
-        self.merge_id = -1 if merge_id is None else merge_id
 
-    def id(self) -> int:
-        return self.merge_id
-
-    def mergeWith(self, other: Command) -> bool:
-        if not isinstance(other, SetValuesCommand):
-            return False
+    def absorb(self, other: "SetValuesCommand") -> bool:
         for node_id, value in other.new.items():
             self.old.setdefault(node_id, other.old[node_id])
             self.new[node_id] = value
-        self.setObsolete(self.old == self.new)
         return True
+
+    def unchanged(self) -> bool:
+        return self.old == self.new
 
     def redo(self) -> None:
         for node_id, value in self.new.items():
@@ -258,7 +282,6 @@ class SetOutputCommand(Command):
         self.graph.set_output(self.old)
 
 
-
 # -- annotations ------------------------------------------------------------------------------
 
 
@@ -290,28 +313,26 @@ class RemoveAnnotationCommand(Command):
         self.graph.add_annotation(annotation, index)
 
 
-class MoveAnnotationCommand(Command):
+class MoveAnnotationCommand(MergingCommand):
     """Move a note, an arrow or one end of an arrow; one drag (one merge id) is one undo step."""
 
     def __init__(self, graph: Graph, ann_id: str, points: tuple[Point, ...], merge_id: int | None = None,
                  parent: Command | None = None):
         annotation = graph.annotation(ann_id)
-        super().__init__(f"Move {annotation.kind}", parent)
+        super().__init__(f"Move {annotation.kind}", merge_id, parent)
         self.graph = graph
         self.ann_id = ann_id
         self.old = annotation.points
         self.new = tuple(points)
-        self.merge_id = -1 if merge_id is None else merge_id
 
-    def id(self) -> int:
-        return self.merge_id
-
-    def mergeWith(self, other: Command) -> bool:
-        if not isinstance(other, MoveAnnotationCommand) or other.ann_id != self.ann_id:
+    def absorb(self, other: "MoveAnnotationCommand") -> bool:
+        if other.ann_id != self.ann_id:
             return False
         self.new = other.new
-        self.setObsolete(self.old == self.new)
         return True
+
+    def unchanged(self) -> bool:
+        return self.old == self.new
 
     def redo(self) -> None:
         self.graph.move_annotation(self.ann_id, self.new)

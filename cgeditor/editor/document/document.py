@@ -10,7 +10,6 @@ downstream of it.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 from typing import Iterable
 
@@ -35,13 +34,7 @@ from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeComm
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
-_merge_ids = itertools.count(1)
 _NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
-
-
-def new_merge_id() -> int:
-    """A fresh merge id: one per drag or per typing session, so that session is one undo step."""
-    return next(_merge_ids)
 
 
 class Document(QObject):

@@ -18,7 +18,8 @@ from cgeditor.model.graph import Change, LabelChanged, NodeKind, NodeRemoved, Ou
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.ops import get_op
 
-from cgeditor.editor.document.document import Document, new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
+from cgeditor.editor.document.document import Document
 
 VALUE_TIP = "A number, or nan, inf, -inf; the graph updates as you type"
 

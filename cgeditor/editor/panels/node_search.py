@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import QFrame, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
 
-from cgeditor.editor.panels.palette import KEY_ROLE, Entry, entry_icon, search
+from cgeditor.editor.panels.node_entries import KEY_ROLE, Entry, entry_icon, search
 
 
 class NodeSearchPopup(QFrame):

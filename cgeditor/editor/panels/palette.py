@@ -1,93 +1,19 @@
-"""The node palette: every op of the registry plus Variable and Constant, searchable, grouped.
+"""The node palette: the node entries, searchable, grouped by category.
 
-Entries are generated from `cgeditor.model.ops.OPS`, so a new op appears here without touching
-this file.  Dragging an entry onto the view creates that node at the drop point (the view reads
-`NODE_MIME`); double-click or Enter adds it at the centre of the view.
+Dragging an entry onto the view creates that node at the drop point (the view reads
+`NODE_MIME`); double-click or Enter asks the view to add it at its centre.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from cgeditor.model.ops import OPS
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
+from cgeditor.editor.panels.node_entries import KEY_ROLE, NODE_MIME, entry_icon, node_entries, search
 
-NODE_MIME = "application/x-cgeditor-node"
 CATEGORY_TITLES = {"inputs": "Inputs", "arithmetic": "Arithmetic", "function": "Functions",
                    "activation": "Activations", "comparison": "Comparison"}
-KEY_ROLE = Qt.UserRole + 1
-
-
-@dataclass(frozen=True)
-class Entry:
-    key: str  # "variable", "constant" or an op name
-    title: str
-    symbol: str
-    category: str
-    keywords: str  # lower-case words a search matches
-
-    def rank(self, text: str) -> int | None:
-        """How well `text` matches: 0 exact, 1 prefix, 2 anywhere, None not at all."""
-        text = text.strip().lower()
-        if not text:
-            return 2
-        words = [self.key, self.title.lower(), self.symbol.lower()]
-        if text in words:
-            return 0
-        if any(w.startswith(text) for w in words + self.keywords.split()):
-            return 1
-        return 2 if text in self.keywords else None
-
-
-def node_entries() -> list[Entry]:
-    entries = [Entry("variable", "Variable", "x", "inputs", "variable input leaf parameter"),
-               Entry("constant", "Constant", "c", "inputs", "constant number literal fixed")]
-    for op in OPS.values():
-        words = " ".join([op.name, op.title.lower(), op.symbol.lower(), *op.aliases, op.infix or ""])
-        entries.append(Entry(op.name, op.title, op.symbol, op.category, words))
-    return entries
-
-
-def search(entries: list[Entry], text: str) -> list[Entry]:
-    """Matching entries, best matches first, palette order within a rank."""
-    ranked = [(r, i, e) for i, e in enumerate(entries) if (r := e.rank(text)) is not None]
-    return [e for _, _, e in sorted(ranked, key=lambda t: (t[0], t[1]))]
-
-
-def entry_icon(entry: Entry, theme: Theme = DEFAULT_THEME, size: QSize = QSize(40, 24)) -> QIcon:
-    """A miniature of the node: ellipse, pill or rounded box with the symbol inside."""
-    ratio = 2.0
-    pix = QPixmap(size * ratio)
-    pix.setDevicePixelRatio(ratio)
-    pix.fill(Qt.transparent)
-    p = QPainter(pix)
-    p.setRenderHint(QPainter.Antialiasing)
-    r = QRectF(1.5, 2.5, size.width() - 3, size.height() - 5)
-    path = QPainterPath()
-    if entry.key == "variable":
-        path.addEllipse(r)
-        p.setBrush(theme.color("variable_fill"))
-        pen = QPen(theme.color("variable_border"), 1.3)
-    elif entry.key == "constant":
-        path.addRoundedRect(r, r.height() / 2, r.height() / 2)
-        p.setBrush(theme.color("constant_fill"))
-        pen = QPen(theme.color("constant_border"), 1.2, Qt.DashLine)
-    else:
-        path.addRoundedRect(r, 5, 5)
-        p.setBrush(theme.color("node_fill"))
-        pen = QPen(theme.color("node_border"), 1.2)
-    p.setPen(pen)
-    p.drawPath(path)
-    font = theme.font(12 if len(entry.symbol) <= 2 else 9, bold=entry.key in ("variable", "constant"))
-    p.setFont(font)
-    p.setPen(QColor(theme.text))
-    p.drawText(r, Qt.AlignCenter, entry.symbol)
-    p.end()
-    return QIcon(pix)
 
 
 class _EntryTree(QTreeWidget):
@@ -185,6 +111,4 @@ class PaletteWidget(QWidget):
             return
         self.entry_activated.emit(key)
         if self.view is not None:
-            from cgeditor.editor.canvas.gestures import create_node  # the canvas module needs the palette's mime type
-            scene = self.view.scene()
-            create_node(scene, key, self.view.mapToScene(self.view.viewport().rect().center()))
+            self.view.add_entry_at_centre(key)

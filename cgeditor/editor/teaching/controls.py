@@ -8,31 +8,18 @@ otherwise the keys keep their normal meaning (a disabled action's shortcut lets 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSlider, QToolBar
 
 from cgeditor.editor.teaching.stepper import MAX_SPEED, MIN_SPEED
+from cgeditor.editor.window.actions import make_action
 from cgeditor.model.teaching.walk import MODES
 
 SPEED_STEPS = 4  # slider ticks per step-per-second
 
 
-def _action(window: QMainWindow, text: str, shortcuts=(), tip: str = "", checkable: bool = False,
-            icon_text: str | None = None) -> QAction:
-    action = QAction(text, window)
-    action.setShortcuts([QKeySequence(s) for s in shortcuts])
-    action.setToolTip(tip or text)
-    action.setStatusTip(tip)
-    action.setCheckable(checkable)
-    if icon_text:
-        action.setIconText(icon_text)
-    window.addAction(action)  # works with the menu bar and toolbars hidden (presentation mode)
-    return action
-
-
 class TeachingControls:
     def __init__(self, window: QMainWindow):
-        a = _action
+        a = make_action
         self.teach = a(window, "Step Through &Backpropagation", ["Ctrl+Shift+T"],
                        "Teach: walk the forward pass and backpropagation step by step", True, "Teach")
         self.previous = a(window, "&Previous Step", ["Left", "PgUp"], "Previous step (← or PageUp)",

@@ -25,7 +25,7 @@ from cgeditor.model.teaching.probes import descent_step, gradient_check, nudge, 
 from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
 
-from cgeditor.editor.document.document import new_merge_id
+from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.panels.wheel_guard import guard_fields
 from cgeditor.editor.teaching.loss_plot import LossPlot
@@ -257,12 +257,6 @@ class LessonPanel(RefreshWhenShown, QWidget):
     def trainable(self) -> list[str]:
         return [n.id for n in self._document.graph if n.id in self._trainable
                 and n.kind is NodeKind.VARIABLE]
-
-    def set_trainable(self, node_id: str, on: bool) -> None:
-        for i in range(self.trainable_list.count()):
-            item = self.trainable_list.item(i)
-            if item.data(Qt.UserRole) == node_id:
-                item.setCheckState(Qt.Checked if on else Qt.Unchecked)
 
     def _trainable_changed(self, item: QListWidgetItem) -> None:
         node_id = item.data(Qt.UserRole)

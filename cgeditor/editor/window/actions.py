@@ -18,17 +18,21 @@ OVERLAYS = (("values", "Show &values", "Values", "Show each node's value"),
              "Show each edge's local gradient d target / d source"))
 
 
-def _action(window: QMainWindow, text: str, shortcut=None, tip: str | None = None,
-            checkable: bool = False) -> QAction:
+def make_action(window: QMainWindow, text: str, shortcut=None, tip: str | None = None,
+                checkable: bool = False, icon_text: str | None = None) -> QAction:
+    """An action of `window` (the main window's and the teaching controls'): `shortcut` is one
+    key sequence or a list of them, `tip` the tooltip and status-bar text."""
     action = QAction(text, window)
     if shortcut is not None:
-        shortcuts = shortcut if isinstance(shortcut, list) else [shortcut]
+        shortcuts = shortcut if isinstance(shortcut, (list, tuple)) else [shortcut]
         action.setShortcuts([QKeySequence(s) for s in shortcuts])
     if tip:
         action.setStatusTip(tip)
         action.setToolTip(tip)
     action.setCheckable(checkable)
-    window.addAction(action)  # shortcuts work even while the menu bar is hidden
+    if icon_text:
+        action.setIconText(icon_text)
+    window.addAction(action)  # shortcuts work with the menu bar and toolbars hidden (presentation mode)
     return action
 
 
@@ -36,7 +40,7 @@ class WindowActions:
     """Every action of the main window, created once; undo/redo come from the window's undo group."""
 
     def __init__(self, window: QMainWindow, undo: QAction, redo: QAction):
-        a = _action
+        a = make_action
         self.new = a(window, "&New", Key.New, "Start an empty graph")
         self.new_from_expression = a(window, "New from Ex&pression…", "Ctrl+Shift+N",
                                      "Type a formula or a short program and get its graph")

@@ -20,7 +20,7 @@ from cgeditor.model.validate import InvalidGraphError
 from cgeditor.editor.window import file_dialogs
 from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.editor.canvas.render import RenderError, render_graph
-from cgeditor.editor.canvas.scene import OVERLAYS
+from cgeditor.editor.canvas.overlay_labels import OVERLAYS
 
 IMAGE_FILTER = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 DEFAULT_IMAGE_SCALE = 2.0  # sharp on slides and high-density screens

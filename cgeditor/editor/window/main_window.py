@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
                                QToolBar, QUndoView, QVBoxLayout, QWidget)
 
-from cgeditor.model.evaluate import OutputError, resolve_output
 from cgeditor.model.fileformat import SUFFIX, DocumentError
-from cgeditor.model.numbers import format_compact
 from cgeditor.resources import list_examples
 
 from cgeditor.editor.window import exporting, help_dialogs
 
 from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
+from cgeditor.editor.window.edit_handlers import EditHandlers
+from cgeditor.editor.window.evaluation_status import evaluation_summary
 from cgeditor.editor.document.autosave import Autosaver
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.expression_dialog import ask_program
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.evaluation_label = QLabel()
         self.statusBar().addPermanentWidget(self.evaluation_label)
+        self.editing = EditHandlers(self)
         self._connect_actions()
         self.teaching = TeachingTools(self)  # before restoreState, which places its docks
         self.document_changed.connect(lambda: self.teaching.set_document(self.document))
@@ -149,14 +150,14 @@ class MainWindow(QMainWindow):
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
         a.quit.triggered.connect(self.close)
-        a.cut.triggered.connect(self.cut)
-        a.copy.triggered.connect(self.copy)
-        a.paste.triggered.connect(self.paste)
-        a.duplicate.triggered.connect(self.duplicate)
+        a.cut.triggered.connect(self.editing.cut)
+        a.copy.triggered.connect(self.editing.copy)
+        a.paste.triggered.connect(self.editing.paste)
+        a.duplicate.triggered.connect(self.editing.duplicate)
         a.delete.triggered.connect(lambda: self.scene.delete_selection())
-        a.select_all.triggered.connect(self.select_all)
-        a.arrange.triggered.connect(self.arrange)
-        a.add_note.triggered.connect(self.add_note)
+        a.select_all.triggered.connect(self.editing.select_all)
+        a.arrange.triggered.connect(self.editing.arrange)
+        a.add_note.triggered.connect(self.editing.add_note)
         a.fit.triggered.connect(lambda: self.view.fit_graph())
         a.frame.triggered.connect(lambda: self.view.frame_selection())
         a.zoom_in.triggered.connect(lambda: self.view.zoom_in())
@@ -299,59 +300,6 @@ class MainWindow(QMainWindow):
         else:
             event.ignore()
 
-    # -- editing -----------------------------------------------------------------------
-
-    def copy(self) -> bool:
-        ids = self.scene.selected_node_ids()
-        if not ids:
-            self.show_message("Nothing to copy: select some nodes first")
-            return False
-        QApplication.clipboard().setText(self.document.copy_text(ids))
-        self.show_message(f"Copied {_count(len(ids), 'node')}")
-        return True
-
-    def cut(self) -> None:
-        if self.copy():
-            self.document.remove_nodes(self.scene.selected_node_ids())
-
-    def paste(self) -> None:
-        try:
-            ids = self.document.paste_text(QApplication.clipboard().text())
-        except DocumentError as e:
-            self.show_message(f"Cannot paste: {e}")
-            return
-        self._select(ids)
-
-    def duplicate(self) -> None:
-        self._select(self.document.duplicate(self.scene.selected_node_ids()))
-
-    def select_all(self) -> None:
-        self._select(list(self.document.graph.nodes), reveal=False)
-
-    def arrange(self) -> None:
-        selected = self.scene.selected_node_ids()
-        self.document.arrange(selected if len(selected) > 1 else None)
-
-    def add_note(self) -> str:
-        """A note near the top left of what the canvas shows, opened for typing."""
-        seen = self.view.visible_scene_rect()
-        return self.scene.annotations.add_note_at(seen.topLeft() + (seen.bottomRight() - seen.topLeft()) * 0.1)
-
-    def _select(self, node_ids: list[str], reveal: bool = True) -> None:
-        """Select exactly these nodes and, with `reveal`, scroll them into view (a paste may land
-        off screen)."""
-        if not node_ids:
-            return
-        self.scene.clearSelection()
-        area = QRectF()
-        for node_id in node_ids:
-            item = self.scene.node_item(node_id)
-            if item is not None:
-                item.setSelected(True)
-                area = area.united(item.sceneBoundingRect())
-        if reveal:
-            self.view.ensureVisible(area, 40, 40)
-
     def _selection_changed(self) -> None:
         self.inspector.set_selection(self.scene.selected_node_ids())
 
@@ -394,26 +342,3 @@ class MainWindow(QMainWindow):
     def _show_evaluation(self) -> None:
         self.evaluation_label.setText(evaluation_summary(self.document))
 
-def evaluation_summary(document: Document) -> str:
-    """One line for the status bar: the output's value, or the first thing wrong."""
-    graph, ev = document.graph, document.evaluation
-    nodes = _count(len(graph), "node")
-    if ev.problems:
-        more = f" (+{len(ev.problems) - 1} more)" if len(ev.problems) > 1 else ""
-        return f"⚠ {ev.problems[0].message}{more} · {nodes}"
-    if ev.output is None:
-        if not len(graph):
-            return "Empty graph: drag an op from the palette, or press Tab on the canvas"
-        try:
-            resolve_output(graph)
-            reason = "none chosen"
-        except OutputError as e:
-            reason = str(e)
-        return f"No output: {reason} · {nodes}"
-    value = ev.values.get(ev.output)
-    shown = format_compact(value) if value is not None else "—"
-    return f"{graph.node(ev.output).label} = {shown} · {nodes}"
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
