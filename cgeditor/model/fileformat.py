@@ -151,13 +151,18 @@ def graph_from_dict(data: Any) -> Graph:
     return graph
 
 
-def _node(i: int, item: Any) -> Node:
-    where = f"node {i + 1}"
+def _identified(i: int, item: Any, what: str) -> tuple[str, str]:
+    """The id of list entry `i`, an object with an "id", and how messages name it from then on."""
+    where = f"{what} {i + 1}"
     if not isinstance(item, dict):
         raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
-    node_id = item.get("id")
-    _check_id(node_id, f"{where}: \"id\"")
-    where = f"node {node_id!r}"
+    item_id = item.get("id")
+    _check_id(item_id, f"{where}: \"id\"")
+    return item_id, f"{what} {item_id!r}"
+
+
+def _node(i: int, item: Any) -> Node:
+    node_id, where = _identified(i, item, "node")
     kind_name = item.get("kind")
     try:
         kind = NodeKind(kind_name)
@@ -212,12 +217,7 @@ def _edge(i: int, item: Any) -> Edge:
 
 def _annotation(i: int, item: Any) -> Annotation:
     """A note {"id", "kind": "note", "text", "pos"} or an arrow {"id", "kind": "arrow", "from", "to"}."""
-    where = f"annotation {i + 1}"
-    if not isinstance(item, dict):
-        raise DocumentError(f"{where} must be an object, got {_json_type(item)}")
-    ann_id = item.get("id")
-    _check_id(ann_id, f"{where}: \"id\"")
-    where = f"annotation {ann_id!r}"
+    ann_id, where = _identified(i, item, "annotation")
     kind = item.get("kind")
     keys = _ANNOTATION_KEYS.get(kind) if isinstance(kind, str) else None
     if keys is None:

@@ -258,12 +258,7 @@ class Graph:
         """Add `node`; with `index`, at that place in the node order (to undo a removal exactly)."""
         if node.id in self._nodes:
             raise GraphError(f"duplicate node id {node.id!r}")
-        if index is None or index >= len(self._nodes):
-            self._nodes[node.id] = node
-        else:
-            items = list(self._nodes.items())
-            items.insert(index, (node.id, node))
-            self._nodes = dict(items)
+        self._nodes = _inserted(self._nodes, node.id, node, index)
         self._in.setdefault(node.id, [])
         self._out.setdefault(node.id, [])
         self._emit(NodeAdded(node))
@@ -347,12 +342,7 @@ class Graph:
         """Add a note or arrow on top; with `index`, at that place (to undo a removal exactly)."""
         if annotation.id in self._annotations:
             raise GraphError(f"duplicate annotation id {annotation.id!r}")
-        if index is None or index >= len(self._annotations):
-            self._annotations[annotation.id] = annotation
-        else:
-            items = list(self._annotations.values())
-            items.insert(index, annotation)
-            self._annotations = {a.id: a for a in items}
+        self._annotations = _inserted(self._annotations, annotation.id, annotation, index)
         self._emit(AnnotationAdded(annotation))
         return annotation
 
@@ -399,3 +389,14 @@ def _same_node(a: Node, b: Node) -> bool:
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
         and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
     )
+
+
+def _inserted(mapping: dict, key, value, index: int | None) -> dict:
+    """`mapping` with `key` added last, or at place `index` of its order (undoing a removal
+    exactly); appending changes the dict in place, inserting builds a new one."""
+    if index is None or index >= len(mapping):
+        mapping[key] = value
+        return mapping
+    items = list(mapping.items())
+    items.insert(index, (key, value))
+    return dict(items)

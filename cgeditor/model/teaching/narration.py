@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from cgeditor.model.evaluate import BackwardStep, Evaluation, OutputError
 from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
@@ -69,45 +69,52 @@ def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
     if evaluation.output is None:
         raise OutputError("no output is chosen, so there is no backward pass to narrate")
     out = symbol(graph, evaluation.output)
-    received: dict[str, list[BackwardStep]] = {}
-    steps = []
-    for index, step in enumerate(evaluation.steps):
-        edge = step.edge
-        src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
+
+    def line(edge: Edge, src: str, tgt: str) -> tuple[str, str, str]:
         local = _local(graph, edge.target, src) if edge.target == evaluation.output else f"∂{tgt}/∂{src}"
-        text = (f"∂{out}/∂{src} += ∂{out}/∂{tgt} · {local} = "
-                f"{_product_line([step.upstream, step.local], step.contribution)}")
-        arrived = received.setdefault(edge.source, [])
-        arrived.append(step)
-        summary = None
-        if step.final and len(arrived) > 1:
-            summary = f"∂{out}/∂{src} = {_sum_line([(s.upstream, s.local) for s in arrived], step.total)}"
-        steps.append(NarrationStep(index, edge, text, summary, step))
+        return f"∂{out}/∂{src}", f"∂{out}/∂{tgt}", local
+
+    steps = _told(graph, evaluation.steps, line, lambda edge: edge.source, lambda s: s.upstream,
+                  lambda step, arrived: step.final)
     return Narration(f"∂{out}/∂{out} = 1", steps)
 
 
 def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
     """Forward-mode steps told the same way, so a class can set the two directions side by side:
-    ∂p/∂x += ∂x/∂x · ∂p/∂x = 1 · 3 = 3, with a summary where several tangents meet."""
+    ∂p/∂x += ∂x/∂x · ∂[x × w]/∂x = 1 · 3 = 3, with a summary where several tangents meet."""
     wrt = symbol(graph, result.wrt)
     expected: dict[str, int] = {}
     for step in result.steps:
         expected[step.edge.target] = expected.get(step.edge.target, 0) + 1
-    received: dict[str, list[ForwardModeStep]] = {}
-    steps = []
-    for index, step in enumerate(result.steps):
-        edge = step.edge
-        src, tgt = symbol(graph, edge.source), symbol(graph, edge.target)
+
+    def line(edge: Edge, src: str, tgt: str) -> tuple[str, str, str]:
         local = _local(graph, edge.target, src) if edge.source == result.wrt else f"∂{tgt}/∂{src}"
-        text = (f"∂{tgt}/∂{wrt} += ∂{src}/∂{wrt} · {local} = "
-                f"{_product_line([step.tangent_in, step.local], step.contribution)}")
-        arrived = received.setdefault(edge.target, [])
+        return f"∂{tgt}/∂{wrt}", f"∂{src}/∂{wrt}", local
+
+    steps = _told(graph, result.steps, line, lambda edge: edge.target, lambda s: s.tangent_in,
+                  lambda step, arrived: len(arrived) == expected[step.edge.target])
+    return Narration(f"∂{wrt}/∂{wrt} = 1", steps)
+
+
+def _told(graph: Graph, steps: Sequence, line: Callable, gathers_at: Callable, incoming: Callable,
+          complete: Callable) -> list[NarrationStep]:
+    """The chain rule along each step's edge, in either direction: `line` names the derivative
+    being accumulated, the one it comes from and the local one; the contributions gathering at a
+    node are summed in a summary once `complete` says the last of several has arrived."""
+    received: dict[str, list] = {}
+    told = []
+    for index, step in enumerate(steps):
+        edge = step.edge
+        accumulated, upstream, local = line(edge, symbol(graph, edge.source), symbol(graph, edge.target))
+        text = (f"{accumulated} += {upstream} · {local} = "
+                f"{_product_line([incoming(step), step.local], step.contribution)}")
+        arrived = received.setdefault(gathers_at(edge), [])
         arrived.append(step)
         summary = None
-        if len(arrived) == expected[edge.target] > 1:
-            summary = f"∂{tgt}/∂{wrt} = {_sum_line([(s.tangent_in, s.local) for s in arrived], step.total)}"
-        steps.append(NarrationStep(index, edge, text, summary, step))
-    return Narration(f"∂{wrt}/∂{wrt} = 1", steps)
+        if len(arrived) > 1 and complete(step, arrived):
+            summary = f"{accumulated} = {_sum_line([(incoming(s), s.local) for s in arrived], step.total)}"
+        told.append(NarrationStep(index, edge, text, summary, step))
+    return told
 
 
 def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
