@@ -2,6 +2,8 @@
 mistyped name: a subcommand, an op, a function in a program, an output node."""
 
 import json
+import sys
+import types
 
 import pytest
 
@@ -47,9 +49,13 @@ def test_a_mistyped_command_suggests_the_nearest(capsys, argv, message):
 
 def test_a_file_named_like_a_command_is_still_opened_as_a_file(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "evl").write_text("not json")
-    status, _, err = run(capsys, "evl")
-    assert status == 2 and "unknown command" not in err and "evl" in err
+    (tmp_path / "evl").write_text("{}")
+    opened = []
+    editor = types.ModuleType("cgeditor.editor.window.app")
+    editor.run = lambda path: opened.append(path) or 0
+    monkeypatch.setitem(sys.modules, "cgeditor.editor.window.app", editor)
+    assert run(capsys, "evl") == (0, "", "")
+    assert opened == ["evl"]
 
 
 def test_an_unknown_op_in_a_file_suggests_the_nearest(tmp_path, capsys):
