@@ -26,6 +26,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from cgeditor.model import fileformat
+from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Change, Graph
 
@@ -155,9 +156,7 @@ class Autosaver(QObject):
         data = {"format": SIDECAR_FORMAT, "pid": os.getpid(), "recovery": self.path.name,
                 "original": str(self.document.path) if self.document.path is not None else None,
                 "saved_at": datetime.datetime.now().isoformat()}
-        tmp = self.sidecar.with_name(f".{self.sidecar.name}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        os.replace(tmp, self.sidecar)
+        write_text_atomically(self.sidecar, json.dumps(data, indent=1))
 
 
 class _ChangeFlag:

@@ -71,12 +71,13 @@ class Document(QObject):
             freeze_if_large(document.graph)
         return document
 
-    def save(self, path: Path | str | None = None) -> None:
-        """Write to `path` (or the current one) and mark the document clean; raises DocumentError."""
+    def save(self, path: Path | str | None = None, replace_read_only: bool = False) -> None:
+        """Write to `path` (or the current one) and mark the document clean; raises DocumentError
+        (ReadOnlyDocumentError for a read-only file, unless `replace_read_only`)."""
         target = Path(path) if path is not None else self._path
         if target is None:
             raise DocumentError("the document has no file name yet")
-        fileformat.save(self.graph, target)
+        fileformat.save(self.graph, target, replace_read_only=replace_read_only)
         self._disk_stamp = _stamp(target)
         self.undo_stack.setClean()
         if target != self._path:

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         # Swappable so a caller (or a test) can answer without the real dialog.
         self.ask_save_changes = file_dialogs.ask_save_changes
         self.ask_overwrite_changed = file_dialogs.ask_overwrite_changed
+        self.ask_replace_read_only = file_dialogs.ask_replace_read_only
         self.ask_program = ask_program
         self.choose_export_path = exporting.choose_export_path
         self.ask_image_scale = exporting.ask_image_scale
@@ -282,7 +283,10 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         try:
-            self.document.save(path)
+            if not file_dialogs.write_asking(self, path, lambda replace: self.document.save(
+                    path, replace_read_only=replace)):
+                self.show_message(f"Not saved: {path.name} is read-only")
+                return False
         except DocumentError as e:
             file_dialogs.show_error(self, "Cannot save graph", str(e))
             return False
