@@ -15,9 +15,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
+from cgeditor.editor.document import autosave
 from cgeditor.editor.document.autosave import Autosaver, find_recovery
 from cgeditor.editor.document.document import Document
 from cgeditor.model import fileformat
@@ -80,7 +81,7 @@ def test_killed_mid_edit_the_next_start_finds_a_recovery_with_the_edits(tmp_path
 
 @posix_only
 def test_restoring_a_recovery_gives_a_modified_document_saving_to_the_original(
-        qapp, tmp_path, work_file):
+        qtbot, tmp_path, work_file):
     recovery = tmp_path / "recovery"
     proc = _start_victim(recovery, work_file, "kill")
     try:
@@ -92,10 +93,12 @@ def test_restoring_a_recovery_gives_a_modified_document_saving_to_the_original(
     document = info.restore()
     assert document.is_modified() and document.path == work_file
     assert any(n.label == "edited" for n in document.graph)
-    assert find_recovery(recovery) is None and not list(recovery.iterdir())
+    assert find_recovery(recovery) == info  # kept until the new session's copy is on disk
     autosaver = Autosaver(document, recovery)
-    assert autosaver.save_now() is True  # the recovered work is on disk again at once
+    with qtbot.waitSignal(autosaver.saved):
+        autosaver.take_over(info)  # the recovered work is on disk again at once
     assert any(n.label == "edited" for n in fileformat.load(autosaver.path))
+    assert sorted(p.name for p in recovery.iterdir()) == sorted([autosaver.path.name, autosaver.sidecar.name])
     document.save()
     assert not autosaver.path.exists()
     assert any(n.label == "edited" for n in fileformat.load(work_file))
@@ -226,3 +229,128 @@ def test_sidecar_never_points_outside_the_recovery_folder(tmp_path, name):
     rec = tmp_path / "rec"
     _leave_recovery(rec, "autosave-1-1", datetime.datetime.now(), recovery_name=name)
     assert find_recovery(rec) is None
+
+
+# -- who owns a recovery -----------------------------------------------------------------------
+
+
+def _live_stranger():
+    return subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+
+
+def _owned_by(folder: Path, **owner) -> None:
+    _leave_recovery(folder, "autosave-5-1", datetime.datetime.now())
+    sidecar = folder / "autosave-5-1.json"
+    sidecar.write_text(json.dumps({**json.loads(sidecar.read_text()), **owner}))
+
+
+needs_proc = pytest.mark.skipif(autosave._start_time(os.getpid()) is None, reason="needs /proc")
+
+
+@needs_proc
+def test_a_live_owner_with_its_own_start_time_keeps_its_recovery(tmp_path):
+    stranger = _live_stranger()
+    try:
+        _owned_by(tmp_path, pid=stranger.pid, boot_id=autosave._boot_id(),
+                  started=autosave._start_time(stranger.pid))
+        assert find_recovery(tmp_path) is None  # another window's, still running
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+@needs_proc
+@pytest.mark.parametrize("reused", ["start time", "boot"])
+def test_a_pid_now_owned_by_another_process_is_offered(tmp_path, reused):
+    stranger = _live_stranger()
+    try:
+        owner = {"pid": stranger.pid, "boot_id": autosave._boot_id(),
+                 "started": autosave._start_time(stranger.pid)}
+        if reused == "boot":
+            owner["boot_id"] = "another-boot"
+        else:
+            owner["started"] -= 1
+        _owned_by(tmp_path, **owner)
+        assert find_recovery(tmp_path) is not None
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_without_proc_the_pid_alone_decides(tmp_path, monkeypatch):
+    monkeypatch.setattr(autosave, "_PROC", tmp_path / "no-proc")
+    stranger = _live_stranger()
+    try:
+        _owned_by(tmp_path / "live", pid=stranger.pid, boot_id="x", started=1)
+        _owned_by(tmp_path / "dead", pid=_dead_pid(), boot_id="x", started=1)
+        assert find_recovery(tmp_path / "live") is None
+        assert find_recovery(tmp_path / "dead") is not None
+    finally:
+        stranger.kill()
+        stranger.wait()
+
+
+def test_sidecars_name_the_owner_by_pid_boot_and_start_time(document, tmp_path):
+    autosaver = Autosaver(document, tmp_path / "rec")
+    document.set_value("x", 4.0)
+    autosaver.save_now()
+    data = json.loads(autosaver.sidecar.read_text())
+    assert (data["pid"], data["boot_id"], data["started"]) == (
+        os.getpid(), autosave._boot_id(), autosave._start_time(os.getpid()))
+
+
+# -- an unreadable recovery, in the real dialog ------------------------------------------------
+
+
+@pytest.fixture
+def torn_recovery(tmp_path, monkeypatch):
+    from cgeditor.editor.window import app as app_module
+
+    folder = tmp_path / "rec"
+    _leave_recovery(folder, "autosave-7-1", datetime.datetime.now())
+    (folder / "autosave-7-1.cgraph").write_text("{ torn", encoding="utf-8")
+    monkeypatch.setattr(app_module, "find_recovery", lambda: find_recovery(folder))
+    monkeypatch.setattr(app_module, "ask_restore", lambda parent, info: True)
+    return folder
+
+
+def _start_and_close(qapp, answer) -> list[str]:
+    """run() with `answer` clicked in the first message box; its text and informative text."""
+    from cgeditor.editor.window.app import run
+    from cgeditor.editor.window.main_window import MainWindow
+
+    seen = []
+    earlier = set(QApplication.topLevelWidgets())  # windows other tests left, hidden
+
+    def poll():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(f"{box.text()} | {box.informativeText()}")
+            box.button(answer).click()
+        window = next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)
+                       and w.isVisible() and w not in earlier), None)
+        if window is None:
+            QTimer.singleShot(5, poll)
+            return
+        seen.append(window.windowTitle())
+        window.close()  # the last window: the application quits
+
+    QTimer.singleShot(0, poll)
+    assert run(None) == 0
+    return seen
+
+
+def test_an_unreadable_recovery_is_kept_aside_where_the_dialog_says(qapp, torn_recovery):
+    seen = _start_and_close(qapp, QMessageBox.Yes)
+    aside = torn_recovery / "unreadable-autosave-7-1.cgraph"
+    assert seen[0].startswith("The unsaved changes to graph.cgraph") and "cannot be read" in seen[0]
+    assert str(aside) in seen[0]
+    assert seen[1] == "chain_rule.cgraph[*] — cgeditor"  # started normally, on the usual document
+    assert aside.read_text(encoding="utf-8") == "{ torn"
+    assert find_recovery(torn_recovery) is None
+
+
+def test_an_unreadable_recovery_can_be_discarded_instead(qapp, torn_recovery):
+    seen = _start_and_close(qapp, QMessageBox.Discard)
+    assert "cannot be read" in seen[0] and seen[1] == "chain_rule.cgraph[*] — cgeditor"
+    assert list(torn_recovery.iterdir()) == []

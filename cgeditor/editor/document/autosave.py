@@ -7,8 +7,11 @@ a small JSON sidecar naming the document's own file.  The sidecar is written fir
 file never lacks one.  A clean close — or the document becoming unmodified — removes both.
 
 At the next start `find_recovery` returns what a dead process left behind (files of a process
-still running are another window's, and are left alone); the start-up code offers it with
-`ask_restore` and opens it with `RecoveryInfo.restore`.
+still running are another window's, and are left alone; the process is known by its pid, boot
+and start time, as pids are reused); the start-up code offers it with `ask_restore`, opens it
+with `RecoveryInfo.restore` and hands it to the new document's `Autosaver.take_over`, which
+deletes it only once its own copy is on disk.  One that cannot be read is kept aside
+(`ask_keep_aside`) and the editor starts normally.
 """
 
 from __future__ import annotations
@@ -59,16 +62,33 @@ class RecoveryInfo:
         return fileformat.load(self.path)
 
     def restore(self, parent: QObject | None = None) -> Document:
-        """The recovered graph as a modified document that saves to the original file.  These
-        recovery files are removed: the caller gives the document an Autosaver and calls its
-        `save_now()` at once, which writes the recovered work to a recovery file of its own."""
+        """The recovered graph as a modified document that saves to the original file; raises
+        DocumentError if the file cannot be read.  These recovery files stay until the new
+        session's own autosave of it is on disk: the caller hands them to `Autosaver.take_over`."""
         document = Document(self.load(), self.original, parent)
         document.undo_stack.resetClean()  # unsaved, as it was when the autosave was written
-        self.discard()
         return document
 
     def discard(self) -> None:
         _remove(self.path, self.sidecar)
+
+    def aside_path(self) -> Path:
+        """Where `keep_aside` puts the graph file: beside it, under a name no start looks for."""
+        for n in itertools.count(1):
+            aside = self.path.with_name(f"unreadable-{self.path.stem}{f'-{n}' if n > 1 else ''}{self.path.suffix}")
+            if not aside.exists() and not aside.with_suffix(".json").exists():
+                return aside
+
+    def keep_aside(self) -> Path:
+        """Rename both files out of `find_recovery`'s way (an unreadable recovery must not stop
+        every start); returns the graph file's new path."""
+        aside = self.aside_path()
+        os.replace(self.path, aside)
+        try:
+            os.replace(self.sidecar, aside.with_suffix(".json"))
+        except OSError:
+            self.sidecar.unlink(missing_ok=True)
+        return aside
 
     def describe(self) -> str:
         what = self.original.name if self.original is not None else "an untitled graph"
@@ -96,6 +116,19 @@ def ask_restore(parent: QWidget | None, info: RecoveryInfo) -> bool:
     return box.exec() == QMessageBox.Yes
 
 
+def ask_keep_aside(parent: QWidget | None, info: RecoveryInfo, reason: str) -> bool:
+    """Whether to keep an unreadable recovery aside (True) or delete it; either way the editor
+    then starts normally."""
+    box = QMessageBox(QMessageBox.Warning, "Cannot restore unsaved changes",
+                      f"The {info.describe()} cannot be read: {reason}",
+                      QMessageBox.Yes | QMessageBox.Discard, parent)
+    box.button(QMessageBox.Yes).setText("Keep Aside")
+    box.setInformativeText(f"Keep Aside renames it to {info.aside_path()} so it is not offered "
+                           f"again; Discard deletes it.  cgeditor then starts normally.")
+    box.setDefaultButton(QMessageBox.Yes)
+    return box.exec() == QMessageBox.Yes
+
+
 class Autosaver(QObject):
     """Writes `document` to a recovery file while it has unsaved changes."""
 
@@ -103,19 +136,20 @@ class Autosaver(QObject):
     failed = Signal(str)  # why an autosave could not be written (one line)
 
     def __init__(self, document: Document, directory: Path | str | None = None,
-                 interval_ms: int = INTERVAL_MS, parent: QObject | None = None):
+                 interval_ms: int | None = None, parent: QObject | None = None):
         super().__init__(parent if parent is not None else document)
         self.document = document
         self.directory = Path(directory) if directory is not None else default_recovery_dir()
         stem = f"autosave-{os.getpid()}-{next(_numbers)}"
         self.path = self.directory / f"{stem}{fileformat.SUFFIX}"
         self.sidecar = self.directory / f"{stem}.json"
+        self._superseded: RecoveryInfo | None = None  # a restored recovery, until ours is on disk
         self._changes = _ChangeFlag()
         self._changes.pending = document.is_modified()  # e.g. a restored recovery: not on disk
         document.graph.subscribe(self._changes)
         document.modified_changed.connect(self._on_modified_changed)
         self.timer = QTimer(self)
-        self.timer.setInterval(interval_ms)
+        self.timer.setInterval(INTERVAL_MS if interval_ms is None else interval_ms)
         self.timer.timeout.connect(self.save_now)
         self.timer.start()
         app = QGuiApplication.instance()
@@ -136,12 +170,30 @@ class Autosaver(QObject):
             self._changes.pending = True  # try again at the next tick
             self.failed.emit(f"autosave failed: {getattr(e, 'strerror', None) or e}")
             return False
-        self.saved.emit(self.path)
+        self._landed()
         return True
+
+    def take_over(self, recovery: RecoveryInfo) -> None:
+        """Write the restored `recovery` to this autosaver's own file now; its files are removed
+        once that write is on disk (a kill before then leaves them to be offered again), or when
+        the document is saved or its changes discarded."""
+        self._superseded = recovery
+        self._changes.pending = True
+        self.save_now()
 
     def discard(self) -> None:
         """Remove this document's recovery files (clean close, or nothing left unsaved)."""
         _remove(self.path, self.sidecar)
+        self._forget_superseded()
+
+    def _landed(self) -> None:
+        self._forget_superseded()
+        self.saved.emit(self.path)
+
+    def _forget_superseded(self) -> None:
+        if self._superseded is not None:
+            self._superseded.discard()
+            self._superseded = None
 
     def _on_modified_changed(self, modified: bool) -> None:
         if not modified:
@@ -153,7 +205,7 @@ class Autosaver(QObject):
             self.save_now()
 
     def _write_sidecar(self) -> None:
-        data = {"format": SIDECAR_FORMAT, "pid": os.getpid(), "recovery": self.path.name,
+        data = {"format": SIDECAR_FORMAT, **_owner(), "recovery": self.path.name,
                 "original": str(self.document.path) if self.document.path is not None else None,
                 "saved_at": datetime.datetime.now().isoformat()}
         write_text_atomically(self.sidecar, json.dumps(data, indent=1))
@@ -193,7 +245,7 @@ def _read_sidecar(sidecar: Path) -> RecoveryInfo | None:
         saved_at = datetime.datetime.fromisoformat(data.get("saved_at"))
     except (OSError, ValueError, TypeError):
         return None
-    if not isinstance(pid, int) or _is_running(pid):
+    if not isinstance(pid, int) or _is_running(pid, data.get("boot_id"), data.get("started")):
         return None
     if not isinstance(name, str) or Path(name).name != name or not name.endswith(fileformat.SUFFIX):
         return None  # only a file beside the sidecar: a path in it is never followed
@@ -204,11 +256,44 @@ def _read_sidecar(sidecar: Path) -> RecoveryInfo | None:
                         saved_at)
 
 
-def _is_running(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+def _boot_id() -> str | None:
+    """This boot's random id (Linux): a pid from before a reboot names another process."""
+    try:
+        return (_PROC / "sys/kernel/random/boot_id").read_text().strip() or None
+    except OSError:
+        return None
+
+
+def _start_time(pid: int) -> int | None:
+    """When process `pid` started, in clock ticks since boot (Linux), or None if unknown."""
+    try:
+        stat = (_PROC / str(pid) / "stat").read_text()
+        return int(stat.rsplit(")", 1)[1].split()[19])  # field 22; the name may hold ") "
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+_PROC = Path("/proc")
+
+
+def _owner() -> dict:
+    """Who writes this session's sidecars.  A pid alone is reused (after a reboot, or by the
+    time the next session starts): the boot and the start time identify the process."""
+    return {"pid": os.getpid(), "boot_id": _boot_id(), "started": _start_time(os.getpid())}
+
+
+def _is_running(pid: int, boot_id: object = None, started: object = None) -> bool:
+    """Whether the process that wrote a sidecar still runs.  With /proc, a different boot or a
+    different start time means the pid now belongs to someone else; without it (or for a
+    sidecar that does not say), the pid's existence decides."""
     if pid <= 0:
         return False
+    if isinstance(boot_id, str) and _boot_id() not in (None, boot_id):
+        return False
+    if isinstance(started, int) and (_PROC / "self").is_dir():
+        return _start_time(pid) == started
+    if pid == os.getpid():
+        return True
     if sys.platform == "win32":
         return _is_running_windows(pid)
     try:
