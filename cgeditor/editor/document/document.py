@@ -378,10 +378,12 @@ def _note_text(text: str) -> str:
     return str(text)[:MAX_NOTE_LENGTH]
 
 
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    """A file's modification time and size, or None when there is no file."""
+def _stamp(path: Path | None) -> tuple[int, ...] | None:
+    """What tells one version of a file from another, or None when there is no file.  Time and
+    size alone miss a copy that keeps both (`cp -p`, `rsync -t`): a file renamed into place has
+    another inode, and one rewritten in place another change time, which no program can set."""
     try:
         st = path.stat() if path is not None else None
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size) if st is not None else None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev, st.st_ctime_ns) if st is not None else None
