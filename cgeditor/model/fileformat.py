@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
@@ -283,7 +283,22 @@ def _point(p: tuple[float, float]) -> list[int | float]:
     return [_compact_coordinate(c) for c in p]
 
 
-def dumps(graph: Graph) -> str:
+class GraphSnapshot:
+    """What `dumps` and `save` read of a graph, frozen in one cheap pass (node fields as tuples;
+    edges and annotations are immutable already), so another thread can write it while the
+    graph goes on changing: autosave takes one on the GUI thread and writes it in the background."""
+
+    def __init__(self, graph: Graph):
+        self._nodes = [(n.id, n.kind, n.label, n.value, n.op, n.pos, n.extra) for n in graph]
+        self.edges = graph.edges
+        self.output = graph.output
+        self.annotations = graph.annotations
+
+    def __iter__(self) -> Iterator[Node]:
+        return (Node(*fields) for fields in self._nodes)
+
+
+def dumps(graph: Graph | GraphSnapshot) -> str:
     """Stable JSON text: fixed key order, one node and one edge per line."""
     return _dumps(graph, ensure_ascii=False)
 
@@ -292,7 +307,7 @@ class ReadOnlyDocumentError(DocumentError):
     """Saving would replace a read-only file; `save(..., replace_read_only=True)` does so."""
 
 
-def save(graph: Graph, path: str | os.PathLike, *, replace_read_only: bool = False) -> None:
+def save(graph: Graph | GraphSnapshot, path: str | os.PathLike, *, replace_read_only: bool = False) -> None:
     """Write with `atomic_write`'s policy: readers see the old document or the new one, never a
     torn write; links are written through, permissions kept, non-regular files refused."""
     try:
@@ -307,7 +322,7 @@ def save(graph: Graph, path: str | os.PathLike, *, replace_read_only: bool = Fal
         raise DocumentError(f"{os.fspath(path)}: cannot save: {e.strerror or e}") from None
 
 
-def _dumps(graph: Graph, ensure_ascii: bool) -> str:
+def _dumps(graph: Graph | GraphSnapshot, ensure_ascii: bool) -> str:
     doc = graph_to_dict(graph)
 
     def enc(x: Any) -> str:

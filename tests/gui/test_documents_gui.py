@@ -376,7 +376,7 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
     import datetime
 
     from cgeditor.editor.window import app as app_module
-    from cgeditor.editor.document.autosave import RecoveryInfo
+    from cgeditor.editor.document.recovery import RecoveryInfo
 
     left = fileformat.load(example_path())
     left.set_value("x", 9.0)
@@ -392,6 +392,7 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
 
     def close_it():
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        window.autosaver.wait()  # the restored work's autosave runs on a worker thread
         seen.append((window.document.graph == left, window.isWindowModified(),
                      window.document.path, window.autosaver.path.exists()))
         window.ask_save_changes = lambda *args: QMessageBox.Discard

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from cgeditor.editor.document.autosave import find_recovery
+from cgeditor.editor.document.recovery import find_recovery
 from cgeditor.model import fileformat
 from cgeditor.resources import example_path
 

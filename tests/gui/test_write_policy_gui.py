@@ -186,7 +186,7 @@ def test_saving_over_a_read_only_file_asks_and_yes_replaces_it_still_read_only(q
 def test_autosave_fsyncs_its_files_and_their_folder(qtbot, window, tmp_path, monkeypatch):
     autosaver = Autosaver(window.document, tmp_path / "rec")
     window.document.set_value("x", 4.0)
-    policy.file_and_folder_reach_the_disk(lambda path: autosaver.save_now(), tmp_path, "", monkeypatch)
+    policy.file_and_folder_reach_the_disk(lambda path: autosaver.save_now() and autosaver.wait(), tmp_path, "", monkeypatch)
     assert fileformat.load(autosaver.path).node("x").value == 4.0
 
 
@@ -196,6 +196,7 @@ def test_autosave_files_get_the_umask_default_mode(qtbot, window, tmp_path):
     old_mask = os.umask(0o077)
     try:
         assert autosaver.save_now()
+        autosaver.wait()  # the worker thread creates the files under this umask
     finally:
         os.umask(old_mask)
     assert policy.mode_of(autosaver.path) == policy.mode_of(autosaver.sidecar) == 0o600

@@ -23,7 +23,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QMessageBox  # noqa: E402
 
 from cgeditor.cli import main  # noqa: E402
-from cgeditor.editor.document import autosave  # noqa: E402
+from cgeditor.editor.document import autosave, recovery  # noqa: E402
 from cgeditor.editor.window import app  # noqa: E402
 from cgeditor.model import fileformat  # noqa: E402
 from cgeditor.model.graph import NodeKind  # noqa: E402
@@ -60,7 +60,7 @@ def session(document: str, answer: str, mode: str) -> int:
     class Window(app.MainWindow):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
-            say(f"recovery {autosave.default_recovery_dir()}")
+            say(f"recovery {recovery.default_recovery_dir()}")
             self.autosaver.saved.connect(lambda path: say("saved"))
             QTimer.singleShot(0, self.started)
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.resources import example_path
 
-from cgeditor.editor.document.autosave import RecoveryInfo, ask_keep_aside, ask_restore, find_recovery
+from cgeditor.editor.document.recovery import RecoveryInfo, ask_keep_aside, ask_restore, find_recovery
 from cgeditor.editor.window.exception_guard import install_exception_hook
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.window.main_window import MainWindow

@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         if old_scene is not None:
             old_scene.detach()
         if self.autosaver is not None:
-            self.autosaver.discard()  # the old document was saved or its changes were discarded
+            self.autosaver.close()  # the old document was saved or its changes were discarded
         self.autosaver = Autosaver(document, parent=document)
         self.autosaver.failed.connect(self.show_message)
         self.document = document
@@ -296,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
-            self.autosaver.discard()  # a clean close leaves no recovery file
+            self.autosaver.close()  # a clean close leaves no recovery file
             self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
             self.settings.setValue(_STATE_KEY, self.saveState())
             release(self.document)
