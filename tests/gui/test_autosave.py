@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -463,3 +464,20 @@ def test_closing_the_window_waits_for_the_write_and_leaves_no_recovery(qtbot, ma
     window.ask_save_changes = lambda *args: QMessageBox.Discard
     window.close()
     assert not window.autosaver.path.exists() and not window.autosaver.sidecar.exists()
+
+
+def test_a_document_deleted_while_its_autosave_is_written_is_no_crash(qtbot, work_file, tmp_path,
+                                                                       monkeypatch):
+    held = HeldWrites(monkeypatch)
+    doc = Document.open(work_file)
+    autosaver = Autosaver(doc, tmp_path / "rec")
+    doc.set_value("x", 4.0)
+    autosaver.save_now()
+    assert held.started.wait(timeout=60)
+    writer = next(t for t in threading.enumerate() if t.name == "autosave")
+    shiboken6.delete(doc)  # and its autosaver with it, the write still under way
+    held.release.set()
+    writer.join(timeout=60)
+    QApplication.processEvents()  # the write's end reaches nobody
+    assert not writer.is_alive()
+    assert fileformat.load(next((tmp_path / "rec").glob("autosave-*.cgraph"))).node("x").value == 4.0

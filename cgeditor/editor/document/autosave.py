@@ -12,6 +12,7 @@ left is recovery.py's part.
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import json
 import os
@@ -48,7 +49,6 @@ class Autosaver(QObject):
 
     saved = Signal(Path)  # the recovery file, after each autosave is on disk
     failed = Signal(str)  # why an autosave could not be written (one line)
-    _written = Signal(int)  # from the worker thread: that write has ended
 
     def __init__(self, document: Document, directory: Path | str | None = None,
                  interval_ms: int | None = None, parent: QObject | None = None):
@@ -73,7 +73,7 @@ class Autosaver(QObject):
             self._changes(None)
         document.graph.subscribe(self._changes)
         document.modified_changed.connect(self._on_modified_changed)
-        self._written.connect(self._on_written)  # queued: it comes from the worker thread
+        _relay().written.connect(self._on_written, Qt.QueuedConnection)
         app = QGuiApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._on_application_state)
@@ -144,15 +144,12 @@ class Autosaver(QObject):
         except (OSError, DocumentError) as e:
             write.error = f"autosave failed: {getattr(e, 'strerror', None) or e}"
         finally:  # anything else still ends this write (and reaches the exception guard)
-            try:
-                self._written.emit(write.number)
-            except RuntimeError:  # the autosaver was deleted meanwhile: nobody is left to tell
-                pass
+            _relay().written.emit(write)
 
-    def _on_written(self, number: int) -> None:
-        if self._running is not None and self._running.number == number:
-            self._running.thread.join()
-            self._finish(self._running)
+    def _on_written(self, write: _Write) -> None:
+        if write is self._running:  # not another autosaver's, nor one `discard` already ended
+            write.thread.join()
+            self._finish(write)
 
     def _finish(self, write: _Write) -> None:
         self._running = None
@@ -189,6 +186,19 @@ class Autosaver(QObject):
                 "original": str(self.document.path) if self.document.path is not None else None,
                 "saved_at": datetime.datetime.now().isoformat()}
         return json.dumps(data, indent=1)
+
+
+class _Relay(QObject):
+    """Carries "this write has ended" from worker threads to the GUI thread.  One for the whole
+    program, never deleted: a worker never emits on an Autosaver, which may be deleted (with its
+    document) while the write runs."""
+
+    written = Signal(object)  # the _Write
+
+
+@functools.cache
+def _relay() -> _Relay:
+    return _Relay()  # first asked for by an Autosaver, so made on the GUI thread
 
 
 @dataclass(eq=False)
