@@ -1,16 +1,15 @@
 """`cgeditor export FILE --format pytorch|python|dot [-o OUT]`: the graph as code or Graphviz.
 
-Without -o the text goes to stdout; with -o the file is replaced atomically, so a killed
-process never leaves half a script behind.
+Without -o the text goes to stdout; with -o the file is replaced atomically (see
+`model.atomic_write`), so a killed process never leaves half a script behind.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 
+from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import FORMATS, export
 from cgeditor.model.validate import InvalidGraphError
@@ -43,31 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_atomically(args.out, text)
-    return 0
-
-
-def write_atomically(path: str, text: str) -> None:
-    """A temporary file in the same folder, flushed to disk, then renamed over `path`."""
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-    except OSError as e:
-        raise CliError(f"{path}: cannot write: {e.strerror or e}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+            write_text_atomically(args.out, text)
+        except OSError as e:  # a read-only file is refused: only the editor asks before replacing one
+            raise CliError(f"{args.out}: cannot write: {e.strerror or e}") from None
+    return 0

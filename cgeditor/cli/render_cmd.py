@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 
+from cgeditor.model.atomic_write import ReadOnlyFileError
+
 from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
 
 
@@ -60,4 +62,6 @@ def run(args: argparse.Namespace) -> int:
         render_graph(graph, args.out, scale=args.scale, output=args.output)
     except RenderError as e:
         raise CliError(str(e)) from None
+    except ReadOnlyFileError as e:  # refused: only the editor asks before replacing one
+        raise CliError(f"{args.out}: cannot write: {e.strerror}") from None
     return 0

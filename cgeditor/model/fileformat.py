@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
-from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
+from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
@@ -284,41 +283,46 @@ def _point(p: tuple[float, float]) -> list[int | float]:
     return [_compact_coordinate(c) for c in p]
 
 
-def dumps(graph: Graph) -> str:
+class GraphSnapshot:
+    """What `dumps` and `save` read of a graph, frozen in one cheap pass (node fields as tuples;
+    edges and annotations are immutable already), so another thread can write it while the
+    graph goes on changing: autosave takes one on the GUI thread and writes it in the background."""
+
+    def __init__(self, graph: Graph):
+        self._nodes = [(n.id, n.kind, n.label, n.value, n.op, n.pos, n.extra) for n in graph]
+        self.edges = graph.edges
+        self.output = graph.output
+        self.annotations = graph.annotations
+
+    def __iter__(self) -> Iterator[Node]:
+        return (Node(*fields) for fields in self._nodes)
+
+
+def dumps(graph: Graph | GraphSnapshot) -> str:
     """Stable JSON text: fixed key order, one node and one edge per line."""
     return _dumps(graph, ensure_ascii=False)
 
 
-def save(graph: Graph, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over
-    `path`, so readers see the old document or the new one and never a torn write."""
-    target = Path(path)
-    if target.is_symlink():
-        target = target.resolve()  # replace the file the link points to, not the link
-    text = dumps(graph)
+class ReadOnlyDocumentError(DocumentError):
+    """Saving would replace a read-only file; `save(..., replace_read_only=True)` does so."""
+
+
+def save(graph: Graph | GraphSnapshot, path: str | os.PathLike, *, replace_read_only: bool = False) -> None:
+    """Write with `atomic_write`'s policy: readers see the old document or the new one, never a
+    torn write; links are written through, permissions kept, non-regular files refused."""
     try:
-        data = text.encode("utf-8")
+        data = dumps(graph).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate in a string: JSON escapes keep it exact
         data = _dumps(graph, ensure_ascii=True).encode("ascii")
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     try:
-        mode = os.stat(target).st_mode & 0o7777 if target.exists() else 0o666
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)  # umask applies
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        _fsync_folder(target.parent)
+        write_bytes_atomically(path, data, replace_read_only=replace_read_only)
+    except ReadOnlyFileError:
+        raise ReadOnlyDocumentError(f"{os.fspath(path)}: cannot save: the file is read-only") from None
     except OSError as e:
-        raise DocumentError(f"{target}: cannot save: {e.strerror or e}") from None
+        raise DocumentError(f"{os.fspath(path)}: cannot save: {e.strerror or e}") from None
 
 
-def _dumps(graph: Graph, ensure_ascii: bool) -> str:
+def _dumps(graph: Graph | GraphSnapshot, ensure_ascii: bool) -> str:
     doc = graph_to_dict(graph)
 
     def enc(x: Any) -> str:
@@ -371,20 +375,6 @@ def encode_number(x: float) -> float | str:
 
 def _compact_coordinate(c: float) -> int | float:
     return int(c) if float(c).is_integer() and abs(c) < 1e15 else float(c)
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows opening a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- checks ------------------------------------------------------------------------------------

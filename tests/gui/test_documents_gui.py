@@ -118,6 +118,34 @@ def test_saving_over_a_file_changed_on_disk_overwrites_when_told_to(qtbot, windo
     assert not window.isWindowModified()
 
 
+def _same_size_and_time(path, replace_in_place: bool) -> str:
+    """Another version with the original's size and modification time, as `cp -p` (rewrites the
+    file in place) or `rsync -t` (renames a new file over it) leaves it."""
+    st = path.stat()
+    text = path.read_text(encoding="utf-8").replace('"value": 3.0', '"value": 7.0')
+    assert len(text.encode("utf-8")) == st.st_size
+    written = path if replace_in_place else path.with_name(".rsync-tmp")
+    written.write_text(text, encoding="utf-8")
+    os.utime(written, ns=(st.st_atime_ns, st.st_mtime_ns))
+    if not replace_in_place:
+        os.replace(written, path)
+    after = path.stat()
+    assert (after.st_mtime_ns, after.st_size) == (st.st_mtime_ns, st.st_size)
+    return text
+
+
+@pytest.mark.parametrize("replace_in_place", [True, False], ids=["cp -p", "rsync -t"])
+def test_a_copy_with_the_same_size_and_time_still_counts_as_changed_on_disk(qtbot, window, graph_file,
+                                                                            replace_in_place):
+    other_version = _same_size_and_time(graph_file, replace_in_place)
+    edit(window)
+    asked = []
+    window.ask_overwrite_changed = lambda parent, name: asked.append(name) or False
+    window.window_actions.save.trigger()
+    assert asked == ["chain.cgraph"]
+    assert graph_file.read_text(encoding="utf-8") == other_version
+
+
 def test_saving_twice_does_not_ask_about_changes_on_disk(qtbot, window, graph_file):
     window.ask_overwrite_changed = lambda parent, name: pytest.fail("asked without cause")
     edit(window)
@@ -348,7 +376,7 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
     import datetime
 
     from cgeditor.editor.window import app as app_module
-    from cgeditor.editor.document.autosave import RecoveryInfo
+    from cgeditor.editor.document.recovery import RecoveryInfo
 
     left = fileformat.load(example_path())
     left.set_value("x", 9.0)
@@ -364,6 +392,7 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
 
     def close_it():
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        window.autosaver.wait()  # the restored work's autosave runs on a worker thread
         seen.append((window.document.graph == left, window.isWindowModified(),
                      window.document.path, window.autosaver.path.exists()))
         window.ask_save_changes = lambda *args: QMessageBox.Discard

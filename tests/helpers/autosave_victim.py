@@ -39,7 +39,7 @@ def main(recovery_dir: str, document_path: str, mode: str) -> int:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         print(f"saved {digest}", flush=True)
         if mode == "close":
-            autosaver.discard()  # what the window does on a clean close
+            autosaver.close()  # what the window does on a clean close
             app.quit()
 
     autosaver.saved.connect(report)

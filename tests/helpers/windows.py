@@ -35,3 +35,23 @@ def close_discarding(windows) -> None:
         window.ask_save_changes = lambda *args: QMessageBox.Discard
         window.close()
         window.deleteLater()
+
+
+def answer_message_box(button: QMessageBox.StandardButton) -> list[str]:
+    """Click `button` in the next modal message box (the code under test is blocked in its
+    exec); returns a list that then holds the box's text."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    seen: list[str] = []
+
+    def poll():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(5, poll)
+            return
+        seen.append(box.text())
+        box.button(button).click()
+
+    QTimer.singleShot(0, poll)
+    return seen

@@ -443,3 +443,21 @@ def test_a_position_too_far_out_is_refused_naming_the_limit():
             '{"id": "y", "kind": "variable", "value": 1}]}')
     with pytest.raises(DocumentError, match=r"node 'x': \"pos\" is too far out"):
         loads(text)
+
+
+@pytest.mark.parametrize("example", list_examples(), ids=lambda p: p.stem)
+def test_a_snapshot_writes_exactly_what_its_graph_writes(example):
+    g = load(example)
+    assert dumps(fileformat.GraphSnapshot(g)) == dumps(g)
+
+
+def test_a_snapshot_keeps_the_graph_as_it_was_when_taken(tmp_path):
+    g = load(example_path("chain_rule"))
+    before = dumps(g)
+    snapshot = fileformat.GraphSnapshot(g)
+    g.set_value("x", 42.0)
+    g.set_label("y", "renamed")
+    g.move_node("x", (999.0, 999.0))
+    g.remove_edge(g.edges[0])
+    save(snapshot, tmp_path / "then.cgraph")
+    assert (tmp_path / "then.cgraph").read_text(encoding="utf-8") == before

@@ -18,7 +18,7 @@ from PySide6.QtSvg import QSvgGenerator
 
 from cgeditor.model.graph import Graph
 
-from cgeditor.model.atomic_write import write_atomically
+from cgeditor.model.atomic_write import ReadOnlyFileError, write_atomically
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.canvas.scene import GraphScene
 
@@ -44,12 +44,14 @@ def image_format(path: Path | str) -> str:
 
 
 def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 1.0,
-                 output: str | None = None, overlays: dict[str, bool] | None = None) -> Path:
+                 output: str | None = None, overlays: dict[str, bool] | None = None,
+                 replace_read_only: bool = False) -> Path:
     """Draw `source` with its overlays into `out_path` (type from the suffix); returns the path.
 
     `scale` multiplies the PNG's pixel size (vector formats are drawn at 1 point per scene
     unit); `output` chooses the node to differentiate; `overlays` maps "values", "grads",
-    "edge_grads" to shown/hidden (default: all shown).  The file is replaced atomically.
+    "edge_grads" to shown/hidden (default: all shown).  The file is replaced with
+    `atomic_write`'s policy; a read-only one raises ReadOnlyFileError unless `replace_read_only`.
     """
     fmt = image_format(out_path)
     if not (math.isfinite(scale) and scale > 0):
@@ -75,7 +77,10 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 
                               f"arrange the graph first")
         area = QRectF(drawn.x(), drawn.y(), math.ceil(drawn.width()), math.ceil(drawn.height()))
         try:
-            write_atomically(out_path, lambda tmp: _WRITERS[fmt](scene, area, tmp, scale))
+            write_atomically(out_path, lambda tmp: _WRITERS[fmt](scene, area, tmp, scale),
+                             replace_read_only=replace_read_only)
+        except ReadOnlyFileError:
+            raise  # the caller refuses (CLI) or asks (editor)
         except OSError as e:
             raise RenderError(f"{out_path}: cannot write: {e.strerror or e}") from None
     finally:

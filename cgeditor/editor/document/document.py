@@ -71,12 +71,13 @@ class Document(QObject):
             freeze_if_large(document.graph)
         return document
 
-    def save(self, path: Path | str | None = None) -> None:
-        """Write to `path` (or the current one) and mark the document clean; raises DocumentError."""
+    def save(self, path: Path | str | None = None, replace_read_only: bool = False) -> None:
+        """Write to `path` (or the current one) and mark the document clean; raises DocumentError
+        (ReadOnlyDocumentError for a read-only file, unless `replace_read_only`)."""
         target = Path(path) if path is not None else self._path
         if target is None:
             raise DocumentError("the document has no file name yet")
-        fileformat.save(self.graph, target)
+        fileformat.save(self.graph, target, replace_read_only=replace_read_only)
         self._disk_stamp = _stamp(target)
         self.undo_stack.setClean()
         if target != self._path:
@@ -377,10 +378,12 @@ def _note_text(text: str) -> str:
     return str(text)[:MAX_NOTE_LENGTH]
 
 
-def _stamp(path: Path | None) -> tuple[int, int] | None:
-    """A file's modification time and size, or None when there is no file."""
+def _stamp(path: Path | None) -> tuple[int, ...] | None:
+    """What tells one version of a file from another, or None when there is no file.  Time and
+    size alone miss a copy that keeps both (`cp -p`, `rsync -t`): a file renamed into place has
+    another inode, and one rewritten in place another change time, which no program can set."""
     try:
         st = path.stat() if path is not None else None
     except OSError:
         return None
-    return (st.st_mtime_ns, st.st_size) if st is not None else None
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev, st.st_ctime_ns) if st is not None else None

@@ -8,9 +8,10 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
+from cgeditor.model.fileformat import DocumentError
 from cgeditor.resources import example_path
 
-from cgeditor.editor.document.autosave import ask_restore, find_recovery
+from cgeditor.editor.document.recovery import RecoveryInfo, ask_keep_aside, ask_restore, find_recovery
 from cgeditor.editor.window.exception_guard import install_exception_hook
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.window.main_window import MainWindow
@@ -30,22 +31,38 @@ def run(path: str | None) -> int:
     app.setWindowIcon(app_icon())
     guard = install_exception_hook(app)
     recovery = find_recovery()
-    restored = False
-    if recovery is not None:
-        if ask_restore(None, recovery):
-            document, restored = recovery.restore(), True
-        else:
-            recovery.discard()
+    restored = _restored(recovery) if recovery is not None else None
+    if restored is not None:
+        document = restored
     window = MainWindow(document)
-    if path is not None and not restored:
+    if path is not None and restored is None:
         window.recent.add(document.path)
-    if restored:
-        window.autosaver.save_now()  # restore() removed the old recovery file: keep one on disk
+    if restored is not None:
+        window.autosaver.take_over(recovery)  # removes the old files once the new ones are on disk
     window.show()  # the view fits the graph when first shown
     try:
         return app.exec()
     finally:
         guard.uninstall()
+
+
+def _restored(recovery: RecoveryInfo) -> Document | None:
+    """The recovered document if the user wants it and it can be read.  An unreadable one is
+    kept aside (or deleted) at the user's word, so it never stops the editor from starting."""
+    if not ask_restore(None, recovery):
+        recovery.discard()
+        return None
+    try:
+        return recovery.restore()
+    except DocumentError as e:
+        if ask_keep_aside(None, recovery, str(e)):
+            try:
+                recovery.keep_aside()
+            except OSError as failure:
+                print(f"cgeditor: cannot keep {recovery.path} aside: {failure.strerror}", file=sys.stderr)
+        else:
+            recovery.discard()
+        return None
 
 
 def app_icon() -> QIcon:

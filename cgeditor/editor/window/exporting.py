@@ -75,7 +75,9 @@ def export_image(window) -> bool:
             return False
     overlays = {kind: window.scene.overlay_visible(kind) for kind in OVERLAYS}
     try:
-        render_graph(document, path, scale=scale, overlays=overlays)
+        if not file_dialogs.write_asking(window, path, lambda replace: render_graph(
+                document, path, scale=scale, overlays=overlays, replace_read_only=replace)):
+            return False
     except RenderError as e:
         file_dialogs.show_error(window, "Cannot export image", str(e))
         return False
@@ -96,7 +98,9 @@ def export_code(window, fmt: str) -> bool:
     if path is None:
         return False
     try:
-        write_text_atomically(path, text)
+        if not file_dialogs.write_asking(window, path, lambda replace: write_text_atomically(
+                path, text, replace_read_only=replace)):
+            return False
     except OSError as e:
         file_dialogs.show_error(window, f"Cannot export {code.title}", f"{path}: {e.strerror or e}")
         return False

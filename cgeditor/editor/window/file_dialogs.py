@@ -8,11 +8,13 @@ answer the real ones (they are application-modal, reachable through activeModalW
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from cgeditor.model.fileformat import SUFFIX
+from cgeditor.model.atomic_write import ReadOnlyFileError
+from cgeditor.model.fileformat import SUFFIX, ReadOnlyDocumentError
 from cgeditor.resources import examples_dir
 
 FILE_FILTER = f"Computational graphs (*{SUFFIX});;All files (*)"
@@ -82,6 +84,27 @@ def ask_overwrite_changed(parent: QWidget, name: str) -> bool:
     box.button(QMessageBox.Save).setText("Overwrite")
     box.setDefaultButton(QMessageBox.Cancel)
     return box.exec() == QMessageBox.Save
+
+
+def ask_replace_read_only(parent: QWidget, name: str) -> bool:
+    """Whether to replace `name` although it is read-only (the CLI refuses; here the user decides)."""
+    box = QMessageBox(QMessageBox.Warning, "File is read-only", f"{name} is read-only. Save anyway?",
+                      QMessageBox.Yes | QMessageBox.No, parent)
+    box.setInformativeText("Yes replaces it with a new file that keeps its read-only permissions.")
+    box.setDefaultButton(QMessageBox.No)
+    return box.exec() == QMessageBox.Yes
+
+
+def write_asking(window, path: Path, write: Callable[[bool], object]) -> bool:
+    """`write(False)`; when that finds `path` read-only, ask `window.ask_replace_read_only` and
+    on yes `write(True)`.  False when the user kept the file; other errors propagate."""
+    try:
+        write(False)
+    except (ReadOnlyFileError, ReadOnlyDocumentError):
+        if not window.ask_replace_read_only(window, Path(path).name):
+            return False
+        write(True)
+    return True
 
 
 def show_error(parent: QWidget, title: str, message: str) -> None:

@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         # Swappable so a caller (or a test) can answer without the real dialog.
         self.ask_save_changes = file_dialogs.ask_save_changes
         self.ask_overwrite_changed = file_dialogs.ask_overwrite_changed
+        self.ask_replace_read_only = file_dialogs.ask_replace_read_only
         self.ask_program = ask_program
         self.choose_export_path = exporting.choose_export_path
         self.ask_image_scale = exporting.ask_image_scale
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
         if old_scene is not None:
             old_scene.detach()
         if self.autosaver is not None:
-            self.autosaver.discard()  # the old document was saved or its changes were discarded
+            self.autosaver.close()  # the old document was saved or its changes were discarded
         self.autosaver = Autosaver(document, parent=document)
         self.autosaver.failed.connect(self.show_message)
         self.document = document
@@ -282,7 +283,10 @@ class MainWindow(QMainWindow):
 
     def _save_to(self, path: Path) -> bool:
         try:
-            self.document.save(path)
+            if not file_dialogs.write_asking(self, path, lambda replace: self.document.save(
+                    path, replace_read_only=replace)):
+                self.show_message(f"Not saved: {path.name} is read-only")
+                return False
         except DocumentError as e:
             file_dialogs.show_error(self, "Cannot save graph", str(e))
             return False
@@ -292,7 +296,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
-            self.autosaver.discard()  # a clean close leaves no recovery file
+            self.autosaver.close()  # a clean close leaves no recovery file
             self.settings.setValue(_GEOMETRY_KEY, self.saveGeometry())
             self.settings.setValue(_STATE_KEY, self.saveState())
             release(self.document)
