@@ -4,8 +4,9 @@ Pure geometry, no Qt, so it can be tested on its own and reused by headless rend
 label offers candidate centres in order of preference (around its node, or along its edge);
 `place_labels` takes them one at a time and keeps the cheapest candidate, where overlapping a
 node or an already placed label costs far more than crossing an edge, and crossing an edge
-far more than straying from the preferred spot.  A uniform grid keeps every query local, so
-placing thousands of labels stays roughly linear.
+far more than straying from the preferred spot.  A pyramid of grids (`_Index`) keeps every
+query local and every edge's filing bounded, so the cost follows the number of labels and
+segments, not the span of the drawing.
 """
 
 from __future__ import annotations
@@ -61,10 +62,14 @@ class Rect:
 
 def segment_hits_rect(a: Point, b: Point, r: Rect) -> bool:
     """Whether segment a–b passes through the interior of r (Liang–Barsky clipping)."""
+    return _segment_hits_box(a, b, r.x, r.y, r.right, r.bottom)
+
+
+def _segment_hits_box(a: Point, b: Point, left: float, top: float, right: float, bottom: float) -> bool:
     (x0, y0), (x1, y1) = a, b
     dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - r.x), (dx, r.right - x0), (-dy, y0 - r.y), (dy, r.bottom - y0)):
+    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
         if p == 0:
             if q <= 0:
                 return False
@@ -91,58 +96,130 @@ class LabelRequest:
     own_edge: Hashable | None = None
 
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the grid's cheap form of a Rect
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the index's cheap form of a Rect
+Cell = tuple[int, int, int]  # level, column, row
+
+FANOUT = 4  # each level's cells are this many times wider than the level below
+MAX_CELLS = 24  # a box or segment is filed on the finest level where it touches at most this many
+_PAD = 1e-6  # relative slack when finding a segment's cells, so rounding never drops one
 
 
-class _Grid:
-    """Buckets of boxes and segments by cell, so a query only looks at its neighbourhood.
+class _Index:
+    """Boxes and segments filed by the cells they touch, in a pyramid of ever coarser grids.
 
-    Only the cells within `within` are kept, the only ones queries look at: placing a few
-    labels again then does not file every cell along the long edges nearby."""
+    Level 0's cells are about a label's size; each level above is FANOUT times coarser.  An item
+    goes to the finest level where it touches at most MAX_CELLS cells, a segment by the cells it
+    actually crosses (not its bounding box), and only its part within `within` (where queries
+    look) counts.  So filing costs a bounded number of cells per item and a query looks at a
+    few cells on each level in use, however far apart the drawing's nodes lie."""
 
-    def __init__(self, within: Box, cell: float = 80.0):
+    def __init__(self, within: Box, cell: float):
+        self.within = within
         self.cell = cell
-        self.limits = tuple(math.floor(v / cell) for v in within)
-        self.boxes: dict[tuple[int, int], list[Box]] = {}
-        self.segments: dict[tuple[int, int], list[tuple[Hashable, Point, Point]]] = {}
+        self.items: list = []
+        self.cells: dict[Cell, list[int]] = {}
+        self.levels: dict[int, float] = {}  # the levels in use and their cell sizes
 
-    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
-        c = self.cell
-        i0, j0, i1, j1 = self.limits
-        js = range(max(math.floor(y0 / c), j0), min(math.floor(y1 / c), j1) + 1)
-        return [(i, j) for i in range(max(math.floor(x0 / c), i0), min(math.floor(x1 / c), i1) + 1)
-                for j in js]
+    def add_box(self, box: Box, item) -> None:
+        """File `item` (anything; here the box and what it is) by the cells `box` touches."""
+        wx0, wy0, wx1, wy1 = self.within
+        x0, y0, x1, y1 = max(box[0], wx0), max(box[1], wy0), min(box[2], wx1), min(box[3], wy1)
+        if x0 > x1 or y0 > y1:
+            return
+        level, size = 0, self.cell
+        while (math.floor(x1 / size) - math.floor(x0 / size) + 1) \
+                * (math.floor(y1 / size) - math.floor(y0 / size) + 1) > MAX_CELLS:
+            level, size = level + 1, size * FANOUT
+        self._file(level, size, _box_cells(x0, y0, x1, y1, size), item)
 
-    def add_box(self, box: Box) -> None:
-        for cell in self._cells(*box):
-            self.boxes.setdefault(cell, []).append(box)
+    def add_segment(self, item, a: Point, b: Point) -> None:
+        clipped = _clip(a, b, self.within)
+        if clipped is None:
+            return
+        (x0, y0), (x1, y1) = clipped
+        level, size = 0, self.cell
+        span = (abs(x1 - x0) + abs(y1 - y0)) / size
+        while span > MAX_CELLS:  # more cells than that however the segment lies
+            level, size, span = level + 1, size * FANOUT, span / FANOUT
+        cells = _segment_cells(x0, y0, x1, y1, size)
+        while len(cells) > MAX_CELLS:
+            level, size = level + 1, size * FANOUT
+            cells = _segment_cells(x0, y0, x1, y1, size)
+        self._file(level, size, cells, item)
 
-    def add_segment(self, key: Hashable, a: Point, b: Point) -> None:
-        seg = (key, a, b)
-        for cell in self._cells(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
-            self.segments.setdefault(cell, []).append(seg)
+    def _file(self, level: int, size: float, cells, item) -> None:
+        self.levels[level] = size
+        k = len(self.items)
+        self.items.append(item)
+        for i, j in cells:
+            self.cells.setdefault((level, i, j), []).append(k)
 
-    def overlap_cost(self, box: Box, cells: list[tuple[int, int]], weight: float) -> float:
-        """`weight` plus the overlap area for every stored box that `box` overlaps."""
-        x0, y0, x1, y1 = box
-        seen: set[int] = set()
-        cost = 0.0
-        for cell in cells:
-            for other in self.boxes.get(cell, ()):
-                a0, b0, a1, b1 = other
-                if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and id(other) not in seen:
-                    seen.add(id(other))
-                    cost += weight + (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
-        return cost
+    def near(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
+        """Indices of the items filed in a cell that box (x0, y0, x1, y1) touches; an item filed
+        in several of those cells is listed once for each."""
+        found: list[int] = []
+        get = self.cells.get
+        floor = math.floor
+        for level, size in self.levels.items():
+            i0, i1, j0, j1 = floor(x0 / size), floor(x1 / size), floor(y0 / size), floor(y1 / size)
+            if i0 == i1 and j0 == j1:  # the usual case: a label within one cell
+                hit = get((level, i0, j0))
+                if hit:
+                    found += hit
+                continue
+            for i in range(i0, i1 + 1):
+                for j in range(j0, j1 + 1):
+                    hit = get((level, i, j))
+                    if hit:
+                        found += hit
+        return found
 
-    def edges_crossing(self, r: Rect, cells: list[tuple[int, int]], own_edge: Hashable | None) -> int:
-        crossed: set[Hashable] = set()
-        for cell in cells:
-            for key, a, b in self.segments.get(cell, ()):
-                if key is not own_edge and key not in crossed and key != own_edge \
-                        and segment_hits_rect(a, b, r):
-                    crossed.add(key)
-        return len(crossed)
+
+def _box_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> list[tuple[int, int]]:
+    js = range(math.floor(y0 / size), math.floor(y1 / size) + 1)
+    return [(i, j) for i in range(math.floor(x0 / size), math.floor(x1 / size) + 1) for j in js]
+
+
+def _segment_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> list[tuple[int, int]]:
+    """The cells of side `size` that segment (x0, y0)–(x1, y1) passes through (a few extra where
+    it runs close to a corner), column by column."""
+    if x0 > x1:
+        x0, y0, x1, y1 = x1, y1, x0, y0
+    pad = _PAD * size
+    floor = math.floor
+    cells = []
+    i0, i1 = floor((x0 - pad) / size), floor((x1 + pad) / size)
+    slope = (y1 - y0) / (x1 - x0) if x1 > x0 else 0.0
+    for i in range(i0, i1 + 1):
+        if i0 == i1:
+            ya, yb = y0, y1
+        else:
+            xa, xb = max(x0, i * size), min(x1, (i + 1) * size)
+            ya, yb = y0 + (xa - x0) * slope, y0 + (xb - x0) * slope
+        if ya > yb:
+            ya, yb = yb, ya
+        cells += [(i, j) for j in range(floor((ya - pad) / size), floor((yb + pad) / size) + 1)]
+    return cells
+
+
+def _clip(a: Point, b: Point, box: Box) -> tuple[Point, Point] | None:
+    """The part of segment a–b inside the closed `box` (Liang–Barsky), or None."""
+    (x0, y0), (x1, y1) = a, b
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return None
+        else:
+            t = q / p
+            if p < 0:
+                t0 = max(t0, t)
+            else:
+                t1 = min(t1, t)
+    if t0 > t1:
+        return None
+    return (x0 + dx * t0, y0 + dy * t0), (x0 + dx * t1, y0 + dy * t1)
 
 
 def _box(r: Rect, margin: float = 0.0) -> Box:
@@ -163,33 +240,49 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     within = _reach(requests)
     if within is None:
         return Placement()
-    node_grid, label_grid = _Grid(within), _Grid(within)
+    cell = _cell_size(requests)
+    boxes, segments = _Index(within, cell), _Index(within, cell)
     for r in fixed:
-        label_grid.add_box(_box(r, GAP / 2))
+        _add_obstacle(boxes, _box(r, GAP / 2), is_label=True)
     for r in nodes:
-        node_grid.add_box(_box(r, GAP))
+        _add_obstacle(boxes, _box(r, GAP), is_label=False)
+    numbers: dict[Hashable, int] = {}  # edge keys as small ints: cheap to compare and hash
     for key, points in edges.items():
+        number = numbers.setdefault(key, len(numbers))
         for a, b in zip(points, points[1:]):
-            node_grid.add_segment(key, a, b)
+            box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+            segments.add_segment((number, box, a, b), a, b)
     result = Placement()
     for req in requests:
         w, h = req.size
+        own = -1 if req.own_edge is None else numbers.get(req.own_edge, -1)
         best, best_cost = None, math.inf
         for rank, (cx, cy) in enumerate(req.candidates):
             cost = rank * RANK_COST
             if cost >= best_cost:
                 break
-            r = Rect.centered(cx, cy, w, h)
-            cost += _cost(r, req.own_edge, node_grid, label_grid, best_cost - cost)
+            x, y = cx - w / 2, cy - h / 2  # as Rect.centered has it, to the last bit
+            cost += _cost(x, y, w, h, own, boxes, segments, best_cost - cost)
             if cost < best_cost:
-                best, best_cost = r, cost
+                best, best_cost = (x, y), cost
         if best is None:
             continue
+        best = Rect(best[0], best[1], w, h)
         result.rects[req.key] = best
         if best_cost >= EDGE_CROSSING:
             result.conflicts.add(req.key)
-        label_grid.add_box(_box(best, GAP / 2))
+        _add_obstacle(boxes, _box(best, GAP / 2), is_label=True)
     return result
+
+
+def _add_obstacle(boxes: _Index, box: Box, is_label: bool) -> None:
+    boxes.add_box(box, (*box, is_label))
+
+
+def _cell_size(requests: list[LabelRequest]) -> float:
+    """About twice the median label's larger side: a query then touches a few cells."""
+    sides = sorted(max(req.size) for req in requests)
+    return min(max(2 * sides[len(sides) // 2] + GAP, 16.0), 1000.0)
 
 
 def _reach(requests: list[LabelRequest]) -> Box | None:
@@ -207,13 +300,48 @@ def _reach(requests: list[LabelRequest]) -> Box | None:
     return (x0, y0, x1, y1) if x0 <= x1 else None
 
 
-def _cost(r: Rect, own_edge: Hashable | None, nodes: _Grid, labels: _Grid, budget: float) -> float:
-    box = _box(r)
-    cells = nodes._cells(*_box(r, GAP / 2))
-    cost = nodes.overlap_cost(box, cells, NODE_OVERLAP) + labels.overlap_cost(box, cells, LABEL_OVERLAP)
+def _overlap_cost(box: Box, boxes: _Index) -> float:
+    """NODE_OVERLAP or LABEL_OVERLAP plus the overlap area for every filed box that `box`
+    overlaps: the nodes' sum plus the labels' sum, each in filing order (the same to the last
+    bit whichever cells found them)."""
+    x0, y0, x1, y1 = box
+    items = boxes.items
+    hits: dict[int, float] = {}
+    for k in boxes.near(x0, y0, x1, y1):
+        a0, b0, a1, b1, _ = items[k]
+        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1:
+            hits[k] = (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+    if not hits:
+        return 0.0
+    nodes = labels = 0.0
+    for k in sorted(hits) if len(hits) > 1 else hits:
+        if items[k][4]:
+            labels += LABEL_OVERLAP + hits[k]
+        else:
+            nodes += NODE_OVERLAP + hits[k]
+    return nodes + labels
+
+
+def _cost(x: float, y: float, w: float, h: float, own_edge: int, boxes: _Index, segments: _Index,
+          budget: float) -> float:
+    """What placing a label at Rect(x, y, w, h) costs; once the cost reaches `budget` (it cannot
+    win) the rest is not counted."""
+    cost = _overlap_cost((x, y, x + w, y + h), boxes)
     if cost >= budget:
         return cost
-    return cost + EDGE_CROSSING * nodes.edges_crossing(r.adjusted(GAP / 2), cells, own_edge)
+    x0, y0 = x - GAP / 2, y - GAP / 2  # the rect with GAP / 2 around, as Rect.adjusted has it
+    x1, y1 = x0 + (w + GAP), y0 + (h + GAP)
+    crossed: set[int] = set()
+    items = segments.items
+    for k in segments.near(x0, y0, x1, y1):
+        number, (a0, b0, a1, b1), a, b = items[k]
+        if number == own_edge or number in crossed or a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0:
+            continue  # its own edge, counted already, or too far to touch
+        if _segment_hits_box(a, b, x0, y0, x1, y1):
+            crossed.add(number)
+            if cost + EDGE_CROSSING * len(crossed) >= budget:
+                break
+    return cost + EDGE_CROSSING * len(crossed)
 
 
 # -- candidate generators -------------------------------------------------------------------
