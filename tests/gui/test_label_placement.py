@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cgeditor.editor.canvas.label_index import MAX_CELLS, Index
 from cgeditor.editor.canvas.label_placement import (LabelRequest, Rect, along_polyline, around_node,
                                              place_labels, segment_hits_rect)
 
@@ -154,3 +155,14 @@ def test_a_label_overlapping_another_is_always_reported_as_a_conflict(points):
     for a, b in itertools.combinations(order, 2):  # b was placed after a
         if placed.rects[a].intersects(placed.rects[b]):
             assert b in placed.conflicts
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)), st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)),
+       st.floats(0, 1))
+def test_the_index_finds_a_segment_from_any_point_along_it_in_few_cells(a, b, t):
+    index = Index((-1e9, -1e9, 1e9, 1e9), 80.0)
+    index.add_segment("s", a, b)
+    x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+    assert index.items[0] == "s" and set(index.near(x - 1, y - 1, x + 1, y + 1)) == {0}
+    assert len(index.cells) <= MAX_CELLS

@@ -4,7 +4,7 @@ Pure geometry, no Qt, so it can be tested on its own and reused by headless rend
 label offers candidate centres in order of preference (around its node, or along its edge);
 `place_labels` takes them one at a time and keeps the cheapest candidate, where overlapping a
 node or an already placed label costs far more than crossing an edge, and crossing an edge
-far more than straying from the preferred spot.  A pyramid of grids (`_Index`) keeps every
+far more than straying from the preferred spot.  A pyramid of grids (`Index`) keeps every
 query local and every edge's filing bounded, so the cost follows the number of labels and
 segments, not the span of the drawing.
 """
@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Sequence
 
-Point = tuple[float, float]
+from cgeditor.editor.canvas.label_index import Box, Index, Point
+
 
 NODE_OVERLAP = 1000.0
 LABEL_OVERLAP = 1000.0
@@ -66,23 +67,28 @@ def segment_hits_rect(a: Point, b: Point, r: Rect) -> bool:
 
 
 def _segment_hits_box(a: Point, b: Point, left: float, top: float, right: float, bottom: float) -> bool:
+    """Liang–Barsky clipping against the four sides in turn, unrolled (the placement's hot
+    loop); the parameter t of each crossing is q / p exactly as the textbook form has it."""
     (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - left), (dx, right - x0), (-dy, y0 - top), (dy, bottom - y0)):
+    for p, q, r in ((x0 - x1, x0 - left, right - x0), (y0 - y1, y0 - top, bottom - y0)):
+        # the pair of sides across this axis: (p, q) for the near one, (-p, r) for the far one
         if p == 0:
-            if q <= 0:
+            if q <= 0 or r <= 0:
                 return False
-        else:
-            t = q / p
-            if p < 0:
-                if t > t1:
-                    return False
-                t0 = max(t0, t)
-            else:
-                if t < t0:
-                    return False
-                t1 = min(t1, t)
+            continue
+        t, u = q / p, r / -p
+        if p < 0:  # moving towards the far side: enters at t, leaves at u
+            if t > t1 or u < t0:
+                return False
+        else:  # enters at u, leaves at t
+            t, u = u, t
+            if t > t1 or u < t0:
+                return False
+        if t > t0:
+            t0 = t
+        if u < t1:
+            t1 = u
     return t0 < t1
 
 
@@ -94,132 +100,6 @@ class LabelRequest:
     size: tuple[float, float]
     candidates: Sequence[Point]
     own_edge: Hashable | None = None
-
-
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the index's cheap form of a Rect
-Cell = tuple[int, int, int]  # level, column, row
-
-FANOUT = 4  # each level's cells are this many times wider than the level below
-MAX_CELLS = 24  # a box or segment is filed on the finest level where it touches at most this many
-_PAD = 1e-6  # relative slack when finding a segment's cells, so rounding never drops one
-
-
-class _Index:
-    """Boxes and segments filed by the cells they touch, in a pyramid of ever coarser grids.
-
-    Level 0's cells are about a label's size; each level above is FANOUT times coarser.  An item
-    goes to the finest level where it touches at most MAX_CELLS cells, a segment by the cells it
-    actually crosses (not its bounding box), and only its part within `within` (where queries
-    look) counts.  So filing costs a bounded number of cells per item and a query looks at a
-    few cells on each level in use, however far apart the drawing's nodes lie."""
-
-    def __init__(self, within: Box, cell: float):
-        self.within = within
-        self.cell = cell
-        self.items: list = []
-        self.cells: dict[Cell, list[int]] = {}
-        self.levels: dict[int, float] = {}  # the levels in use and their cell sizes
-
-    def add_box(self, box: Box, item) -> None:
-        """File `item` (anything; here the box and what it is) by the cells `box` touches."""
-        wx0, wy0, wx1, wy1 = self.within
-        x0, y0, x1, y1 = max(box[0], wx0), max(box[1], wy0), min(box[2], wx1), min(box[3], wy1)
-        if x0 > x1 or y0 > y1:
-            return
-        level, size = 0, self.cell
-        while (math.floor(x1 / size) - math.floor(x0 / size) + 1) \
-                * (math.floor(y1 / size) - math.floor(y0 / size) + 1) > MAX_CELLS:
-            level, size = level + 1, size * FANOUT
-        self._file(level, size, _box_cells(x0, y0, x1, y1, size), item)
-
-    def add_segment(self, item, a: Point, b: Point) -> None:
-        clipped = _clip(a, b, self.within)
-        if clipped is None:
-            return
-        (x0, y0), (x1, y1) = clipped
-        level, size = 0, self.cell
-        span = (abs(x1 - x0) + abs(y1 - y0)) / size
-        while span > MAX_CELLS:  # more cells than that however the segment lies
-            level, size, span = level + 1, size * FANOUT, span / FANOUT
-        cells = _segment_cells(x0, y0, x1, y1, size)
-        while len(cells) > MAX_CELLS:
-            level, size = level + 1, size * FANOUT
-            cells = _segment_cells(x0, y0, x1, y1, size)
-        self._file(level, size, cells, item)
-
-    def _file(self, level: int, size: float, cells, item) -> None:
-        self.levels[level] = size
-        k = len(self.items)
-        self.items.append(item)
-        for i, j in cells:
-            self.cells.setdefault((level, i, j), []).append(k)
-
-    def near(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
-        """Indices of the items filed in a cell that box (x0, y0, x1, y1) touches; an item filed
-        in several of those cells is listed once for each."""
-        found: list[int] = []
-        get = self.cells.get
-        floor = math.floor
-        for level, size in self.levels.items():
-            i0, i1, j0, j1 = floor(x0 / size), floor(x1 / size), floor(y0 / size), floor(y1 / size)
-            if i0 == i1 and j0 == j1:  # the usual case: a label within one cell
-                hit = get((level, i0, j0))
-                if hit:
-                    found += hit
-                continue
-            for i in range(i0, i1 + 1):
-                for j in range(j0, j1 + 1):
-                    hit = get((level, i, j))
-                    if hit:
-                        found += hit
-        return found
-
-
-def _box_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> list[tuple[int, int]]:
-    js = range(math.floor(y0 / size), math.floor(y1 / size) + 1)
-    return [(i, j) for i in range(math.floor(x0 / size), math.floor(x1 / size) + 1) for j in js]
-
-
-def _segment_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> list[tuple[int, int]]:
-    """The cells of side `size` that segment (x0, y0)–(x1, y1) passes through (a few extra where
-    it runs close to a corner), column by column."""
-    if x0 > x1:
-        x0, y0, x1, y1 = x1, y1, x0, y0
-    pad = _PAD * size
-    floor = math.floor
-    cells = []
-    i0, i1 = floor((x0 - pad) / size), floor((x1 + pad) / size)
-    slope = (y1 - y0) / (x1 - x0) if x1 > x0 else 0.0
-    for i in range(i0, i1 + 1):
-        if i0 == i1:
-            ya, yb = y0, y1
-        else:
-            xa, xb = max(x0, i * size), min(x1, (i + 1) * size)
-            ya, yb = y0 + (xa - x0) * slope, y0 + (xb - x0) * slope
-        if ya > yb:
-            ya, yb = yb, ya
-        cells += [(i, j) for j in range(floor((ya - pad) / size), floor((yb + pad) / size) + 1)]
-    return cells
-
-
-def _clip(a: Point, b: Point, box: Box) -> tuple[Point, Point] | None:
-    """The part of segment a–b inside the closed `box` (Liang–Barsky), or None."""
-    (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
-    t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
-        if p == 0:
-            if q < 0:
-                return None
-        else:
-            t = q / p
-            if p < 0:
-                t0 = max(t0, t)
-            else:
-                t1 = min(t1, t)
-    if t0 > t1:
-        return None
-    return (x0 + dx * t0, y0 + dy * t0), (x0 + dx * t1, y0 + dy * t1)
 
 
 def _box(r: Rect, margin: float = 0.0) -> Box:
@@ -241,7 +121,7 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     if within is None:
         return Placement()
     cell = _cell_size(requests)
-    boxes, segments = _Index(within, cell), _Index(within, cell)
+    boxes, segments = Index(within, cell), Index(within, cell)
     for r in fixed:
         _add_obstacle(boxes, _box(r, GAP / 2), is_label=True)
     for r in nodes:
@@ -275,7 +155,7 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     return result
 
 
-def _add_obstacle(boxes: _Index, box: Box, is_label: bool) -> None:
+def _add_obstacle(boxes: Index, box: Box, is_label: bool) -> None:
     boxes.add_box(box, (*box, is_label))
 
 
@@ -300,17 +180,21 @@ def _reach(requests: list[LabelRequest]) -> Box | None:
     return (x0, y0, x1, y1) if x0 <= x1 else None
 
 
-def _overlap_cost(box: Box, boxes: _Index) -> float:
+def _overlap_cost(box: Box, boxes: Index, budget: float) -> float:
     """NODE_OVERLAP or LABEL_OVERLAP plus the overlap area for every filed box that `box`
     overlaps: the nodes' sum plus the labels' sum, each in filing order (the same to the last
-    bit whichever cells found them)."""
+    bit whichever cells found them).  Once the overlaps found reach `budget`, that is returned."""
     x0, y0, x1, y1 = box
     items = boxes.items
     hits: dict[int, float] = {}
+    found = 0.0
     for k in boxes.near(x0, y0, x1, y1):
-        a0, b0, a1, b1, _ = items[k]
-        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1:
-            hits[k] = (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+        a0, b0, a1, b1, is_label = items[k]
+        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and k not in hits:
+            hits[k] = area = (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+            found += (LABEL_OVERLAP if is_label else NODE_OVERLAP) + area
+            if found >= budget:
+                return found
     if not hits:
         return 0.0
     nodes = labels = 0.0
@@ -322,11 +206,11 @@ def _overlap_cost(box: Box, boxes: _Index) -> float:
     return nodes + labels
 
 
-def _cost(x: float, y: float, w: float, h: float, own_edge: int, boxes: _Index, segments: _Index,
+def _cost(x: float, y: float, w: float, h: float, own_edge: int, boxes: Index, segments: Index,
           budget: float) -> float:
     """What placing a label at Rect(x, y, w, h) costs; once the cost reaches `budget` (it cannot
     win) the rest is not counted."""
-    cost = _overlap_cost((x, y, x + w, y + h), boxes)
+    cost = _overlap_cost((x, y, x + w, y + h), boxes, budget)
     if cost >= budget:
         return cost
     x0, y0 = x - GAP / 2, y - GAP / 2  # the rect with GAP / 2 around, as Rect.adjusted has it
@@ -375,7 +259,8 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
     either side (perpendicular), further each round."""
     if len(points) < 2:
         return []
-    on = [point_at(points, f) for f in fractions]
+    segments, total = _measured(points)
+    on = [_point_along(segments, total, f) for f in fractions]
     out = [p for p, _ in on]
     w, h = size
     for k in range(1, offsets + 1):
@@ -388,8 +273,18 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
 
 def point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:
     """The point at `fraction` of the polyline's length and the unit normal there."""
+    return _point_along(*_measured(points), fraction)
+
+
+def _measured(points: Sequence[Point]) -> tuple[list[tuple[Point, Point, float]], float]:
+    """The polyline's segments with their lengths, and its whole length."""
     segments = [(a, b, math.dist(a, b)) for a, b in zip(points, points[1:])]
-    target = fraction * sum(length for _, _, length in segments)
+    return segments, sum(length for _, _, length in segments)
+
+
+def _point_along(segments: list[tuple[Point, Point, float]], total: float,
+                 fraction: float) -> tuple[Point, Point]:
+    target = fraction * total
     for a, b, length in segments[:-1]:
         if target <= length:
             break
