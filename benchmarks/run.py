@@ -1,6 +1,6 @@
 """Runs every benchmark, one process per comparison, and writes benchmarks/RESULTS.md.
 
-Usage: python benchmarks/run.py [--quick] [--readme]
+Usage: python benchmarks/run.py [--quick] [--readme] [--only GROUP,...]
 
 The editor's whole-graph actions run in a real window: under the display in DISPLAY, or else
 under an Xvfb this script starts (and stops) when Xvfb is installed; offscreen otherwise, and
@@ -141,36 +141,69 @@ def real_display() -> tuple[dict, subprocess.Popen | None]:
     return dict(env, DISPLAY=XVFB_DISPLAY, QT_QPA_PLATFORM="xcb"), xvfb
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats and sizes, no 100k graph")
-    parser.add_argument("--readme", action="store_true", help="also put the summary table into README.md")
-    args = parser.parse_args()
-    repeats = "7" if args.quick else "21"
+def evaluator_rows(quick: bool) -> list[dict]:
+    repeats = "7" if quick else "21"
     rows: list[dict] = []
-    for n in ("1000", "10000") if args.quick else ("1000", "10000", "100000"):
+    for n in ("1000", "10000") if quick else ("1000", "10000", "100000"):
         rows += run_json("bench_evaluator.py", "--ops", n, "--repeats", repeats if n != "100000" else "7")
-    rows += run_json("bench_files.py", "10000")
-    if args.quick:
-        rows += run_json("bench_cli.py", "--ops", "50,1000,10000", "--chain", "20000", "--render", "1000",
-                         "--repeats", "3")
-    else:
-        rows += run_json("bench_cli.py")
+    return rows
+
+
+def cli_rows(quick: bool) -> list[dict]:
+    if quick:
+        return run_json("bench_cli.py", "--ops", "50,1000,10000", "--chain", "20000", "--render", "1000",
+                        "--repeats", "3")
+    return run_json("bench_cli.py")
+
+
+def actions_rows(quick: bool) -> list[dict]:
     env, xvfb = real_display()
     try:
-        sizes = ("--sizes", "1000,2000", "--add-sizes", "10000", "--limit", "60") if args.quick else ()
-        rows += run_json("bench_actions.py", *sizes, env=env)
+        sizes = ("--sizes", "1000,2000", "--add-sizes", "10000", "--limit", "60") if quick else ()
+        return run_json("bench_actions.py", *sizes, env=env)
     finally:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait()
-    if not args.quick:
-        rows += run_json("bench_editor.py")
+
+
+GROUPS = {
+    "evaluator": evaluator_rows,
+    "files": lambda quick: run_json("bench_files.py", "10000"),
+    "cli": cli_rows,
+    "actions": actions_rows,
+    "editor": lambda quick: [] if quick else run_json("bench_editor.py"),
+}
+STORE = HERE / "results.json"  # every group's rows as last run, for --only
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats and sizes, no 100k graph")
+    parser.add_argument("--readme", action="store_true", help="also put the summary table into README.md")
+    parser.add_argument("--only", metavar="GROUPS",
+                        help=f"run only these of {','.join(GROUPS)}; the other groups' rows are kept from "
+                             f"the last run ({STORE.name})")
+    args = parser.parse_args()
+    groups = args.only.split(",") if args.only else list(GROUPS)
+    unknown = sorted(set(groups) - set(GROUPS))
+    if unknown:
+        parser.error(f"unknown group {unknown[0]!r}; choose from {','.join(GROUPS)}")
+    kept = json.loads(STORE.read_text(encoding="utf-8")) if args.only and STORE.exists() else {}
+    ran: dict[str, dict] = {}
+    for group in GROUPS:
+        if group in groups:
+            ran[group] = {"when": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+                          "rows": GROUPS[group](args.quick)}
+        elif group in kept:
+            ran[group] = kept[group]
+    STORE.write_text(json.dumps(ran, indent=1), encoding="utf-8")
+    rows = [r for group in GROUPS if group in ran for r in ran[group]["rows"]]
+    when = "; ".join(f"{g} {ran[g]['when']}" for g in GROUPS if g in ran)
     out = [
         "# Benchmark results",
         "",
-        f"Command: `python benchmarks/run.py{' --quick' if args.quick else ''}` · "
-        f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"Command: `python benchmarks/run.py{' --quick' if args.quick else ''}` · groups run: {when}",
         "",
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; cgeditor {version('cgeditor')}, networkx {version('networkx')}, "
