@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from dag import build_graph, random_recipe
@@ -53,27 +52,18 @@ def chain_graph(n_nodes: int) -> Graph:
 
 
 def measure(argv: list[str], out: Path, env: dict | None = None, timeout: float = 900.0) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stderr of one child process writing its stdout to `out`
-    (os.wait4 gives that child's own peak; polled every 2 ms)."""
-    with open(out, "w", encoding="utf-8") as sink, tempfile.TemporaryFile("w+", encoding="utf-8") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=sink, stderr=err, cwd=HERE, env=env or os.environ)
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - start > timeout:
-                proc.kill()
-                os.wait4(proc.pid, 0)
-                raise TimeoutError(f"over {timeout:.0f} s (stopped)")
-            time.sleep(0.002)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        message = err.read().strip()
-    if proc.returncode != 0:
-        raise RuntimeError(message.splitlines()[-1] if message else f"exit {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024.0, message
+    """Wall seconds, peak RSS in MB and stderr of one run of `argv` writing its stdout to `out`,
+    launched by spawn.py so that the peak is the command's own, not this process's."""
+    try:
+        proc = subprocess.run([sys.executable, str(HERE / "spawn.py"), str(out), "--", *argv], capture_output=True,
+                              text=True, cwd=HERE, env=env or os.environ, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"over {timeout:.0f} s (stopped)") from None
+    result = json.loads(proc.stdout)
+    message = result["stderr"].strip()
+    if result["exit"] != 0:
+        raise RuntimeError(message.splitlines()[-1] if message else f"exit {result['exit']}")
+    return result["wall"], result["peak_mb"], message
 
 
 def timed_row(case: str, who: str, argv: list[str], out: Path, repeats: int, env: dict | None = None,
