@@ -113,7 +113,8 @@ def summary(rows: list[dict]) -> list[str]:
                          f"| {ms(r['case'], peer)} | {times(r['case'], 'cgeditor', peer)} |")
     for r in rows:
         if r["case"].startswith("render, whole process") or (
-                r["case"].startswith("editor: ") and r["who"].startswith("cgeditor, ")):
+                r["case"].startswith("editor: ") and r["who"].startswith("cgeditor, ")
+                and not r["case"].startswith("editor: open to first paint")):
             lines.append(f"| {r['case']} ({r['who']}) | {ms(r['case'], r['who'])} | | |")
     return lines
 
