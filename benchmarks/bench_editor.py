@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # bench_actions.py chooses a real display
 
 from PySide6.QtCore import QEvent, QObject, QSettings  # noqa: E402
 from PySide6.QtGui import QPen, QTransform  # noqa: E402

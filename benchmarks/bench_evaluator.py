@@ -58,7 +58,7 @@ def compare(n_ops: int, repeats: int, peers: bool) -> list[dict]:
             graph.nodes[leaf].value = value_sets[flip[0]][leaf]
         ev.evaluate()
 
-    rows.append(row(case, "cgeditor", timed(full_run, repeats)))
+    rows.append(row(case, "cgeditor (warm: cached plan)", timed(full_run, repeats)))
     values = value_sets[flip[0]]
     result = ev.evaluate()
     ours = (result.values[recipe.output], {leaf: result.grads[leaf] for leaf in leaf_ids})

@@ -26,8 +26,8 @@ from dag import build_graph, random_recipe  # noqa: E402
 from cgeditor.model.expression import parse_program  # noqa: E402
 from cgeditor.model.fileformat import load  # noqa: E402
 from cgeditor.model.graph import Graph  # noqa: E402
-from cgeditor.model.layout import (LAYER_GAP, ROW_GAP, count_crossings, layered_layout,  # noqa: E402
-                                   total_edge_length)
+from cgeditor.model.layout import LAYER_GAP, ROW_GAP, layered_layout  # noqa: E402
+from cgeditor.model.layout_metrics import count_crossings, total_edge_length  # noqa: E402
 
 Positions = dict[str, tuple[float, float]]
 

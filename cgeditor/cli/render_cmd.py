@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 from cgeditor.model.atomic_write import ReadOnlyFileError
 
@@ -25,8 +26,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="the image to write; its suffix (.png, .svg or .pdf) chooses the type")
     p.add_argument("--output", metavar="NODE",
                    help="differentiate this node (default: the document's output, else its only sink)")
-    p.add_argument("--scale", metavar="S", type=_scale, default=1.0,
-                   help="pixels per canvas unit for PNG (default 1; 2 for sharp slides)")
+    p.add_argument("--scale", metavar="S", type=_scale,
+                   help="pixels per canvas unit for PNG (2 for sharp slides); a PNG too large at it is "
+                        "refused.  Default 1, or less to fit a large drawing into the pixel budget "
+                        "(said on stderr)")
     add_set_argument(p)
 
 
@@ -59,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--output {args.output}: no node with id {args.output!r}")
     app = QApplication.instance() or QApplication(["cgeditor"])  # noqa: F841 (must outlive the render)
     try:
-        render_graph(graph, args.out, scale=args.scale, output=args.output)
+        render_graph(graph, args.out, scale=args.scale, output=args.output,
+                     notify=lambda line: print(f"cgeditor: {line}", file=sys.stderr))
     except RenderError as e:
         raise CliError(str(e)) from None
     except ReadOnlyFileError as e:  # refused: only the editor asks before replacing one

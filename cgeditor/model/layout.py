@@ -15,23 +15,21 @@ The classic Sugiyama steps, kept small and deterministic:
    towards its neighbours (least squares under the order constraint), which straightens wires;
    whole pixels, so documents stay tidy.
 
-`count_crossings` and `total_edge_length` measure a picture the way a reader sees it, with
-straight wires from a node's centre to its target's input port.
+The steps' building blocks (cycle breaking, layer assignment, crossing counts, the ordered
+least-squares fit) are in `layout_steps`; `layout_metrics` measures a picture the way a reader
+sees it (crossings, total wire length).
 """
 
 from __future__ import annotations
 
-import math
-from bisect import bisect_left
-from collections import deque
 from statistics import median
 from typing import Iterable
 
 from cgeditor.model.graph import Graph
+from cgeditor.model.layout_steps import acyclic, assign_layers, crossed, inversions, ordered_fit, ranks
 
 LAYER_GAP = 170.0  # horizontal distance between layers
 ROW_GAP = 110.0  # minimum vertical distance between nodes of one layer
-PORT_SPACING = 20.0  # vertical distance between neighbouring input ports, for the metrics
 _DUMMY_GAP = ROW_GAP / 2  # the lane a long wire keeps free where it passes a layer
 _SWEEPS = 12
 _SIFT_LIMIT = 600  # sifting costs about (layer size)² per layer: skipped for huge graphs
@@ -104,8 +102,8 @@ class _Layered:
         ports = [1] * len(ids)
         for _, t, p in edges:
             ports[index[t]] = max(ports[index[t]], p + 1)
-        arcs = _acyclic([(index[s], index[t], p) for s, t, p in edges], len(ids))
-        layer = _assign_layers(len(ids), arcs)
+        arcs = acyclic([(index[s], index[t], p) for s, t, p in edges], len(ids))
+        layer = assign_layers(len(ids), arcs)
         # Proper layered graph: up[v] / down[u] hold (neighbour, port key); the port key orders
         # wires arriving at one node (0 for a dummy, which has a single input).
         self.layer = layer
@@ -162,12 +160,12 @@ class _Layered:
         return order
 
     def crossings(self, order: list[list[int]]) -> int:
-        rank = _ranks(order, len(self.layer))
+        rank = ranks(order, len(self.layer))
         return sum(self._crossings_after(lay, rank) for lay in order[:-1])
 
     def _crossings_after(self, lay: list[int], rank: list[int]) -> int:
         """Crossings among the wires leaving layer `lay` for the next one."""
-        return _inversions([(rank[u], (rank[v], key)) for u in lay for v, key in self.down[u]])
+        return inversions([(rank[u], (rank[v], key)) for u in lay for v, key in self.down[u]])
 
     def reduce_crossings(self) -> list[list[int]]:
         best = self.initial_order()
@@ -191,7 +189,7 @@ class _Layered:
         return best
 
     def _sweep(self, order: list[list[int]], downward: bool, use_median: bool) -> None:
-        rank = _ranks(order, len(self.layer))
+        rank = ranks(order, len(self.layer))
         layers = range(1, len(order)) if downward else range(len(order) - 2, -1, -1)
         for i in layers:
             keys = {}
@@ -210,7 +208,7 @@ class _Layered:
 
     def _transpose(self, order: list[list[int]]) -> list[list[int]]:
         """Swap neighbours in a layer while that removes crossings (a local polish)."""
-        rank = _ranks(order, len(self.layer))
+        rank = ranks(order, len(self.layer))
 
         def around(k: int) -> int:  # crossings on both sides of layer k
             before = self._crossings_after(order[k - 1], rank) if k else 0
@@ -239,7 +237,7 @@ class _Layered:
         crossings between a's and b's wires when a comes first, so one pass over the layer
         finds v's best place.
         """
-        rank = _ranks(order, len(self.layer))
+        rank = ranks(order, len(self.layer))
         for _ in range(_SIFT_PASSES):
             improved = False
             for lay in order:
@@ -250,10 +248,10 @@ class _Layered:
                 for v in list(lay):
                     here = lay.index(v)
                     others = lay[:here] + lay[here + 1:]
-                    cost = sum(_crossed(keys[v], keys[w]) for w in others)
+                    cost = sum(crossed(keys[v], keys[w]) for w in others)
                     best, best_at, current = cost, 0, cost if here == 0 else None
                     for p, w in enumerate(others):
-                        cost += _crossed(keys[w], keys[v]) - _crossed(keys[v], keys[w])
+                        cost += crossed(keys[w], keys[v]) - crossed(keys[v], keys[w])
                         if p + 1 == here:
                             current = cost
                         if cost < best:
@@ -295,7 +293,7 @@ class _Layered:
                 if len(lay) == 1:
                     y[lay[0]] = wanted[0]
                     continue
-                for v, new in zip(lay, _ordered_fit(wanted, self._offsets(lay))):
+                for v, new in zip(lay, ordered_fit(wanted, self._offsets(lay))):
                     y[v] = new
         return y
 
@@ -319,152 +317,3 @@ class _Layered:
         bottom = max(y[v] for v in real)
         shift = (top + bottom) / 2
         return {self.ids[v]: (self.layer[v] * LAYER_GAP, float(round(y[v] - shift))) for v in real}
-
-
-def _acyclic(arcs: list[tuple[int, int, int]], n: int) -> list[tuple[int, int, int]]:
-    """The arcs with those that close a cycle (found depth-first, in node order) reversed."""
-    succ: list[list[int]] = [[] for _ in range(n)]
-    for k, (u, v, _) in enumerate(arcs):
-        succ[u].append(k)
-    state = [0] * n  # 0 new, 1 on the stack, 2 done
-    back = set()
-    for start in range(n):
-        if state[start]:
-            continue
-        state[start] = 1
-        stack = [(start, iter(succ[start]))]
-        while stack:
-            u, it = stack[-1]
-            k = next(it, None)
-            if k is None:
-                state[u] = 2
-                stack.pop()
-                continue
-            v = arcs[k][1]
-            if state[v] == 1:
-                back.add(k)
-            elif state[v] == 0:
-                state[v] = 1
-                stack.append((v, iter(succ[v])))
-    return [(v, u, p) if k in back else (u, v, p) for k, (u, v, p) in enumerate(arcs)]
-
-
-def _assign_layers(n: int, arcs: list[tuple[int, int, int]]) -> list[int]:
-    """Longest path from the sources, then each source moved next to its nearest consumer."""
-    preds: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
-    for u, v, _ in arcs:
-        preds[v].append(u)
-        succs[u].append(v)
-    indegree = [len(p) for p in preds]
-    queue = deque(v for v in range(n) if indegree[v] == 0)
-    layer = [0] * n
-    while queue:
-        u = queue.popleft()
-        for v in succs[u]:
-            layer[v] = max(layer[v], layer[u] + 1)
-            indegree[v] -= 1
-            if indegree[v] == 0:
-                queue.append(v)
-    for v in range(n):
-        if not preds[v] and succs[v]:
-            layer[v] = min(layer[w] for w in succs[v]) - 1
-    low = min(layer)
-    return [lay - low for lay in layer]
-
-
-def _crossed(a: tuple[list, list], b: tuple[list, list]) -> int:
-    """Crossings between the wires of two nodes of one layer when node a sits above node b."""
-    return sum(bisect_left(b[0], x) for x in a[0]) + sum(bisect_left(b[1], x) for x in a[1])
-
-
-def _ranks(order: list[list[int]], n: int) -> list[int]:
-    rank = [0] * n
-    for lay in order:
-        for r, v in enumerate(lay):
-            rank[v] = r
-    return rank
-
-
-def _inversions(pairs: list[tuple[int, tuple[int, float]]]) -> int:
-    """Pairs (a, b) with a_i < a_j but b_i > b_j: wires between two layers that cross."""
-    pairs.sort()
-    keys = {b: i + 1 for i, b in enumerate(sorted({b for _, b in pairs}))}
-    tree = [0] * (len(keys) + 1)
-    count = 0
-    for seen, (_, b) in enumerate(pairs):
-        i = keys[b]
-        not_above = 0
-        j = i
-        while j:
-            not_above += tree[j]
-            j -= j & -j
-        count += seen - not_above
-        while i < len(tree):
-            tree[i] += 1
-            i += i & -i
-    return count
-
-
-def _ordered_fit(wanted: list[float], offsets: list[float]) -> list[float]:
-    """Least-squares closest positions to `wanted` that keep the order and the minimum gaps.
-
-    With z_i = y_i - offset_i the gaps become z non-decreasing, so this is isotonic regression,
-    solved by pooling adjacent violators.
-    """
-    blocks: list[list[float]] = []  # [mean, weight]
-    for w, off in zip(wanted, offsets):
-        blocks.append([w - off, 1.0])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            m2, w2 = blocks.pop()
-            m1, w1 = blocks.pop()
-            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
-    z = [m for m, w in blocks for _ in range(int(w))]
-    return [zi + off for zi, off in zip(z, offsets)]
-
-
-# -- metrics ----------------------------------------------------------------------------------
-
-
-def _segments(graph: Graph, positions: Positions) -> list[tuple[tuple, tuple, tuple]]:
-    """Each edge as a straight wire from the source's centre to the target's input port."""
-    ports: dict[str, int] = {}
-    for e in graph.edges:
-        ports[e.target] = max(ports.get(e.target, 1), e.port + 1)
-    segments = []
-    for e in graph.edges:
-        a = positions.get(e.source, graph.nodes[e.source].pos)
-        b = positions.get(e.target, graph.nodes[e.target].pos)
-        if a is None or b is None:
-            continue
-        dy = (e.port - (ports[e.target] - 1) / 2) * PORT_SPACING
-        segments.append(((a[0], a[1]), (b[0], b[1] + dy), (e.source, (e.target, e.port))))
-    return segments
-
-
-def total_edge_length(graph: Graph, positions: Positions) -> float:
-    return sum(math.dist(a, b) for a, b, _ in _segments(graph, positions))
-
-
-def count_crossings(graph: Graph, positions: Positions) -> int:
-    """Pairs of wires that properly cross (wires sharing an end do not count)."""
-    segments = sorted(_segments(graph, positions), key=lambda s: min(s[0][0], s[1][0]))
-    count = 0
-    for i, (a, b, ends) in enumerate(segments):
-        right = max(a[0], b[0])
-        for c, d, other in segments[i + 1:]:
-            if min(c[0], d[0]) > right:
-                break
-            if ends[0] == other[0] or ends[1] == other[1]:
-                continue
-            if _cross(a, b, c, d):
-                count += 1
-    return count
-
-
-def _cross(a, b, c, d) -> bool:
-    def orient(p, q, r):
-        v = (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
-        return (v > 1e-9) - (v < -1e-9)
-
-    return (orient(a, b, c) * orient(a, b, d) < 0) and (orient(c, d, a) * orient(c, d, b) < 0)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import itertools
+import resource
+import subprocess
+import sys
+
+import pytest
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cgeditor.editor.canvas.label_index import MAX_CELLS, Index
 from cgeditor.editor.canvas.label_placement import (LabelRequest, Rect, along_polyline, around_node,
                                              place_labels, segment_hits_rect)
 
@@ -83,3 +89,80 @@ def test_labels_on_a_grid_of_nodes_never_overlap(cells):
         assert not a.intersects(b)
     for r in rects:
         assert not any(r.intersects(n) for n in nodes.values())
+
+
+FAR_APART = """
+import sys
+from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, along_polyline, around_node, place_labels
+span = float(sys.argv[1])
+nodes = {"a": Rect(-span, 0.0, 70, 50), "b": Rect(span, 0.0, 70, 50), "c": Rect(-span, -span, 70, 50)}
+edges = {("a", "b"): [(-span + 70, 25.0), (span, 25.0)], ("c", "b"): [(-span + 35, -span + 50), (span, 0.0)]}
+requests = [LabelRequest(k, (44, 36), around_node(r, (44, 36))) for k, r in nodes.items()]
+requests += [LabelRequest(k, (40, 16), along_polyline(p, (40, 16)), own_edge=k) for k, p in edges.items()]
+placed = place_labels(nodes.values(), edges, requests)
+print(len(placed.rects), len(placed.conflicts))
+"""
+
+
+@pytest.mark.parametrize("span", [1e6, 1e9])
+def test_nodes_far_apart_are_placed_in_bounded_time_and_memory(span):
+    """Two far-apart nodes once made the index file every cell of the span: at ±1e6 it ran out
+    of memory, at ±1e9 it never finished.  Run in a child held to 1 GB, with a generous timeout."""
+    def limit_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    result = subprocess.run([sys.executable, "-c", FAR_APART, str(span)], capture_output=True, text=True,
+                            timeout=120, preexec_fn=limit_memory)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5", "0"]  # every label placed, none in conflict
+
+
+def _cluster(dx: float, dy: float, tag: str):
+    nodes = {(tag, i): Rect(dx + 170.0 * (i % 3), dy + 110.0 * (i // 3), 70, 50) for i in range(6)}
+    edges = {(tag, i, j): [nodes[(tag, i)].center, nodes[(tag, j)].center]
+             for i, j in ((0, 4), (1, 5), (2, 3), (0, 5))}
+    requests = [LabelRequest(k, (44, 36), around_node(r, (44, 36))) for k, r in nodes.items()]
+    requests += [LabelRequest(k, (40, 16), along_polyline(p, (40, 16)), own_edge=k) for k, p in edges.items()]
+    return nodes, edges, requests
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9))
+def test_a_far_cluster_changes_nothing_about_where_the_labels_of_another_go(dx, dy):
+    """The index must find every neighbour however large the drawing: a second cluster anywhere
+    away from the first leaves the first's placement exactly as when placed alone."""
+    nodes, edges, requests = _cluster(0.0, 0.0, "a")
+    alone = place_labels(nodes.values(), edges, requests)
+    if abs(dx) < 2000 and abs(dy) < 2000:
+        dx += 5000
+    far_nodes, far_edges, far_requests = _cluster(dx, dy, "b")
+    both = place_labels([*nodes.values(), *far_nodes.values()], {**edges, **far_edges},
+                        [*requests, *far_requests])
+    assert {k: both.rects[k] for k in alone.rects} == alone.rects
+    assert both.conflicts & alone.rects.keys() == alone.conflicts
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 2000), st.floats(0, 1200)), min_size=2, max_size=30))
+def test_a_label_overlapping_another_is_always_reported_as_a_conflict(points):
+    """Crowded anywhere (random nodes and the edges between neighbours): no label silently covers another."""
+    nodes = [Rect(x, y, 70, 50) for x, y in points]
+    edges = {k: [nodes[k].center, nodes[k + 1].center] for k in range(len(nodes) - 1)}
+    requests = [LabelRequest(("n", k), (44, 36), around_node(r, (44, 36))) for k, r in enumerate(nodes)]
+    requests += [LabelRequest(k, (40, 16), along_polyline(p, (40, 16)), own_edge=k) for k, p in edges.items()]
+    placed = place_labels(nodes, edges, requests)
+    order = [req.key for req in requests]
+    for a, b in itertools.combinations(order, 2):  # b was placed after a
+        if placed.rects[a].intersects(placed.rects[b]):
+            assert b in placed.conflicts
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)), st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)),
+       st.floats(0, 1))
+def test_the_index_finds_a_segment_from_any_point_along_it_in_few_cells(a, b, t):
+    index = Index((-1e9, -1e9, 1e9, 1e9), 80.0)
+    index.add_segment("s", a, b)
+    x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+    assert index.items[0] == "s" and set(index.near(x - 1, y - 1, x + 1, y + 1)) == {0}
+    assert len(index.cells) <= MAX_CELLS

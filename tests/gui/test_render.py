@@ -12,7 +12,9 @@ from PySide6.QtGui import QImage
 
 from cgeditor.cli import main
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.canvas.render import RenderError, render_graph
+from cgeditor.editor.canvas.render import MAX_MEGAPIXELS, MAX_PIXELS, RenderError, render_graph
+from cgeditor.editor.canvas import scene as scene_module
+from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.resources import example_path, list_examples
@@ -156,3 +158,42 @@ def test_cli_renders_without_a_display(tmp_path):
                              "-o", str(out)], env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes().startswith(MAGIC["pdf"])
+
+
+def _two_nodes(apart: float) -> Graph:
+    graph = Graph()
+    graph.add_node(Node("a", NodeKind.VARIABLE, value=1.0, pos=(0.0, 0.0)))
+    graph.add_node(Node("b", NodeKind.VARIABLE, value=2.0, pos=(apart, 0.0)))
+    return graph
+
+
+def test_a_png_too_large_at_scale_1_is_drawn_smaller_within_the_budget_and_says_so(qapp, tmp_path):
+    out, heard = tmp_path / "wide.png", []
+    render_graph(_two_nodes(30000.0), out, notify=heard.append)
+    image = QImage(str(out))
+    assert image.width() == MAX_PIXELS and image.width() * image.height() <= MAX_MEGAPIXELS * 1e6
+    assert len(heard) == 1 and "drawn at scale 0.6" in heard[0] and f"{MAX_PIXELS} a side" in heard[0]
+
+
+def test_cli_tells_on_stderr_that_a_large_png_was_drawn_smaller(qapp, tmp_path, capsys):
+    path, out = tmp_path / "wide.cgraph", tmp_path / "wide.png"
+    fileformat.save(_two_nodes(30000.0), path)
+    code, stdout, err = run_cli(capsys, path, "-o", out)
+    assert (code, stdout) == (0, "") and err.startswith("cgeditor: note: at scale 1 the image would be")
+    assert QImage(str(out)).width() == MAX_PIXELS
+
+
+@pytest.mark.parametrize("graph, scale, needle", [
+    (_two_nodes(30000.0), 1.0, "use a smaller scale"),
+    (_two_nodes(1e12), None, "far from the rest"),
+], ids=["scale-too-large", "far-away-node"])
+def test_a_drawing_too_large_is_refused_before_any_label_is_placed(qapp, tmp_path, monkeypatch, graph, scale,
+                                                                   needle):
+    def placing(scene) -> None:
+        raise AssertionError("labels were placed before the size was checked")
+
+    monkeypatch.setattr(scene_module, "LAZY_LIMIT", 0)  # else the scene places a small graph's labels as it is built
+    monkeypatch.setattr(GraphScene, "place_labels", placing)
+    with pytest.raises(RenderError, match=needle):
+        render_graph(graph, tmp_path / "big.png", scale=scale)
+    assert not list(tmp_path.iterdir())

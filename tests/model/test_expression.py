@@ -12,7 +12,7 @@ from cgeditor.model.evaluate import evaluate
 from cgeditor.model.expression import (MAX_LENGTH, ExpressionError, MissingValueError,
                                        NotAVariableError, parse_program, program_variables)
 from cgeditor.model.graph import NodeKind
-from cgeditor.model.layout import count_crossings
+from cgeditor.model.layout_metrics import count_crossings
 
 MICROGRAD = """
 a = -4.0

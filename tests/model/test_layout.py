@@ -7,8 +7,8 @@ import pytest
 from cgeditor.model.expression import parse_program
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.layout import (LAYER_GAP, ROW_GAP, count_crossings, layered_layout,
-                                   total_edge_length)
+from cgeditor.model.layout import LAYER_GAP, ROW_GAP, layered_layout
+from cgeditor.model.layout_metrics import count_crossings, total_edge_length
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.cgraph"))
 NODE_W, NODE_H = 100.0, 60.0  # about the largest node the canvas draws for these graphs

@@ -4,8 +4,9 @@ Pure geometry, no Qt, so it can be tested on its own and reused by headless rend
 label offers candidate centres in order of preference (around its node, or along its edge);
 `place_labels` takes them one at a time and keeps the cheapest candidate, where overlapping a
 node or an already placed label costs far more than crossing an edge, and crossing an edge
-far more than straying from the preferred spot.  A uniform grid keeps every query local, so
-placing thousands of labels stays roughly linear.
+far more than straying from the preferred spot.  A pyramid of grids (`Index`) keeps every
+query local and every edge's filing bounded, so the cost follows the number of labels and
+segments, not the span of the drawing.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Sequence
 
-Point = tuple[float, float]
+from cgeditor.editor.canvas.label_index import Box, Index, Point
+
 
 NODE_OVERLAP = 1000.0
 LABEL_OVERLAP = 1000.0
@@ -61,23 +63,32 @@ class Rect:
 
 def segment_hits_rect(a: Point, b: Point, r: Rect) -> bool:
     """Whether segment a–b passes through the interior of r (Liang–Barsky clipping)."""
+    return _segment_hits_box(a, b, r.x, r.y, r.right, r.bottom)
+
+
+def _segment_hits_box(a: Point, b: Point, left: float, top: float, right: float, bottom: float) -> bool:
+    """Liang–Barsky clipping against the four sides in turn, unrolled (the placement's hot
+    loop); the parameter t of each crossing is q / p exactly as the textbook form has it."""
     (x0, y0), (x1, y1) = a, b
-    dx, dy = x1 - x0, y1 - y0
     t0, t1 = 0.0, 1.0
-    for p, q in ((-dx, x0 - r.x), (dx, r.right - x0), (-dy, y0 - r.y), (dy, r.bottom - y0)):
+    for p, q, r in ((x0 - x1, x0 - left, right - x0), (y0 - y1, y0 - top, bottom - y0)):
+        # the pair of sides across this axis: (p, q) for the near one, (-p, r) for the far one
         if p == 0:
-            if q <= 0:
+            if q <= 0 or r <= 0:
                 return False
-        else:
-            t = q / p
-            if p < 0:
-                if t > t1:
-                    return False
-                t0 = max(t0, t)
-            else:
-                if t < t0:
-                    return False
-                t1 = min(t1, t)
+            continue
+        t, u = q / p, r / -p
+        if p < 0:  # moving towards the far side: enters at t, leaves at u
+            if t > t1 or u < t0:
+                return False
+        else:  # enters at u, leaves at t
+            t, u = u, t
+            if t > t1 or u < t0:
+                return False
+        if t > t0:
+            t0 = t
+        if u < t1:
+            t1 = u
     return t0 < t1
 
 
@@ -89,60 +100,6 @@ class LabelRequest:
     size: tuple[float, float]
     candidates: Sequence[Point]
     own_edge: Hashable | None = None
-
-
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1: the grid's cheap form of a Rect
-
-
-class _Grid:
-    """Buckets of boxes and segments by cell, so a query only looks at its neighbourhood.
-
-    Only the cells within `within` are kept, the only ones queries look at: placing a few
-    labels again then does not file every cell along the long edges nearby."""
-
-    def __init__(self, within: Box, cell: float = 80.0):
-        self.cell = cell
-        self.limits = tuple(math.floor(v / cell) for v in within)
-        self.boxes: dict[tuple[int, int], list[Box]] = {}
-        self.segments: dict[tuple[int, int], list[tuple[Hashable, Point, Point]]] = {}
-
-    def _cells(self, x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
-        c = self.cell
-        i0, j0, i1, j1 = self.limits
-        js = range(max(math.floor(y0 / c), j0), min(math.floor(y1 / c), j1) + 1)
-        return [(i, j) for i in range(max(math.floor(x0 / c), i0), min(math.floor(x1 / c), i1) + 1)
-                for j in js]
-
-    def add_box(self, box: Box) -> None:
-        for cell in self._cells(*box):
-            self.boxes.setdefault(cell, []).append(box)
-
-    def add_segment(self, key: Hashable, a: Point, b: Point) -> None:
-        seg = (key, a, b)
-        for cell in self._cells(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1])):
-            self.segments.setdefault(cell, []).append(seg)
-
-    def overlap_cost(self, box: Box, cells: list[tuple[int, int]], weight: float) -> float:
-        """`weight` plus the overlap area for every stored box that `box` overlaps."""
-        x0, y0, x1, y1 = box
-        seen: set[int] = set()
-        cost = 0.0
-        for cell in cells:
-            for other in self.boxes.get(cell, ()):
-                a0, b0, a1, b1 = other
-                if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and id(other) not in seen:
-                    seen.add(id(other))
-                    cost += weight + (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
-        return cost
-
-    def edges_crossing(self, r: Rect, cells: list[tuple[int, int]], own_edge: Hashable | None) -> int:
-        crossed: set[Hashable] = set()
-        for cell in cells:
-            for key, a, b in self.segments.get(cell, ()):
-                if key is not own_edge and key not in crossed and key != own_edge \
-                        and segment_hits_rect(a, b, r):
-                    crossed.add(key)
-        return len(crossed)
 
 
 def _box(r: Rect, margin: float = 0.0) -> Box:
@@ -163,33 +120,49 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     within = _reach(requests)
     if within is None:
         return Placement()
-    node_grid, label_grid = _Grid(within), _Grid(within)
+    cell = _cell_size(requests)
+    boxes, segments = Index(within, cell), Index(within, cell)
     for r in fixed:
-        label_grid.add_box(_box(r, GAP / 2))
+        _add_obstacle(boxes, _box(r, GAP / 2), is_label=True)
     for r in nodes:
-        node_grid.add_box(_box(r, GAP))
+        _add_obstacle(boxes, _box(r, GAP), is_label=False)
+    numbers: dict[Hashable, int] = {}  # edge keys as small ints: cheap to compare and hash
     for key, points in edges.items():
+        number = numbers.setdefault(key, len(numbers))
         for a, b in zip(points, points[1:]):
-            node_grid.add_segment(key, a, b)
+            box = (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+            segments.add_segment((number, box, a, b), a, b)
     result = Placement()
     for req in requests:
         w, h = req.size
+        own = -1 if req.own_edge is None else numbers.get(req.own_edge, -1)
         best, best_cost = None, math.inf
         for rank, (cx, cy) in enumerate(req.candidates):
             cost = rank * RANK_COST
             if cost >= best_cost:
                 break
-            r = Rect.centered(cx, cy, w, h)
-            cost += _cost(r, req.own_edge, node_grid, label_grid, best_cost - cost)
+            x, y = cx - w / 2, cy - h / 2  # as Rect.centered has it, to the last bit
+            cost += _cost(x, y, w, h, own, boxes, segments, best_cost - cost)
             if cost < best_cost:
-                best, best_cost = r, cost
+                best, best_cost = (x, y), cost
         if best is None:
             continue
+        best = Rect(best[0], best[1], w, h)
         result.rects[req.key] = best
         if best_cost >= EDGE_CROSSING:
             result.conflicts.add(req.key)
-        label_grid.add_box(_box(best, GAP / 2))
+        _add_obstacle(boxes, _box(best, GAP / 2), is_label=True)
     return result
+
+
+def _add_obstacle(boxes: Index, box: Box, is_label: bool) -> None:
+    boxes.add_box(box, (*box, is_label))
+
+
+def _cell_size(requests: list[LabelRequest]) -> float:
+    """About twice the median label's larger side: a query then touches a few cells."""
+    sides = sorted(max(req.size) for req in requests)
+    return min(max(2 * sides[len(sides) // 2] + GAP, 16.0), 1000.0)
 
 
 def _reach(requests: list[LabelRequest]) -> Box | None:
@@ -207,13 +180,52 @@ def _reach(requests: list[LabelRequest]) -> Box | None:
     return (x0, y0, x1, y1) if x0 <= x1 else None
 
 
-def _cost(r: Rect, own_edge: Hashable | None, nodes: _Grid, labels: _Grid, budget: float) -> float:
-    box = _box(r)
-    cells = nodes._cells(*_box(r, GAP / 2))
-    cost = nodes.overlap_cost(box, cells, NODE_OVERLAP) + labels.overlap_cost(box, cells, LABEL_OVERLAP)
+def _overlap_cost(box: Box, boxes: Index, budget: float) -> float:
+    """NODE_OVERLAP or LABEL_OVERLAP plus the overlap area for every filed box that `box`
+    overlaps: the nodes' sum plus the labels' sum, each in filing order (the same to the last
+    bit whichever cells found them).  Once the overlaps found reach `budget`, that is returned."""
+    x0, y0, x1, y1 = box
+    items = boxes.items
+    hits: dict[int, float] = {}
+    found = 0.0
+    for k in boxes.near(x0, y0, x1, y1):
+        a0, b0, a1, b1, is_label = items[k]
+        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1 and k not in hits:
+            hits[k] = area = (min(x1, a1) - max(x0, a0)) * (min(y1, b1) - max(y0, b0))
+            found += (LABEL_OVERLAP if is_label else NODE_OVERLAP) + area
+            if found >= budget:
+                return found
+    if not hits:
+        return 0.0
+    nodes = labels = 0.0
+    for k in sorted(hits) if len(hits) > 1 else hits:
+        if items[k][4]:
+            labels += LABEL_OVERLAP + hits[k]
+        else:
+            nodes += NODE_OVERLAP + hits[k]
+    return nodes + labels
+
+
+def _cost(x: float, y: float, w: float, h: float, own_edge: int, boxes: Index, segments: Index,
+          budget: float) -> float:
+    """What placing a label at Rect(x, y, w, h) costs; once the cost reaches `budget` (it cannot
+    win) the rest is not counted."""
+    cost = _overlap_cost((x, y, x + w, y + h), boxes, budget)
     if cost >= budget:
         return cost
-    return cost + EDGE_CROSSING * nodes.edges_crossing(r.adjusted(GAP / 2), cells, own_edge)
+    x0, y0 = x - GAP / 2, y - GAP / 2  # the rect with GAP / 2 around, as Rect.adjusted has it
+    x1, y1 = x0 + (w + GAP), y0 + (h + GAP)
+    crossed: set[int] = set()
+    items = segments.items
+    for k in segments.near(x0, y0, x1, y1):
+        number, (a0, b0, a1, b1), a, b = items[k]
+        if number == own_edge or number in crossed or a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0:
+            continue  # its own edge, counted already, or too far to touch
+        if _segment_hits_box(a, b, x0, y0, x1, y1):
+            crossed.add(number)
+            if cost + EDGE_CROSSING * len(crossed) >= budget:
+                break
+    return cost + EDGE_CROSSING * len(crossed)
 
 
 # -- candidate generators -------------------------------------------------------------------
@@ -247,7 +259,8 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
     either side (perpendicular), further each round."""
     if len(points) < 2:
         return []
-    on = [point_at(points, f) for f in fractions]
+    segments, total = _measured(points)
+    on = [_point_along(segments, total, f) for f in fractions]
     out = [p for p, _ in on]
     w, h = size
     for k in range(1, offsets + 1):
@@ -260,8 +273,18 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
 
 def point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:
     """The point at `fraction` of the polyline's length and the unit normal there."""
+    return _point_along(*_measured(points), fraction)
+
+
+def _measured(points: Sequence[Point]) -> tuple[list[tuple[Point, Point, float]], float]:
+    """The polyline's segments with their lengths, and its whole length."""
     segments = [(a, b, math.dist(a, b)) for a, b in zip(points, points[1:])]
-    target = fraction * sum(length for _, _, length in segments)
+    return segments, sum(length for _, _, length in segments)
+
+
+def _point_along(segments: list[tuple[Point, Point, float]], total: float,
+                 fraction: float) -> tuple[Point, Point]:
+    target = fraction * total
     for a, b, length in segments[:-1]:
         if target <= length:
             break

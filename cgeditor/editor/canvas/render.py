@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Callable
 
 from PySide6.QtCore import QMarginsF, QRectF, QSize, QSizeF, Qt
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
@@ -25,7 +26,8 @@ from cgeditor.editor.canvas.scene import GraphScene
 IMAGE_FORMATS = ("png", "svg", "pdf")
 MARGIN = 24.0  # scene units of white around the drawing
 BACKGROUND = QColor("#ffffff")  # figures go on slides and paper, not on the canvas grey
-MAX_PIXELS = 20000  # per side of a PNG: beyond this QImage fails or eats gigabytes
+MAX_PIXELS = 20000  # per side of a PNG: beyond this QImage fails
+MAX_MEGAPIXELS = 32  # of a PNG: 128 MB of image in memory, about a second to compress
 MAX_EXTENT = 1_000_000  # scene units per side: a drawing wider than this has a stray far-off node
 POINTS_PER_INCH = 72
 
@@ -43,18 +45,22 @@ def image_format(path: Path | str) -> str:
     return suffix
 
 
-def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 1.0,
+def render_graph(source: Document | Graph, out_path: Path | str, scale: float | None = None,
                  output: str | None = None, overlays: dict[str, bool] | None = None,
-                 replace_read_only: bool = False) -> Path:
+                 replace_read_only: bool = False, notify: Callable[[str], None] | None = None) -> Path:
     """Draw `source` with its overlays into `out_path` (type from the suffix); returns the path.
 
     `scale` multiplies the PNG's pixel size (vector formats are drawn at 1 point per scene
-    unit); `output` chooses the node to differentiate; `overlays` maps "values", "grads",
-    "edge_grads" to shown/hidden (default: all shown).  The file is replaced with
-    `atomic_write`'s policy; a read-only one raises ReadOnlyFileError unless `replace_read_only`.
+    unit); a PNG that would exceed the pixel budget at it is refused.  Without `scale`, a PNG is
+    drawn at 1 pixel per unit or, if that exceeds the budget, at the largest scale within it, and
+    `notify` hears one line saying so.  `output` chooses the node to differentiate; `overlays`
+    maps "values", "grads", "edge_grads" to shown/hidden (default: all shown).  The size is
+    checked before the labels are placed, so a drawing too large is refused at once.  The file
+    is replaced with `atomic_write`'s policy; a read-only one raises ReadOnlyFileError unless
+    `replace_read_only`.
     """
     fmt = image_format(out_path)
-    if not (math.isfinite(scale) and scale > 0):
+    if scale is not None and not (math.isfinite(scale) and scale > 0):
         raise RenderError(f"scale must be a positive number, got {scale}")
     graph = (source.graph if isinstance(source, Document) else source).copy()
     if output is not None:
@@ -68,16 +74,27 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 
     try:
         for kind, visible in (overlays or {}).items():
             scene.set_overlay_visible(kind, visible)
-        document.evaluate_now()  # the scene takes the numbers from this signal, synchronously
-        scene.place_labels()  # placement normally waits for an idle event loop
-        drawn = scene.graph_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
-        if max(drawn.width(), drawn.height()) > MAX_EXTENT:
-            raise RenderError(f"the drawing would be {drawn.width():.0f} × {drawn.height():.0f} units "
+        least = _drawn(scene)  # no labels are placed yet: the drawing can only grow from this
+        if max(least.width(), least.height()) > MAX_EXTENT:
+            raise RenderError(f"the drawing would be {least.width():.0f} × {least.height():.0f} units "
                               f"(at most {MAX_EXTENT} a side): some nodes lie far from the rest; "
                               f"arrange the graph first")
+        if fmt == "png":
+            _png_scale(least, scale)  # refuses a scale too large before the slow part
+        document.evaluate_now()  # the scene takes the numbers from this signal, synchronously
+        scene.place_labels()  # placement normally waits for an idle event loop
+        drawn = _drawn(scene)
         area = QRectF(drawn.x(), drawn.y(), math.ceil(drawn.width()), math.ceil(drawn.height()))
+        pixels = 1.0
+        if fmt == "png":
+            pixels = _png_scale(area, scale)
+            if pixels < 1.0 and notify is not None:  # only without `scale`: a scale is kept or refused
+                (w1, h1), (w, h) = _pixel_size(area, 1.0), _pixel_size(area, pixels)
+                notify(f"note: at scale 1 the image would be {w1} × {h1} pixels; drawn at scale "
+                       f"{pixels:.3g} ({w} × {h}) to stay within {MAX_PIXELS} a side and "
+                       f"{MAX_MEGAPIXELS} megapixels")
         try:
-            write_atomically(out_path, lambda tmp: _WRITERS[fmt](scene, area, tmp, scale),
+            write_atomically(out_path, lambda tmp: _WRITERS[fmt](scene, area, tmp, pixels),
                              replace_read_only=replace_read_only)
         except ReadOnlyFileError:
             raise  # the caller refuses (CLI) or asks (editor)
@@ -86,6 +103,30 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float = 
     finally:
         scene.detach()
     return Path(out_path)
+
+
+def _drawn(scene: GraphScene) -> QRectF:
+    return scene.graph_rect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+
+
+def _pixel_size(area: QRectF, scale: float) -> tuple[int, int]:
+    return math.ceil(area.width() * scale), math.ceil(area.height() * scale)
+
+
+def _png_scale(area: QRectF, scale: float | None) -> float:
+    """`scale` if the PNG of `area` fits the pixel budget at it (RenderError if not); without
+    one, 1 or the largest scale that fits."""
+    width, height = _pixel_size(area, scale or 1.0)
+    if max(width, height) <= MAX_PIXELS and width * height <= MAX_MEGAPIXELS * 1e6:
+        return scale or 1.0
+    if scale is not None:
+        raise RenderError(f"the image would be {width} × {height} pixels (at most {MAX_PIXELS} a "
+                          f"side and {MAX_MEGAPIXELS} megapixels); use a smaller scale")
+    fit = min(MAX_PIXELS / max(area.width(), area.height()),
+              math.sqrt(MAX_MEGAPIXELS * 1e6 / (area.width() * area.height())))
+    while max(_pixel_size(area, fit)) > MAX_PIXELS or math.prod(_pixel_size(area, fit)) > MAX_MEGAPIXELS * 1e6:
+        fit *= 0.999  # rounding up to whole pixels may just overshoot
+    return fit
 
 
 def _paint(scene: GraphScene, painter: QPainter, area: QRectF, target: QRectF) -> None:
@@ -102,10 +143,7 @@ def _begin(painter: QPainter, device, tmp: str) -> None:
 
 
 def _write_png(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
-    width, height = math.ceil(area.width() * scale), math.ceil(area.height() * scale)
-    if max(width, height) > MAX_PIXELS:
-        raise RenderError(f"the image would be {width} × {height} pixels (at most {MAX_PIXELS} a "
-                          f"side); use a smaller scale")
+    width, height = _pixel_size(area, scale)
     image = QImage(width, height, QImage.Format_RGB32)
     if image.isNull():
         raise RenderError(f"not enough memory for a {width} × {height} image")

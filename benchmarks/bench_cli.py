@@ -1,0 +1,163 @@
+"""The command line end to end, as whole processes: wall time and peak RSS of one run each.
+
+`cgeditor eval FILE --json > OUT` against micrograd doing the same job from the same file
+(micrograd_eval.py: read the JSON, build, backward, write JSON) in the same run, on seeded
+random DAGs without positions (as the evaluator benchmark builds them) and on a long chain;
+and `cgeditor render` of such DAGs to PNG and SVG.  cgeditor's JSON also holds every edge's
+local gradient, micrograd's only the nodes.  Prints JSON rows.
+
+Usage: python bench_cli.py [--ops 50,1000,...] [--chain 200000] [--render 1000,10000] [--repeats 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from dag import build_graph, random_recipe
+
+from cgeditor.model import fileformat
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+
+HERE = Path(__file__).resolve().parent
+MICROGRAD = "micrograd 0.1.0 (whole process)"
+
+
+def chain_graph(n_nodes: int) -> Graph:
+    """x0 → tanh → add x1 → tanh → … : `n_nodes` nodes in one line, as deep as a graph gets."""
+    g = Graph()
+    g.add_node(Node("x0", NodeKind.VARIABLE, value=0.5))
+    g.add_node(Node("x1", NodeKind.VARIABLE, value=0.1))
+    prev = "x0"
+    for i in range(n_nodes - 2):
+        node_id = f"n{i}"
+        if i % 2:
+            g.add_node(Node(node_id, NodeKind.OP, op="add"))
+            g.add_edge(Edge(prev, node_id, 0))
+            g.add_edge(Edge("x1", node_id, 1))
+        else:
+            g.add_node(Node(node_id, NodeKind.OP, op="tanh"))
+            g.add_edge(Edge(prev, node_id, 0))
+        prev = node_id
+    g.set_output(prev)
+    return g
+
+
+def measure(argv: list[str], out: Path, env: dict | None = None, timeout: float = 900.0) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB and stderr of one run of `argv` writing its stdout to `out`,
+    launched by spawn.py so that the peak is the command's own, not this process's."""
+    try:
+        proc = subprocess.run([sys.executable, str(HERE / "spawn.py"), str(out), "--", *argv], capture_output=True,
+                              text=True, cwd=HERE, env=env or os.environ, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"over {timeout:.0f} s (stopped)") from None
+    result = json.loads(proc.stdout)
+    message = result["stderr"].strip()
+    if result["exit"] != 0:
+        raise RuntimeError(message.splitlines()[-1] if message else f"exit {result['exit']}")
+    return result["wall"], result["peak_mb"], message
+
+
+def timed_row(case: str, who: str, argv: list[str], out: Path, repeats: int, env: dict | None = None,
+              note: str = "") -> tuple[dict, str]:
+    """A row of `repeats` whole-process runs (median, min, max in ms; peak RSS in the note)."""
+    walls, peaks, message = [], [], ""
+    try:
+        for _ in range(repeats):
+            wall, peak, message = measure(argv, out, env)
+            walls.append(wall * 1000.0)
+            peaks.append(peak)
+    except (RuntimeError, TimeoutError) as e:
+        return {"case": case, "who": who, "skipped": f"failed: {e}"}, ""
+    notes = [f"peak RSS {max(peaks):.0f} MB"] + ([note] if note else [])
+    return {"case": case, "who": who, "median_ms": statistics.median(walls), "min_ms": min(walls),
+            "max_ms": max(walls), "runs": len(walls), "note": "; ".join(notes)}, message
+
+
+def agree(ours: Path, theirs: Path) -> bool:
+    """Every node's value and gradient equal to 1e-9 (relative above 1)."""
+    a, b = json.loads(ours.read_text()), json.loads(theirs.read_text())
+
+    def close(x, y) -> bool:
+        x, y = float(x), float(y)
+        return (math.isnan(x) and math.isnan(y)) or abs(x - y) <= 1e-9 * max(1.0, abs(x))
+
+    return a["output"] == b["output"] and all(
+        close(a["nodes"][k]["value"], v["value"]) and close(a["nodes"][k]["grad"], v["grad"])
+        for k, v in b["nodes"].items())
+
+
+def micrograd_env() -> dict | None:
+    """The environment the micrograd peer runs in, or None when micrograd is not importable."""
+    if importlib.util.find_spec("micrograd") is None:
+        return None
+    return dict(os.environ)
+
+
+def eval_rows(graph: Graph, tag: str, tmp: Path, repeats: int) -> list[dict]:
+    path = tmp / "g.cgraph"
+    fileformat.save(graph, path)
+    size_kb = path.stat().st_size / 1024
+    case = f"eval --json, whole process: {tag} ({size_kb:,.0f} KiB, no positions)"
+    ours, theirs = tmp / "ours.json", tmp / "theirs.json"
+    rows = [timed_row(case, "cgeditor", [sys.executable, "-m", "cgeditor", "eval", str(path), "--json"],
+                      ours, repeats)[0]]
+    env = micrograd_env()
+    if env is None:
+        rows.append({"case": case, "who": MICROGRAD, "skipped": "micrograd not installed"})
+        return rows
+    row, _ = timed_row(case, MICROGRAD, [sys.executable, str(HERE / "micrograd_eval.py"), str(path)],
+                       theirs, repeats, env)
+    if "skipped" not in row and "skipped" not in rows[0]:
+        row["agrees"] = agree(ours, theirs)
+    rows.append(row)
+    return rows
+
+
+def render_rows(n_ops: int, tmp: Path, repeats: int) -> list[dict]:
+    graph = build_graph(random_recipe(n_ops, seed=1))
+    path = tmp / "r.cgraph"
+    fileformat.save(graph, path)
+    rows = []
+    for fmt in ("svg", "png"):
+        out = tmp / f"r.{fmt}"
+        row, message = timed_row(f"render, whole process: {len(graph):,}-node DAG without positions → {fmt.upper()}",
+                                 "cgeditor", [sys.executable, "-m", "cgeditor", "render", str(path), "-o", str(out)],
+                                 tmp / "stdout.txt", repeats)
+        if "note:" in message:
+            row["note"] += "; " + message.split("note: ", 1)[1].split(";")[1].strip()
+        rows.append(row)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ops", default="50,1000,2000,4000,10000,100000")
+    parser.add_argument("--chain", type=int, default=200_000)
+    parser.add_argument("--render", default="1000,10000")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.ops.split(",") if s):
+            graph = build_graph(random_recipe(n, seed=1))
+            rows += eval_rows(graph, f"{n:,}-op DAG ({len(graph):,} nodes)", Path(tmp),
+                              args.repeats if n < 100_000 else max(1, args.repeats // 2))
+        if args.chain:
+            rows += eval_rows(chain_graph(args.chain), f"{args.chain:,}-node chain", Path(tmp),
+                              max(1, args.repeats // 2))
+        for n in (int(s) for s in args.render.split(",") if s):
+            rows += render_rows(n, Path(tmp), 1 if n >= 10_000 else max(1, args.repeats // 2))
+    print(json.dumps(rows))
+
+
+if __name__ == "__main__":
+    main()
