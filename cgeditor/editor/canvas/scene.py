@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
@@ -35,6 +35,9 @@ BSP_DEPTH = 10
 class GraphScene(SceneInput, QGraphicsScene):
     show_message = Signal(str)  # refusals and input errors, for the status bar
     layout_changed = Signal()  # nodes or labels moved, added or removed (the minimap listens)
+    # Once per event-loop turn in which the selection changed: Qt's selectionChanged fires per
+    # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
+    selection_settled = Signal()
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
         super().__init__(parent)
@@ -60,7 +63,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
-        self.selectionChanged.connect(self.overview.invalidate)
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self.selection_settled)
+        self.selectionChanged.connect(self._selection_timer.start)
+        self.selection_settled.connect(self.overview.invalidate)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
