@@ -17,6 +17,7 @@ from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
                                     AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
+from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
 
@@ -72,6 +73,7 @@ class Graph:
         self.structure_version = 0  # bumped on every structural change; caches key on it
         self._order: tuple[str, ...] = ()
         self._order_version = -1
+        self._fresh_ids = FreshIds()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -207,16 +209,8 @@ class Graph:
 
     def fresh_id(self, stem: str, reserved: Container[str] = ()) -> str:
         """An id not yet used, nor in `reserved` (ids given out for nodes still to be added):
-        `stem` itself if free, else stem2, stem3, ..."""
-        def taken(node_id: str) -> bool:
-            return node_id in self._nodes or node_id in reserved
-
-        if not taken(stem):
-            return stem
-        i = 2
-        while taken(f"{stem}{i}"):
-            i += 1
-        return f"{stem}{i}"
+        `stem` itself if free, else stem2, stem3, ... (see `FreshIds`)."""
+        return self._fresh_ids.fresh(stem, self._nodes, reserved)
 
     def fresh_annotation_id(self, stem: str) -> str:
         """An annotation id not yet used: stem1, stem2, ..."""
@@ -276,6 +270,7 @@ class Graph:
         self._in.pop(node_id, None)
         self._in_sorted.pop(node_id, None)
         self._out.pop(node_id, None)
+        self._fresh_ids.forget(node_id)
         self._emit(NodeRemoved(node))
         return node
 
