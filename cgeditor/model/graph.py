@@ -15,7 +15,7 @@ from typing import Any, Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
-                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, LabelChanged,
+                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
 from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
@@ -71,6 +71,7 @@ class Graph:
         self._annotations: dict[str, Annotation] = {}  # notes and arrows, in drawing order
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
+        self.journal = Journal()  # what each structural change touched (incremental re-planning)
         self._order: tuple[str, ...] = ()
         self._order_version = -1
         self._fresh_ids = FreshIds()
@@ -243,6 +244,7 @@ class Graph:
     def _emit(self, change: Change) -> None:
         if isinstance(change, STRUCTURAL):
             self.structure_version += 1
+            self.journal.record(change, self.structure_version)
         for listener in list(self._listeners):
             listener(change)
 
