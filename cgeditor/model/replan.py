@@ -41,7 +41,10 @@ def replanned(graph: Graph, plan: _Plan, touched: Sequence[str]) -> tuple[_Plan,
         return None
     if any(e.target not in touched_set for n in tail for e in graph.out_edges(n)):
         return None
-    order = tail if len(tail) < 2 else graph.topological_order(among=set(tail))
+    if len(tail) == 1 and all(e.target != e.source for e in graph.out_edges(tail[0])):
+        order = tail  # one node and no self-loop: asking the graph would walk every node
+    else:
+        order = graph.topological_order(among=set(tail))
     if len(order) != len(tail):
         return None
     kept = len(plan.ids) - sum(1 for n in touched_set if n in plan.index)
