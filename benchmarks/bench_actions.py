@@ -36,6 +36,7 @@ def child(kind: str, path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from bench_editor import Shown, settle
+    from cgeditor.model.graph import NodeKind
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -70,7 +71,7 @@ def child(kind: str, path: Path) -> None:
             step("undo the delete", acts.undo.trigger)
         else:
             sink = doc.graph.output
-            leaf = next(n.id for n in doc.graph if n.is_leaf)
+            leaf = next(n.id for n in doc.graph if n.kind is not NodeKind.OP)
             step("add a node and two edges", lambda: add_node_and_edges(doc, leaf, sink))
         shown.close()
 

@@ -190,7 +190,7 @@ def rss_mb() -> float:
 
 def middle_weight(graph: Graph) -> str:
     """A weight in the first hidden layer: its change reaches every later layer."""
-    return "L0n0w0" if "L0n0w0" in graph else next(n.id for n in graph if n.is_leaf)
+    return "L0n0w0" if "L0n0w0" in graph else next(n.id for n in graph if n.kind is not NodeKind.OP)
 
 
 def bench_shown(app, path: Path, tag: str, kind: str, repeats: int, settings: QSettings) -> list[dict]:

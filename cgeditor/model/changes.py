@@ -77,3 +77,29 @@ Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueC
           | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
 ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
 STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
+
+
+class Journal:
+    """Which node each structural change touched (a node added or removed, an edge's target), so
+    the evaluator can re-plan just those.  Bounded: past `LIMIT` changes the older ones are
+    forgotten and `since` answers None (re-plan everything)."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self) -> None:
+        self._base = 0  # the structure version the first entry moved away from
+        self._touched: list[str] = []
+
+    def record(self, change: Change, version: int) -> None:
+        """`change` made the graph's structure `version` (called for structural changes only)."""
+        if len(self._touched) >= self.LIMIT:
+            self._touched.clear()
+            self._base = version - 1
+        self._touched.append(change.edge.target if isinstance(change, (EdgeAdded, EdgeRemoved))
+                             else change.node.id)
+
+    def since(self, version: int) -> list[str] | None:
+        """The nodes touched after `version`, or None if that is no longer known."""
+        if version < self._base:
+            return None
+        return self._touched[version - self._base:]

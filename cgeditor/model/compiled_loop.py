@@ -35,6 +35,7 @@ ForwardEntry = tuple[int, int, int, int]
 class ForwardKernel:
     run: Callable[[Sequence[ForwardEntry], list, list, list], None]  # (entries, values, partials, plan ops)
     entries: list[ForwardEntry]  # every op of the plan, in topological order
+    ranked: tuple[str, ...] = ()  # the op kinds the loop has a branch for, entry kind k = ranked[k]
 
 
 @lru_cache(maxsize=None)
@@ -47,15 +48,34 @@ def forward_kernel(plan_ops: Sequence[PlanOp]) -> ForwardKernel:
     """The loop and its entries for a plan's `ops` list."""
     names = [_fast_name(op.op_name, len(op.inputs)) for op in plan_ops]
     ranked = tuple(name for name, _ in Counter(n for n in names if n is not None).most_common())
-    kind = {name: k for k, name in enumerate(ranked)}
     entries: list[ForwardEntry] = []
-    for pos, (op, name) in enumerate(zip(plan_ops, names)):
+    _add_entries(entries, plan_ops, 0, names, {name: k for k, name in enumerate(ranked)})
+    return ForwardKernel(_compiled_forward(ranked), entries, ranked)
+
+
+def extended_kernel(kernel: ForwardKernel, plan_ops: Sequence[PlanOp], start: int) -> ForwardKernel | None:
+    """`kernel`'s first `start` entries and entries for `plan_ops[start:]`, the same loop; None
+    if one of the new ops is of a kind the loop has no branch for (then build a new kernel).
+    The branches stay ranked by the old counts, which changes their order of tests, never a
+    number."""
+    kind = {name: k for k, name in enumerate(kernel.ranked)}
+    names = [_fast_name(op.op_name, len(op.inputs)) for op in plan_ops[start:]]
+    if any(name is not None and name not in kind for name in names):
+        return None
+    entries = kernel.entries[:start]
+    _add_entries(entries, plan_ops, start, names, kind)
+    return ForwardKernel(kernel.run, entries, kernel.ranked)
+
+
+def _add_entries(entries: list[ForwardEntry], plan_ops: Sequence[PlanOp], start: int,
+                 names: Sequence[str | None], kind: dict[str, int]) -> None:
+    for pos, name in enumerate(names, start):
+        op = plan_ops[pos]
         i, inputs = op.node, op.inputs
         if name is None:
             entries.append((i, GENERIC, pos, -1))
         else:
             entries.append((i, kind[name], inputs[0], inputs[1] if len(inputs) > 1 else -1))
-    return ForwardKernel(_compiled_forward(ranked), entries)
 
 
 @lru_cache(maxsize=64)

@@ -222,9 +222,21 @@ def _build_plan(graph: Graph) -> _Plan:
     broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
     ids: list[str] = []
     index: dict[str, int] = {}
-    ops = []
-    leaves = []
-    for node_id in graph.topological_order():  # cycles and what they feed are left out
+    ops: list[PlanOp] = []
+    leaves: list[tuple[int, str]] = []
+    place_nodes(graph, graph.topological_order(), broken, ids, index, ops, leaves)
+    consumers: list[list[int]] = [[] for _ in ids]
+    for op in ops:
+        for j in set(op.inputs):
+            consumers[j].append(op.node)
+    return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, consumers,
+                 sum(len(op.in_edges) for op in ops), forward_kernel(ops))
+
+
+def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[str], index: dict[str, int],
+                ops: list[PlanOp], leaves: list[tuple[int, str]]) -> None:
+    """Append the computable nodes of `order` (topological) to a plan's lists."""
+    for node_id in order:  # cycles and what they feed are left out
         node = graph.nodes[node_id]
         if node_id in broken:
             continue
@@ -242,12 +254,6 @@ def _build_plan(graph: Graph) -> _Plan:
         index[node_id] = len(ids)
         ops.append(PlanOp(len(ids), op.forward, op.partials, inputs, in_edges, op.name))
         ids.append(node_id)
-    consumers: list[list[int]] = [[] for _ in ids]
-    for op in ops:
-        for j in set(op.inputs):
-            consumers[j].append(op.node)
-    return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 sum(len(op.in_edges) for op in ops), forward_kernel(ops))
 
 
 def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
@@ -274,12 +280,33 @@ class Evaluator:
         self._plan_version = -1
         self._values: list[float] = []
         self._partials: list = []
+        self._stale_from = 0  # ops from this position on are computed on the next forward pass
 
     def plan(self) -> _Plan:
+        """The plan for the graph as it is: extended when the structure changed only at the end
+        of the document (see `replan`), else built again."""
         if self._plan is None or self._plan_version != self.graph.structure_version:
-            self._plan = _build_plan(self.graph)
+            from cgeditor.model.replan import replanned  # it builds on this module's plan types
+
+            touched = self.graph.journal.since(self._plan_version) if self._plan is not None else None
+            grown = replanned(self.graph, self._plan, touched) if touched is not None else None
+            if grown is None:
+                self._plan, self._values = _build_plan(self.graph), []
+            else:
+                old, (self._plan, kept, kept_ops) = self._plan, grown
+                if len(self._values) == len(old.ids):  # the kept nodes' values still hold
+                    new = len(self._plan.ids) - kept
+                    self._values = self._values[:kept] + [0.0] * new
+                    self._partials = self._partials[:kept] + [()] * new
+                    self._stale_from = kept_ops
+                    nodes = self.graph.nodes
+                    for i, node_id in reversed(self._plan.leaves):
+                        if i < kept:
+                            break
+                        self._values[i] = nodes[node_id].value
+                else:
+                    self._values = []
             self._plan_version = self.graph.structure_version
-            self._values = []
         return self._plan
 
     @property
@@ -322,6 +349,7 @@ class Evaluator:
         it saves."""
         nodes = self.graph.nodes
         kernel = plan.kernel
+        stale, self._stale_from = self._stale_from, len(plan.ops)
         if len(self._values) != len(plan.ids):
             self._values = values = [0.0] * len(plan.ids)
             self._partials = [()] * len(plan.ids)
@@ -341,7 +369,7 @@ class Evaluator:
             kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
         dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
-        first = len(plan.ops)
+        first = stale  # ops a re-plan appended are computed whatever changed
         op_position = plan.op_position
         for i in changed:
             for c in consumers[i]:
@@ -352,7 +380,7 @@ class Evaluator:
         for pos in range(first, len(entries)):
             entry = entries[pos]
             i = entry[0]
-            if dirty[i]:
+            if dirty[i] or pos >= stale:
                 for c in consumers[i]:
                     dirty[c] = 1
                 selected.append(entry)

@@ -15,8 +15,9 @@ from typing import Any, Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
-                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, LabelChanged,
+                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
+from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
 
@@ -70,8 +71,10 @@ class Graph:
         self._annotations: dict[str, Annotation] = {}  # notes and arrows, in drawing order
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
+        self.journal = Journal()  # what each structural change touched (incremental re-planning)
         self._order: tuple[str, ...] = ()
         self._order_version = -1
+        self._fresh_ids = FreshIds()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -207,16 +210,8 @@ class Graph:
 
     def fresh_id(self, stem: str, reserved: Container[str] = ()) -> str:
         """An id not yet used, nor in `reserved` (ids given out for nodes still to be added):
-        `stem` itself if free, else stem2, stem3, ..."""
-        def taken(node_id: str) -> bool:
-            return node_id in self._nodes or node_id in reserved
-
-        if not taken(stem):
-            return stem
-        i = 2
-        while taken(f"{stem}{i}"):
-            i += 1
-        return f"{stem}{i}"
+        `stem` itself if free, else stem2, stem3, ... (see `FreshIds`)."""
+        return self._fresh_ids.fresh(stem, self._nodes, reserved)
 
     def fresh_annotation_id(self, stem: str) -> str:
         """An annotation id not yet used: stem1, stem2, ..."""
@@ -249,6 +244,7 @@ class Graph:
     def _emit(self, change: Change) -> None:
         if isinstance(change, STRUCTURAL):
             self.structure_version += 1
+            self.journal.record(change, self.structure_version)
         for listener in list(self._listeners):
             listener(change)
 
@@ -276,6 +272,7 @@ class Graph:
         self._in.pop(node_id, None)
         self._in_sorted.pop(node_id, None)
         self._out.pop(node_id, None)
+        self._fresh_ids.forget(node_id)
         self._emit(NodeRemoved(node))
         return node
 

@@ -14,7 +14,7 @@ from enum import Enum
 
 import networkx as nx
 
-from cgeditor.model.graph import Edge, Graph, NodeKind
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
 
 
@@ -66,20 +66,23 @@ class InvalidGraphError(ValueError):
 def validate(graph: Graph) -> list[Problem]:
     problems: list[Problem] = []
     for node in graph:
-        if node.kind is NodeKind.OP:
-            problems += _op_node_problems(graph, node.id, node.op)
-        else:
-            if graph.sorted_in_edges(node.id):
-                what = node.kind.value
-                for e in graph.sorted_in_edges(node.id):
-                    problems.append(Problem(
-                        ProblemCode.EDGE_INTO_LEAF,
-                        f"edge {e.source} → {node.id}: {node.id} is a {what} and takes no inputs",
-                        (node.id,), (e,), e.port))
-            if node.value is None or not isinstance(node.value, float):
-                problems.append(Problem(ProblemCode.MISSING_VALUE,
-                                        f"{node.kind.value} {node.id} has no value", (node.id,)))
+        problems += node_problems(graph, node)
     problems += cycle_problems(graph)
+    return problems
+
+
+def node_problems(graph: Graph, node: Node) -> list[Problem]:
+    """The problems owned by one node, cycles aside: they depend on the node and its in-edges only."""
+    if node.kind is NodeKind.OP:
+        return _op_node_problems(graph, node.id, node.op)
+    problems = []
+    for e in graph.sorted_in_edges(node.id):
+        problems.append(Problem(
+            ProblemCode.EDGE_INTO_LEAF,
+            f"edge {e.source} → {node.id}: {node.id} is a {node.kind.value} and takes no inputs",
+            (node.id,), (e,), e.port))
+    if node.value is None or not isinstance(node.value, float):
+        problems.append(Problem(ProblemCode.MISSING_VALUE, f"{node.kind.value} {node.id} has no value", (node.id,)))
     return problems
 
 

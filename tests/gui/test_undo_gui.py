@@ -40,10 +40,13 @@ def key(qtbot, widget, sequence) -> None:
     qtbot.keyClick(widget, combo.key(), combo.keyboardModifiers())
 
 
-def select(window, *node_ids) -> None:
+def select(qtbot, window, *node_ids) -> None:
+    """Select exactly these nodes, and wait for the inspector to follow (the next event-loop turn)."""
     window.scene.clearSelection()
     for node_id in node_ids:
         window.scene.node_item(node_id).setSelected(True)
+    expected = node_ids[0] if len(node_ids) == 1 else None
+    qtbot.waitUntil(lambda: window.inspector.node_id == expected)
 
 
 def type_into(qtbot, edit, text: str) -> None:
@@ -69,13 +72,13 @@ def test_undo_every_kind_of_edit_to_the_empty_document_then_redo(qtbot, window):
         assert doc.connect(source, target, port) is None; done()
     assert doc.connect(x, z2, 0) is None; done()  # onto the occupied port: replaces y → z2
 
-    select(window, x)
+    select(qtbot, window, x)
     type_into(qtbot, inspector.value_edit, "2"); done()
-    select(window, y)
+    select(qtbot, window, y)
     type_into(qtbot, inspector.value_edit, "3.25"); done()
     type_into(qtbot, inspector.value_edit, "3"); done()
     type_into(qtbot, inspector.label_edit, "weight"); done()
-    select(window, L)
+    select(qtbot, window, L)
     qtbot.mouseClick(inspector.output_box, Qt.LeftButton); done()
 
     drag = new_merge_id()
@@ -83,22 +86,22 @@ def test_undo_every_kind_of_edit_to_the_empty_document_then_redo(qtbot, window):
         doc.move_nodes({L: (510 + 10 * step, 55)}, drag)
     done()
 
-    select(window, y, z1)
+    select(qtbot, window, y, z1)
     key(qtbot, view, QKeySequence.Copy)
     key(qtbot, view, QKeySequence.Paste); done()
     pasted = window.scene.selected_node_ids()
     assert len(pasted) == 2
     key(qtbot, view, "Ctrl+D"); done()
     key(qtbot, view, QKeySequence.Delete); done()  # the duplicates
-    select(window, *pasted)
+    select(qtbot, window, *pasted)
     key(qtbot, view, QKeySequence.Delete); done()
     doc.disconnect([Edge(x, z1, 0)]); done()
     assert doc.connect(x, z1, 0) is None; done()
     t = doc.insert_on_edge(Edge(z2, L, 0), "tanh", (420, 55)); done()
-    select(window, t)
+    select(qtbot, window, t)
     key(qtbot, view, QKeySequence.Delete); done()
     assert doc.connect(z2, L, 0) is None; done()
-    select(window)
+    select(qtbot, window)
     key(qtbot, view, "Ctrl+L"); done()  # arrange
 
     finished = fileformat.dumps(doc.graph)
@@ -146,7 +149,7 @@ def open_chain_rule(window) -> None:
 def test_cut_copies_to_the_clipboard_and_deletes_in_one_step(qtbot, window):
     open_chain_rule(window)
     doc = window.document
-    select(window, "x", "y")
+    select(qtbot, window, "x", "y")
     key(qtbot, window.view, QKeySequence.Cut)
     assert "x" not in doc.graph and "y" not in doc.graph and doc.undo_stack.count() == 1
     assert sorted(fileformat.loads(QApplication.clipboard().text()).nodes) == ["x", "y"]

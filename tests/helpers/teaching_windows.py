@@ -43,6 +43,7 @@ def click_node(qtbot, window: MainWindow, node_id: str) -> None:
     item = window.scene.node_item(node_id)
     point = window.view.mapFromScene(item.label_rect().center())
     qtbot.mouseClick(window.view.viewport(), Qt.LeftButton, pos=QPoint(point.x(), point.y()))
+    qtbot.waitUntil(lambda: window.inspector.node_id == node_id)  # the selection settles next turn
 
 
 def start_teaching(qtbot, window: MainWindow) -> None:

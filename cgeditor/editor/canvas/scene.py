@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from PySide6.QtCore import QRectF, Signal
+from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
@@ -35,6 +35,9 @@ BSP_DEPTH = 10
 class GraphScene(SceneInput, QGraphicsScene):
     show_message = Signal(str)  # refusals and input errors, for the status bar
     layout_changed = Signal()  # nodes or labels moved, added or removed (the minimap listens)
+    # Once per event-loop turn in which the selection changed: Qt's selectionChanged fires per
+    # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
+    selection_settled = Signal()
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
         super().__init__(parent)
@@ -60,7 +63,18 @@ class GraphScene(SceneInput, QGraphicsScene):
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
-        self.selectionChanged.connect(self.overview.invalidate)
+        self._selection_timer = QTimer(self)
+        self._selection_timer.setSingleShot(True)
+        self._selection_timer.setInterval(0)
+        self._selection_timer.timeout.connect(self.selection_settled)
+        self.selectionChanged.connect(self._selection_timer.start)
+        self.selection_settled.connect(self.overview.invalidate)
+        self._ports_dirty: dict[str, None] = {}  # nodes whose inputs changed during this edit
+        self._ports_timer = QTimer(self)
+        self._ports_timer.setSingleShot(True)
+        self._ports_timer.setInterval(0)
+        self._ports_timer.timeout.connect(self._flush_ports)
+        document.undo_stack.indexChanged.connect(self._flush_ports)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
@@ -75,6 +89,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.graph.unsubscribe(self._on_change)
         self.annotations.detach()
         self.document.evaluated.disconnect(self._apply_evaluation)
+        self.document.undo_stack.indexChanged.disconnect(self._flush_ports)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -189,11 +204,11 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
-            self._refresh_node(change.edge.target)
+            self._refresh_ports(change.edge.target)
         elif isinstance(change, EdgeRemoved):
             self._remove_edge(change.edge)
             if change.edge.target in self._nodes:
-                self._refresh_node(change.edge.target)
+                self._refresh_ports(change.edge.target)
         elif isinstance(change, LabelChanged):
             self._refresh_node(change.node_id)
             self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
@@ -244,6 +259,23 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         self._update_edges_of(node_id)
         self.overview.invalidate()
+
+    def _refresh_ports(self, node_id: str) -> None:
+        """An edge into the node came or went, so a variadic op's port count may change: the
+        node is re-shaped once the edit is done (the undo stack moved, or the next event-loop
+        turn for a change made outside it).  Re-shaping it per edge, and moving all its edges
+        each time, made pasting a node with k inputs cost k² edge updates."""
+        self._ports_dirty[node_id] = None
+        self._ports_timer.start()
+
+    def _flush_ports(self) -> None:
+        self._ports_timer.stop()
+        dirty, self._ports_dirty = self._ports_dirty, {}
+        for node_id in dirty:
+            item = self._nodes.get(node_id)
+            node = self.graph.nodes.get(node_id)
+            if item is not None and input_count(self.graph, node, self._spare_ports) != len(item.shape_info.inputs):
+                self._refresh_node(node_id)
 
     def _update_edges_of(self, node_id: str) -> None:
         for edge in self.graph.in_edges(node_id) + self.graph.out_edges(node_id):

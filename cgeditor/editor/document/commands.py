@@ -98,7 +98,8 @@ class RemoveNodesCommand(Command):
     """
 
     def __init__(self, graph: Graph, node_ids: Iterable[str], parent: Command | None = None):
-        ids = [n for n in graph.nodes if n in set(node_ids)]
+        wanted = set(node_ids)
+        ids = [n for n in graph.nodes if n in wanted]
         label = graph.node(ids[0]).label if len(ids) == 1 else f"{len(ids)} nodes"
         super().__init__(f"Delete {label}", parent)
         self.graph = graph

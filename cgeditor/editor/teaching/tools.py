@@ -146,7 +146,7 @@ class TeachingTools(QObject):
         self.layer = CanvasLayer(self._scene)
         self._scene.installEventFilter(self)
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
-        self._scene.selectionChanged.connect(self._selection_changed)
+        self._scene.selection_settled.connect(self._selection_changed)
         self.stepper.changed.connect(self.refresh)
         document.evaluated.connect(self._evaluated)
         for panel in (self.paths, self.chart, self.lesson):

@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
             old.deleteLater()  # and its scene with it
             release(old)
         self.inspector.set_document(document)
-        self.scene.selectionChanged.connect(self._selection_changed)
+        self.scene.selection_settled.connect(self._selection_changed)
         self.scene.show_message.connect(self.show_message)
         document.evaluated.connect(self._show_evaluation)
         document.modified_changed.connect(self.setWindowModified)
