@@ -11,6 +11,7 @@ import argparse
 import json
 from typing import Any
 
+from cgeditor.model.escape import markdown_code, markdown_text
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
@@ -82,31 +83,28 @@ def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) 
 def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
                  paths: PathDecomposition | None) -> str:
     out = symbol(graph, evaluation.output)
-    parts = [f"## Backpropagation of {out}\n", f"Start: `{narration.start}`\n"]
+    parts = [f"## Backpropagation of {markdown_text(out)}\n", f"Start: {markdown_code(narration.start)}\n"]
     if narration.steps:
         items = []
         for s in narration.steps:
             number = f"{s.index + 1}. "
-            items.append(f"{number}`{s.text}`")
+            items.append(f"{number}{markdown_code(s.text)}")
             if s.summary:  # a sub-item, indented to the item's text so it stays inside it
-                items.append(f"{' ' * len(number)}- **`{s.summary}`**")
+                items.append(f"{' ' * len(number)}- **{markdown_code(s.summary)}**")
         parts.append("\n".join(items) + "\n")
     else:
         parts.append("No backward steps: the output is a leaf.\n")
     if paths is not None:
         node = symbol(graph, paths.node)
-        parts.append(f"### Paths from {out} down to {node}\n")
+        parts.append(f"### Paths from {markdown_text(out)} down to {markdown_text(node)}\n")
         if paths.listed:
             rows = ["| # | path: local gradients and their product |", "| ---: | --- |"]
-            rows += [f"| {i} | `{_cell(path_text(graph, evaluation, p))}` |"
+            rows += [f"| {i} | {markdown_code(path_text(graph, evaluation, p), in_table=True)} |"
                      for i, p in enumerate(paths.listed, 1)]
             parts.append("\n".join(rows) + "\n")
         if paths.unlisted:
             parts.append(f"… and {paths.unlisted} more paths.\n")
-        parts.append(f"`{paths_sum_text(out, node, paths)}`\n")
+        parts.append(f"{markdown_code(paths_sum_text(out, node, paths))}\n")
     parts.append(f"### Values and gradients\n\n{results_markdown(graph, evaluation)}")
     return "\n".join(parts)
 
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind, label_problem
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
 
@@ -173,6 +173,9 @@ def _node(i: int, item: Any) -> Node:
     if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
         raise DocumentError(f"{where}: \"label\" must be a string of at most {MAX_LABEL_LENGTH} "
                             f"characters, got {_show(label)}")
+    problem = label_problem(label)
+    if problem:
+        raise DocumentError(f"{where}: \"label\" {_show(label)}: {problem}")
     value = None
     op = None
     if kind is NodeKind.OP:

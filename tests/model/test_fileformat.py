@@ -13,7 +13,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.fileformat import (
     MAX_COORDINATE, DocumentError, dumps, graph_from_dict, graph_to_dict, load, loads, save,
 )
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.graph import LINE_BREAKS, Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
 from cgeditor.model.validate import validate
 from cgeditor.resources import example_path, list_examples
@@ -344,7 +344,7 @@ def graphs(draw):
         kind = draw(st.sampled_from(list(NodeKind)))
         extra = draw(st.dictionaries(st.text(min_size=1, max_size=6).filter(
             lambda k: k not in ("id", "kind", "label", "value", "op", "pos")), JSON, max_size=2))
-        label = draw(st.text(max_size=15))
+        label = draw(st.text(st.characters(blacklist_characters=LINE_BREAKS), max_size=15))  # labels are one line
         coordinate = st.floats(-MAX_COORDINATE, MAX_COORDINATE, width=64)
         pos = draw(st.tuples(coordinate, coordinate))
         if kind is NodeKind.OP:
