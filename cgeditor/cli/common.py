@@ -1,4 +1,4 @@
-"""What every subcommand shares: one-line errors, `--set`, loading, and JSON numbers.
+"""What every subcommand shares: one-line errors, `--set`, loading, tables and JSON numbers.
 
 Bad input must end in exit status 2 and exactly one line on stderr, never a traceback, so
 subcommands raise `CliError` (or let the model's own errors through) and `main` prints them.
@@ -10,6 +10,7 @@ import argparse
 import sys
 from typing import Any, NoReturn, Sequence
 
+from cgeditor.model.escape import display_width, one_line, terminal
 from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import parse_number
@@ -25,17 +26,31 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (argparse prints the whole usage first)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)", file=sys.stderr)
+        print(terminal(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)"), file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
 def print_error(message: str) -> None:
-    """Exactly one line on stderr, whatever the message holds."""
-    print(f"cgeditor: error: {_one_line(message) or 'bad input'}", file=sys.stderr)
+    """Exactly one line on stderr, whatever the message holds (controls shown escaped)."""
+    print(terminal(f"cgeditor: error: {one_line(message) or 'bad input'}"), file=sys.stderr)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right_aligned: Sequence[int] = ()) -> str:
+    """Columns two spaces apart under a dashed rule, every cell made terminal-safe and padded
+    by its display width, so CJK or emoji labels keep the columns straight."""
+    cells = [[terminal(one_line(c)) for c in row] for row in [header, *rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        padded = []
+        for i, cell in enumerate(row):
+            gap = " " * (widths[i] - display_width(cell))
+            padded.append(gap + cell if i in right_aligned else cell + gap)
+        return "  ".join(padded).rstrip()
+
+    lines = [line(row) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def add_set_argument(parser: argparse.ArgumentParser) -> None:
@@ -80,3 +95,4 @@ def load_document(path: str) -> Graph:
 def json_number(x: float) -> Any:
     """Numbers for JSON output: non-finite values become "nan", "inf", "-inf"."""
     return encode_number(x)
+

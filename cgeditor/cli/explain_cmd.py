@@ -11,7 +11,7 @@ import argparse
 import json
 from typing import Any
 
-from cgeditor.model.escape import markdown_code, markdown_text
+from cgeditor.model.escape import markdown_code, markdown_text, terminal
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
@@ -49,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     elif args.markdown:
         print(_as_markdown(graph, evaluation, narration, paths), end="")
     else:
-        print("\n".join(narration.lines()))
+        print("\n".join(terminal(line) for line in narration.lines()))
         if paths is not None:
             print()
-            print("\n".join(_path_lines(graph, evaluation, paths)))
+            print("\n".join(terminal(line) for line in _path_lines(graph, evaluation, paths)))
     return 0
 
 

@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
         from cgeditor.editor.canvas.render import RenderError, image_format, render_graph
     except ImportError as e:
-        raise CliError(f"cannot draw images: {' '.join(str(e).split())}") from None
+        raise CliError(f"cannot draw images: {e}") from None
     try:
         image_format(args.out)
     except RenderError as e:

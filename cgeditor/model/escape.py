@@ -106,6 +106,16 @@ def markdown_code(text: str, in_table: bool = False) -> str:
 
 # -- the terminal ------------------------------------------------------------------------------
 
+MESSAGE_LIMIT = 1000  # characters in one message line; a cycle through 200k nodes is not read
+
+
+def one_line(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message as one line: runs of whitespace (line breaks too) become one space, and past
+    `limit` characters it is cut, ending in "…" so the cut shows."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 
 def terminal(text: str) -> str:
     """Text for a terminal: escape sequences (ESC, CSI, OSC, C1), NUL, BEL, bidi overrides,

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
+from cgeditor.model.escape import one_line
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind, label_problem
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
@@ -91,7 +92,7 @@ def loads(text: str) -> Graph:
     except ValueError as e:  # e.g. an integer with more digits than Python converts
         if isinstance(e, DocumentError):
             raise
-        raise DocumentError(f"not JSON: {_one_line(str(e))}") from None
+        raise DocumentError(f"not JSON: {one_line(str(e), 300)}") from None
     if _depth(data) > MAX_DEPTH:
         raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
     return graph_from_dict(data)
@@ -515,10 +516,6 @@ def _show(value: Any) -> str:
 def _quote(text: str) -> str:
     """A name from the document in quotes, cut short so one line stays one readable line."""
     return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _edge_name(edge: Edge) -> str:
