@@ -13,7 +13,7 @@ from typing import Any, NoReturn, Sequence
 from cgeditor.model.escape import display_width, one_line, terminal
 from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph, NodeKind
-from cgeditor.model.numbers import parse_number
+from cgeditor.model.numbers import format_count, parse_number
 
 EXIT_BAD_INPUT = 2
 
@@ -96,3 +96,9 @@ def json_number(x: float) -> Any:
     """Numbers for JSON output: non-finite values become "nan", "inf", "-inf"."""
     return encode_number(x)
 
+
+def json_count(n: int) -> int | str:
+    """An exact count for JSON, unless it has more digits than Python converts (or reads
+    back): then the text `format_count` gives, such as "2^15000"."""
+    limit = sys.get_int_max_str_digits()
+    return n if not limit or abs(n) < 10 ** limit else format_count(n)

@@ -2,7 +2,8 @@
 
 It prints the same chain-rule lines as the editor's step-through, one per backward step, and
 with `--node` how that node's gradient splits into one product per path from the output.
-`--json` is for graders (exact path counts, however large), `--markdown` for handouts.
+`--json` is for graders (exact path counts, up to the 4,300 digits a JSON reader in Python
+accepts; beyond, the count is a string like "2^15000"), `--markdown` for handouts.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
 from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, symbol
+from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_count, json_number, load_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -65,17 +67,17 @@ def _as_json(evaluation: Evaluation, paths: PathDecomposition | None) -> dict[st
         return {"steps": steps, "paths": None}
     listed = [{"nodes": p.nodes, "product": json_number(p.product)} for p in paths.listed]
     return {"steps": steps,
-            "paths": {"node": paths.node, "count": paths.count, "listed": listed,
+            "paths": {"node": paths.node, "count": json_count(paths.count), "listed": listed,
                       "sum": json_number(paths.sum)}}
 
 
 def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) -> list[str]:
     out, node = symbol(graph, evaluation.output), symbol(graph, paths.node)
-    count = "1 path" if paths.count == 1 else f"{paths.count} paths"
+    count = "1 path" if paths.count == 1 else f"{format_count(paths.count)} paths"
     lines = [f"{count} from {out} down to {node}:"]
     lines += [f"  {path_text(graph, evaluation, p)}" for p in paths.listed]
     if paths.unlisted:
-        lines.append(f"  … and {paths.unlisted} more")
+        lines.append(f"  … and {format_count(paths.unlisted)} more")
     lines.append(paths_sum_text(out, node, paths))
     return lines
 
@@ -103,8 +105,7 @@ def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
                      for i, p in enumerate(paths.listed, 1)]
             parts.append("\n".join(rows) + "\n")
         if paths.unlisted:
-            parts.append(f"… and {paths.unlisted} more paths.\n")
+            parts.append(f"… and {format_count(paths.unlisted)} more paths.\n")
         parts.append(f"{markdown_code(paths_sum_text(out, node, paths))}\n")
     parts.append(f"### Values and gradients\n\n{results_markdown(graph, evaluation)}")
     return "\n".join(parts)
-

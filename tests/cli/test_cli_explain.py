@@ -8,6 +8,8 @@ from cgeditor.cli import main
 from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 
+from helpers.graph_builders import doubling_chain
+
 EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 LINEAR = str(EXAMPLES / "linear_regression.cgraph")  # L = (x·w + b − y)², x=2, w=3, b=1, y=5
 TWO_PATHS = str(EXAMPLES / "two_paths.cgraph")  # e = (a + b)(b + 1), a=2, b=1
@@ -178,3 +180,23 @@ def test_markdown_of_hostile_labels_keeps_its_structure_and_shows_them_literally
     assert len(rows) == 2 + len(labels) + 1
     assert all(len(re.findall(r"(?<!\\)\|", row)) == 4 for row in rows)
     assert "| a \\| b | 1 | 1 |" in rows and "| \\\\x1b\\[2J\\\\u202e | 1 | 1 |" in rows
+
+
+@pytest.fixture(scope="module")
+def doubling_file(tmp_path_factory):
+    """2^14400 paths from the output to x: far past Python's 4,300-digit int-to-str limit."""
+    path = tmp_path_factory.mktemp("doubling") / "doubling.cgraph"
+    save(doubling_chain(3600, fan=16), path)
+    return str(path)
+
+
+def test_path_counts_past_the_digit_limit_print_as_powers(capsys, doubling_file):
+    status, out, err = explain(capsys, doubling_file, "--node", "x")
+    assert status == 0 and err == ""
+    assert "2^14400 paths from a3600 down to x:" in out
+    assert "  … and ≈ 6.8e4334 more" in out and "sum over all 2^14400 paths" in out
+
+
+def test_path_counts_past_the_digit_limit_are_strings_in_json(capsys, doubling_file):
+    status, out, _ = explain(capsys, doubling_file, "--node", "x", "--json")
+    assert status == 0 and json.loads(out)["paths"]["count"] == "2^14400"
