@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
@@ -54,7 +55,12 @@ def load(path: str | os.PathLike) -> Graph:
     """Read a `.cgraph` file; every failure is a DocumentError whose message starts with the path."""
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise DocumentError(f"{name}: not a regular file (it is {_file_kind(info.st_mode)})")
+        size = info.st_size
         if size > MAX_BYTES:
             raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
         with open(name, "rb") as f:
@@ -75,6 +81,12 @@ def load(path: str | os.PathLike) -> Graph:
         return loads(text)
     except DocumentError as e:
         raise DocumentError(f"{name}: {e}") from None
+
+
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((what for test, what in kinds if test(mode)), "an unusual kind of file")
 
 
 def loads(text: str) -> Graph:

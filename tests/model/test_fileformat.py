@@ -4,6 +4,8 @@ import json
 import math
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -461,3 +463,19 @@ def test_a_snapshot_keeps_the_graph_as_it_was_when_taken(tmp_path):
     g.remove_edge(g.edges[0])
     save(snapshot, tmp_path / "then.cgraph")
     assert (tmp_path / "then.cgraph").read_text(encoding="utf-8") == before
+
+
+def test_a_named_pipe_or_a_device_is_refused_without_blocking(tmp_path):
+    """Opening a FIFO for reading waits for a writer forever: it must be refused unopened
+    (in a subprocess, so a regression fails on the timeout instead of hanging the run)."""
+    fifo = tmp_path / "pipe.cgraph"
+    os.mkfifo(fifo)
+    script = ("import sys\nfrom cgeditor.model import fileformat\n"
+              "for path in sys.argv[1:]:\n"
+              "    try:\n        fileformat.load(path)\n"
+              "    except fileformat.DocumentError as e:\n        print(e)\n")
+    out = subprocess.run([sys.executable, "-c", script, str(fifo), "/dev/zero", "/dev/null"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == [f"{fifo}: not a regular file (it is a named pipe)",
+                                       "/dev/zero: not a regular file (it is a character device)",
+                                       "/dev/null: not a regular file (it is a character device)"]
