@@ -7,6 +7,8 @@ subcommands raise `CliError` (or let the model's own errors through) and `main` 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from typing import Any, NoReturn, Sequence
 
@@ -85,6 +87,25 @@ def _choices(graph: Graph) -> str:
         return ""
     shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
     return f" (variables: {shown})"
+
+
+def output_path(path: str) -> str:
+    """`path` if it can name a file to write, else a CliError saying why: `-o ''`, a folder
+    (`.`, `..`, `dir/`) or a loop of symbolic links is refused before any work is done.
+
+    What happens to the file itself (links written through, permissions kept, devices
+    refused) is the writer's policy; this only turns what cannot be a file name into words.
+    """
+    if not path:
+        raise CliError("'': not a regular file (an empty name); give the name of a file to write")
+    if os.path.basename(path) in ("", ".", "..") or os.path.isdir(path):
+        raise CliError(f"{path}: not a regular file (a folder); give the name of a file to write")
+    try:
+        os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise CliError(f"{path}: a symbolic link loop: it leads to no file") from None
+    return path
 
 
 def load_document(path: str) -> Graph:

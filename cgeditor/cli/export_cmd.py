@@ -14,7 +14,7 @@ from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import FORMATS, export
 from cgeditor.model.validate import InvalidGraphError
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,6 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        output_path(args.out)
     graph = load_document(args.file)
     apply_sets(graph, args.set)
     try:

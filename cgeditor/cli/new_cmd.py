@@ -14,7 +14,7 @@ from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Graph
 from cgeditor.model.numbers import parse_number
 
-from cgeditor.cli.common import CliError, add_set_argument
+from cgeditor.cli.common import CliError, add_set_argument, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +40,7 @@ def add_program_arguments(parser: argparse.ArgumentParser, required: bool) -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    output_path(args.out)
     graph = graph_from_expr_args(args)
     save(graph, args.out)
     return 0

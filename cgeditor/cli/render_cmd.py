@@ -12,7 +12,7 @@ import sys
 
 from cgeditor.model.atomic_write import ReadOnlyFileError
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +44,7 @@ def _scale(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    output_path(args.out)
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is first imported
     try:
