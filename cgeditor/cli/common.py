@@ -1,4 +1,4 @@
-"""What every subcommand shares: one-line errors, `--set`, loading, tables and JSON numbers.
+"""What every subcommand shares: one-line errors, `--set`, output names, tables and JSON counts.
 
 Bad input must end in exit status 2 and exactly one line on stderr, never a traceback, so
 subcommands raise `CliError` (or let the model's own errors through) and `main` prints them.
@@ -10,10 +10,9 @@ import argparse
 import errno
 import os
 import sys
-from typing import Any, NoReturn, Sequence
+from typing import NoReturn, Sequence
 
 from cgeditor.model.escape import display_width, one_line, terminal
-from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_count, parse_number
 
@@ -62,22 +61,27 @@ def add_set_argument(parser: argparse.ArgumentParser) -> None:
              "VALUE may be nan, inf or -inf")
 
 
+def parse_set(pair: str) -> tuple[str, float]:
+    """One `--set ID=VALUE` as (id, number); the one reading of --set for every subcommand."""
+    node_id, sep, text = pair.partition("=")
+    node_id = node_id.strip()
+    if not sep or not node_id:
+        raise CliError(f"--set expects ID=VALUE, got {pair!r}")
+    try:
+        return node_id, parse_number(text)
+    except ValueError as e:
+        raise CliError(f"--set {node_id}: {e}") from None
+
+
 def apply_sets(graph: Graph, pairs: Sequence[str]) -> None:
     """Apply `--set ID=VALUE` pairs in order, refusing unknown ids, op nodes and non-numbers."""
     for pair in pairs:
-        node_id, sep, text = pair.partition("=")
-        node_id = node_id.strip()
-        if not sep or not node_id:
-            raise CliError(f"--set expects ID=VALUE, got {pair!r}")
+        node_id, value = parse_set(pair)
         if node_id not in graph:
             raise CliError(f"--set {node_id}: no node with id {node_id!r}{_choices(graph)}")
         if graph.node(node_id).kind is NodeKind.OP:
             raise CliError(f"--set {node_id}: {node_id!r} is an op node; only variables and "
                            f"constants take a value")
-        try:
-            value = parse_number(text)
-        except ValueError as e:
-            raise CliError(f"--set {node_id}: {e}") from None
         graph.set_value(node_id, value)
 
 
@@ -106,16 +110,6 @@ def output_path(path: str) -> str:
         if e.errno == errno.ELOOP:
             raise CliError(f"{path}: a symbolic link loop: it leads to no file") from None
     return path
-
-
-def load_document(path: str) -> Graph:
-    """Load a `.cgraph` file; a DocumentError carries the one-line reason."""
-    return load(path)
-
-
-def json_number(x: float) -> Any:
-    """Numbers for JSON output: non-finite values become "nan", "inf", "-inf"."""
-    return encode_number(x)
 
 
 def json_count(n: int) -> int | str:

@@ -12,12 +12,12 @@ import json
 
 from cgeditor.model.escape import one_line, terminal
 from cgeditor.model.evaluate import Evaluation, OutputError, evaluate
+from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.validate import validate
 
-from cgeditor.cli.common import (CliError, add_set_argument, apply_sets, json_number, load_document,
-                                 text_table)
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, text_table
 from cgeditor.cli.new_cmd import add_program_arguments, graph_from_expr_args
 
 MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         graph = graph_from_expr_args(args)  # applies --set itself
         source = "--expr" if args.expr is not None else args.expr_file
     else:
-        graph = load_document(args.file)
+        graph = load(args.file)
         apply_sets(graph, args.set)
         source = args.file
     problems = validate(graph)
@@ -68,13 +68,13 @@ def to_json(graph: Graph, result: Evaluation) -> str:
         return json.dumps(x, ensure_ascii=False)
 
     nodes = [
-        f"    {enc(node_id)}: " + enc({"value": json_number(result.values[node_id]),
-                                      "grad": json_number(result.grads.get(node_id, 0.0))})
+        f"    {enc(node_id)}: " + enc({"value": encode_number(result.values[node_id]),
+                                      "grad": encode_number(result.grads.get(node_id, 0.0))})
         for node_id in graph.nodes
     ]
     edges = [
         "    " + enc({"source": e.source, "target": e.target, "port": e.port,
-                      "local_grad": json_number(result.edge_grads[e])})
+                      "local_grad": encode_number(result.edge_grads[e])})
         for e in graph.edges
     ]
     return "\n".join([

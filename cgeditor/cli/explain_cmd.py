@@ -14,13 +14,14 @@ from typing import Any
 
 from cgeditor.model.escape import markdown_code, markdown_text, terminal
 from cgeditor.model.evaluate import Evaluation, evaluate
+from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
 from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, symbol
 from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_count, json_number, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_count
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = load_document(args.file)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     if args.node is not None and args.node not in graph:
         raise CliError(f"--node {args.node}: no node with id {args.node!r}")
@@ -60,15 +61,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _as_json(evaluation: Evaluation, paths: PathDecomposition | None) -> dict[str, Any]:
     steps = [{"source": s.edge.source, "target": s.edge.target, "port": s.edge.port,
-              "upstream": json_number(s.upstream), "local": json_number(s.local),
-              "contribution": json_number(s.contribution), "total": json_number(s.total)}
+              "upstream": encode_number(s.upstream), "local": encode_number(s.local),
+              "contribution": encode_number(s.contribution), "total": encode_number(s.total)}
              for s in evaluation.steps]
     if paths is None:
         return {"steps": steps, "paths": None}
-    listed = [{"nodes": p.nodes, "product": json_number(p.product)} for p in paths.listed]
+    listed = [{"nodes": p.nodes, "product": encode_number(p.product)} for p in paths.listed]
     return {"steps": steps,
             "paths": {"node": paths.node, "count": json_count(paths.count), "listed": listed,
-                      "sum": json_number(paths.sum)}}
+                      "sum": encode_number(paths.sum)}}
 
 
 def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) -> list[str]:

@@ -12,9 +12,10 @@ import sys
 from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import FORMATS, export
+from cgeditor.model.fileformat import load
 from cgeditor.model.validate import InvalidGraphError
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document, output_path
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         output_path(args.out)
-    graph = load_document(args.file)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     try:
         text = export(graph, args.format, args.output)

@@ -11,8 +11,9 @@ import os
 import sys
 
 from cgeditor.model.atomic_write import ReadOnlyFileError
+from cgeditor.model.fileformat import load
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document, output_path
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         image_format(args.out)
     except RenderError as e:
         raise CliError(str(e)) from None
-    graph = load_document(args.file)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     if args.output is not None and args.output not in graph:
         raise CliError(f"--output {args.output}: no node with id {args.output!r}")
