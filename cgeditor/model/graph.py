@@ -29,7 +29,7 @@ def label_problem(label: str) -> str | None:
     A label is one line: a line break in it would start a new line of whatever it is written
     into (a comment in an exported script, a Markdown table, a terminal table).
     """
-    if any(ch in LINE_BREAKS for ch in label):
+    if not label.isprintable() and any(ch in LINE_BREAKS for ch in label):  # breaks are unprintable
         return "a label cannot contain a line break"
     return None
 
