@@ -42,6 +42,11 @@ def visible(text: str) -> str:
     return "".join(ch if _safe(ch) else _escape(ch) for ch in text)
 
 
+def visible_lines(text: str) -> str:
+    """`visible` for multi-line text (a note): line feeds and tabs stay what they are."""
+    return "\n".join("\t".join(visible(part) for part in line.split("\t")) for line in str(text).split("\n"))
+
+
 # -- Python ------------------------------------------------------------------------------------
 
 

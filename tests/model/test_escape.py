@@ -11,7 +11,7 @@ import pytest
 
 from cgeditor.model import fileformat
 from cgeditor.model.escape import (display_width, dot_string, markdown_code, markdown_text, python_comment,
-                                   python_docstring, python_string, terminal, visible)
+                                   python_docstring, python_string, terminal, visible, visible_lines)
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Graph, GraphError, Node, NodeKind, label_problem
 
@@ -137,3 +137,7 @@ def test_other_odd_labels_still_load(label):
     doc = {"format": "cgeditor-graph", "version": 1,
            "nodes": [{"id": "x", "kind": "variable", "label": label}]}
     assert fileformat.loads(json.dumps(doc)).node("x").label == label
+
+
+def test_visible_lines_keeps_line_feeds_and_tabs_of_a_note():
+    assert visible_lines("a\tb\nc\x1b[2J\u202e\ud800") == "a\tb\nc\\x1b[2J\\u202e\\ud800"
