@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Sequence
 
 from cgeditor import __version__
+from cgeditor.model.escape import one_line, terminal
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import GraphError
@@ -95,6 +96,6 @@ def _open_editor(args: list[str]) -> int:
     try:
         from cgeditor.editor.window.app import run
     except ImportError as e:
-        print(f"cgeditor: cannot start the editor: {' '.join(str(e).split())}", file=sys.stderr)
+        print(terminal(f"cgeditor: cannot start the editor: {one_line(e)}"), file=sys.stderr)
         return 1
     return run(parsed.file)

@@ -1,4 +1,4 @@
-"""What every subcommand shares: one-line errors, `--set`, loading, and JSON numbers.
+"""What every subcommand shares: one-line errors, `--set`, output names, tables and JSON counts.
 
 Bad input must end in exit status 2 and exactly one line on stderr, never a traceback, so
 subcommands raise `CliError` (or let the model's own errors through) and `main` prints them.
@@ -7,12 +7,14 @@ subcommands raise `CliError` (or let the model's own errors through) and `main` 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
-from typing import Any, NoReturn, Sequence
+from typing import NoReturn, Sequence
 
-from cgeditor.model.fileformat import encode_number, load
+from cgeditor.model.escape import display_width, one_line, terminal
 from cgeditor.model.graph import Graph, NodeKind
-from cgeditor.model.numbers import parse_number
+from cgeditor.model.numbers import format_count, parse_number
 
 EXIT_BAD_INPUT = 2
 
@@ -25,17 +27,31 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse, but a usage error is one line (argparse prints the whole usage first)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: error: {_one_line(message)} (see {self.prog} --help)", file=sys.stderr)
+        print(terminal(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)"), file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
 
 
 def print_error(message: str) -> None:
-    """Exactly one line on stderr, whatever the message holds."""
-    print(f"cgeditor: error: {_one_line(message) or 'bad input'}", file=sys.stderr)
+    """Exactly one line on stderr, whatever the message holds (controls shown escaped)."""
+    print(terminal(f"cgeditor: error: {one_line(message) or 'bad input'}"), file=sys.stderr)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right_aligned: Sequence[int] = ()) -> str:
+    """Columns two spaces apart under a dashed rule, every cell made terminal-safe and padded
+    by its display width, so CJK or emoji labels keep the columns straight."""
+    cells = [[terminal(one_line(c)) for c in row] for row in [header, *rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+
+    def line(row: list[str]) -> str:
+        padded = []
+        for i, cell in enumerate(row):
+            gap = " " * (widths[i] - display_width(cell))
+            padded.append(gap + cell if i in right_aligned else cell + gap)
+        return "  ".join(padded).rstrip()
+
+    lines = [line(row) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 def add_set_argument(parser: argparse.ArgumentParser) -> None:
@@ -45,22 +61,27 @@ def add_set_argument(parser: argparse.ArgumentParser) -> None:
              "VALUE may be nan, inf or -inf")
 
 
+def parse_set(pair: str) -> tuple[str, float]:
+    """One `--set ID=VALUE` as (id, number); the one reading of --set for every subcommand."""
+    node_id, sep, text = pair.partition("=")
+    node_id = node_id.strip()
+    if not sep or not node_id:
+        raise CliError(f"--set expects ID=VALUE, got {pair!r}")
+    try:
+        return node_id, parse_number(text)
+    except ValueError as e:
+        raise CliError(f"--set {node_id}: {e}") from None
+
+
 def apply_sets(graph: Graph, pairs: Sequence[str]) -> None:
     """Apply `--set ID=VALUE` pairs in order, refusing unknown ids, op nodes and non-numbers."""
     for pair in pairs:
-        node_id, sep, text = pair.partition("=")
-        node_id = node_id.strip()
-        if not sep or not node_id:
-            raise CliError(f"--set expects ID=VALUE, got {pair!r}")
+        node_id, value = parse_set(pair)
         if node_id not in graph:
             raise CliError(f"--set {node_id}: no node with id {node_id!r}{_choices(graph)}")
         if graph.node(node_id).kind is NodeKind.OP:
             raise CliError(f"--set {node_id}: {node_id!r} is an op node; only variables and "
                            f"constants take a value")
-        try:
-            value = parse_number(text)
-        except ValueError as e:
-            raise CliError(f"--set {node_id}: {e}") from None
         graph.set_value(node_id, value)
 
 
@@ -72,11 +93,27 @@ def _choices(graph: Graph) -> str:
     return f" (variables: {shown})"
 
 
-def load_document(path: str) -> Graph:
-    """Load a `.cgraph` file; a DocumentError carries the one-line reason."""
-    return load(path)
+def output_path(path: str) -> str:
+    """`path` if it can name a file to write, else a CliError saying why: `-o ''`, a folder
+    (`.`, `..`, `dir/`) or a loop of symbolic links is refused before any work is done.
+
+    What happens to the file itself (links written through, permissions kept, devices
+    refused) is the writer's policy; this only turns what cannot be a file name into words.
+    """
+    if not path:
+        raise CliError("'': not a regular file (an empty name); give the name of a file to write")
+    if os.path.basename(path) in ("", ".", "..") or os.path.isdir(path):
+        raise CliError(f"{path}: not a regular file (a folder); give the name of a file to write")
+    try:
+        os.stat(path)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise CliError(f"{path}: a symbolic link loop: it leads to no file") from None
+    return path
 
 
-def json_number(x: float) -> Any:
-    """Numbers for JSON output: non-finite values become "nan", "inf", "-inf"."""
-    return encode_number(x)
+def json_count(n: int) -> int | str:
+    """An exact count for JSON, unless it has more digits than Python converts (or reads
+    back): then the text `format_count` gives, such as "2^15000"."""
+    limit = sys.get_int_max_str_digits()
+    return n if not limit or abs(n) < 10 ** limit else format_count(n)

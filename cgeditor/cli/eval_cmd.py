@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from cgeditor.model.escape import one_line, terminal
 from cgeditor.model.evaluate import Evaluation, OutputError, evaluate
+from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 from cgeditor.model.validate import validate
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, text_table
 from cgeditor.cli.new_cmd import add_program_arguments, graph_from_expr_args
 
 MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
@@ -42,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
         graph = graph_from_expr_args(args)  # applies --set itself
         source = "--expr" if args.expr is not None else args.expr_file
     else:
-        graph = load_document(args.file)
+        graph = load(args.file)
         apply_sets(graph, args.set)
         source = args.file
     problems = validate(graph)
     if problems:
-        shown = [p.message for p in problems[:MAX_PROBLEMS_SHOWN]]
+        shown = [one_line(p.message, 200) for p in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
         raise CliError(f"{source}: " + "; ".join(shown))
@@ -66,13 +68,13 @@ def to_json(graph: Graph, result: Evaluation) -> str:
         return json.dumps(x, ensure_ascii=False)
 
     nodes = [
-        f"    {enc(node_id)}: " + enc({"value": json_number(result.values[node_id]),
-                                      "grad": json_number(result.grads.get(node_id, 0.0))})
+        f"    {enc(node_id)}: " + enc({"value": encode_number(result.values[node_id]),
+                                      "grad": encode_number(result.grads.get(node_id, 0.0))})
         for node_id in graph.nodes
     ]
     edges = [
         "    " + enc({"source": e.source, "target": e.target, "port": e.port,
-                      "local_grad": json_number(result.edge_grads[e])})
+                      "local_grad": encode_number(result.edge_grads[e])})
         for e in graph.edges
     ]
     return "\n".join([
@@ -92,19 +94,12 @@ def _block(opening: str, items: list[str], closing: str) -> str:
 
 def to_table(graph: Graph, result: Evaluation) -> str:
     """Columns id, label, kind, value, gradient; numbers right-aligned to 4 significant digits."""
-    header = ("id", "label", "kind", "value", "gradient")
-    rows = [header]
+    rows = []
     for node in graph:
         kind = f"op {node.op}" if node.kind is NodeKind.OP else node.kind.value
-        rows.append((node.id, " ".join(node.label.split()), kind, format_compact(result.values[node.id]),
+        rows.append((node.id, node.label, kind, format_compact(result.values[node.id]),
                      format_compact(result.grads.get(node.id, 0.0))))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = [
-        "  ".join([r[0].ljust(widths[0]), r[1].ljust(widths[1]), r[2].ljust(widths[2]),
-                   r[3].rjust(widths[3]), r[4].rjust(widths[4])]).rstrip()
-        for r in rows
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
+    table = text_table(("id", "label", "kind", "value", "gradient"), rows, right_aligned=(3, 4))
     value = format_compact(result.values[result.output])
-    title = f"output {result.output} = {value}; gradient = d{result.output}/d(node)"
-    return title + "\n\n" + "\n".join(lines)
+    title = terminal(f"output {result.output} = {value}; gradient = d{result.output}/d(node)")
+    return title + "\n\n" + table

@@ -2,7 +2,8 @@
 
 It prints the same chain-rule lines as the editor's step-through, one per backward step, and
 with `--node` how that node's gradient splits into one product per path from the output.
-`--json` is for graders (exact path counts, however large), `--markdown` for handouts.
+`--json` is for graders (exact path counts, up to the 4,300 digits a JSON reader in Python
+accepts; beyond, the count is a string like "2^15000"), `--markdown` for handouts.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import argparse
 import json
 from typing import Any
 
+from cgeditor.model.escape import markdown_code, markdown_text, terminal
 from cgeditor.model.evaluate import Evaluation, evaluate
+from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
 from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, symbol
+from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_number, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, json_count
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = load_document(args.file)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     if args.node is not None and args.node not in graph:
         raise CliError(f"--node {args.node}: no node with id {args.node!r}")
@@ -48,33 +52,33 @@ def run(args: argparse.Namespace) -> int:
     elif args.markdown:
         print(_as_markdown(graph, evaluation, narration, paths), end="")
     else:
-        print("\n".join(narration.lines()))
+        print("\n".join(terminal(line) for line in narration.lines()))
         if paths is not None:
             print()
-            print("\n".join(_path_lines(graph, evaluation, paths)))
+            print("\n".join(terminal(line) for line in _path_lines(graph, evaluation, paths)))
     return 0
 
 
 def _as_json(evaluation: Evaluation, paths: PathDecomposition | None) -> dict[str, Any]:
     steps = [{"source": s.edge.source, "target": s.edge.target, "port": s.edge.port,
-              "upstream": json_number(s.upstream), "local": json_number(s.local),
-              "contribution": json_number(s.contribution), "total": json_number(s.total)}
+              "upstream": encode_number(s.upstream), "local": encode_number(s.local),
+              "contribution": encode_number(s.contribution), "total": encode_number(s.total)}
              for s in evaluation.steps]
     if paths is None:
         return {"steps": steps, "paths": None}
-    listed = [{"nodes": p.nodes, "product": json_number(p.product)} for p in paths.listed]
+    listed = [{"nodes": p.nodes, "product": encode_number(p.product)} for p in paths.listed]
     return {"steps": steps,
-            "paths": {"node": paths.node, "count": paths.count, "listed": listed,
-                      "sum": json_number(paths.sum)}}
+            "paths": {"node": paths.node, "count": json_count(paths.count), "listed": listed,
+                      "sum": encode_number(paths.sum)}}
 
 
 def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) -> list[str]:
     out, node = symbol(graph, evaluation.output), symbol(graph, paths.node)
-    count = "1 path" if paths.count == 1 else f"{paths.count} paths"
+    count = "1 path" if paths.count == 1 else f"{format_count(paths.count)} paths"
     lines = [f"{count} from {out} down to {node}:"]
     lines += [f"  {path_text(graph, evaluation, p)}" for p in paths.listed]
     if paths.unlisted:
-        lines.append(f"  … and {paths.unlisted} more")
+        lines.append(f"  … and {format_count(paths.unlisted)} more")
     lines.append(paths_sum_text(out, node, paths))
     return lines
 
@@ -82,31 +86,27 @@ def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) 
 def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
                  paths: PathDecomposition | None) -> str:
     out = symbol(graph, evaluation.output)
-    parts = [f"## Backpropagation of {out}\n", f"Start: `{narration.start}`\n"]
+    parts = [f"## Backpropagation of {markdown_text(out)}\n", f"Start: {markdown_code(narration.start)}\n"]
     if narration.steps:
         items = []
         for s in narration.steps:
             number = f"{s.index + 1}. "
-            items.append(f"{number}`{s.text}`")
+            items.append(f"{number}{markdown_code(s.text)}")
             if s.summary:  # a sub-item, indented to the item's text so it stays inside it
-                items.append(f"{' ' * len(number)}- **`{s.summary}`**")
+                items.append(f"{' ' * len(number)}- **{markdown_code(s.summary)}**")
         parts.append("\n".join(items) + "\n")
     else:
         parts.append("No backward steps: the output is a leaf.\n")
     if paths is not None:
         node = symbol(graph, paths.node)
-        parts.append(f"### Paths from {out} down to {node}\n")
+        parts.append(f"### Paths from {markdown_text(out)} down to {markdown_text(node)}\n")
         if paths.listed:
             rows = ["| # | path: local gradients and their product |", "| ---: | --- |"]
-            rows += [f"| {i} | `{_cell(path_text(graph, evaluation, p))}` |"
+            rows += [f"| {i} | {markdown_code(path_text(graph, evaluation, p), in_table=True)} |"
                      for i, p in enumerate(paths.listed, 1)]
             parts.append("\n".join(rows) + "\n")
         if paths.unlisted:
-            parts.append(f"… and {paths.unlisted} more paths.\n")
-        parts.append(f"`{paths_sum_text(out, node, paths)}`\n")
+            parts.append(f"… and {format_count(paths.unlisted)} more paths.\n")
+        parts.append(f"{markdown_code(paths_sum_text(out, node, paths))}\n")
     parts.append(f"### Values and gradients\n\n{results_markdown(graph, evaluation)}")
     return "\n".join(parts)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

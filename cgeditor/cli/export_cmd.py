@@ -12,9 +12,10 @@ import sys
 from cgeditor.model.atomic_write import write_text_atomically
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.export import FORMATS, export
+from cgeditor.model.fileformat import load
 from cgeditor.model.validate import InvalidGraphError
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = load_document(args.file)
+    if args.out is not None:
+        output_path(args.out)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     try:
         text = export(graph, args.format, args.output)

@@ -12,9 +12,8 @@ from cgeditor.model.expression import (MAX_LENGTH, ExpressionError, MissingValue
                                         NotAVariableError, parse_program)
 from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Graph
-from cgeditor.model.numbers import parse_number
 
-from cgeditor.cli.common import CliError, add_set_argument
+from cgeditor.cli.common import CliError, add_set_argument, output_path, parse_set
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,6 +39,7 @@ def add_program_arguments(parser: argparse.ArgumentParser, required: bool) -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    output_path(args.out)
     graph = graph_from_expr_args(args)
     save(graph, args.out)
     return 0
@@ -54,7 +54,7 @@ def graph_from_expr_args(args: argparse.Namespace) -> Graph:
         text, source = args.expr, "--expr"
     else:
         text, source = _read_program(args.expr_file), args.expr_file
-    values = _set_values(args.set)
+    values = dict(parse_set(pair) for pair in args.set)
     try:
         return parse_program(text, values)
     except MissingValueError as e:
@@ -65,20 +65,6 @@ def graph_from_expr_args(args: argparse.Namespace) -> Graph:
         raise CliError(f"--set {', '.join(e.names)}: {e}") from None
     except ExpressionError as e:
         raise CliError(f"{source}: {e}") from None
-
-
-def _set_values(pairs: list[str]) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for pair in pairs:
-        name, sep, text = pair.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise CliError(f"--set expects ID=VALUE, got {pair!r}")
-        try:
-            values[name] = parse_number(text)
-        except ValueError as e:
-            raise CliError(f"--set {name}: {e}") from None
-    return values
 
 
 def _read_program(path: str) -> str:

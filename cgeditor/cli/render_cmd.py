@@ -11,8 +11,9 @@ import os
 import sys
 
 from cgeditor.model.atomic_write import ReadOnlyFileError
+from cgeditor.model.fileformat import load
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, load_document
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -44,6 +45,7 @@ def _scale(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    output_path(args.out)
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is first imported
     try:
@@ -51,12 +53,12 @@ def run(args: argparse.Namespace) -> int:
 
         from cgeditor.editor.canvas.render import RenderError, image_format, render_graph
     except ImportError as e:
-        raise CliError(f"cannot draw images: {' '.join(str(e).split())}") from None
+        raise CliError(f"cannot draw images: {e}") from None
     try:
         image_format(args.out)
     except RenderError as e:
         raise CliError(str(e)) from None
-    graph = load_document(args.file)
+    graph = load(args.file)
     apply_sets(graph, args.set)
     if args.output is not None and args.output not in graph:
         raise CliError(f"--output {args.output}: no node with id {args.output!r}")

@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.escape import one_line
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind, label_problem
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
 
@@ -53,7 +55,12 @@ def load(path: str | os.PathLike) -> Graph:
     """Read a `.cgraph` file; every failure is a DocumentError whose message starts with the path."""
     name = os.fspath(path)
     try:
-        size = os.stat(name).st_size
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise DocumentError(f"{name}: not a regular file (it is {_file_kind(info.st_mode)})")
+        size = info.st_size
         if size > MAX_BYTES:
             raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
         with open(name, "rb") as f:
@@ -76,6 +83,12 @@ def load(path: str | os.PathLike) -> Graph:
         raise DocumentError(f"{name}: {e}") from None
 
 
+def _file_kind(mode: int) -> str:
+    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    return next((what for test, what in kinds if test(mode)), "an unusual kind of file")
+
+
 def loads(text: str) -> Graph:
     """Parse a document from text."""
     if len(text) > MAX_BYTES:
@@ -91,7 +104,7 @@ def loads(text: str) -> Graph:
     except ValueError as e:  # e.g. an integer with more digits than Python converts
         if isinstance(e, DocumentError):
             raise
-        raise DocumentError(f"not JSON: {_one_line(str(e))}") from None
+        raise DocumentError(f"not JSON: {one_line(str(e), 300)}") from None
     if _depth(data) > MAX_DEPTH:
         raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
     return graph_from_dict(data)
@@ -173,6 +186,9 @@ def _node(i: int, item: Any) -> Node:
     if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
         raise DocumentError(f"{where}: \"label\" must be a string of at most {MAX_LABEL_LENGTH} "
                             f"characters, got {_show(label)}")
+    problem = label_problem(label)
+    if problem:
+        raise DocumentError(f"{where}: \"label\" {_show(label)}: {problem}")
     value = None
     op = None
     if kind is NodeKind.OP:
@@ -512,10 +528,6 @@ def _show(value: Any) -> str:
 def _quote(text: str) -> str:
     """A name from the document in quotes, cut short so one line stays one readable line."""
     return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _edge_name(edge: Edge) -> str:

@@ -21,6 +21,20 @@ from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
 
+LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every break str.splitlines honours
+
+
+def label_problem(label: str) -> str | None:
+    """Why `label` cannot be a node's label, or None.
+
+    A label is one line: a line break in it would start a new line of whatever it is written
+    into (a comment in an exported script, a Markdown table, a terminal table).
+    """
+    if not label.isprintable() and any(ch in LINE_BREAKS for ch in label):  # breaks are unprintable
+        return "a label cannot contain a line break"
+    return None
+
+
 class NodeKind(str, Enum):
     VARIABLE = "variable"
     CONSTANT = "constant"
@@ -254,6 +268,9 @@ class Graph:
         """Add `node`; with `index`, at that place in the node order (to undo a removal exactly)."""
         if node.id in self._nodes:
             raise GraphError(f"duplicate node id {node.id!r}")
+        problem = label_problem(node.label)
+        if problem:
+            raise GraphError(f"node {node.id!r}: {problem}")
         self._nodes = _inserted(self._nodes, node.id, node, index)
         self._in.setdefault(node.id, [])
         self._out.setdefault(node.id, [])
@@ -324,6 +341,9 @@ class Graph:
 
     def set_label(self, node_id: str, label: str) -> None:
         node = self.node(node_id)
+        problem = label_problem(label)
+        if problem:
+            raise GraphError(f"node {node_id!r}: {problem}")
         if node.label != label:
             node.label = label
             self._emit(LabelChanged(node_id, label))

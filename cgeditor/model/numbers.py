@@ -127,3 +127,26 @@ def _trim(number: str) -> str:
     if "." in number:
         number = number.rstrip("0").rstrip(".")
     return number
+
+
+EXACT_COUNT_DIGITS = 30  # beyond this nobody reads the digits (and Python refuses 4,300 of them)
+
+
+def format_count(n: int) -> str:
+    """A count of things (paths), exact while it is readable: 12, 2305843009213693952; past
+    `EXACT_COUNT_DIGITS` digits a power of two as 2^15000, anything else as ≈ 1.2e4515.
+
+    Never converts a huge int to decimal, so it cannot hit Python's int-to-str digit limit.
+    """
+    n = int(n)
+    if abs(n) < 10 ** EXACT_COUNT_DIGITS:
+        return str(n)
+    sign = "-" if n < 0 else ""
+    n = abs(n)
+    if n & (n - 1) == 0:
+        return f"{sign}2^{n.bit_length() - 1}"
+    exponent = math.floor(math.log10(n))
+    mantissa = round(10 ** (math.log10(n) - exponent), 1)
+    if mantissa >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"≈ {sign}{mantissa:.1f}e{exponent}"

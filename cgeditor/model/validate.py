@@ -111,7 +111,7 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
                     f"{'s' if arity != 1 else ''} (edge from {e.source})",
                     (node_id,), (e,), port))
         elif len(edges) > 1:
-            sources = ", ".join(e.source for e in edges)
+            sources = _names([e.source for e in edges])
             problems.append(Problem(
                 ProblemCode.PORT_CONNECTED_TWICE,
                 f"node {node_id}: input {op.port_name(port)} is connected twice (from {sources})",
@@ -125,6 +125,14 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
             f"node {node_id}: {which} of {op.name} {'is' if first == last else 'are'} not connected",
             (node_id,), (), first))
     return problems
+
+
+def _names(ids: tuple[str, ...] | list[str], shown: int = 10) -> str:
+    """Node ids for a message, the first `shown` of them: a cycle through 200,000 nodes must
+    still be a line someone reads (the problem's `nodes` keeps every one)."""
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:shown])} and {len(ids) - shown:,} more"
 
 
 def _runs(ports: list[int]) -> list[tuple[int, int]]:
@@ -159,7 +167,7 @@ def cycle_problems(graph: Graph) -> list[Problem]:
     problems = []
     for ring, edges in zip(rings, ring_edges):
         members = tuple(n for n in graph.nodes if n in ring)
-        problems.append(Problem(ProblemCode.CYCLE, f"cycle through {', '.join(members)}", members,
+        problems.append(Problem(ProblemCode.CYCLE, f"cycle through {_names(members)}", members,
                                 tuple(edges)))
     return problems
 

@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,8 @@ import pytest
 from cgeditor.cli import main
 from cgeditor.model.fileformat import save
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+
+from helpers.graph_builders import doubling_chain
 
 EXAMPLES = Path(__file__).parents[2] / "resources" / "examples"
 LINEAR = str(EXAMPLES / "linear_regression.cgraph")  # L = (x·w + b − y)², x=2, w=3, b=1, y=5
@@ -157,3 +160,43 @@ def test_node_off_the_output_path_has_no_paths_and_gradient_zero(capsys, tmp_pat
     save(g, tmp_path / "spare.cgraph")
     _, out, _ = explain(capsys, str(tmp_path / "spare.cgraph"), "--node", "spare")
     assert out.splitlines()[-2:] == ["0 paths from n down to spare:", "∂n/∂spare = 0 (no path from n down to spare)"]
+
+
+def test_markdown_of_hostile_labels_keeps_its_structure_and_shows_them_literally(capsys, tmp_path):
+    g = Graph()
+    labels = ["</td><script>alert(1)</script>", "a | b", "``x``", "*x* _y_ [l](javascript:x)",
+              "\x1b[2J\u202e", "a\ud800"]
+    for i, label in enumerate(labels):
+        g.add_node(Node(f"v{i}", NodeKind.VARIABLE, label, value=1.0))
+    g.add_node(Node("s", NodeKind.OP, "s", op="add"))
+    for i in range(len(labels)):
+        g.add_edge(Edge(f"v{i}", "s", i))
+    path = tmp_path / "hostile.cgraph"
+    save(g, path)
+    status, out, _ = explain(capsys, str(path), "--node", "v1", "--markdown")
+    assert status == 0 and "\x1b" not in out and "\u202e" not in out
+    assert "<" not in re.sub(r"(`+).*?\1", "", out)  # HTML only inside code spans, where it is text
+    rows = out.split("### Values and gradients\n\n")[1].splitlines()
+    assert len(rows) == 2 + len(labels) + 1
+    assert all(len(re.findall(r"(?<!\\)\|", row)) == 4 for row in rows)
+    assert "| a \\| b | 1 | 1 |" in rows and "| \\\\x1b\\[2J\\\\u202e | 1 | 1 |" in rows
+
+
+@pytest.fixture(scope="module")
+def doubling_file(tmp_path_factory):
+    """2^14400 paths from the output to x: far past Python's 4,300-digit int-to-str limit."""
+    path = tmp_path_factory.mktemp("doubling") / "doubling.cgraph"
+    save(doubling_chain(3600, fan=16), path)
+    return str(path)
+
+
+def test_path_counts_past_the_digit_limit_print_as_powers(capsys, doubling_file):
+    status, out, err = explain(capsys, doubling_file, "--node", "x")
+    assert status == 0 and err == ""
+    assert "2^14400 paths from a3600 down to x:" in out
+    assert "  … and ≈ 6.8e4334 more" in out and "sum over all 2^14400 paths" in out
+
+
+def test_path_counts_past_the_digit_limit_are_strings_in_json(capsys, doubling_file):
+    status, out, _ = explain(capsys, doubling_file, "--node", "x", "--json")
+    assert status == 0 and json.loads(out)["paths"]["count"] == "2^14400"

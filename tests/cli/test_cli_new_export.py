@@ -175,3 +175,31 @@ def test_exported_pytorch_script_raises_no_warning_of_its_own(capsys, name):
     assert proc.returncode == 0, proc.stderr[-2000:]
     own = [line for line in proc.stderr.splitlines() if "Warning:" in line and "NumPy" not in line]
     assert own == []
+
+
+@pytest.fixture
+def odd_outputs(tmp_path):
+    """Names that cannot be a file to write: empty, folders, and loops of symbolic links."""
+    (tmp_path / "sub").mkdir()
+    os.symlink("loop", tmp_path / "loop")
+    os.symlink("b", tmp_path / "a")
+    os.symlink("a", tmp_path / "b")
+    os.symlink("loop/x.py", tmp_path / "inside-loop")
+    return {"": "not a regular file (an empty name)", ".": "not a regular file (a folder)", "..": "not a regular file (a folder)", "/": "not a regular file (a folder)",
+            str(tmp_path / "sub"): "not a regular file (a folder)", str(tmp_path / "sub") + "/": "not a regular file (a folder)",
+            str(tmp_path / "missing") + "/": "not a regular file (a folder)",
+            str(tmp_path / "loop"): "symbolic link loop", str(tmp_path / "a"): "symbolic link loop",
+            str(tmp_path / "inside-loop"): "symbolic link loop"}
+
+
+@pytest.mark.parametrize("command", [
+    ["export", str(EXAMPLES / "chain_rule.cgraph"), "--format", "python"],
+    ["new", "--expr", "L = x * 2", "--set", "x=1"],
+    ["render", str(EXAMPLES / "chain_rule.cgraph")],  # refused before Qt is imported
+], ids=lambda c: c[0])
+def test_an_output_that_cannot_be_a_file_is_refused_in_one_line(capsys, tmp_path, odd_outputs, command):
+    for out, message in odd_outputs.items():
+        status, _, err = run(capsys, *command, "-o", out)
+        assert status == 2 and message in err and err.count("\n") == 1, (out, err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "inside-loop", "loop", "sub"]
+    assert os.readlink(tmp_path / "loop") == "loop" and not any((tmp_path / "sub").iterdir())

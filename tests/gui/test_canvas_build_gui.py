@@ -64,6 +64,16 @@ def test_renaming_by_double_click_changes_the_label_only(canvas):
     assert canvas.scene.node_item(node_id).label == "weight"
 
 
+def test_renaming_by_double_click_refuses_a_line_break(canvas):
+    node_id = canvas.drop_from_palette("variable", (0, 0))
+    canvas.wait_evaluated()
+    canvas.double_click(canvas.scene.node_item(node_id).sceneBoundingRect().center())
+    editor = canvas.scene.inline_editor
+    editor.setText("a\u2028import os")  # pasted: QTest cannot type a line separator
+    canvas.qtbot.keyClick(editor, Qt.Key_Return)
+    assert canvas.graph.node(node_id).label == node_id
+
+
 def test_dropping_a_palette_entry_creates_that_node_at_the_drop_point(canvas):
     node_id = canvas.drop_from_palette("sigmoid", (100, 40))
     node = canvas.graph.node(node_id)

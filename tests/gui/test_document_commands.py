@@ -225,6 +225,14 @@ def test_rename_is_undoable_and_blank_is_ignored(doc):
     assert doc.graph.node(x).label == x
 
 
+@pytest.mark.parametrize("brk", ["\n", "\r", "\x85", "\u2028", "\u2029"])
+def test_rename_with_a_line_break_is_refused_and_changes_nothing(doc, brk):
+    x = doc.add_node(V)
+    with pytest.raises(GraphError, match="cannot contain a line break"):
+        doc.rename(x, f"a{brk}import os")
+    assert doc.graph.node(x).label == x and steps(doc) == 1
+
+
 def test_set_output_is_undoable(doc):
     ids = chain_rule(doc)
     doc.set_output(ids["z2"])

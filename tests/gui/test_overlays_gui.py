@@ -203,6 +203,15 @@ def test_renaming_the_output_renames_it_in_the_gradient_tooltips(canvas):
     assert "∂loss/∂x" in canvas.scene.grad_label("x").toolTip()
 
 
+@pytest.mark.parametrize("label", ["}{", "{0}", "{full}", "{", "x {y} z"])
+def test_braces_in_a_label_are_text_in_its_tooltips(canvas, label):
+    canvas.document.rename("x", label)
+    canvas.document.rename("L", label + "!")
+    canvas.document.evaluate_now()
+    assert canvas.scene.value_label("x").toolTip() == f"{label} = 2"
+    assert canvas.scene.grad_label("x").toolTip() == f"∂{label}!/∂{label} = 64"
+
+
 def long_chain(n: int) -> Graph:
     """x → tanh → tanh → … laid out in rows of 40, more nodes than are placed eagerly."""
     graph = Graph()

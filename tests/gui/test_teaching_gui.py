@@ -232,3 +232,20 @@ def test_quiz_gradients_read_a_question_mark_on_the_canvas(qtbot, open_example):
     assert window.scene.grad_label("x").text() == "∂ ?"
     click_node(qtbot, window, "x")
     assert window.scene.grad_label("x").text() == "∂ 12"
+
+
+def test_path_panel_counts_paths_past_the_digit_limit_as_a_power(qtbot):
+    from cgeditor.editor.document.document import Document
+    from cgeditor.editor.teaching.paths_panel import PathsPanel
+    from helpers.graph_builders import doubling_chain
+
+    document = Document(doubling_chain(3600, fan=16))
+    document.evaluate_now()
+    panel = PathsPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_document(document)
+    panel.set_node("x")
+    qtbot.waitUntil(lambda: panel.heading.text().startswith("2^14400 paths"))
+    assert "sum over all 2^14400 paths" in panel.total.text()
+    assert panel.rows()[-1] == "and ≈ 6.8e4334 more"

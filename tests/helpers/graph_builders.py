@@ -21,3 +21,17 @@ def linear_example():
     return build({"x": 2, "w": 3, "b": 1, "y": 5},
                  [("p", "mul", ["x", "w"]), ("s", "add", ["p", "b"]), ("d", "sub", ["s", "y"]),
                   ("L", "square", ["d"])])
+
+
+def doubling_chain(n: int, fan: int = 2) -> Graph:
+    """x feeding a1 = x + x, a2 = a1 + a1, … (each fed `fan` times): fan^n paths from a_n to x."""
+    g = Graph()
+    g.add_node(Node("x", NodeKind.VARIABLE, value=1e-300))
+    below = "x"
+    for i in range(1, n + 1):
+        g.add_node(Node(f"a{i}", NodeKind.OP, op="add"))
+        for port in range(fan):
+            g.add_edge(Edge(below, f"a{i}", port))
+        below = f"a{i}"
+    g.set_output(below)
+    return g

@@ -4,6 +4,8 @@ import json
 import math
 import os
 import stat
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +15,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.fileformat import (
     MAX_COORDINATE, DocumentError, dumps, graph_from_dict, graph_to_dict, load, loads, save,
 )
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.graph import LINE_BREAKS, Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
 from cgeditor.model.validate import validate
 from cgeditor.resources import example_path, list_examples
@@ -344,7 +346,7 @@ def graphs(draw):
         kind = draw(st.sampled_from(list(NodeKind)))
         extra = draw(st.dictionaries(st.text(min_size=1, max_size=6).filter(
             lambda k: k not in ("id", "kind", "label", "value", "op", "pos")), JSON, max_size=2))
-        label = draw(st.text(max_size=15))
+        label = draw(st.text(st.characters(blacklist_characters=LINE_BREAKS), max_size=15))  # labels are one line
         coordinate = st.floats(-MAX_COORDINATE, MAX_COORDINATE, width=64)
         pos = draw(st.tuples(coordinate, coordinate))
         if kind is NodeKind.OP:
@@ -461,3 +463,19 @@ def test_a_snapshot_keeps_the_graph_as_it_was_when_taken(tmp_path):
     g.remove_edge(g.edges[0])
     save(snapshot, tmp_path / "then.cgraph")
     assert (tmp_path / "then.cgraph").read_text(encoding="utf-8") == before
+
+
+def test_a_named_pipe_or_a_device_is_refused_without_blocking(tmp_path):
+    """Opening a FIFO for reading waits for a writer forever: it must be refused unopened
+    (in a subprocess, so a regression fails on the timeout instead of hanging the run)."""
+    fifo = tmp_path / "pipe.cgraph"
+    os.mkfifo(fifo)
+    script = ("import sys\nfrom cgeditor.model import fileformat\n"
+              "for path in sys.argv[1:]:\n"
+              "    try:\n        fileformat.load(path)\n"
+              "    except fileformat.DocumentError as e:\n        print(e)\n")
+    out = subprocess.run([sys.executable, "-c", script, str(fifo), "/dev/zero", "/dev/null"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.splitlines() == [f"{fifo}: not a regular file (it is a named pipe)",
+                                       "/dev/zero: not a regular file (it is a character device)",
+                                       "/dev/null: not a regular file (it is a character device)"]

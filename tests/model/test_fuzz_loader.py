@@ -1,7 +1,8 @@
 """Fuzzing the file loader: whatever the bytes, `loads` ends in a Graph or a clean DocumentError.
 
-Five hypothesis strategies feed `fileformat.loads` (over 10,000 documents in the default run;
-the `slow` variants run twenty times as many with --run-slow):
+Five hypothesis strategies feed `fileformat.loads` (over 10,000 documents in the default run,
+the costly mutations 800 of them; the `slow` variants run twenty times as many, mutations
+80,000, with --run-slow):
 
 * mutations of the bundled examples: every field's type flipped, keys dropped or added, nodes
   and edges duplicated or swapped, huge numbers, NaN/Infinity literals, deep nesting, enormous
@@ -72,11 +73,12 @@ def fuzz(strategy: st.SearchStrategy, examples: int, name: str) -> None:
     run()
 
 
-def sizes(default: int):
-    """The default run and a twenty-times-longer `slow` run of one fuzz test."""
+def sizes(default: int, full: int | None = None):
+    """The default run and a `slow` run twenty times `full` (which is `default` unless the
+    default is cut short to keep an expensive strategy under ten seconds)."""
     return pytest.mark.parametrize("examples", [
         pytest.param(default, id="default"),
-        pytest.param(default * SLOW_FACTOR, id="long", marks=pytest.mark.slow),
+        pytest.param((full or default) * SLOW_FACTOR, id="long", marks=pytest.mark.slow),
     ])
 
 
@@ -269,12 +271,12 @@ JSONISH = st.text(alphabet='{}[]",:0123456789.eE-+ \tnulltruefalsNaIiy\\u"format
 # -- the fuzz tests ----------------------------------------------------------------------------
 
 
-@sizes(4000)
+@sizes(800, full=4000)  # the costliest strategy (documents of thousands of nodes round-trip)
 def test_mutated_examples_load_or_fail_cleanly(examples):
     fuzz(RANDOMS.map(mutated_document), examples, "mutated examples")
 
 
-@sizes(2500)
+@sizes(4700)
 def test_truncated_and_corrupted_text_loads_or_fails_cleanly(examples):
     fuzz(RANDOMS.map(corrupted_text), examples, "corrupted text")
 
@@ -289,7 +291,7 @@ def test_documents_built_field_by_field_load_or_fail_cleanly(examples):
     fuzz(RANDOMS.map(field_by_field), examples, "field by field")
 
 
-@sizes(1000)
+@sizes(2000)
 def test_random_jsonish_text_loads_or_fails_cleanly(examples):
     fuzz(JSONISH, examples, "JSON-ish text")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cgeditor.model.numbers import format_compact, format_equation, format_full, parse_number, same_number
+from cgeditor.model.numbers import format_compact, format_count, format_equation, format_full, parse_number, same_number
 
 
 @pytest.mark.parametrize("x, text", [
@@ -115,3 +115,19 @@ def test_non_finite_lines_are_printed_compactly():
 def test_same_number_counts_nan_as_unchanged_and_none_only_as_none():
     assert same_number(math.nan, math.nan) and same_number(None, None) and same_number(0.0, -0.0)
     assert not same_number(1.0, math.nan) and not same_number(None, 0.0) and not same_number(0.0, None)
+
+
+COUNTS = [
+    (0, "0"), (1, "1"), (2 ** 61, "2305843009213693952"), (10 ** 30 - 1, "9" * 30),
+    (2 ** 15000, "2^15000"), (2 ** 15000 - 50, "≈ 2.8e4515"), (3 ** 10000, "≈ 1.6e4771"),
+    (10 ** 30, "≈ 1.0e30"), (99_999 * 10 ** 40, "≈ 1.0e45"), (-(2 ** 200), "-2^200"),
+]
+
+
+@pytest.mark.parametrize("n, text", COUNTS, ids=[text for _, text in COUNTS])  # pytest's str(2^15000) fails
+def test_format_count_is_exact_while_readable_and_never_fails(n, text):
+    assert format_count(n) == text
+
+
+def test_format_count_handles_numbers_beyond_pythons_digit_limit():
+    assert format_count(7 ** 100_000).startswith("≈ ") and format_count(2 ** 1_000_000) == "2^1000000"

@@ -15,6 +15,7 @@ from PySide6.QtGui import (QBrush, QColor, QPainterPath, QPainterPathStroker, QP
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsTextItem
 
 from cgeditor.model.annotations import Arrow, Note
+from cgeditor.model.escape import visible_lines
 
 Z_NOTE, Z_ARROW = 5.0, 15.0  # notes under the nodes they sit beside, arrows over them
 NOTE_WIDTH = 240.0  # scene units: text wraps here
@@ -67,9 +68,10 @@ class NoteItem(_DraggedByLayer, QGraphicsItem):
 
     def set_note(self, note: Note) -> None:
         self.note = note
-        if self.text_item.toPlainText() != note.text:
+        shown = visible_lines(note.text)  # a control would reach an exported SVG raw
+        if self.text_item.toPlainText() != shown:
             self.prepareGeometryChange()
-            self.text_item.setPlainText(note.text)
+            self.text_item.setPlainText(shown)
         self.setPos(*note.pos)
 
     def boundingRect(self) -> QRectF:

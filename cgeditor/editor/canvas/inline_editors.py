@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QLineEdit
 
+from cgeditor.model.graph import label_problem
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.editor.document.commands import new_merge_id
 
@@ -99,6 +100,10 @@ def rename_inline(scene, node_id: str) -> InlineEditor | None:
     def on_commit(text: str) -> bool:
         if not text.strip():
             scene.say("a label cannot be empty")
+            return False
+        problem = label_problem(text.strip())
+        if problem:
+            scene.say(problem)
             return False
         if node_id in scene.graph:
             scene.document.rename(node_id, text)

@@ -334,7 +334,10 @@ class OverlayLabel(QGraphicsItem):
         if self._concealed or self._override is not None:
             return ""  # the tooltip would give away what the class has not been shown yet
         value = self._number
-        return self._tooltip.format(full="not computable" if value is None else format_full(value))
+        # the template's last "{full}" is the number's place; the labels before it are free text,
+        # so braces in them ("}{", "{0}") are text too, not format fields
+        head, _, tail = self._tooltip.rpartition("{full}")
+        return head + ("not computable" if value is None else format_full(value)) + tail
 
     def set_concealed(self, concealed: bool) -> None:
         """Draw nothing but keep the slot, so labels do not jump as a step-through reveals them."""

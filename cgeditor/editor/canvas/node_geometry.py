@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Sequence
 
+from cgeditor.model.escape import visible
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
+
 from cgeditor.editor.canvas.label_placement import Point, Rect
 
 PORT_SPACING = 20.0  # matches the layout's spacing of input ports
@@ -75,16 +77,17 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
 def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
                is_output: bool = False, invalid: bool = False) -> NodeShape:
     """The node's shape; nodes of one kind, op and width share one (a large graph has few)."""
+    label = visible(node.label)  # as the painter draws it
     if node.kind is NodeKind.VARIABLE:
-        w, h = max(60.0, measure("label", node.label) + 32), 42.0
+        w, h = max(60.0, measure("label", label) + 32), 42.0
     elif node.kind is NodeKind.CONSTANT:
-        w, h = max(52.0, measure("label", node.label) + 28), 34.0
+        w, h = max(52.0, measure("label", label) + 28), 34.0
     else:
         op = get_op(node.op or "")
         symbol = op.symbol if op else "?"
         named = op.ports if op else ()
         names_w = max((measure("small", n) for n in named), default=0.0)
-        w = max(64.0, measure("symbol", symbol) + 30, measure("small", node.label) + 22)
+        w = max(64.0, measure("symbol", symbol) + 30, measure("small", label) + 22)
         w += names_w + 8 if names_w else 0
         h = max(50.0, n_inputs * PORT_SPACING + 12)
     tw = measure("small", "output") + 12 if is_output else None

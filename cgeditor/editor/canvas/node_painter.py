@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
+from cgeditor.model.escape import visible
 from cgeditor.model.graph import Node, NodeKind
 from cgeditor.model.ops import get_op
 from cgeditor.editor.canvas.label_placement import Rect
@@ -177,7 +178,7 @@ class NodePainter:
         if node.kind is not NodeKind.OP:
             p.setFont(self.fonts["label"])
             p.setPen(t.color("text"))
-            p.drawText(body, Qt.AlignCenter, node.label)
+            p.drawText(body, Qt.AlignCenter, visible(node.label))
             return
         names_w = max((self.measure("small", n) for n in shape.port_names), default=0.0)
         p.setFont(self.fonts["small"])
@@ -194,7 +195,7 @@ class NodePainter:
         p.setFont(self.fonts["small"])
         p.setPen(t.color("muted"))
         p.drawText(QRectF(content.left(), content.center().y() + 6, content.width(), 14),
-                   Qt.AlignCenter, node.label)
+                   Qt.AlignCenter, visible(node.label))
 
     def _paint_tag(self, p: QPainter, r: QRectF, lod: float) -> None:
         p.setPen(Qt.NoPen)

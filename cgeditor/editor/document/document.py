@@ -21,7 +21,7 @@ from cgeditor.model.evaluate import Evaluation, Evaluator
 from cgeditor.model.annotations import Arrow, Note
 from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
-                                  Node, NodeKind, NodeMoved)
+                                  Node, NodeKind, NodeMoved, label_problem)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
@@ -230,7 +230,12 @@ class Document(QObject):
                          if n in self.graph and self.graph.node(n).kind is not NodeKind.OP}, "Reset values")
 
     def rename(self, node_id: str, label: str) -> None:
+        """Give the node a new label (surrounding blanks dropped); one with a line break is
+        refused with a GraphError saying so, before anything changes."""
         label = label.strip()
+        problem = label_problem(label)
+        if problem:
+            raise GraphError(problem)
         if label and label != self.graph.node(node_id).label:
             self.undo_stack.push(RenameCommand(self.graph, node_id, label))
 

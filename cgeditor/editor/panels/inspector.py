@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout,
                                QWidget)
 
-from cgeditor.model.graph import Change, LabelChanged, NodeKind, NodeRemoved, OutputChanged
+from cgeditor.model.graph import Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.ops import get_op
 
@@ -161,7 +161,10 @@ class Inspector(QWidget):
         if self._document is not None and self._node_id is not None:
             text = self.label_edit.text().strip()
             if text:
-                self._document.rename(self._node_id, text)
+                try:
+                    self._document.rename(self._node_id, text)
+                except GraphError as e:
+                    self._show_value_error(f"label not changed: {e}")
             self.label_edit.setText(self._document.graph.node(self._node_id).label)
 
     def _value_typed(self, text: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.graph import GraphError
 from cgeditor.model.teaching.narration import path_text, paths_sum_text, symbol
+from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import LIMIT, Path, list_paths
 
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
@@ -79,13 +80,14 @@ class PathsPanel(RefreshWhenShown, QWidget):
         if not paths.count:
             self.heading.setText(f"{name} does not feed {out}: no path, so ∂{out}/∂{name} = 0")
             return
-        self.heading.setText(f"{paths.count} path{'s' if paths.count != 1 else ''} from {out} down to {name}")
+        self.heading.setText(f"{format_count(paths.count)} path{'s' if paths.count != 1 else ''} "
+                             f"from {out} down to {name}")
         for path in paths.listed:
             item = QListWidgetItem(path_text(graph, ev, path))
             item.setData(PATH_ROLE, path)
             self.list.addItem(item)
         if paths.unlisted:
-            more = QListWidgetItem(f"and {paths.unlisted} more")
+            more = QListWidgetItem(f"and {format_count(paths.unlisted)} more")
             more.setFlags(Qt.NoItemFlags)
             self.list.addItem(more)
         self.total.setText(paths_sum_text(out, name, paths))

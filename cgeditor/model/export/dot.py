@@ -6,6 +6,7 @@ inputs matters), so the picture holds every number of the backward pass.
 
 from __future__ import annotations
 
+from cgeditor.model.escape import dot_string
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
@@ -32,17 +33,11 @@ def to_dot(graph: Graph, output: str | None = None) -> str:
         if node.id in result.grads:
             text += f"\ngrad {format_compact(result.grads[node.id])}"
         extra = ", penwidth=2" if node.id == result.output else ""
-        lines.append(f"  {_quote(node.id)} [label={_quote(text)}, shape={_SHAPES[node.kind]}{extra}];")
+        lines.append(f"  {dot_string(node.id)} [label={dot_string(text)}, shape={_SHAPES[node.kind]}{extra}];")
     for e in graph.edges:
         op = get_op(graph.nodes[e.target].op)
         local = f"∂ {format_compact(result.edge_grads[e])}"
         text = f"{op.ports[e.port]}: {local}" if e.port < len(op.ports) else local
-        lines.append(f"  {_quote(e.source)} -> {_quote(e.target)} [label={_quote(text)}];")
+        lines.append(f"  {dot_string(e.source)} -> {dot_string(e.target)} [label={dot_string(text)}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _quote(text: str) -> str:
-    """A DOT string: backslashes and quotes escaped, line breaks as \\n."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n") + '"'

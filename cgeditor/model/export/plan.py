@@ -7,12 +7,12 @@ unique.  Names never start with `grad_`, which keeps the gradient names free.
 
 from __future__ import annotations
 
-import json
 import keyword
 import math
 import re
 from dataclasses import dataclass
 
+from cgeditor.model.escape import python_string
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import Op, get_op
@@ -124,7 +124,7 @@ def print_result(output: str, grads: list[tuple[str, str]]) -> list[str]:
     """The last lines of a script: the result as one line of JSON, gradients keyed by node id."""
     return [
         "grads = {",
-        *(f"    {json.dumps(node_id, ensure_ascii=False)}: {code}," for node_id, code in grads),
+        *(f"    {python_string(node_id)}: {code}," for node_id, code in grads),
         "}",
         f'print(json.dumps({{"output": number({output}), "grads": grads}}))',
         "",

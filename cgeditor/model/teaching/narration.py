@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from cgeditor.model.evaluate import BackwardStep, Evaluation, OutputError
 from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
 from cgeditor.model.graph import Edge, Graph, NodeKind
-from cgeditor.model.numbers import format_compact, format_equation
+from cgeditor.model.numbers import format_compact, format_count, format_equation
 from cgeditor.model.ops import Op, get_op
 from cgeditor.model.teaching.paths import Path, PathDecomposition
 
@@ -153,7 +153,7 @@ def paths_sum_text(out: str, node: str, paths: PathDecomposition) -> str:
     if paths.count == 0:
         return f"∂{out}/∂{node} = 0 (no path from {out} down to {node})"
     if paths.unlisted:
-        return f"∂{out}/∂{node} = sum over all {paths.count} paths = {total}"
+        return f"∂{out}/∂{node} = sum over all {format_count(paths.count)} paths = {total}"
     if paths.count == 1:
         return f"∂{out}/∂{node} = {total}"
     return f"∂{out}/∂{node} = {' + '.join(operand(p.product) for p in paths.listed)} = {total}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from cgeditor.model.escape import markdown_text
 from cgeditor.model.evaluate import Evaluation, Evaluator, evaluate, resolve_output
 from cgeditor.model.graph import Graph, GraphError, NodeKind
 from cgeditor.model.numbers import format_compact
@@ -92,7 +93,7 @@ def results_markdown(graph: Graph, evaluation: Evaluation) -> str:
     for node in graph:
         value = evaluation.values.get(node.id)
         grad = evaluation.grads.get(node.id)
-        rows.append(f"| {_cell(node.label)} | {_number(value)} | {_number(grad)} |")
+        rows.append(f"| {markdown_text(node.label)} | {_number(value)} | {_number(grad)} |")
     return "\n".join(rows) + "\n"
 
 
@@ -136,7 +137,3 @@ def _check_trainable(graph: Graph, trainable: list[str]) -> None:
 
 def _number(x: float | None) -> str:
     return "—" if x is None else format_compact(x)
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")

@@ -1,0 +1,44 @@
+"""`cgeditor render` over the hostile corpus: exit 0 or 2, one short line, no traceback, 10 s
+of CPU and 500 MB each (measured in forked children, tests/helpers/cli_runner.py), and every
+SVG written is well-formed XML (a label's NUL or ESC must not reach the file raw)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from helpers.hostile_files import built, check_clean, corpus_files, run_jobs
+
+# Left to the label-placement work: 3,000 edges into one port still take over 30 s of CPU to
+# render (found by this corpus; nodes far apart are refused or fast since that work landed).
+LABEL_PLACEMENT_PENDING = ("port-connected-3000-times",)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("hostile-render")
+    files = {k: v for k, v in (corpus_files() | built(folder / "built", heavy=False)).items()
+             if k not in LABEL_PLACEMENT_PENDING}
+    jobs = {name: [["render", path, "-o", str(folder / f"{name}.svg")]] for name, path in files.items()}
+    jobs["terminal-everything"].append(["render", files["terminal-everything"], "-o",
+                                        str(folder / "terminal-everything.png"), "--scale", "2"])
+    return files, run_jobs(jobs, folder, qt=True), folder
+
+
+def test_render_over_every_hostile_document_ends_cleanly(rendered):
+    files, results, _ = rendered
+    assert len(files) >= 50
+    for name in files:
+        check_clean(name, results[name])
+
+
+def test_every_svg_rendered_from_a_hostile_document_is_well_formed(rendered):
+    files, results, folder = rendered
+    svgs = [folder / f"{name}.svg" for name in files if results[name][0]["status"] == 0]
+    assert len(svgs) >= 25
+    for svg in svgs:
+        ET.parse(svg)  # raises on a raw control character or unescaped markup
+    text = Path(folder / "label-markdown-html.svg").read_text(encoding="utf-8")
+    assert "<script>" not in text and "&lt;script&gt;" in text
