@@ -8,9 +8,11 @@ items never compute, validate or edit anything.  Geometry comes from `node_geome
 
 from __future__ import annotations
 
+import html
 import math
 
 from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6 import QtGui
 from PySide6.QtGui import QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
@@ -118,7 +120,7 @@ class NodeItem(QGraphicsItem):
         self._is_output = is_output
         self._invalid = bool(problems)
         self._bad_ports = bad_ports
-        self.setToolTip("\n".join(problems))
+        self.setToolTip(plain_tooltip("\n".join(problems)))
         self.update()
 
     @property
@@ -231,7 +233,7 @@ class EdgeItem(QGraphicsItem):
 
     def set_problem(self, message: str | None) -> None:
         self._invalid = message is not None
-        self.setToolTip(message or "")
+        self.setToolTip(plain_tooltip(message or ""))
         self.update()
 
     def is_invalid(self) -> bool:
@@ -317,7 +319,7 @@ class OverlayLabel(QGraphicsItem):
         shown = text if text is not None else "–" if value is None else format_compact(value)
         text, self._override = self.PREFIX[self.style] + shown, text
         self._number, self._tooltip = value, tooltip
-        self.setToolTip(self._full_tooltip())
+        self.setToolTip(plain_tooltip(self._full_tooltip()))
         if text == self._text:
             return False
         self._text = text
@@ -343,7 +345,7 @@ class OverlayLabel(QGraphicsItem):
         """Draw nothing but keep the slot, so labels do not jump as a step-through reveals them."""
         if concealed != self._concealed:
             self._concealed = concealed
-            self.setToolTip(self._full_tooltip())
+            self.setToolTip(plain_tooltip(self._full_tooltip()))
             self.update()
 
     def is_concealed(self) -> bool:
@@ -377,3 +379,11 @@ class OverlayLabel(QGraphicsItem):
         w, h = self._pill
         pill = QRectF((self._size[0] - w) / 2, 0, w, h)
         self._painter.paint_label(p, pill, self._text, self.style, self.is_nonfinite())
+
+
+def plain_tooltip(text: str) -> str:
+    """`text` as a tooltip that shows exactly these characters: Qt renders a tooltip that looks
+    like markup (a label "<b>x</b>" or "<img src=…>") as rich text unless it is escaped."""
+    if not QtGui.Qt.mightBeRichText(text):
+        return text
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"

@@ -43,6 +43,7 @@ class ExpressionDialog(QDialog):
                                        "the last one is the output.")
         self.editor.setTabChangesFocus(True)
         self.error = QLabel()
+        self.error.setTextFormat(Qt.PlainText)  # document text, never markup
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {ERROR_COLOR}")
         self.error.setTextInteractionFlags(Qt.TextSelectableByMouse)

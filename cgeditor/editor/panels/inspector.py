@@ -46,6 +46,7 @@ class Inspector(QWidget):
         self.inputs = QListWidget()
         self.inputs.setMaximumHeight(120)
         self.problems = QLabel()
+        self.problems.setTextFormat(Qt.PlainText)  # document text, never markup
         self.problems.setWordWrap(True)
         self.problems.setStyleSheet("color: #b00020")
         for label in (self.kind, self.op, self.gradient, self.problems):

@@ -40,6 +40,7 @@ class PathsPanel(RefreshWhenShown, QWidget):
         font.setPixelSize(ROW_PX)
         self.list.setFont(font)
         self.total = QLabel()
+        self.total.setTextFormat(Qt.PlainText)  # document text, never markup
         self.total.setFont(font)
         self.total.setWordWrap(True)
         self.total.setTextInteractionFlags(Qt.TextSelectableByMouse)

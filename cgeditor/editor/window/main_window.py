@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_menus()
         self.evaluation_label = QLabel()
+        self.evaluation_label.setTextFormat(Qt.PlainText)  # document text, never markup
         self.statusBar().addPermanentWidget(self.evaluation_label)
         self.editing = EditHandlers(self)
         self._connect_actions()
