@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 
 from cgeditor.model.expression import (MAX_LENGTH, ExpressionError, MissingValueError,
                                         NotAVariableError, parse_program)
-from cgeditor.model.fileformat import save
+from cgeditor.model.fileformat import not_regular, save
 from cgeditor.model.graph import Graph
 
 from cgeditor.cli.common import CliError, add_set_argument, output_path, parse_set
@@ -69,6 +71,9 @@ def graph_from_expr_args(args: argparse.Namespace) -> Graph:
 
 def _read_program(path: str) -> str:
     try:
+        mode = os.stat(path).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):  # a folder fails below, as before
+            raise CliError(f"{path}: {not_regular(mode)}")
         with open(path, encoding="utf-8") as f:
             text = f.read(MAX_LENGTH + 1)
     except OSError as e:

@@ -59,7 +59,7 @@ def load(path: str | os.PathLike) -> Graph:
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            raise DocumentError(f"{name}: not a regular file (it is {_file_kind(info.st_mode)})")
+            raise DocumentError(f"{name}: {not_regular(info.st_mode)}")
         size = info.st_size
         if size > MAX_BYTES:
             raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
@@ -83,10 +83,12 @@ def load(path: str | os.PathLike) -> Graph:
         raise DocumentError(f"{name}: {e}") from None
 
 
-def _file_kind(mode: int) -> str:
+def not_regular(mode: int) -> str:
+    """Why a file of this `st_mode` is not read: reading a FIFO or a device blocks or never ends."""
     kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
-    return next((what for test, what in kinds if test(mode)), "an unusual kind of file")
+    kind = next((what for test, what in kinds if test(mode)), "an unusual kind of file")
+    return f"not a regular file (it is {kind})"
 
 
 def loads(text: str) -> Graph:

@@ -203,3 +203,10 @@ def test_an_output_that_cannot_be_a_file_is_refused_in_one_line(capsys, tmp_path
         assert status == 2 and message in err and err.count("\n") == 1, (out, err)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "inside-loop", "loop", "sub"]
     assert os.readlink(tmp_path / "loop") == "loop" and not any((tmp_path / "sub").iterdir())
+
+
+def test_a_fifo_as_the_program_file_is_refused_instead_of_blocking(capsys, tmp_path):
+    fifo = tmp_path / "program.fifo"
+    os.mkfifo(fifo)
+    status, _, err = run(capsys, "eval", "--expr-file", str(fifo))
+    assert status == 2 and "not a regular file (it is a named pipe)" in err and err.count("\n") == 1
