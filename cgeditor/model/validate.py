@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-import networkx as nx
-
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
 
@@ -147,10 +145,15 @@ def _runs(ports: list[int]) -> list[tuple[int, int]]:
 
 
 def cycle_problems(graph: Graph) -> list[Problem]:
-    """One problem per strongly connected component that forms a cycle (or a self-loop)."""
+    """One problem per strongly connected component that forms a cycle (or a self-loop).
+
+    networkx is imported only here, once the order has shown a cycle: importing it costs more
+    than evaluating a student's graph, and almost every graph evaluated has no cycle."""
     ordered = graph.topological_order()
     if len(ordered) == len(graph):
         return []
+    import networkx as nx
+
     acyclic = set(ordered)
     g = nx.DiGraph()
     g.add_nodes_from(n for n in graph.nodes if n not in acyclic)
