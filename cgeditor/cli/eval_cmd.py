@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         graph = graph_from_expr_args(args)  # applies --set itself
         source = "--expr" if args.expr is not None else args.expr_file
     else:
-        graph = load(args.file)
+        graph = load(args.file, lay_out=False)  # nothing is drawn
         apply_sets(graph, args.set)
         source = args.file
     problems = validate(graph)

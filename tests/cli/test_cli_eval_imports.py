@@ -24,6 +24,14 @@ def test_eval_of_an_acyclic_graph_never_imports_networkx():
     assert loaded_after_eval(example_path("chain_rule"), "networkx") == ["0"]
 
 
+def test_eval_of_a_file_without_positions_lays_nothing_out(tmp_path):
+    path = tmp_path / "bare.cgraph"
+    path.write_text('{"format": "cgeditor-graph", "version": 1, "nodes": ['
+                    '{"id": "x", "kind": "variable", "value": 2}, {"id": "n", "kind": "op", "op": "neg"}], '
+                    '"edges": [{"source": "x", "target": "n", "port": 0}]}')
+    assert loaded_after_eval(path, "cgeditor.model.layout") == ["0"]
+
+
 def test_eval_of_a_graph_with_a_cycle_still_names_the_cycle(tmp_path):
     path = tmp_path / "ring.cgraph"
     path.write_text('{"format": "cgeditor-graph", "version": 1, "nodes": ['
