@@ -3,6 +3,7 @@
 A readable table by default; with `--json`, a fixed shape for scripts and tests:
 {"output": id, "nodes": {id: {"value", "grad"}}, "edges": [{"source", "target", "port",
 "local_grad"}]}, nodes and edges in file order, non-finite numbers as "nan"/"inf"/"-inf".
+With two or more FILEs, every file is evaluated in one process (see `cgeditor.cli.batch`).
 """
 
 from __future__ import annotations
@@ -27,26 +28,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "eval", help="evaluate a graph: values and gradients of every node",
         description="Run the forward pass and reverse-mode backpropagation on FILE and print "
-                    "every node's value and its gradient d output / d node.")
-    p.add_argument("file", metavar="FILE", nargs="?", help="a .cgraph document (or --expr/--expr-file)")
+                    "every node's value and its gradient d output / d node.  With several "
+                    "FILEs, evaluate each (--set and --output apply to every file): a block "
+                    "per file, or with --json one JSON object per line; the exit status is 2 "
+                    "if any file failed.")
+    p.add_argument("files", metavar="FILE", nargs="*", help="a .cgraph document (or --expr/--expr-file)")
     add_program_arguments(p, required=False)
     p.add_argument("--output", metavar="NODE",
                    help="differentiate this node (default: the file's output, else its only sink)")
     add_set_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--jobs", metavar="N", type=_positive, default=1,
+                   help="with several FILEs, spread them over N processes (default 1)")
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return n
 
 
 def run(args: argparse.Namespace) -> int:
     typed = args.expr is not None or args.expr_file is not None
-    if typed == (args.file is not None):
+    if typed == bool(args.files):
         raise CliError("give either FILE or --expr/--expr-file")
+    if len(args.files) > 1:
+        from cgeditor.cli.batch import run_batch  # only batches need the worker pool
+
+        return run_batch(args.files, args.set, args.output, args.json, args.jobs)
     if typed:
         graph = graph_from_expr_args(args)  # applies --set itself
         source = "--expr" if args.expr is not None else args.expr_file
     else:
-        graph = load(args.file, lay_out=False)  # nothing is drawn
+        source = args.files[0]
+        graph = load(source, lay_out=False)  # nothing is drawn
         apply_sets(graph, args.set)
-        source = args.file
     result = evaluate_or_explain(graph, source, args.output)
     print(to_json(graph, result) if args.json else to_table(graph, result))
     return 0
