@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
@@ -92,7 +93,7 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
     if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
-            and all(e.port == k for k, e in enumerate(in_edges)):
+            and list(map(_PORT, in_edges)) == list(range(n)):
         return []
     problems = []
     by_port: dict[int, list[Edge]] = {}
@@ -131,6 +132,9 @@ def _names(ids: tuple[str, ...] | list[str], shown: int = 10) -> str:
     if len(ids) <= shown:
         return ", ".join(ids)
     return f"{', '.join(ids[:shown])} and {len(ids) - shown:,} more"
+
+
+_PORT = attrgetter("port")
 
 
 def _runs(ports: list[int]) -> list[tuple[int, int]]:
