@@ -16,17 +16,11 @@ from typing import Sequence
 
 from cgeditor import __version__
 from cgeditor.model.escape import one_line, terminal
-from cgeditor.model.evaluate import OutputError
-from cgeditor.model.fileformat import DocumentError
-from cgeditor.model.graph import GraphError
 from cgeditor.model.suggest import did_you_mean
-from cgeditor.model.validate import InvalidGraphError
 
-from cgeditor.cli.common import EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
+from cgeditor.cli.common import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
 
 SUBCOMMANDS = ("eval", "explain", "new", "export", "render")
-
-_BAD_INPUT = (CliError, DocumentError, InvalidGraphError, OutputError, GraphError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -43,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise CliError(f"unknown command {args[0]!r}{did_you_mean(args[0], SUBCOMMANDS + ('help',))} "
                            f"(commands: {', '.join(SUBCOMMANDS)}, help)")
         return _open_editor(args)
-    except _BAD_INPUT as e:
+    except BAD_INPUT as e:
         print_error(str(e))
         return EXIT_BAD_INPUT
     except SystemExit as e:  # argparse: --help (0) or a usage error (already printed)
@@ -71,18 +65,18 @@ def _help(topics: list[str]) -> int:
     return _run_subcommand([topics[0], "--help"])
 
 
-def _modules() -> dict[str, ModuleType]:
-    return {name: importlib.import_module(f"{__name__}.{name}_cmd") for name in SUBCOMMANDS}
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"{__name__}.{name}_cmd")
 
 
 def _run_subcommand(args: list[str]) -> int:
-    modules = _modules()
+    """Only the named subcommand's module is imported: a script running `cgeditor eval` on a
+    student's file should not pay for the narration, the exporters and their imports."""
+    module = _module(args[0])
     parser = ArgumentParser(prog="cgeditor", description="Computational graph editor: command-line tools.")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
-    for module in modules.values():
-        module.register(subparsers)
-    parsed = parser.parse_args(args)
-    return modules[parsed.command].run(parsed)
+    module.register(subparsers)
+    return module.run(parser.parse_args(args))
 
 
 def _open_editor(args: list[str]) -> int:

@@ -13,14 +13,21 @@ import sys
 from typing import NoReturn, Sequence
 
 from cgeditor.model.escape import display_width, one_line, terminal
-from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.evaluate import OutputError
+from cgeditor.model.fileformat import DocumentError
+from cgeditor.model.graph import Graph, GraphError, NodeKind
 from cgeditor.model.numbers import format_count, parse_number
+from cgeditor.model.validate import InvalidGraphError
 
 EXIT_BAD_INPUT = 2
 
 
 class CliError(Exception):
     """Bad input on the command line; the message is the whole story, in one line."""
+
+
+# What bad input raises: printed as one line, never as a traceback.
+BAD_INPUT = (CliError, DocumentError, InvalidGraphError, OutputError, GraphError)
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    graph = load(args.file)
+    graph = load(args.file, lay_out=False)  # nothing is drawn
     apply_sets(graph, args.set)
     if args.node is not None and args.node not in graph:
         raise CliError(f"--node {args.node}: no node with id {args.node!r}")

@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         output_path(args.out)
-    graph = load(args.file)
+    graph = load(args.file, lay_out=False)  # nothing is drawn
     apply_sets(graph, args.set)
     try:
         text = export(graph, args.format, args.output)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 from typing import Callable
@@ -32,7 +31,7 @@ def write_atomically(path: Path | str, write: Callable[[str], None], *,
     `strerror`, when the target is refused or anything fails; the temporary file is removed.
     """
     target, mode = _writable_target(Path(path), replace_read_only)
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    tmp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
     # A new file is created as open(2) would create it (umask applies); an existing one's mode
     # is copied exactly once the content is in, which the umask would loosen or tighten.
     os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else 0o600))

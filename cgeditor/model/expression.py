@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from cgeditor.model.expression_translate import MAX_LENGTH, ExpressionError, Translator
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.layout import layered_layout
 
 __all__ = ["MAX_LENGTH", "ExpressionError", "MissingValueError", "NotAVariableError", "parse_program",
            "program_variables"]
@@ -73,6 +72,8 @@ def parse_program(text: str, values: dict[str, float] | None = None,
         for port, source in enumerate(p.inputs):
             graph.add_edge(Edge(ids[source], node_id, port))
     graph.set_output(ids[program.output])
+    from cgeditor.model.layout import layered_layout  # drawn only here; `eval FILE` imports this module too
+
     for node_id, pos in layered_layout(graph).items():
         graph.nodes[node_id].pos = pos
     return graph

@@ -3,7 +3,6 @@ what there is, so a typo ('sqaure') is one glance from its fix."""
 
 from __future__ import annotations
 
-import difflib
 from typing import Iterable
 
 MAX_LISTED = 12  # a list longer than this would bury the message: "… and 40 more"
@@ -11,6 +10,8 @@ MAX_LISTED = 12  # a list longer than this would bury the message: "… and 40 m
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """': did you mean square?' for the nearest choice, or '' when none is close."""
+    import difflib  # only a message needs it: not paid by every command that might give one
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f": did you mean {close[0]}?" if close else ""
 

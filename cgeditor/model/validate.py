@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-
-import networkx as nx
+from operator import attrgetter
 
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import get_op
@@ -94,7 +93,7 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
     if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
-            and all(e.port == k for k, e in enumerate(in_edges)):
+            and list(map(_PORT, in_edges)) == list(range(n)):
         return []
     problems = []
     by_port: dict[int, list[Edge]] = {}
@@ -135,6 +134,9 @@ def _names(ids: tuple[str, ...] | list[str], shown: int = 10) -> str:
     return f"{', '.join(ids[:shown])} and {len(ids) - shown:,} more"
 
 
+_PORT = attrgetter("port")
+
+
 def _runs(ports: list[int]) -> list[tuple[int, int]]:
     """Consecutive ports as (first, last), so a variadic op wired at port 100,000 is one problem."""
     runs: list[tuple[int, int]] = []
@@ -147,10 +149,15 @@ def _runs(ports: list[int]) -> list[tuple[int, int]]:
 
 
 def cycle_problems(graph: Graph) -> list[Problem]:
-    """One problem per strongly connected component that forms a cycle (or a self-loop)."""
+    """One problem per strongly connected component that forms a cycle (or a self-loop).
+
+    networkx is imported only here, once the order has shown a cycle: importing it costs more
+    than evaluating a student's graph, and almost every graph evaluated has no cycle."""
     ordered = graph.topological_order()
     if len(ordered) == len(graph):
         return []
+    import networkx as nx
+
     acyclic = set(ordered)
     g = nx.DiGraph()
     g.add_nodes_from(n for n in graph.nodes if n not in acyclic)

@@ -13,13 +13,16 @@ import sys
 
 from cgeditor.model import fileformat
 from cgeditor.model.expression import ExpressionError, parse_program
+from cgeditor.model.suggest import did_you_mean
 from cgeditor.resources import example_path
 
 
 def main(cases_path: str) -> int:
     with open(cases_path, encoding="utf-8") as f:
         cases = json.load(f)
-    # warm up: lazy imports (the layout for unpositioned nodes) happen here, not under the hook
+    # warm up: lazy imports (the layout for unpositioned nodes, difflib for a misspelt op) happen
+    # here, not under the hook
+    did_you_mean("sqare", ["square"])
     fileformat.loads('{"format": "cgeditor-graph", "version": 1, "nodes": [{"id": "x", "kind": "variable"}]}')
     fileformat.load(example_path())
     parse_program("y = (x + 1) ** 2", default_value=1.0)

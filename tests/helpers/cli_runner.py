@@ -110,9 +110,10 @@ def main(jobs_path: str, results_path: str, preload_qt: bool) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         import cgeditor.editor.canvas.render  # noqa: F401  (PySide6 and the canvas, no QApplication)
     import cgeditor.cli  # noqa: F401  (imported once, before the first fork)
-    from cgeditor.cli import _modules
+    from cgeditor.cli import SUBCOMMANDS, _module
 
-    _modules()
+    for name in SUBCOMMANDS:  # every subcommand's module, before the first fork
+        _module(name)
     with tempfile.TemporaryDirectory() as folder:
         results = [run(argv, folder) for argv in jobs]
     with open(results_path, "w", encoding="utf-8") as f:

@@ -88,6 +88,12 @@ def test_document_without_any_positions_gets_a_layout():
     assert len({n.pos for n in g}) == 3
 
 
+def test_a_document_loaded_to_draw_nothing_leaves_its_unplaced_nodes_unplaced():
+    bare = [{k: v for k, v in n.items() if k != "pos"} for n in (X, K)] + [M]
+    g = loads(doc(bare, [XM, KM]), lay_out=False)
+    assert [n.pos for n in g] == [None, None, (170.0, 55.0)]
+
+
 @pytest.mark.parametrize("problem, nodes, edges", [
     ("cycle", [X, M, dict(M, id="n", op="neg")],
      [XM, {"source": "n", "target": "m", "port": 1}, {"source": "m", "target": "n", "port": 0}]),
