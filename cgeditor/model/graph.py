@@ -9,6 +9,7 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 from __future__ import annotations
 
 import heapq
+import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Callable, Container, Iterable, Iterator
@@ -16,7 +17,8 @@ from typing import Any, Callable, Container, Iterable, Iterator
 from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
                                     AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
-                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
+                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
+                                    ValueChanged)
 from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
@@ -50,13 +52,35 @@ class Node:
     op: str | None = None  # op nodes: a name from the registry (possibly unknown)
     pos: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown file keys, kept on save
+    trainable: bool | None = None  # variables: whether descent may change it; None follows the name
 
     def __post_init__(self) -> None:
         if not self.label:
             self.label = self.id
 
     def copy(self) -> "Node":
-        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra))
+        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra),
+                    self.trainable)
+
+
+# Names that say "data": inputs and targets are given, not learned.  Anything else a variable is
+# called (w, b, θ, weights, a, ...) is a parameter by default.
+_DATA_WORDS = frozenset({"x", "y", "t", "input", "inputs", "target", "targets", "data", "label", "labels"})
+_WORD = re.compile(r"[^\W\d_₀-₉]+")
+
+
+def trainable_by_name(node: Node) -> bool:
+    """The default for a variable's trainable flag: off when a word of its label (what the class
+    sees) names data (x, y, t, x1, x₂, "y (target)", inputs), on otherwise (w, b, θ, weights)."""
+    words = {w.lower() for w in _WORD.findall(node.label)}
+    return not words & _DATA_WORDS
+
+
+def is_trainable(node: Node) -> bool:
+    """Whether gradient descent may change `node`: only variables, as flagged or as named."""
+    if node.kind is not NodeKind.VARIABLE:
+        return False
+    return trainable_by_name(node) if node.trainable is None else node.trainable
 
 
 @dataclass(frozen=True, order=True)
@@ -348,6 +372,15 @@ class Graph:
             node.label = label
             self._emit(LabelChanged(node_id, label))
 
+    def set_trainable(self, node_id: str, trainable: bool | None) -> None:
+        """Flag a variable as a parameter (True), as data (False), or as its name says (None)."""
+        node = self.node(node_id)
+        if node.kind is not NodeKind.VARIABLE:
+            raise GraphError(f"node {node_id!r} is not a variable and cannot be trained")
+        if node.trainable != trainable:
+            node.trainable = trainable
+            self._emit(TrainableChanged(node_id, trainable))
+
     def set_output(self, node_id: str | None) -> None:
         if node_id is not None:
             self.node(node_id)
@@ -405,6 +438,7 @@ def _same_node(a: Node, b: Node) -> bool:
     return (
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
         and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
+        and is_trainable(a) == is_trainable(b)
     )
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.inspector import Inspector
+from cgeditor.model.graph import is_trainable
 from cgeditor.resources import example_path
 
 
@@ -116,3 +117,21 @@ def test_a_deleted_node_is_no_longer_shown(qtbot, doc, inspector):
     inspector.set_node("L")
     doc.remove_nodes(["L"])
     assert inspector.node_id is None
+
+
+def test_trainable_checkbox_flags_a_variable_in_one_undo_step_and_hides_for_ops(qtbot, qapp):
+    doc = Document.open(example_path("linear_regression"))
+    widget = Inspector()
+    qtbot.addWidget(widget)
+    widget.set_document(doc)
+    widget.show()
+    widget.set_node("y")
+    assert widget.trainable_box.isVisible() and not widget.trainable_box.isChecked()  # a target
+    qtbot.mouseClick(widget.trainable_box, Qt.LeftButton)
+    assert is_trainable(doc.graph.node("y")) and doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert not is_trainable(doc.graph.node("y")) and not widget.trainable_box.isChecked()
+    widget.set_node("w")
+    assert widget.trainable_box.isChecked()
+    widget.set_node("L")
+    assert not widget.trainable_box.isVisible()

@@ -268,6 +268,22 @@ class RenameCommand(Command):
         self.graph.set_label(self.node_id, self.old)
 
 
+class SetTrainableCommand(Command):
+    def __init__(self, graph: Graph, node_id: str, trainable: bool, parent: Command | None = None):
+        label = graph.node(node_id).label
+        super().__init__(f"Train {label}" if trainable else f"Keep {label} fixed", parent)
+        self.graph = graph
+        self.node_id = node_id
+        self.old = graph.node(node_id).trainable
+        self.new = trainable
+
+    def redo(self) -> None:
+        self.graph.set_trainable(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_trainable(self.node_id, self.old)
+
+
 class SetOutputCommand(Command):
     def __init__(self, graph: Graph, node_id: str | None, parent: Command | None = None):
         what = graph.node(node_id).label if node_id is not None else "none"

@@ -21,7 +21,7 @@ from cgeditor.model.evaluate import Evaluation, Evaluator
 from cgeditor.model.annotations import Arrow, Note
 from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
-                                  Node, NodeKind, NodeMoved, label_problem)
+                                  Node, NodeKind, NodeMoved, TrainableChanged, is_trainable, label_problem)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
@@ -30,11 +30,11 @@ from cgeditor.model.validate import Problem, connection_problem, insertion_probl
 from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
-                       SetOutputCommand, SetValueCommand, SetValuesCommand)
+                       SetOutputCommand, SetTrainableCommand, SetValueCommand, SetValuesCommand)
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
-_NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
+_NOT_EVALUATED = (NodeMoved, LabelChanged, TrainableChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
 
 class Document(QObject):
@@ -238,6 +238,14 @@ class Document(QObject):
             raise GraphError(problem)
         if label and label != self.graph.node(node_id).label:
             self.undo_stack.push(RenameCommand(self.graph, node_id, label))
+
+    def set_trainable(self, node_id: str, trainable: bool) -> None:
+        """Let gradient descent change a variable (or keep it fixed), as one undo step."""
+        node = self.graph.node(node_id)
+        if node.kind is not NodeKind.VARIABLE:
+            raise GraphError(f"{node.label} is not a variable: only variables are trained")
+        if is_trainable(node) != trainable:
+            self.undo_stack.push(SetTrainableCommand(self.graph, node_id, trainable))
 
     def set_output(self, node_id: str | None) -> None:
         if node_id is not None:

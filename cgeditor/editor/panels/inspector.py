@@ -14,7 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout,
                                QWidget)
 
-from cgeditor.model.graph import Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged
+from cgeditor.model.graph import (Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged,
+                                  TrainableChanged, is_trainable)
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.ops import get_op
 
@@ -43,6 +44,8 @@ class Inspector(QWidget):
         self.value_error.setStyleSheet("color: #b00020")
         self.gradient = QLabel()
         self.output_box = QCheckBox("Output of the graph")
+        self.trainable_box = QCheckBox("Trainable (gradient descent may change it)")
+        self.trainable_box.setToolTip("Parameters (w, b, θ) are trained; data (x, y, t) stays as given")
         self.inputs = QListWidget()
         self.inputs.setMaximumHeight(120)
         self.problems = QLabel()
@@ -60,6 +63,7 @@ class Inspector(QWidget):
         self._form.addRow("", self.value_error)
         self._form.addRow("Gradient", self.gradient)
         self._form.addRow("", self.output_box)
+        self._form.addRow("", self.trainable_box)
         self._form.addRow("Inputs", self.inputs)
         self._form.addRow("", self.problems)
         self._fields = QWidget()
@@ -73,6 +77,7 @@ class Inspector(QWidget):
         self.value_edit.textEdited.connect(self._value_typed)
         self.value_edit.editingFinished.connect(self._value_done)
         self.output_box.clicked.connect(self._output_clicked)
+        self.trainable_box.clicked.connect(self._trainable_clicked)
         self.set_node(None)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -127,6 +132,8 @@ class Inspector(QWidget):
         self.gradient.setToolTip(f"d {doc.graph.node(out).label} / d {node.label}" if out else
                                  "no output, so no gradient")
         self.output_box.setChecked(doc.graph.output == node_id)
+        self._form.setRowVisible(self.trainable_box, node.kind is NodeKind.VARIABLE)
+        self.trainable_box.setChecked(is_trainable(node))
         self.inputs.clear()
         for edge in doc.graph.in_edges(node_id):
             port = op.port_name(edge.port) if op else str(edge.port)
@@ -192,7 +199,11 @@ class Inspector(QWidget):
         if self._document is not None and self._node_id is not None:
             self._document.set_output(self._node_id if checked else None)
 
+    def _trainable_clicked(self, checked: bool) -> None:
+        if self._document is not None and self._node_id is not None:
+            self._document.set_trainable(self._node_id, checked)
+
     def _on_graph_change(self, change: Change) -> None:
-        if isinstance(change, (LabelChanged, NodeRemoved, OutputChanged)):
+        if isinstance(change, (LabelChanged, NodeRemoved, OutputChanged, TrainableChanged)):
             self.refresh()
 
