@@ -21,7 +21,8 @@ from typing import Any, Iterable, Iterator
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
 from cgeditor.model.escape import one_line
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind, is_trainable, label_problem, trainable_by_name
+from cgeditor.model.graph import (MAX_ID_LENGTH, Edge, Graph, Node, NodeKind, is_trainable, label_problem,
+                                  trainable_by_name)
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
 
@@ -32,7 +33,6 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_PORT = MAX_NODES  # a port far beyond any real op would make validation list every gap
-MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1000
 MAX_EXTRA_LENGTH = 10_000  # strings kept from unknown node keys
 MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithmetic finite

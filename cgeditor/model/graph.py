@@ -23,6 +23,7 @@ from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
 
+MAX_ID_LENGTH = 200  # characters
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every break str.splitlines honours
 
 
@@ -74,6 +75,18 @@ def trainable_by_name(node: Node) -> bool:
     sees) names data (x, y, t, x1, x₂, "y (target)", inputs), on otherwise (w, b, θ, weights)."""
     words = {w.lower() for w in _WORD.findall(node.label)}
     return not words & _DATA_WORDS
+
+
+def is_generated_id(node: Node) -> bool:
+    """Whether `node`'s id is one the editor made up (x2, c3, add4: its kind's stem and a
+    number, as `Graph.fresh_id` gives them) rather than one somebody chose."""
+    stem = node.op if node.kind is NodeKind.OP else ("x" if node.kind is NodeKind.VARIABLE else "c")
+    return re.fullmatch(rf"{re.escape(stem or '')}\d*", node.id) is not None
+
+
+def usable_id(name: str) -> bool:
+    """Whether `name` can be an id typed on a command line (`--set w=4`): an identifier."""
+    return name.isidentifier() and len(name) <= MAX_ID_LENGTH
 
 
 def is_trainable(node: Node) -> bool:
@@ -380,6 +393,27 @@ class Graph:
         if node.trainable != trainable:
             node.trainable = trainable
             self._emit(TrainableChanged(node_id, trainable))
+
+    def rename_id(self, old: str, new: str) -> None:
+        """Give node `old` the id `new`, its edges and the output following, in one call that
+        checks first and so never leaves half a rename.  Announced as the node leaving and
+        coming back at the same place with the same edges, which every listener understands."""
+        node = self.node(old)
+        if new in self._nodes:
+            raise GraphError(f"duplicate node id {new!r}")
+        order = list(self._nodes)
+        edge_order = list(self._edges)
+        touching = [(edge_order.index(e), e) for e in self.in_edges(old) + self.out_edges(old)]
+        was_output = self._output == old
+        self.remove_node(old)
+        renamed = node.copy()
+        renamed.id = new
+        self.add_node(renamed, order.index(old))
+        for index, e in sorted(touching):
+            self.add_edge(Edge(new if e.source == old else e.source, new if e.target == old else e.target,
+                               e.port), index)
+        if was_output:
+            self.set_output(new)
 
     def set_output(self, node_id: str | None) -> None:
         if node_id is not None:

@@ -6,7 +6,8 @@ import pytest
 
 from cgeditor.model.graph import (
     Edge, EdgeAdded, EdgeRemoved, Graph, GraphError, LabelChanged, Node, NodeAdded, NodeKind,
-    NodeMoved, NodeRemoved, OutputChanged, TrainableChanged, ValueChanged, is_trainable,
+    NodeMoved, NodeRemoved, OutputChanged, TrainableChanged, ValueChanged, is_generated_id,
+    is_trainable,
 )
 
 V, C, O = NodeKind.VARIABLE, NodeKind.CONSTANT, NodeKind.OP
@@ -276,3 +277,34 @@ def test_a_graph_copy_keeps_the_trainable_flags_and_equality_sees_them():
     assert copy.copy().node("x").trainable is True and copy != g
     copy.set_trainable("x", False)
     assert copy == g  # explicitly what the name says is the same graph
+
+
+# -- renaming an id ------------------------------------------------------------------------------
+
+
+def test_rename_id_moves_edges_and_output_and_keeps_the_node_order():
+    g = small_graph()
+    g.set_output("m")
+    before = [(n.label, n.value, n.pos) for n in g]
+    g.rename_id("x", "w")
+    assert list(g.nodes) == ["w", "y", "m"]
+    assert [(n.label, n.value, n.pos) for n in g] == before
+    assert g.edges == [Edge("w", "m", 0), Edge("y", "m", 1)]
+    g.rename_id("m", "loss")
+    assert g.output == "loss" and g.in_edges("loss")
+
+
+def test_rename_id_onto_a_taken_id_changes_nothing():
+    g = small_graph()
+    ids, edges = list(g.nodes), g.edges
+    with pytest.raises(GraphError, match="duplicate"):
+        g.rename_id(ids[0], ids[1])
+    assert list(g.nodes) == ids and g.edges == edges
+
+
+@pytest.mark.parametrize("node, generated", [
+    (Node("x2", V), True), (Node("x", V), True), (Node("c3", C), True), (Node("add3", O, op="add"), True),
+    (Node("w", V), False), (Node("x2", C), False), (Node("mul", O, op="add"), False),
+])
+def test_generated_ids_are_the_kind_stem_and_a_number(node, generated):
+    assert is_generated_id(node) is generated
