@@ -81,3 +81,22 @@ def test_presentation_switches_the_canvas_to_the_projector_theme_and_back(qtbot,
     assert window.scene.painter.theme.edge_width >= 3
     key(qtbot, window, Qt.Key_F11)
     assert window.scene.painter.theme == DEFAULT_THEME
+
+
+def test_presenting_shows_the_step_counter_on_the_canvas_clear_of_the_callout(qtbot, open_example):
+    window = open_example("linear_regression")
+    start_teaching(qtbot, window)
+    badge = window.teaching._badge
+    assert not badge.isVisible()  # at a desk the toolbar shows the counter
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    for _ in range(3):
+        key(qtbot, window, Qt.Key_PageDown)
+    count = window.teaching.stepper.count() - 1
+    assert badge.isVisible() and badge.text() == f"step 3 of {count}"
+    view, callout = window.view, window.teaching.layer.callout
+    bubble = view.mapFromScene(callout.sceneBoundingRect()).boundingRect()
+    assert view.viewport().geometry().contains(badge.geometry())
+    assert not badge.geometry().intersects(bubble.translated(view.viewport().pos()))
+    key(qtbot, window, Qt.Key_F11)
+    assert not badge.isVisible()

@@ -25,6 +25,7 @@ from cgeditor.editor.teaching.narration_panel import NarrationPanel
 from cgeditor.editor.teaching.paths_panel import PathsPanel
 from cgeditor.editor.teaching.presentation import Presentation
 from cgeditor.editor.teaching.quiz import Quiz
+from cgeditor.editor.teaching.step_badge import StepBadge
 from cgeditor.editor.teaching.stepper import StepThrough
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.model.teaching.walk import full_state
@@ -45,6 +46,7 @@ class TeachingTools(QObject):
         self._scene = None
         self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
         self._opened_narration = False  # teaching showed the narration dock, so stopping hides it
+        self._badge: StepBadge | None = None  # the step counter on the canvas while presenting
         self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
@@ -146,6 +148,9 @@ class TeachingTools(QObject):
         self.layer = CanvasLayer(self._scene)
         self._scene.installEventFilter(self)
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
+        if self._badge is not None:
+            self._badge.deleteLater()
+        self._badge = StepBadge(self.window.view)
         self._scene.selection_settled.connect(self._selection_changed)
         self.stepper.changed.connect(self.refresh)
         document.evaluated.connect(self._evaluated)
@@ -230,6 +235,7 @@ class TeachingTools(QObject):
         # Only a walk being taught is built: counting steps would narrate every evaluation.
         c.position.setText(f" step {self.stepper.position} of {max(self.stepper.count() - 1, 0)} "
                            if teaching else "")
+        self._badge.show_text(c.position.text().strip() if self.presentation.is_active() else "")
         c.play.setIconText("Pause" if self.stepper.is_playing() else "Play")
         c.wrt_action.setVisible(c.mode.currentData() == "forward_mode")
         if teaching and state is not None:
@@ -308,6 +314,7 @@ class TeachingTools(QObject):
         if view is not None:
             minimap = getattr(getattr(self.window, "window_actions", None), "minimap", None)
             view.set_minimap_visible(not on and (minimap is None or minimap.isChecked()))
+            self.refresh()  # the step counter moves onto the canvas while presenting
             if on:
                 self.fit_for_presentation()
             else:
@@ -329,6 +336,8 @@ class TeachingTools(QObject):
         """A click on a node, or on its "?" gradient, reveals that gradient during a quiz; a
         resized view is fitted again while presenting, and keeps the step in view while teaching."""
         if event.type() == QEvent.Resize and watched is self.window.view:
+            if self._badge is not None:
+                self._badge.place()
             if self.presentation.is_active():
                 QTimer.singleShot(0, self.fit_for_presentation)
             elif self.is_teaching():
