@@ -17,6 +17,7 @@ from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME
 from cgeditor.editor.teaching import presentation as pres
+from cgeditor.editor.teaching.camera import Glide, readable_zoom
 from cgeditor.editor.teaching.canvas_layer import CanvasLayer
 from cgeditor.editor.teaching.controls import TeachingControls
 from cgeditor.editor.teaching.gradient_chart import GradientChart
@@ -47,6 +48,7 @@ class TeachingTools(QObject):
         self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
         self._opened_narration = False  # teaching showed the narration dock, so stopping hides it
         self._badge: StepBadge | None = None  # the step counter on the canvas while presenting
+        self._glide: Glide | None = None  # moves the presenting view smoothly
         self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
@@ -269,8 +271,17 @@ class TeachingTools(QObject):
             view.zoom_by(target / view.zoom_level())
         z = view.zoom_level()
         pointer_x = self.layer.callout.pos().x()
-        view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
-        view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+        def scroll() -> None:
+            view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
+            view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+        if self.presentation.is_active():  # the class follows a glide, not a jump
+            if self._glide is None or self._glide.view is not view:
+                self._glide = Glide(view)
+            self._glide.run(scroll)
+        else:
+            scroll()
 
     def _speed_changed(self) -> None:
         value = self.controls.speed_value()
@@ -281,7 +292,9 @@ class TeachingTools(QObject):
     # -- presentation ----------------------------------------------------------------------
 
     def fit_for_presentation(self) -> None:
-        """Zoom the graph to fill the screen, leaving room below it for the callout."""
+        """Zoom the graph to fill the screen, leaving room below it for the callout, as long as
+        its names stay readable; a graph too large for that is shown at the readable zoom, and
+        the steps pan to it (keep_in_view) at that one zoom."""
         view = self.window.view
         rect = self._scene.graph_rect()
         if view is None or rect.isEmpty():
@@ -290,6 +303,7 @@ class TeachingTools(QObject):
         reserve = self.layer.callout_px * 3.8 + PRESENT_MARGIN
         scale = min((vp.width() - 2 * PRESENT_MARGIN) / rect.width(),
                     (vp.height() - reserve - PRESENT_MARGIN) / rect.height())
+        scale = max(scale, readable_zoom(vp.height(), self._scene.painter.theme.label_px))
         view.zoom_by(max(scale, 0.01) / view.zoom_level())
         self._preferred_zoom = view.zoom_level()
         view.centerOn(rect.center().x(), rect.center().y() + reserve / 2 / view.zoom_level())
