@@ -184,4 +184,4 @@ def test_the_output_box_agrees_with_the_badge_when_the_only_end_is_the_output(qt
     inspector.set_node("L")
     assert inspector.output_box.isChecked()
     qtbot.mouseClick(inspector.output_box, Qt.LeftButton)
-    assert inspector.output_box.isChecked() and doc.evaluation.output == "L"
+    assert inspector.output_box.isChecked() and doc.graph.output == "L"  # the choice made explicit

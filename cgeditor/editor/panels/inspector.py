@@ -227,8 +227,11 @@ class Inspector(QWidget):
 
     def _output_clicked(self, checked: bool) -> None:
         if self._document is not None and self._node_id is not None:
-            self._document.set_output(self._node_id if checked else None)
-            self.refresh()  # unticking the only end changes nothing: it stays the output
+            doc = self._document
+            implied = doc.graph.output is None and doc.evaluation.output == self._node_id
+            # A tick shown for the only end makes that choice explicit when clicked.
+            doc.set_output(self._node_id if checked or implied else None)
+            self.refresh()
 
     def _trainable_clicked(self, checked: bool) -> None:
         if self._document is not None and self._node_id is not None:
