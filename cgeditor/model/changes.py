@@ -51,6 +51,12 @@ class LabelChanged:
 
 
 @dataclass(frozen=True)
+class TrainableChanged:
+    node_id: str
+    trainable: bool | None
+
+
+@dataclass(frozen=True)
 class OutputChanged:
     old: str | None
     new: str | None
@@ -74,7 +80,7 @@ class AnnotationChanged:
 
 
 Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
-          | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
+          | TrainableChanged | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
 ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
 STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
 

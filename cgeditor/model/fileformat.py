@@ -21,7 +21,8 @@ from typing import Any, Iterable, Iterator
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
 from cgeditor.model.escape import one_line
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind, label_problem
+from cgeditor.model.graph import (MAX_ID_LENGTH, Edge, Graph, Node, NodeKind, is_trainable, label_problem,
+                                  trainable_by_name)
 from cgeditor.model.ops import OPS
 from cgeditor.model.suggest import did_you_mean
 
@@ -32,14 +33,13 @@ MAX_BYTES = 50 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
 MAX_PORT = MAX_NODES  # a port far beyond any real op would make validation list every gap
-MAX_ID_LENGTH = 200
 MAX_LABEL_LENGTH = 1000
 MAX_EXTRA_LENGTH = 10_000  # strings kept from unknown node keys
 MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithmetic finite
 MAX_ANNOTATIONS = 10_000
 MAX_NOTE_LENGTH = 10_000
 
-_NODE_KEYS = ("id", "kind", "label", "value", "op", "pos")
+_NODE_KEYS = ("id", "kind", "label", "value", "op", "pos", "trainable")
 _EDGE_KEYS = ("source", "target", "port")
 _NONFINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
@@ -214,10 +214,15 @@ def _node(i: int, item: Any) -> Node:
     pos = None
     if "pos" in item:
         pos = _position(item["pos"], f"{where}: \"pos\"")
+    trainable = item.get("trainable")
+    if "trainable" in item and kind is not NodeKind.VARIABLE:
+        raise DocumentError(f"{where}: a {kind.value} has no \"trainable\" (only variables are trained)")
+    if "trainable" in item and not isinstance(trainable, bool):
+        raise DocumentError(f"{where}: \"trainable\" must be true or false, got {_show(trainable)}")
     extra = {k: v for k, v in item.items() if k not in _NODE_KEYS}
     for key, kept in extra.items():
         _check_extra(kept, f"{where}: key {_quote(key)}")
-    return Node(node_id, kind, label, value, op, pos, extra)
+    return Node(node_id, kind, label, value, op, pos, extra, trainable)
 
 
 def _edge(i: int, item: Any) -> Edge:
@@ -312,7 +317,7 @@ class GraphSnapshot:
     graph goes on changing: autosave takes one on the GUI thread and writes it in the background."""
 
     def __init__(self, graph: Graph):
-        self._nodes = [(n.id, n.kind, n.label, n.value, n.op, n.pos, n.extra) for n in graph]
+        self._nodes = [(n.id, n.kind, n.label, n.value, n.op, n.pos, n.extra, n.trainable) for n in graph]
         self.edges = graph.edges
         self.output = graph.output
         self.annotations = graph.annotations
@@ -381,6 +386,8 @@ def _node_dict(node: Node) -> dict[str, Any]:
         d["value"] = encode_number(node.value)
     if node.pos is not None:
         d["pos"] = [_compact_coordinate(c) for c in node.pos]
+    if node.kind is NodeKind.VARIABLE and is_trainable(node) != trainable_by_name(node):
+        d["trainable"] = is_trainable(node)  # only when the name would say otherwise: old files keep their bytes
     for k, v in node.extra.items():
         if k not in _NODE_KEYS:
             d[k] = v

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import operator
+import re
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, Callable, Container, Iterable, Iterator
@@ -17,11 +18,13 @@ from typing import Any, Callable, Container, Iterable, Iterator
 from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
                                     AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
-                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, ValueChanged)
+                                    NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
+                                    ValueChanged)
 from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.numbers import same_number
 
 
+MAX_ID_LENGTH = 200  # characters
 LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every break str.splitlines honours
 
 
@@ -51,13 +54,47 @@ class Node:
     op: str | None = None  # op nodes: a name from the registry (possibly unknown)
     pos: tuple[float, float] | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # unknown file keys, kept on save
+    trainable: bool | None = None  # variables: whether descent may change it; None follows the name
 
     def __post_init__(self) -> None:
         if not self.label:
             self.label = self.id
 
     def copy(self) -> "Node":
-        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra))
+        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra),
+                    self.trainable)
+
+
+# Names that say "data": inputs and targets are given, not learned.  Anything else a variable is
+# called (w, b, θ, weights, a, ...) is a parameter by default.
+_DATA_WORDS = frozenset({"x", "y", "t", "input", "inputs", "target", "targets", "data", "label", "labels"})
+_WORD = re.compile(r"[^\W\d_₀-₉]+")
+
+
+def trainable_by_name(node: Node) -> bool:
+    """The default for a variable's trainable flag: off when a word of its label (what the class
+    sees) names data (x, y, t, x1, x₂, "y (target)", inputs), on otherwise (w, b, θ, weights)."""
+    words = {w.lower() for w in _WORD.findall(node.label)}
+    return not words & _DATA_WORDS
+
+
+def is_generated_id(node: Node) -> bool:
+    """Whether `node`'s id is one the editor made up (x2, c3, add4: its kind's stem and a
+    number, as `Graph.fresh_id` gives them) rather than one somebody chose."""
+    stem = node.op if node.kind is NodeKind.OP else ("x" if node.kind is NodeKind.VARIABLE else "c")
+    return re.fullmatch(rf"{re.escape(stem or '')}\d*", node.id) is not None
+
+
+def usable_id(name: str) -> bool:
+    """Whether `name` can be an id typed on a command line (`--set w=4`): an identifier."""
+    return name.isidentifier() and len(name) <= MAX_ID_LENGTH
+
+
+def is_trainable(node: Node) -> bool:
+    """Whether gradient descent may change `node`: only variables, as flagged or as named."""
+    if node.kind is not NodeKind.VARIABLE:
+        return False
+    return trainable_by_name(node) if node.trainable is None else node.trainable
 
 
 @dataclass(frozen=True, order=True)
@@ -355,6 +392,36 @@ class Graph:
             node.label = label
             self._emit(LabelChanged(node_id, label))
 
+    def set_trainable(self, node_id: str, trainable: bool | None) -> None:
+        """Flag a variable as a parameter (True), as data (False), or as its name says (None)."""
+        node = self.node(node_id)
+        if node.kind is not NodeKind.VARIABLE:
+            raise GraphError(f"node {node_id!r} is not a variable and cannot be trained")
+        if node.trainable != trainable:
+            node.trainable = trainable
+            self._emit(TrainableChanged(node_id, trainable))
+
+    def rename_id(self, old: str, new: str) -> None:
+        """Give node `old` the id `new`, its edges and the output following, in one call that
+        checks first and so never leaves half a rename.  Announced as the node leaving and
+        coming back at the same place with the same edges, which every listener understands."""
+        node = self.node(old)
+        if new in self._nodes:
+            raise GraphError(f"duplicate node id {new!r}")
+        order = list(self._nodes)
+        edge_order = list(self._edges)
+        touching = [(edge_order.index(e), e) for e in self.in_edges(old) + self.out_edges(old)]
+        was_output = self._output == old
+        self.remove_node(old)
+        renamed = node.copy()
+        renamed.id = new
+        self.add_node(renamed, order.index(old))
+        for index, e in sorted(touching):
+            self.add_edge(Edge(new if e.source == old else e.source, new if e.target == old else e.target,
+                               e.port), index)
+        if was_output:
+            self.set_output(new)
+
     def set_output(self, node_id: str | None) -> None:
         if node_id is not None:
             self.node(node_id)
@@ -417,6 +484,7 @@ def _same_node(a: Node, b: Node) -> bool:
     return (
         a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
         and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
+        and is_trainable(a) == is_trainable(b)
     )
 
 

@@ -481,3 +481,10 @@ def test_undo_every_kind_of_edit_back_to_empty_then_redo_to_the_finished_graph(d
         doc.undo_stack.redo()
         assert fileformat.dumps(doc.graph) == fileformat.dumps(expected)
     assert fileformat.dumps(doc.graph) == finished
+
+
+def test_a_pasted_copy_keeps_the_trainable_flag_set_on_the_original(qapp):
+    doc = Document.open(example_path("linear_regression"))
+    doc.set_trainable("y", True)
+    pasted = doc.paste_text(doc.copy_text(["y"]))
+    assert len(pasted) == 1 and pasted[0] != "y" and doc.graph.node(pasted[0]).trainable is True

@@ -343,9 +343,28 @@ def test_overlay_toggles_apply_to_the_scene_and_survive_opening_another_graph(qt
 # -- starting -------------------------------------------------------------------------------------
 
 
-def test_run_refuses_an_unreadable_file_with_the_cli_reason(qapp, tmp_path):
-    with pytest.raises(fileformat.DocumentError, match="no such file"):
-        run(str(tmp_path / "nowhere.cgraph"))
+def test_run_on_an_unreadable_file_opens_an_empty_window_with_a_dialog_naming_the_problem(qapp, tmp_path):
+    broken = tmp_path / "broken.cgraph"
+    broken.write_text('{"format": "cgeditor-graph", "version": 1, "nodes": [{"id": 3}]}')
+    with pytest.raises(fileformat.DocumentError) as reason:
+        fileformat.load(broken)
+    seen = []
+
+    def answer_then_close():
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(5, answer_then_close)
+            return
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        seen.append((box.windowTitle(), box.text(), window.document.path, len(window.document.graph.nodes)))
+        box.button(QMessageBox.Ok).click()
+        window.close()
+        qapp.quit()
+
+    QTimer.singleShot(0, answer_then_close)
+    assert run(str(broken)) == 0
+    assert seen == [("Cannot open graph", str(reason.value), None, 0)]
+    assert str(broken) in str(reason.value)
 
 
 def test_run_opens_the_chain_rule_example_by_default(qapp):

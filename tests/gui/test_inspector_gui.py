@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.inspector import Inspector
+from cgeditor.model.graph import is_trainable
 from cgeditor.resources import example_path
 
 
@@ -116,3 +117,71 @@ def test_a_deleted_node_is_no_longer_shown(qtbot, doc, inspector):
     inspector.set_node("L")
     doc.remove_nodes(["L"])
     assert inspector.node_id is None
+
+
+def test_trainable_checkbox_flags_a_variable_in_one_undo_step_and_hides_for_ops(qtbot, qapp):
+    doc = Document.open(example_path("linear_regression"))
+    widget = Inspector()
+    qtbot.addWidget(widget)
+    widget.set_document(doc)
+    widget.show()
+    widget.set_node("y")
+    assert widget.trainable_box.isVisible() and not widget.trainable_box.isChecked()  # a target
+    qtbot.mouseClick(widget.trainable_box, Qt.LeftButton)
+    assert is_trainable(doc.graph.node("y")) and doc.undo_stack.count() == 1
+    doc.undo_stack.undo()
+    assert not is_trainable(doc.graph.node("y")) and not widget.trainable_box.isChecked()
+    widget.set_node("w")
+    assert widget.trainable_box.isChecked()
+    widget.set_node("L")
+    assert not widget.trainable_box.isVisible()
+
+
+def test_renaming_a_made_up_id_offers_the_id_along_in_one_undo_step(qtbot, tmp_path, capsys):
+    from cgeditor.cli import main
+    from cgeditor.model.graph import NodeKind
+    doc = Document()
+    x = doc.add_node(NodeKind.VARIABLE, pos=(0, 0), value=2.0)
+    sq = doc.add_node(NodeKind.OP, "square", pos=(150, 0))
+    doc.connect(x, sq, 0)
+    widget = Inspector()
+    qtbot.addWidget(widget)
+    widget.set_document(doc)
+    widget.show()
+    widget.set_node(x)
+    steps = doc.undo_stack.count()
+    assert widget.id_box.isVisible() and not widget.id_box.isEnabled()  # nothing typed yet
+    retype(qtbot, widget.label_edit, "w", finish=False)
+    assert widget.id_box.isEnabled() and widget.id_box.text() == f"Rename the id {x} to w too"
+    qtbot.mouseClick(widget.id_box, Qt.LeftButton)
+    widget.label_edit.setFocus()
+    qtbot.keyClick(widget.label_edit, Qt.Key_Return)
+    assert "w" in doc.graph and x not in doc.graph and doc.graph.in_edges(sq)[0].source == "w"
+    assert widget.node_id == "w" and doc.undo_stack.count() == steps + 1
+    assert not widget.id_box.isVisible()  # w was chosen, not made up: nothing more to offer
+    doc.save(tmp_path / "mine.cgraph")
+    assert main(["eval", str(tmp_path / "mine.cgraph"), "--set", "w=4"]) == 0
+    assert "16" in capsys.readouterr().out
+    doc.undo_stack.undo()
+    assert x in doc.graph and doc.graph.node(x).label == x and doc.graph.in_edges(sq)[0].source == x
+
+
+def test_the_id_is_offered_only_a_free_name_a_command_line_can_type(qtbot, doc, inspector):
+    from cgeditor.model.graph import NodeKind
+    new = doc.add_node(NodeKind.VARIABLE, pos=(0, 300))
+    inspector.set_node(new)
+    for typed in ("x", "two words", "L"):  # taken, not an id, taken
+        retype(qtbot, inspector.label_edit, typed, finish=False)
+        assert not inspector.id_box.isEnabled() and inspector.id_box.text() == f"Id stays {new}"
+    inspector.set_node("z1")
+    assert not inspector.id_box.isVisible()  # chosen by the example's author
+
+
+def test_the_output_box_agrees_with_the_badge_when_the_only_end_is_the_output(qtbot, doc, inspector):
+    doc.set_output(None)
+    doc.evaluate_now()
+    assert doc.evaluation.output == "L"
+    inspector.set_node("L")
+    assert inspector.output_box.isChecked()
+    qtbot.mouseClick(inspector.output_box, Qt.LeftButton)
+    assert inspector.output_box.isChecked() and doc.graph.output == "L"  # the choice made explicit

@@ -28,7 +28,7 @@ def untick(qtbot, panel, node_id: str) -> None:
     listing = panel.trainable_list
     for i in range(listing.count()):
         item = listing.item(i)
-        if item.data(Qt.UserRole) == node_id:
+        if item.data(Qt.UserRole) == node_id and item.checkState() == Qt.Checked:
             listing.scrollToItem(item)
             rect = listing.visualItemRect(item)
             box = QPoint(rect.left() + rect.height() // 2, rect.center().y())  # the tick box
@@ -187,3 +187,39 @@ def test_the_wheel_over_a_value_field_scrolls_the_dock_and_changes_nothing(qtbot
         wheel_down(field)
         assert bar.value() > start or bar.value() == bar.maximum()
     assert [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields] == before
+
+
+def test_descent_trains_the_parameters_and_leaves_the_data_as_given(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    ticked = {panel.trainable_list.item(i).data(Qt.UserRole): panel.trainable_list.item(i).checkState()
+              for i in range(panel.trainable_list.count())}
+    assert ticked == {"x": Qt.Unchecked, "w": Qt.Checked, "b": Qt.Checked, "y": Qt.Unchecked}
+    panel.learning_rate.setValue(0.01)
+    qtbot.mouseClick(panel.step_button, Qt.LeftButton)
+    graph = lesson.document.graph
+    assert (graph.node("x").value, graph.node("y").value) == (2.0, 5.0)
+    assert (graph.node("w").value, graph.node("b").value) != (3.0, 1.0)
+
+
+def test_ticking_a_row_sets_the_variables_flag_as_one_undo_step_the_inspector_shows(qtbot, lesson):
+    panel = lesson.teaching.lesson
+    listing = panel.trainable_list
+    row = next(i for i in range(listing.count()) if listing.item(i).data(Qt.UserRole) == "x")
+    rect = listing.visualItemRect(listing.item(row))
+    qtbot.mouseClick(listing.viewport(), Qt.LeftButton, pos=QPoint(rect.left() + rect.height() // 2, rect.center().y()))
+    assert panel.trainable() == ["x", "w", "b"]
+    lesson.inspector.set_node("x")
+    assert lesson.inspector.trainable_box.isChecked()
+    lesson.document.undo_stack.undo()
+    assert panel.trainable() == ["w", "b"] and listing.item(row).checkState() == Qt.Unchecked
+
+
+def test_nudge_starts_on_a_variable_not_a_constant(qtbot, open_example):
+    window = open_example("deep_chain")
+    window.teaching.lesson_dock.show()
+    window.teaching.lesson_dock.raise_()
+    panel = window.teaching.lesson
+    qtbot.waitUntil(lambda: panel.nudge_input.count() > 0)
+    leaves = [n for n in window.document.graph if n.kind is not NodeKind.OP]
+    assert leaves[0].kind is NodeKind.CONSTANT  # the first leaf in the file is a constant
+    assert panel.nudge_input.currentData() == "a"

@@ -81,3 +81,54 @@ def test_presentation_switches_the_canvas_to_the_projector_theme_and_back(qtbot,
     assert window.scene.painter.theme.edge_width >= 3
     key(qtbot, window, Qt.Key_F11)
     assert window.scene.painter.theme == DEFAULT_THEME
+
+
+def test_presenting_shows_the_step_counter_on_the_canvas_clear_of_the_callout(qtbot, open_example):
+    window = open_example("linear_regression")
+    start_teaching(qtbot, window)
+    badge = window.teaching._badge
+    assert not badge.isVisible()  # at a desk the toolbar shows the counter
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    for _ in range(3):
+        key(qtbot, window, Qt.Key_PageDown)
+    count = window.teaching.stepper.count() - 1
+    assert badge.isVisible() and badge.text() == f"step 3 of {count}"
+    view, callout = window.view, window.teaching.layer.callout
+    bubble = view.mapFromScene(callout.sceneBoundingRect()).boundingRect()
+    assert view.viewport().geometry().contains(badge.geometry())
+    assert not badge.geometry().intersects(bubble.translated(view.viewport().pos()))
+    key(qtbot, window, Qt.Key_F11)
+    assert not badge.isVisible()
+
+
+def test_a_graph_too_wide_to_read_whole_is_shown_readable_and_glides_to_each_step(qtbot, open_example):
+    from cgeditor.editor.teaching.camera import readable_zoom
+    window = open_example("deep_chain")
+    start_teaching(qtbot, window)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    view, teaching = window.view, window.teaching
+
+    def readable() -> float:
+        return readable_zoom(view.viewport().height(), window.scene.painter.theme.label_px)
+
+    qtbot.waitUntil(lambda: abs(view.zoom_level() - readable()) < 1e-6)
+    assert not view.visible_scene_rect().contains(window.scene.graph_rect())  # too wide: it pans
+    glided, zooms = False, []
+    for _ in range(12):
+        key(qtbot, window, Qt.Key_PageDown)
+        glided = glided or teaching._glide.is_moving()
+        qtbot.waitUntil(lambda: not teaching._glide.is_moving())
+        zooms.append(view.zoom_level())
+        assert zooms[-1] <= readable() + 1e-6  # never zoomed in past the presenting zoom
+        assert view.visible_scene_rect().contains(teaching.layer.focus_rect())
+    assert glided
+    assert sum(abs(z - readable()) < 1e-6 for z in zooms) >= len(zooms) // 2  # mostly one zoom: no jump per step
+
+
+def test_a_graph_readable_whole_is_fitted_whole(qtbot, open_example):
+    window = open_example("two_paths")
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    qtbot.waitUntil(lambda: window.view.visible_scene_rect().contains(window.scene.graph_rect()))

@@ -135,3 +135,16 @@ def test_minimap_stays_hidden_when_switched_off(canvas):
     canvas.view.set_minimap_visible(False)
     canvas.view.zoom_by(3.0)
     assert not canvas.view.minimap.isVisible()
+
+
+def test_minimap_takes_at_most_a_quarter_of_a_small_views_width_and_height(canvas):
+    view = canvas.view
+    view.resize(520, 360)  # the canvas of a 1024 × 700 window with its docks
+    view.fit_graph()
+    view.zoom_by(3.0)
+    view.minimap.sync()
+    assert view.minimap.isVisible()
+    assert view.minimap.width() <= 0.25 * view.width() and view.minimap.height() <= 0.25 * view.height()
+    view.resize(300, 200)
+    view.minimap.sync()
+    assert not view.minimap.isVisible()  # too small to show anything: the canvas keeps its room

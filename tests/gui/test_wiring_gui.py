@@ -220,3 +220,23 @@ def test_edge_context_menu_deletes_the_edge(canvas):
 def test_canvas_context_menu_offers_add_paste_and_fit(canvas):
     offered = context_menu_choose(canvas, (300, 400), "Fit graph")
     assert offered == ["Add node…", "Paste", "Add note here", "Add arrow here", "Fit graph"]
+
+
+def test_a_refused_wire_says_why_beside_the_pointer(canvas):
+    from PySide6.QtWidgets import QToolTip
+    canvas.wire("L", "z1", 0)
+    assert QToolTip.isVisible() and "cycle" in QToolTip.text()
+    assert QToolTip.text() == canvas.messages[-1]
+
+
+def test_a_drop_just_beside_a_refused_port_refuses_instead_of_offering_new_nodes(canvas):
+    from PySide6.QtWidgets import QToolTip
+    before = canvas.graph.copy()
+    port = canvas.port_pos("z1", 0)
+    scale = canvas.view.transform().m11()
+    beside = QPointF(port.x() - 7 / scale, port.y() + 5 / scale)  # aimed at the port, just off it
+    assert not any(isinstance(i, type(canvas.scene.node_item("z1"))) for i in canvas.scene.items_at(beside))
+    canvas.drag(canvas.at(canvas.port_pos("L", None)), beside)
+    popup = getattr(canvas.scene, "search_popup", None)
+    assert canvas.graph == before and (popup is None or not popup.isVisible())  # no "Connect to" list
+    assert "cycle" in canvas.messages[-1] and "cycle" in QToolTip.text()

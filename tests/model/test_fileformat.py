@@ -485,3 +485,27 @@ def test_a_named_pipe_or_a_device_is_refused_without_blocking(tmp_path):
     assert out.stdout.splitlines() == [f"{fifo}: not a regular file (it is a named pipe)",
                                        "/dev/zero: not a regular file (it is a character device)",
                                        "/dev/null: not a regular file (it is a character device)"]
+
+
+# -- the trainable flag ------------------------------------------------------------------------------
+
+
+def test_trainable_is_saved_only_where_it_differs_from_what_the_name_says():
+    g = fileformat.loads(doc([X, dict(X, id="w"), dict(X, id="y")]))
+    g.set_trainable("w", True)  # what the name says anyway
+    g.set_trainable("y", True)  # a target trained on purpose
+    text = fileformat.dumps(g)
+    assert text.count('"trainable"') == 1 and '"id": "y"' in text.split('"trainable": true')[0].splitlines()[-1]
+    again = fileformat.loads(text)
+    assert again == g and again.node("y").trainable is True and again.node("x").trainable is None
+    assert dumps(fileformat.GraphSnapshot(g)) == text  # autosave writes the flag too
+
+
+@pytest.mark.parametrize("node, message", [
+    (dict(X, trainable="yes"), 'node \'x\': "trainable" must be true or false, got "yes"'),
+    (dict(K, trainable=True), 'node \'k\': a constant has no "trainable" (only variables are trained)'),
+])
+def test_a_bad_trainable_flag_is_named(node, message):
+    with pytest.raises(DocumentError) as e:
+        fileformat.loads(doc([node]))
+    assert str(e.value) == message

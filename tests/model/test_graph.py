@@ -6,7 +6,8 @@ import pytest
 
 from cgeditor.model.graph import (
     Edge, EdgeAdded, EdgeRemoved, Graph, GraphError, LabelChanged, Node, NodeAdded, NodeKind,
-    NodeMoved, NodeRemoved, OutputChanged, ValueChanged,
+    NodeMoved, NodeRemoved, OutputChanged, TrainableChanged, ValueChanged, is_generated_id,
+    is_trainable,
 )
 
 V, C, O = NodeKind.VARIABLE, NodeKind.CONSTANT, NodeKind.OP
@@ -241,3 +242,69 @@ def test_add_edge_at_an_index_restores_the_edge_order():
     g.remove_edge(first)
     g.add_edge(first, 0)
     assert g.edges == [first, second]
+
+
+# -- trainable: parameters, not data ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label, trainable", [
+    ("w", True), ("b (bias)", True), ("θ", True), ("weights", True), ("biases", True), ("a", True),
+    ("x", False), ("x2", False), ("x₁", False), ("y (target)", False), ("t", False),
+    ("inputs", False), ("targets", False), ("x (input)", False),
+])
+def test_a_variable_is_trainable_unless_its_name_says_data(label, trainable):
+    assert is_trainable(Node("v", NodeKind.VARIABLE, label)) is trainable
+
+
+def test_the_trainable_flag_overrides_the_name_and_only_variables_train():
+    g = Graph()
+    g.add_node(Node("x", NodeKind.VARIABLE, value=1.0))
+    g.add_node(Node("w", NodeKind.CONSTANT, value=1.0))
+    seen = []
+    g.subscribe(seen.append)
+    g.set_trainable("x", True)
+    assert is_trainable(g.node("x")) and seen == [TrainableChanged("x", True)]
+    assert not is_trainable(g.node("w"))
+    with pytest.raises(GraphError, match="not a variable"):
+        g.set_trainable("w", True)
+
+
+def test_a_graph_copy_keeps_the_trainable_flags_and_equality_sees_them():
+    g = Graph()
+    g.add_node(Node("x", NodeKind.VARIABLE, value=1.0))
+    copy = g.copy()
+    copy.set_trainable("x", True)
+    assert copy.copy().node("x").trainable is True and copy != g
+    copy.set_trainable("x", False)
+    assert copy == g  # explicitly what the name says is the same graph
+
+
+# -- renaming an id ------------------------------------------------------------------------------
+
+
+def test_rename_id_moves_edges_and_output_and_keeps_the_node_order():
+    g = small_graph()
+    g.set_output("m")
+    before = [(n.label, n.value, n.pos) for n in g]
+    g.rename_id("x", "w")
+    assert list(g.nodes) == ["w", "y", "m"]
+    assert [(n.label, n.value, n.pos) for n in g] == before
+    assert g.edges == [Edge("w", "m", 0), Edge("y", "m", 1)]
+    g.rename_id("m", "loss")
+    assert g.output == "loss" and g.in_edges("loss")
+
+
+def test_rename_id_onto_a_taken_id_changes_nothing():
+    g = small_graph()
+    ids, edges = list(g.nodes), g.edges
+    with pytest.raises(GraphError, match="duplicate"):
+        g.rename_id(ids[0], ids[1])
+    assert list(g.nodes) == ids and g.edges == edges
+
+
+@pytest.mark.parametrize("node, generated", [
+    (Node("x2", V), True), (Node("x", V), True), (Node("c3", C), True), (Node("add3", O, op="add"), True),
+    (Node("w", V), False), (Node("x2", C), False), (Node("mul", O, op="add"), False),
+])
+def test_generated_ids_are_the_kind_stem_and_a_number(node, generated):
+    assert is_generated_id(node) is generated

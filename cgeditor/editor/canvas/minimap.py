@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QWidget
 from cgeditor.model.graph import NodeKind
 
 SIZE = (210, 140)
+MAX_SHARE = 0.25  # of the view's width and of its height: a small window keeps its canvas
+MIN_WIDTH = 90  # smaller than this, a map shows nothing useful: it stays hidden
 MARGIN = 12
 PAD = 8
 
@@ -54,10 +56,12 @@ class Minimap(QWidget):
         parent = self.view
         if parent.scene() is None:  # the document (and its scene) is being replaced
             return
+        shrink = min(1.0, MAX_SHARE * parent.width() / SIZE[0], MAX_SHARE * parent.height() / SIZE[1])
+        self.resize(round(SIZE[0] * shrink), round(SIZE[1] * shrink))
         self.move(parent.width() - self.width() - MARGIN, parent.height() - self.height() - MARGIN)
         graph = self.view.scene().graph_rect()
         fits = graph.isEmpty() or self.view.visible_scene_rect().contains(graph)
-        self.setVisible(self.enabled and not fits)
+        self.setVisible(self.enabled and not fits and self.width() >= MIN_WIDTH)
         if self.isVisible():
             self.raise_()
             self.update()

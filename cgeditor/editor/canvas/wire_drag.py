@@ -7,7 +7,7 @@ import math
 
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPainterPath, QPen
-from PySide6.QtWidgets import QGraphicsPathItem
+from PySide6.QtWidgets import QGraphicsPathItem, QToolTip
 
 from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.model.validate import connection_problem
@@ -18,6 +18,7 @@ from cgeditor.editor.canvas.node_geometry import edge_controls
 from cgeditor.editor.panels.node_entries import node_entries
 
 MARK_ALL_LIMIT = 400  # above this many nodes, only ports in view are marked while wiring
+PICK_PX = 10  # a drop this close to a port (on screen) lands on it: aimed at it, just missed
 
 
 class WireDrag(Gesture):
@@ -88,15 +89,29 @@ class WireDrag(Gesture):
             if hovered is not None and hovered.state() == "valid":
                 hovered.set_state("hover")
             self.hovered = hovered
+            reason = self.problem(hovered) if hovered is not None else None
+            if reason is not None:
+                self._tell(f"cannot connect: {reason}", pos)
+            else:
+                QToolTip.hideText()
 
     def _target_at(self, pos: QPointF):
-        """The port or node under the mouse, looking through the wire itself and any label."""
+        """The port or node under the mouse, looking through the wire itself and any label;
+        off every node, a port a few pixels away (a drop aimed at a port, refused or not,
+        must not become the "Connect to" list)."""
         for item in self.scene.items_at(pos):
             if isinstance(item, (PortItem, NodeItem)):
                 return item
             if isinstance(item, EdgeItem):
-                return None
-        return None
+                break
+        view = self.scene.view()
+        reach = PICK_PX / (view.transform().m11() if view is not None else 1.0)
+        def distance(port: PortItem) -> float:
+            c = port.scenePos()
+            return math.hypot(c.x() - pos.x(), c.y() - pos.y())
+
+        nearest = min(self.marked, key=distance, default=None)
+        return nearest if nearest is not None and distance(nearest) <= reach else None
 
     def _clear(self) -> None:
         for port in self.marked:
@@ -109,6 +124,7 @@ class WireDrag(Gesture):
 
     def finish(self, pos: QPointF) -> None:
         target = self._target_at(pos)
+        self.drop = pos
         self._clear()
         if self.node_id not in self.graph:
             self.scene.set_spare_ports(False)
@@ -125,14 +141,25 @@ class WireDrag(Gesture):
         finally:
             self.scene.set_spare_ports(False)
 
+    def _tell(self, text: str, pos: QPointF) -> None:
+        """Say why beside the pointer, where the eyes are, as well as in the status bar."""
+        view = self.scene.view()
+        if view is not None:
+            QToolTip.showText(view.viewport().mapToGlobal(view.mapFromScene(pos)), text[:1].upper() + text[1:],
+                              view.viewport())
+
+    def _refuse(self, text: str) -> None:
+        self.scene.say(text)
+        self._tell(text, self.drop)
+
     def _connect(self, source: str, target: str, port: int) -> None:
         reason = self.scene.document.connect(source, target, port)
         if reason is not None:
-            self.scene.say(f"cannot connect: {reason}")
+            self._refuse(f"cannot connect: {reason}")
 
     def _connect_port(self, port: PortItem) -> None:
         if port.is_input != self.from_output:
-            self.scene.say(f"cannot connect: {self.problem(port)}")
+            self._refuse(f"cannot connect: {self.problem(port)}")
         elif self.from_output:
             self._connect(self.node_id, port.node_id, port.index)
         else:
@@ -149,7 +176,7 @@ class WireDrag(Gesture):
         taken = {e.port for e in self.graph.in_edges(item.node_id)}
         free = [p.index for p in item.ports() if p.is_input and p.index not in taken]
         if not free:
-            self.scene.say(f"every input of {item.label} is taken: drop onto a port to replace its wire")
+            self._refuse(f"every input of {item.label} is taken: drop onto a port to replace its wire")
             return
         self._connect(self.node_id, item.node_id, free[0])
 

@@ -49,7 +49,7 @@ def add_copy_command(graph: Graph, source: Graph, at, text: str) -> tuple[Comman
         new_ids[node.id] = new_id
         label = new_id if node.label == node.id else node.label
         copy = Node(new_id, node.kind, label, node.value, node.op,
-                    (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra))
+                    (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra), node.trainable)
         AddNodeCommand(graph, copy, parent)
     for edge in source.edges:
         AddEdgeCommand(graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)

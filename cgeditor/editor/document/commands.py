@@ -254,18 +254,42 @@ class SetValuesCommand(MergingCommand):
 
 
 class RenameCommand(Command):
-    def __init__(self, graph: Graph, node_id: str, label: str, parent: Command | None = None):
+    """A new label, and with `new_id` a new id too (edges and output follow): one undo step."""
+
+    def __init__(self, graph: Graph, node_id: str, label: str, new_id: str | None = None,
+                 parent: Command | None = None):
         super().__init__(f"Rename {graph.node(node_id).label} to {label}", parent)
         self.graph = graph
         self.node_id = node_id
+        self.new_id = new_id or node_id
         self.old = graph.node(node_id).label
         self.new = label
 
     def redo(self) -> None:
-        self.graph.set_label(self.node_id, self.new)
+        if self.new_id != self.node_id:
+            self.graph.rename_id(self.node_id, self.new_id)
+        self.graph.set_label(self.new_id, self.new)
 
     def undo(self) -> None:
+        if self.new_id != self.node_id:
+            self.graph.rename_id(self.new_id, self.node_id)
         self.graph.set_label(self.node_id, self.old)
+
+
+class SetTrainableCommand(Command):
+    def __init__(self, graph: Graph, node_id: str, trainable: bool, parent: Command | None = None):
+        label = graph.node(node_id).label
+        super().__init__(f"Train {label}" if trainable else f"Keep {label} fixed", parent)
+        self.graph = graph
+        self.node_id = node_id
+        self.old = graph.node(node_id).trainable
+        self.new = trainable
+
+    def redo(self) -> None:
+        self.graph.set_trainable(self.node_id, self.new)
+
+    def undo(self) -> None:
+        self.graph.set_trainable(self.node_id, self.old)
 
 
 class SetOutputCommand(Command):

@@ -21,7 +21,8 @@ from cgeditor.model.evaluate import Evaluation, Evaluator
 from cgeditor.model.annotations import Arrow, Note
 from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
-                                  Node, NodeKind, NodeMoved, label_problem)
+                                  Node, NodeKind, NodeMoved, TrainableChanged, is_generated_id,
+                                  is_trainable, label_problem, usable_id)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
@@ -30,11 +31,11 @@ from cgeditor.model.validate import Problem, connection_problem, insertion_probl
 from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
                        MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
                        RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
-                       SetOutputCommand, SetValueCommand, SetValuesCommand)
+                       SetOutputCommand, SetTrainableCommand, SetValueCommand, SetValuesCommand)
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
 
-_NOT_EVALUATED = (NodeMoved, LabelChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
+_NOT_EVALUATED = (NodeMoved, LabelChanged, TrainableChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
 
 class Document(QObject):
@@ -229,15 +230,33 @@ class Document(QObject):
         self.set_values({n: v for n, v in self.initial_values.items()
                          if n in self.graph and self.graph.node(n).kind is not NodeKind.OP}, "Reset values")
 
-    def rename(self, node_id: str, label: str) -> None:
+    def rename(self, node_id: str, label: str, with_id: bool = False) -> str:
         """Give the node a new label (surrounding blanks dropped); one with a line break is
-        refused with a GraphError saying so, before anything changes."""
+        refused with a GraphError saying so, before anything changes.  `with_id` renames its id
+        to the label too when `id_can_follow` says it may.  Returns the node's id afterwards."""
         label = label.strip()
         problem = label_problem(label)
         if problem:
             raise GraphError(problem)
-        if label and label != self.graph.node(node_id).label:
-            self.undo_stack.push(RenameCommand(self.graph, node_id, label))
+        new_id = label if with_id and self.id_can_follow(node_id, label) else None
+        if label and (label != self.graph.node(node_id).label or new_id):
+            self.undo_stack.push(RenameCommand(self.graph, node_id, label, new_id))
+        return new_id or node_id
+
+    def id_can_follow(self, node_id: str, label: str) -> bool:
+        """Whether renaming to `label` should offer the id along: the id was made up by the
+        editor (x2, add3), and `label` is a free id a command line can name (`--set w=4`)."""
+        label = label.strip()
+        return (label != node_id and is_generated_id(self.graph.node(node_id)) and usable_id(label)
+                and label not in self.graph)
+
+    def set_trainable(self, node_id: str, trainable: bool) -> None:
+        """Let gradient descent change a variable (or keep it fixed), as one undo step."""
+        node = self.graph.node(node_id)
+        if node.kind is not NodeKind.VARIABLE:
+            raise GraphError(f"{node.label} is not a variable: only variables are trained")
+        if is_trainable(node) != trainable:
+            self.undo_stack.push(SetTrainableCommand(self.graph, node_id, trainable))
 
     def set_output(self, node_id: str | None) -> None:
         if node_id is not None:

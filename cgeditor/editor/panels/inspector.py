@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QListWidget, QVBoxLayout,
                                QWidget)
 
-from cgeditor.model.graph import Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged
+from cgeditor.model.graph import (Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged,
+                                  TrainableChanged, is_generated_id, is_trainable)
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.model.ops import get_op
 
@@ -25,6 +26,8 @@ VALUE_TIP = "A number, or nan, inf, -inf; the graph updates as you type"
 
 
 class Inspector(QWidget):
+    renamed_id = Signal(str)  # the shown node has a new id: the window selects it again
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._document: Document | None = None
@@ -38,11 +41,16 @@ class Inspector(QWidget):
         self.op = QLabel()
         self.label_edit = QLineEdit()
         self.label_edit.setToolTip("The node's name on the canvas (Enter to apply)")
+        self.id_box = QCheckBox()
+        self.id_box.setToolTip("The command line names nodes by id (cgeditor eval FILE --set w=4); "
+                               "edges and the output follow, as one undo step")
         self.value_edit = QLineEdit()
         self.value_error = QLabel()
         self.value_error.setStyleSheet("color: #b00020")
         self.gradient = QLabel()
         self.output_box = QCheckBox("Output of the graph")
+        self.trainable_box = QCheckBox("Trainable (gradient descent may change it)")
+        self.trainable_box.setToolTip("Parameters (w, b, θ) are trained; data (x, y, t) stays as given")
         self.inputs = QListWidget()
         self.inputs.setMaximumHeight(120)
         self.problems = QLabel()
@@ -56,10 +64,12 @@ class Inspector(QWidget):
         self._form.addRow("Kind", self.kind)
         self._form.addRow("Op", self.op)
         self._form.addRow("Label", self.label_edit)
+        self._form.addRow("", self.id_box)
         self._form.addRow("Value", self.value_edit)
         self._form.addRow("", self.value_error)
         self._form.addRow("Gradient", self.gradient)
         self._form.addRow("", self.output_box)
+        self._form.addRow("", self.trainable_box)
         self._form.addRow("Inputs", self.inputs)
         self._form.addRow("", self.problems)
         self._fields = QWidget()
@@ -70,9 +80,11 @@ class Inspector(QWidget):
         layout.addStretch(1)
 
         self.label_edit.editingFinished.connect(self._apply_label)
+        self.label_edit.textEdited.connect(self._offer_id)
         self.value_edit.textEdited.connect(self._value_typed)
         self.value_edit.editingFinished.connect(self._value_done)
         self.output_box.clicked.connect(self._output_clicked)
+        self.trainable_box.clicked.connect(self._trainable_clicked)
         self.set_node(None)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -120,13 +132,20 @@ class Inspector(QWidget):
         self.op.setText(f"{op.symbol}  {op.title} ({op.name})" if op else str(node.op))
         if not self.label_edit.hasFocus():
             self.label_edit.setText(node.label)
+        self._offer_id()
         self._show_value(node.kind is not NodeKind.OP, node.value, evaluation.values.get(node_id))
         grad = evaluation.grads.get(node_id)
         out = evaluation.output
         self.gradient.setText(format_full(grad) if grad is not None else "—")
         self.gradient.setToolTip(f"d {doc.graph.node(out).label} / d {node.label}" if out else
                                  "no output, so no gradient")
-        self.output_box.setChecked(doc.graph.output == node_id)
+        # The same output the canvas badge and the context menu go by: the chosen one, or the
+        # graph's only sink when none is chosen.
+        self.output_box.setChecked(out == node_id)
+        self.output_box.setToolTip("The graph's only end, so its output until you choose another"
+                                   if out == node_id and doc.graph.output is None else "")
+        self._form.setRowVisible(self.trainable_box, node.kind is NodeKind.VARIABLE)
+        self.trainable_box.setChecked(is_trainable(node))
         self.inputs.clear()
         for edge in doc.graph.in_edges(node_id):
             port = op.port_name(edge.port) if op else str(edge.port)
@@ -159,14 +178,32 @@ class Inspector(QWidget):
     # -- edits -----------------------------------------------------------------------------
 
     def _apply_label(self) -> None:
-        if self._document is not None and self._node_id is not None:
-            text = self.label_edit.text().strip()
-            if text:
-                try:
-                    self._document.rename(self._node_id, text)
-                except GraphError as e:
-                    self._show_value_error(f"label not changed: {e}")
-            self.label_edit.setText(self._document.graph.node(self._node_id).label)
+        if self._document is None or self._node_id is None:
+            return
+        text = self.label_edit.text().strip()
+        if text:
+            with_id = self.id_box.isVisible() and self.id_box.isEnabled() and self.id_box.isChecked()
+            try:
+                node_id = self._document.rename(self._node_id, text, with_id)
+            except GraphError as e:
+                self._show_value_error(f"label not changed: {e}")
+                node_id = self._node_id
+            if node_id != self._node_id:
+                self._node_id = node_id
+                self.id_box.setChecked(False)
+                self.renamed_id.emit(node_id)
+        self.label_edit.setText(self._document.graph.node(self._node_id).label)
+        self._offer_id()
+
+    def _offer_id(self) -> None:
+        """A made-up id (x2, add3) is offered the typed name, when that is a free id, so that
+        `cgeditor eval file --set w=4` works on a graph built by hand."""
+        node = self._document.graph.node(self._node_id)
+        name = self.label_edit.text().strip()
+        self._form.setRowVisible(self.id_box, is_generated_id(node))
+        can = self._document.id_can_follow(node.id, name)
+        self.id_box.setEnabled(can)
+        self.id_box.setText(f"Rename the id {node.id} to {name} too" if can else f"Id stays {node.id}")
 
     def _value_typed(self, text: str) -> None:
         if self._document is None or self._node_id is None or self.value_edit.isReadOnly():
@@ -190,9 +227,17 @@ class Inspector(QWidget):
 
     def _output_clicked(self, checked: bool) -> None:
         if self._document is not None and self._node_id is not None:
-            self._document.set_output(self._node_id if checked else None)
+            doc = self._document
+            implied = doc.graph.output is None and doc.evaluation.output == self._node_id
+            # A tick shown for the only end makes that choice explicit when clicked.
+            doc.set_output(self._node_id if checked or implied else None)
+            self.refresh()
+
+    def _trainable_clicked(self, checked: bool) -> None:
+        if self._document is not None and self._node_id is not None:
+            self._document.set_trainable(self._node_id, checked)
 
     def _on_graph_change(self, change: Change) -> None:
-        if isinstance(change, (LabelChanged, NodeRemoved, OutputChanged)):
+        if isinstance(change, (LabelChanged, NodeRemoved, OutputChanged, TrainableChanged)):
             self.refresh()
 

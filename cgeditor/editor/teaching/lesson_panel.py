@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFormLay
                                QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from cgeditor.model.graph import NodeKind
+from cgeditor.model.graph import Change, LabelChanged, NodeKind, TrainableChanged, is_trainable
 from cgeditor.model.teaching.probes import descent_step, gradient_check, nudge, results_markdown
 from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
@@ -46,7 +46,6 @@ class LessonPanel(RefreshWhenShown, QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self._document = None
-        self._trainable: set[str] = set()
         self._losses: list[float] = []
         self._run_left = 0
         self._run_merge: int | None = None
@@ -160,15 +159,31 @@ class LessonPanel(RefreshWhenShown, QWidget):
         self.stop_training()
         if self._document is not None:
             self._document.evaluated.disconnect(self.refresh_when_shown)
+            self._document.graph.unsubscribe(self._on_graph_change)
         self._document = document
-        self._trainable = {n.id for n in document.graph if n.kind is NodeKind.VARIABLE}
         self._filled_version: int | None = None  # the graph structure the input lists show
         self._nudge_keys: list[str] | None = None  # ids in the nudge combo box, as last filled
         self._trainable_keys: list[str] | None = None  # ids in the trainable list, as last filled
         self._losses = []
         self.loss_plot.set_losses([])
         document.evaluated.connect(self.refresh_when_shown)
+        document.graph.subscribe(self._on_graph_change)
         self.refresh_when_shown()
+
+    def _on_graph_change(self, change: Change) -> None:
+        """A name or a trainable flag shows in the lists (and a new name may change the flag).
+        The rows are updated in place: the change may come from ticking one of them."""
+        if not isinstance(change, (LabelChanged, TrainableChanged)) or self._trainable_keys is None:
+            return
+        node = self._document.graph.node(change.node_id)
+        if node.kind is not NodeKind.OP and self._nudge_keys is not None:
+            self.nudge_input.setItemText(self._nudge_keys.index(node.id), node.label)
+        if node.kind is NodeKind.VARIABLE:
+            item = self.trainable_list.item(self._trainable_keys.index(node.id))
+            self.trainable_list.blockSignals(True)
+            item.setText(node.label)
+            item.setCheckState(Qt.Checked if is_trainable(node) else Qt.Unchecked)
+            self.trainable_list.blockSignals(False)
 
     def refresh(self) -> None:
         self._fill_inputs()
@@ -194,6 +209,9 @@ class LessonPanel(RefreshWhenShown, QWidget):
             self.nudge_input.clear()
             for n in leaves:
                 self.nudge_input.addItem(n.label, n.id)
+            if current not in keys:  # a variable by default: nudging a constant teaches little
+                current = next((n.id for n in leaves if is_trainable(n)),
+                               next((n.id for n in leaves if n.kind is NodeKind.VARIABLE), current))
             if current in keys:
                 self.nudge_input.setCurrentIndex(keys.index(current))
         variables = [n for n in leaves if n.kind is NodeKind.VARIABLE]
@@ -205,7 +223,7 @@ class LessonPanel(RefreshWhenShown, QWidget):
                 item = QListWidgetItem(n.label)
                 item.setData(Qt.UserRole, n.id)
                 item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
-                item.setCheckState(Qt.Checked if n.id in self._trainable else Qt.Unchecked)
+                item.setCheckState(Qt.Checked if is_trainable(n) else Qt.Unchecked)
                 self.trainable_list.addItem(item)
             self.trainable_list.blockSignals(False)
 
@@ -255,15 +273,11 @@ class LessonPanel(RefreshWhenShown, QWidget):
     # -- gradient descent ------------------------------------------------------------------
 
     def trainable(self) -> list[str]:
-        return [n.id for n in self._document.graph if n.id in self._trainable
-                and n.kind is NodeKind.VARIABLE]
+        """The variables flagged trainable in the graph (the list's ticks edit that flag)."""
+        return [n.id for n in self._document.graph if is_trainable(n)]
 
     def _trainable_changed(self, item: QListWidgetItem) -> None:
-        node_id = item.data(Qt.UserRole)
-        if item.checkState() == Qt.Checked:
-            self._trainable.add(node_id)
-        else:
-            self._trainable.discard(node_id)
+        self._document.set_trainable(item.data(Qt.UserRole), item.checkState() == Qt.Checked)
 
     def descent_once(self, merge_id: int | None = None, text: str = "Gradient descent step") -> bool:
         """One step v ← v − η · gradient on the trainable variables; False (and why) if impossible."""

@@ -17,6 +17,7 @@ from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME
 from cgeditor.editor.teaching import presentation as pres
+from cgeditor.editor.teaching.camera import Glide, readable_zoom
 from cgeditor.editor.teaching.canvas_layer import CanvasLayer
 from cgeditor.editor.teaching.controls import TeachingControls
 from cgeditor.editor.teaching.gradient_chart import GradientChart
@@ -25,6 +26,7 @@ from cgeditor.editor.teaching.narration_panel import NarrationPanel
 from cgeditor.editor.teaching.paths_panel import PathsPanel
 from cgeditor.editor.teaching.presentation import Presentation
 from cgeditor.editor.teaching.quiz import Quiz
+from cgeditor.editor.teaching.step_badge import StepBadge
 from cgeditor.editor.teaching.stepper import StepThrough
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.model.teaching.walk import full_state
@@ -45,6 +47,8 @@ class TeachingTools(QObject):
         self._scene = None
         self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
         self._opened_narration = False  # teaching showed the narration dock, so stopping hides it
+        self._badge: StepBadge | None = None  # the step counter on the canvas while presenting
+        self._glide: Glide | None = None  # moves the presenting view smoothly
         self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
@@ -146,6 +150,9 @@ class TeachingTools(QObject):
         self.layer = CanvasLayer(self._scene)
         self._scene.installEventFilter(self)
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
+        if self._badge is not None:
+            self._badge.deleteLater()
+        self._badge = StepBadge(self.window.view)
         self._scene.selection_settled.connect(self._selection_changed)
         self.stepper.changed.connect(self.refresh)
         document.evaluated.connect(self._evaluated)
@@ -230,6 +237,7 @@ class TeachingTools(QObject):
         # Only a walk being taught is built: counting steps would narrate every evaluation.
         c.position.setText(f" step {self.stepper.position} of {max(self.stepper.count() - 1, 0)} "
                            if teaching else "")
+        self._badge.show_text(c.position.text().strip() if self.presentation.is_active() else "")
         c.play.setIconText("Pause" if self.stepper.is_playing() else "Play")
         c.wrt_action.setVisible(c.mode.currentData() == "forward_mode")
         if teaching and state is not None:
@@ -263,8 +271,17 @@ class TeachingTools(QObject):
             view.zoom_by(target / view.zoom_level())
         z = view.zoom_level()
         pointer_x = self.layer.callout.pos().x()
-        view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
-        view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+        def scroll() -> None:
+            view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
+            view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+        if self.presentation.is_active():  # the class follows a glide, not a jump
+            if self._glide is None or self._glide.view is not view:
+                self._glide = Glide(view)
+            self._glide.run(scroll)
+        else:
+            scroll()
 
     def _speed_changed(self) -> None:
         value = self.controls.speed_value()
@@ -275,7 +292,9 @@ class TeachingTools(QObject):
     # -- presentation ----------------------------------------------------------------------
 
     def fit_for_presentation(self) -> None:
-        """Zoom the graph to fill the screen, leaving room below it for the callout."""
+        """Zoom the graph to fill the screen, leaving room below it for the callout, as long as
+        its names stay readable; a graph too large for that is shown at the readable zoom, and
+        the steps pan to it (keep_in_view) at that one zoom."""
         view = self.window.view
         rect = self._scene.graph_rect()
         if view is None or rect.isEmpty():
@@ -284,6 +303,7 @@ class TeachingTools(QObject):
         reserve = self.layer.callout_px * 3.8 + PRESENT_MARGIN
         scale = min((vp.width() - 2 * PRESENT_MARGIN) / rect.width(),
                     (vp.height() - reserve - PRESENT_MARGIN) / rect.height())
+        scale = max(scale, readable_zoom(vp.height(), self._scene.painter.theme.label_px))
         view.zoom_by(max(scale, 0.01) / view.zoom_level())
         self._preferred_zoom = view.zoom_level()
         view.centerOn(rect.center().x(), rect.center().y() + reserve / 2 / view.zoom_level())
@@ -308,6 +328,7 @@ class TeachingTools(QObject):
         if view is not None:
             minimap = getattr(getattr(self.window, "window_actions", None), "minimap", None)
             view.set_minimap_visible(not on and (minimap is None or minimap.isChecked()))
+            self.refresh()  # the step counter moves onto the canvas while presenting
             if on:
                 self.fit_for_presentation()
             else:
@@ -329,6 +350,8 @@ class TeachingTools(QObject):
         """A click on a node, or on its "?" gradient, reveals that gradient during a quiz; a
         resized view is fitted again while presenting, and keeps the step in view while teaching."""
         if event.type() == QEvent.Resize and watched is self.window.view:
+            if self._badge is not None:
+                self._badge.place()
             if self.presentation.is_active():
                 QTimer.singleShot(0, self.fit_for_presentation)
             elif self.is_teaching():

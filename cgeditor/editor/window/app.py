@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QApplication
 
@@ -14,17 +14,23 @@ from cgeditor.resources import example_path
 from cgeditor.editor.document.recovery import RecoveryInfo, ask_keep_aside, ask_restore, find_recovery
 from cgeditor.editor.window.exception_guard import install_exception_hook
 from cgeditor.editor.document.document import Document
+from cgeditor.editor.window.file_dialogs import show_error
 from cgeditor.editor.window.main_window import MainWindow
 
 
 def run(path: str | None) -> int:
     """Open `path` (or the chain-rule example) in a window and run until it closes.
 
-    The file is read before any window appears, so an unreadable one raises DocumentError with
-    the same one-line reason the other commands print.  Work left by a killed session is offered
-    back first, and from then on exceptions end in a dialog and a log, never a silent exit.
+    A file that cannot be loaded (typed on the command line or passed by a desktop launcher) opens
+    the window on an empty document with a dialog naming the problem, never a silent exit.  Work
+    left by a killed session is offered back first, and from then on exceptions end in a dialog
+    and a log.
     """
-    document = Document.open(path if path is not None else example_path())
+    problem = None
+    try:
+        document = Document.open(path if path is not None else example_path())
+    except DocumentError as e:
+        document, problem = Document(), str(e)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("cgeditor")
     app.setOrganizationName("cgeditor")
@@ -35,11 +41,13 @@ def run(path: str | None) -> int:
     if restored is not None:
         document = restored
     window = MainWindow(document)
-    if path is not None and restored is None:
+    if path is not None and restored is None and problem is None:
         window.recent.add(document.path)
     if restored is not None:
         window.autosaver.take_over(recovery)  # removes the old files once the new ones are on disk
     window.show()  # the view fits the graph when first shown
+    if problem is not None:
+        QTimer.singleShot(0, lambda: show_error(window, "Cannot open graph", problem))
     try:
         return app.exec()
     finally:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector()
         self.inspector_dock = self._dock("Inspector", "inspector", Qt.RightDockWidgetArea)
         self.inspector_dock.setWidget(self.inspector)
+        self.inspector.renamed_id.connect(self._select_renamed)
         self.history = QUndoView(self.undo_group)
         self.history_dock = self._dock("History", "history", Qt.RightDockWidgetArea)
         self.history_dock.setWidget(self.history)
@@ -304,6 +305,10 @@ class MainWindow(QMainWindow):
             event.accept()
         else:
             event.ignore()
+
+    def _select_renamed(self, node_id: str) -> None:
+        self.scene.clearSelection()
+        self.scene.node_item(node_id).setSelected(True)
 
     def _selection_changed(self) -> None:
         self.inspector.set_selection(self.scene.selected_node_ids())
