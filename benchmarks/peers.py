@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 from dag import Recipe
 
@@ -10,16 +9,7 @@ from dag import Recipe
 def micrograd_run(recipe: Recipe, values: dict[str, float]) -> tuple[float, dict[str, float]]:
     """Forward (building Values) and backward with micrograd 0.1.0, plus a tanh as its README adds."""
     from micrograd.engine import Value
-
-    def tanh(v: Value) -> Value:
-        t = math.tanh(v.data)
-        out = Value(t, (v,), "tanh")
-
-        def _backward() -> None:
-            v.grad += (1 - t * t) * out.grad
-
-        out._backward = _backward
-        return out
+    from micrograd_eval import tanh  # the one tanh both micrograd peers add, as its README does
 
     nodes = {leaf: Value(values[leaf]) for leaf, _ in recipe.leaves}
     for node_id, name, inputs in recipe.ops:
