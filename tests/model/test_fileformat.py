@@ -159,7 +159,7 @@ def test_failed_save_leaves_the_old_file_and_says_why(tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fileformat.os, "replace", broken_replace)
+    monkeypatch.setattr(os, "replace", broken_replace)
     with pytest.raises(DocumentError, match="cannot save: No space left on device"):
         save(load(example_path("chain_rule")), path)
     assert path.read_bytes() == before
@@ -282,13 +282,13 @@ def test_bad_document_is_refused_with_one_line_naming_the_problem(text, message)
 
 
 def test_too_many_nodes(monkeypatch):
-    monkeypatch.setattr(fileformat, "MAX_NODES", 2)
+    monkeypatch.setattr(fileformat.reading, "MAX_NODES", 2)
     with pytest.raises(DocumentError, match="too many nodes: 3"):
         loads(nodes_doc(X, K, M))
 
 
 def test_document_too_large(monkeypatch, tmp_path):
-    monkeypatch.setattr(fileformat, "MAX_BYTES", 100)
+    monkeypatch.setattr(fileformat.reading, "MAX_BYTES", 100)
     text = nodes_doc(X, K, M)
     with pytest.raises(DocumentError, match="larger than"):
         loads(text)

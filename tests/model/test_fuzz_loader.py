@@ -351,7 +351,7 @@ def test_file_over_the_byte_cap_is_refused_by_size(tmp_path):
 
 
 def test_too_many_nodes_are_refused_naming_the_cap(monkeypatch):
-    monkeypatch.setattr(fileformat, "MAX_NODES", 1000)  # the check, not 200,000 dicts
+    monkeypatch.setattr(fileformat.reading, "MAX_NODES", 1000)  # the check, not 200,000 dicts
     nodes = [{"id": f"v{i}", "kind": "variable"} for i in range(1001)]
     with pytest.raises(DocumentError, match="too many nodes: 1,001 \\(at most 1,000\\)"):
         fileformat.loads(_doc(nodes))

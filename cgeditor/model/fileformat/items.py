@@ -1,0 +1,113 @@
+"""One entry of a document's "nodes", "edges" or "annotations" list, checked and built."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cgeditor.model.annotations import Annotation, Arrow, Note
+from cgeditor.model.fileformat.checks import (check_extra, check_id, is_int, json_type, number, position,
+                                              quote, show)
+from cgeditor.model.fileformat.schema import (EDGE_KEYS, NODE_KEYS, MAX_LABEL_LENGTH, MAX_NOTE_LENGTH,
+                                              MAX_PORT, DocumentError)
+from cgeditor.model.graph import Edge, Node, NodeKind, label_problem
+from cgeditor.model.ops import OPS
+from cgeditor.model.suggest import did_you_mean
+
+
+def identified(i: int, item: Any, what: str) -> tuple[str, str]:
+    """The id of list entry `i`, an object with an "id", and how messages name it from then on."""
+    where = f"{what} {i + 1}"
+    if not isinstance(item, dict):
+        raise DocumentError(f"{where} must be an object, got {json_type(item)}")
+    item_id = item.get("id")
+    check_id(item_id, f"{where}: \"id\"")
+    return item_id, f"{what} {item_id!r}"
+
+
+def node_from(i: int, item: Any) -> Node:
+    node_id, where = identified(i, item, "node")
+    kind_name = item.get("kind")
+    try:
+        kind = NodeKind(kind_name)
+    except (ValueError, TypeError):
+        raise DocumentError(
+            f"{where}: \"kind\" must be \"variable\", \"constant\" or \"op\", got {show(kind_name)}"
+        ) from None
+    label = item.get("label", node_id)
+    if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
+        raise DocumentError(f"{where}: \"label\" must be a string of at most {MAX_LABEL_LENGTH} "
+                            f"characters, got {show(label)}")
+    problem = label_problem(label)
+    if problem:
+        raise DocumentError(f"{where}: \"label\" {show(label)}: {problem}")
+    value = None
+    op = None
+    if kind is NodeKind.OP:
+        if "value" in item:
+            raise DocumentError(f"{where}: an op node has no \"value\" (its value is computed)")
+        op = item.get("op")
+        if not isinstance(op, str):
+            raise DocumentError(f"{where}: \"op\" must be an op name, got {show(op)}")
+        if op not in OPS:
+            raise DocumentError(f"{where}: unknown op {quote(op)}{did_you_mean(op, OPS)}")
+    else:
+        if "op" in item:
+            raise DocumentError(f"{where}: a {kind.value} has no \"op\"")
+        if "value" in item:
+            value = number(item["value"], f"{where}: \"value\"")
+    pos = None
+    if "pos" in item:
+        pos = position(item["pos"], f"{where}: \"pos\"")
+    trainable = item.get("trainable")
+    if "trainable" in item and kind is not NodeKind.VARIABLE:
+        raise DocumentError(f"{where}: a {kind.value} has no \"trainable\" (only variables are trained)")
+    if "trainable" in item and not isinstance(trainable, bool):
+        raise DocumentError(f"{where}: \"trainable\" must be true or false, got {show(trainable)}")
+    extra = {k: v for k, v in item.items() if k not in NODE_KEYS}
+    for key, kept in extra.items():
+        check_extra(kept, f"{where}: key {quote(key)}")
+    return Node(node_id, kind, label, value, op, pos, extra, trainable)
+
+
+def edge_from(i: int, item: Any) -> Edge:
+    where = f"edge {i + 1}"
+    if not isinstance(item, dict):
+        raise DocumentError(f"{where} must be an object, got {json_type(item)}")
+    unknown = [k for k in item if k not in EDGE_KEYS]
+    if unknown:
+        raise DocumentError(f"{where}: unknown key {quote(unknown[0])} (an edge has source, target, port)")
+    source, target, port = item.get("source"), item.get("target"), item.get("port")
+    check_id(source, f"{where}: \"source\"")
+    check_id(target, f"{where}: \"target\"")
+    if not is_int(port) or port < 0:
+        raise DocumentError(f"{where}: \"port\" must be a non-negative integer, got {show(port)}")
+    if port >= MAX_PORT:
+        raise DocumentError(f"{where}: \"port\" {show(port)} is too large (at most {MAX_PORT - 1:,})")
+    return Edge(source, target, port)
+
+
+def annotation_from(i: int, item: Any) -> Annotation:
+    """A note {"id", "kind": "note", "text", "pos"} or an arrow {"id", "kind": "arrow", "from", "to"}."""
+    ann_id, where = identified(i, item, "annotation")
+    kind = item.get("kind")
+    keys = ANNOTATION_KEYS.get(kind) if isinstance(kind, str) else None
+    if keys is None:
+        raise DocumentError(f"{where}: \"kind\" must be \"note\" or \"arrow\", got {show(kind)}")
+    unknown = [k for k in item if k not in keys]
+    if unknown:
+        raise DocumentError(f"{where}: unknown key {quote(unknown[0])} (an annotation of kind {kind} "
+                            f"has {', '.join(keys)})")
+    missing = [k for k in keys if k not in item]
+    if missing:
+        raise DocumentError(f"{where}: an annotation of kind {kind} needs \"{missing[0]}\"")
+    if kind == "arrow":
+        return Arrow(ann_id, position(item["from"], f"{where}: \"from\""),
+                     position(item["to"], f"{where}: \"to\""))
+    text = item["text"]
+    if not isinstance(text, str) or len(text) > MAX_NOTE_LENGTH:
+        raise DocumentError(f"{where}: \"text\" must be a string of at most {MAX_NOTE_LENGTH:,} "
+                            f"characters, got {show(text) if not isinstance(text, str) else 'a longer one'}")
+    return Note(ann_id, text, position(item["pos"], f"{where}: \"pos\""))
+
+
+ANNOTATION_KEYS = {"note": ("id", "kind", "text", "pos"), "arrow": ("id", "kind", "from", "to")}

@@ -1,0 +1,147 @@
+"""Reading: bytes from a path, text, parsed JSON, then a `Graph` with every bad input named."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from typing import Any
+
+from cgeditor.model.escape import one_line
+from cgeditor.model.fileformat.checks import depth, edge_name, is_int, json_type, list_field, no_constants, \
+    no_duplicate_keys, quote, show
+from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from
+from cgeditor.model.fileformat.schema import (FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH, MAX_NODES, VERSION,
+                                              DocumentError)
+from cgeditor.model.graph import Graph
+
+
+def load(path: str | os.PathLike, *, lay_out: bool = True) -> Graph:
+    """Read a `.cgraph` file; every failure is a DocumentError whose message starts with the path.
+
+    `lay_out=False` leaves nodes without "pos" unplaced, for callers that draw nothing (laying
+    out a 100k-node file costs more than evaluating it)."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise DocumentError(f"{name}: {not_regular(info.st_mode)}")
+        size = info.st_size
+        if size > MAX_BYTES:
+            raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+        with open(name, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise DocumentError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{name}: is a folder, not a file") from None
+    except PermissionError:
+        raise DocumentError(f"{name}: permission denied") from None
+    except OSError as e:
+        raise DocumentError(f"{name}: cannot read: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DocumentError(f"{name}: not UTF-8 text (bad byte at offset {e.start})") from None
+    try:
+        return loads(text, lay_out=lay_out)
+    except DocumentError as e:
+        raise DocumentError(f"{name}: {e}") from None
+
+
+def not_regular(mode: int) -> str:
+    """Why a file of this `st_mode` is not read: reading a FIFO or a device blocks or never ends."""
+    kinds = [(stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")]
+    kind = next((what for test, what in kinds if test(mode)), "an unusual kind of file")
+    return f"not a regular file (it is {kind})"
+
+
+def loads(text: str, *, lay_out: bool = True) -> Graph:
+    """Parse a document from text; `lay_out` as for `load`."""
+    if len(text) > MAX_BYTES:
+        raise DocumentError(f"document is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if not text.strip():
+        raise DocumentError("empty document")
+    try:
+        data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
+    except json.JSONDecodeError as e:
+        raise DocumentError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
+    except RecursionError:
+        raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)") from None
+    except ValueError as e:  # e.g. an integer with more digits than Python converts
+        if isinstance(e, DocumentError):
+            raise
+        raise DocumentError(f"not JSON: {one_line(str(e), 300)}") from None
+    if depth(data) > MAX_DEPTH:
+        raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
+    return graph_from_dict(data, lay_out=lay_out)
+
+
+def graph_from_dict(data: Any, *, lay_out: bool = True) -> Graph:
+    """Build a graph from a parsed document (a file's JSON, or the editor's clipboard);
+    `lay_out` as for `load`."""
+    if not isinstance(data, dict):
+        raise DocumentError(f"the document must be a JSON object, not {json_type(data)}")
+    fmt = data.get("format")
+    if fmt != FORMAT:
+        raise DocumentError(f"not a cgeditor graph: \"format\" must be {FORMAT!r}, got {show(fmt)}")
+    version = data.get("version")
+    if not is_int(version):
+        raise DocumentError(f"\"version\" must be an integer, got {show(version)}")
+    if version != VERSION:
+        newer = " (written by a newer cgeditor)" if version > VERSION else ""
+        raise DocumentError(f"unsupported version {show(version)}{newer}: this cgeditor reads version {VERSION}")
+    nodes = list_field(data, "nodes")
+    edges = list_field(data, "edges")
+    if len(nodes) > MAX_NODES:
+        raise DocumentError(f"too many nodes: {len(nodes):,} (at most {MAX_NODES:,})")
+
+    graph = Graph()
+    for i, item in enumerate(nodes):
+        node = node_from(i, item)
+        if node.id in graph:
+            raise DocumentError(f"duplicate node id {node.id!r}")
+        graph.add_node(node)
+    for i, item in enumerate(edges):
+        edge = edge_from(i, item)
+        for end in (edge.source, edge.target):
+            if end not in graph:
+                raise DocumentError(f"edge {edge_name(edge)} names an unknown node {quote(end)}")
+        if graph.has_edge(edge):
+            raise DocumentError(f"duplicate edge {edge_name(edge)}")
+        graph.add_edge(edge)
+    output = data.get("output")
+    if output is not None:
+        if not isinstance(output, str):
+            raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
+        if output not in graph:
+            raise DocumentError(f"\"output\" names an unknown node {quote(output)}")
+        graph.set_output(output)
+    annotations = list_field(data, "annotations")
+    if len(annotations) > MAX_ANNOTATIONS:
+        raise DocumentError(f"too many annotations: {len(annotations):,} (at most {MAX_ANNOTATIONS:,})")
+    seen: set[str] = set()
+    for i, item in enumerate(annotations):
+        annotation = annotation_from(i, item)
+        if annotation.id in seen:
+            raise DocumentError(f"duplicate annotation id {quote(annotation.id)}")
+        seen.add(annotation.id)
+        graph.add_annotation(annotation)
+    if lay_out:
+        _place_unpositioned(graph)
+    return graph
+
+
+def _place_unpositioned(graph: Graph) -> None:
+    """Give nodes a file left without "pos" a layered left-to-right place."""
+    missing = [n.id for n in graph if n.pos is None]
+    if not missing:
+        return
+    from cgeditor.model.layout import layered_layout  # only documents without positions need it
+
+    for node_id, (x, y) in layered_layout(graph, missing).items():
+        graph.nodes[node_id].pos = (float(x), float(y))
+
