@@ -8,119 +8,33 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 
 from __future__ import annotations
 
-import heapq
 import operator
-import re
-from dataclasses import dataclass, field, replace
-from enum import Enum
-from typing import Any, Callable, Container, Iterable, Iterator
+from typing import Callable, Container, Iterable, Iterator
 
-from cgeditor.model.annotations import Annotation, Point
+from cgeditor.model.annotation_layer import AnnotationLayer
 from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
                                     AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
                                     ValueChanged)
 from cgeditor.model.fresh_ids import FreshIds
+from cgeditor.model.graph_order import document_order
+from cgeditor.model.inserted import inserted
+from cgeditor.model.node import (LINE_BREAKS, MAX_ID_LENGTH, Edge, GraphError, Node, NodeKind,  # noqa: F401
+                                 is_generated_id, is_trainable, label_problem, same_node, trainable_by_name, usable_id)
 from cgeditor.model.numbers import same_number
 
 
-MAX_ID_LENGTH = 200  # characters
-LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # every break str.splitlines honours
-
-
-def label_problem(label: str) -> str | None:
-    """Why `label` cannot be a node's label, or None.
-
-    A label is one line: a line break in it would start a new line of whatever it is written
-    into (a comment in an exported script, a Markdown table, a terminal table).
-    """
-    if not label.isprintable() and any(ch in LINE_BREAKS for ch in label):  # breaks are unprintable
-        return "a label cannot contain a line break"
-    return None
-
-
-class NodeKind(str, Enum):
-    VARIABLE = "variable"
-    CONSTANT = "constant"
-    OP = "op"
-
-
-@dataclass
-class Node:
-    id: str
-    kind: NodeKind
-    label: str = ""
-    value: float | None = None  # variables and constants
-    op: str | None = None  # op nodes: a name from the registry (possibly unknown)
-    pos: tuple[float, float] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown file keys, kept on save
-    trainable: bool | None = None  # variables: whether descent may change it; None follows the name
-
-    def __post_init__(self) -> None:
-        if not self.label:
-            self.label = self.id
-
-    def copy(self) -> "Node":
-        return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra),
-                    self.trainable)
-
-
-# Names that say "data": inputs and targets are given, not learned.  Anything else a variable is
-# called (w, b, θ, weights, a, ...) is a parameter by default.
-_DATA_WORDS = frozenset({"x", "y", "t", "input", "inputs", "target", "targets", "data", "label", "labels"})
-_WORD = re.compile(r"[^\W\d_₀-₉]+")
-
-
-def trainable_by_name(node: Node) -> bool:
-    """The default for a variable's trainable flag: off when a word of its label (what the class
-    sees) names data (x, y, t, x1, x₂, "y (target)", inputs), on otherwise (w, b, θ, weights)."""
-    words = {w.lower() for w in _WORD.findall(node.label)}
-    return not words & _DATA_WORDS
-
-
-def is_generated_id(node: Node) -> bool:
-    """Whether `node`'s id is one the editor made up (x2, c3, add4: its kind's stem and a
-    number, as `Graph.fresh_id` gives them) rather than one somebody chose."""
-    stem = node.op if node.kind is NodeKind.OP else ("x" if node.kind is NodeKind.VARIABLE else "c")
-    return re.fullmatch(rf"{re.escape(stem or '')}\d*", node.id) is not None
-
-
-def usable_id(name: str) -> bool:
-    """Whether `name` can be an id typed on a command line (`--set w=4`): an identifier."""
-    return name.isidentifier() and len(name) <= MAX_ID_LENGTH
-
-
-def is_trainable(node: Node) -> bool:
-    """Whether gradient descent may change `node`: only variables, as flagged or as named."""
-    if node.kind is not NodeKind.VARIABLE:
-        return False
-    return trainable_by_name(node) if node.trainable is None else node.trainable
-
-
-@dataclass(frozen=True, order=True)
-class Edge:
-    """The output of `source` feeding input `port` of op node `target`."""
-
-    source: str
-    target: str
-    port: int
-
-
-class GraphError(ValueError):
-    """A mutation the graph cannot take (unknown node, duplicate id, ...)."""
-
-
-class Graph:
+class Graph(AnnotationLayer):
     """Nodes by id in insertion order, edges in insertion order, and an optional output."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._nodes: dict[str, Node] = {}
         self._edges: dict[Edge, None] = {}
         self._in: dict[str, list[Edge]] = {}
         self._out: dict[str, list[Edge]] = {}
         self._in_sorted: dict[str, tuple[Edge, ...]] = {}  # in_edges cache: planning asks for every node
         self._output: str | None = None
-        self._annotations: dict[str, Annotation] = {}  # notes and arrows, in drawing order
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
         self.journal = Journal()  # what each structural change touched (incremental re-planning)
@@ -141,16 +55,6 @@ class Graph:
     @property
     def output(self) -> str | None:
         return self._output
-
-    @property
-    def annotations(self) -> list[Annotation]:
-        return list(self._annotations.values())
-
-    def annotation(self, ann_id: str) -> Annotation:
-        try:
-            return self._annotations[ann_id]
-        except KeyError:
-            raise GraphError(f"no annotation with id {ann_id!r}") from None
 
     def node(self, node_id: str) -> Node:
         try:
@@ -205,47 +109,12 @@ class Graph:
         once per structure version.
         """
         if among is not None:
-            return self._ordered(among if isinstance(among, (set, frozenset, dict)) else set(among))
+            members = among if isinstance(among, (set, frozenset, dict)) else set(among)
+            return document_order([n for n in self._nodes if n in members], self._out, None, members)
         if self._order_version != self.structure_version:
-            self._order = self._ordered(None)
+            self._order = document_order(list(self._nodes), self._out, self._edges, None)
             self._order_version = self.structure_version
         return self._order
-
-    def _ordered(self, members: Container[str] | None) -> tuple[str, ...]:
-        """Kahn's algorithm, the ready node earliest in the document first (a heap of positions).
-
-        A document whose edges all point forward is its own order: checking that is one pass,
-        which makes the common case (files written in order, graphs built node by node) cheap."""
-        ids = list(self._nodes) if members is None else [n for n in self._nodes if n in members]
-        position = {n: k for k, n in enumerate(ids)}
-        out = self._out
-        if members is None:  # every edge counts: compared in C, a pass costs little at 200k edges
-            at, edges = position.__getitem__, self._edges
-            forward = all(map(operator.lt, map(at, map(_SOURCE, edges)), map(at, map(_TARGET, edges))))
-        else:
-            forward = all(position[e.source] < position[e.target]
-                          for n in ids for e in out[n] if e.target in position)
-        if forward:
-            return tuple(ids)
-        waiting = [0] * len(ids)
-        for n in ids:
-            for e in out[n]:
-                k = position.get(e.target)
-                if k is not None:
-                    waiting[k] += 1
-        ready = [k for k, w in enumerate(waiting) if w == 0]
-        heapq.heapify(ready)
-        order = []
-        while ready:
-            n = ids[heapq.heappop(ready)]
-            order.append(n)
-            for e in out[n]:
-                k = position.get(e.target)
-                if k is not None:
-                    waiting[k] -= 1
-                    if waiting[k] == 0:
-                        heapq.heappush(ready, k)
-        return tuple(order)
 
     def reachable(self, start: str, upstream: bool = False) -> Iterator[str]:
         """`start`, then every node its output reaches (with `upstream`, every node that reaches
@@ -271,20 +140,13 @@ class Graph:
         `stem` itself if free, else stem2, stem3, ... (see `FreshIds`)."""
         return self._fresh_ids.fresh(stem, self._nodes, reserved)
 
-    def fresh_annotation_id(self, stem: str) -> str:
-        """An annotation id not yet used: stem1, stem2, ..."""
-        i = 1
-        while f"{stem}{i}" in self._annotations:
-            i += 1
-        return f"{stem}{i}"
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
             return NotImplemented
         return (
             self._output == other._output
             and list(self._nodes) == list(other._nodes)
-            and all(_same_node(a, other._nodes[a.id]) for a in self._nodes.values())
+            and all(same_node(a, other._nodes[a.id]) for a in self._nodes.values())
             and sorted(self._edges) == sorted(other._edges)
             and list(self._annotations.values()) == list(other._annotations.values())
         )
@@ -315,7 +177,7 @@ class Graph:
         problem = label_problem(node.label)
         if problem:
             raise GraphError(f"node {node.id!r}: {problem}")
-        self._nodes = _inserted(self._nodes, node.id, node, index)
+        self._nodes = inserted(self._nodes, node.id, node, index)
         self._in.setdefault(node.id, [])
         self._out.setdefault(node.id, [])
         self._emit(NodeAdded(node))
@@ -429,40 +291,6 @@ class Graph:
             old, self._output = self._output, node_id
             self._emit(OutputChanged(old, node_id))
 
-    def add_annotation(self, annotation: Annotation, index: int | None = None) -> Annotation:
-        """Add a note or arrow on top; with `index`, at that place (to undo a removal exactly)."""
-        if annotation.id in self._annotations:
-            raise GraphError(f"duplicate annotation id {annotation.id!r}")
-        self._annotations = _inserted(self._annotations, annotation.id, annotation, index)
-        self._emit(AnnotationAdded(annotation))
-        return annotation
-
-    def remove_annotation(self, ann_id: str) -> tuple[Annotation, int]:
-        """Remove an annotation; returns it with the place it had (for undo)."""
-        annotation = self.annotation(ann_id)
-        index = list(self._annotations).index(ann_id)
-        del self._annotations[ann_id]
-        self._emit(AnnotationRemoved(annotation))
-        return annotation, index
-
-    def move_annotation(self, ann_id: str, points: tuple[Point, ...]) -> None:
-        """Put a note at (pos,) or an arrow at (start, end)."""
-        old = self.annotation(ann_id)
-        new = old.with_points(tuple((float(x), float(y)) for x, y in points))
-        if new != old:
-            self._replace_annotation(new)
-
-    def set_annotation_text(self, ann_id: str, text: str) -> None:
-        old = self.annotation(ann_id)
-        if old.kind != "note":
-            raise GraphError(f"annotation {ann_id!r} is an arrow and has no text")
-        if old.text != text:
-            self._replace_annotation(replace(old, text=text))
-
-    def _replace_annotation(self, annotation: Annotation) -> None:
-        self._annotations[annotation.id] = annotation  # same key: the drawing order is kept
-        self._emit(AnnotationChanged(annotation))
-
     def copy(self) -> "Graph":
         g = Graph()
         for node in self._nodes.values():
@@ -475,25 +303,4 @@ class Graph:
         return g
 
 
-_SOURCE = operator.attrgetter("source")
-_TARGET = operator.attrgetter("target")
 _PORT_SOURCE = operator.attrgetter("port", "source")
-
-
-def _same_node(a: Node, b: Node) -> bool:
-    return (
-        a.id == b.id and a.kind == b.kind and a.label == b.label and a.op == b.op
-        and same_number(a.value, b.value) and a.pos == b.pos and a.extra == b.extra
-        and is_trainable(a) == is_trainable(b)
-    )
-
-
-def _inserted(mapping: dict, key, value, index: int | None) -> dict:
-    """`mapping` with `key` added last, or at place `index` of its order (undoing a removal
-    exactly); appending changes the dict in place, inserting builds a new one."""
-    if index is None or index >= len(mapping):
-        mapping[key] = value
-        return mapping
-    items = list(mapping.items())
-    items.insert(index, (key, value))
-    return dict(items)

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from cgeditor.model.evaluate import BackwardStep, Evaluation, OutputError
+from cgeditor.model.evaluate import OutputError
+from cgeditor.model.evaluation import BackwardStep, Evaluation
 from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.numbers import format_compact, format_count, format_equation
