@@ -158,8 +158,8 @@ def test_check_action_is_enabled_exactly_when_torch_is_installed(window):
 def test_torch_check_reports_agreement_on_chain_rule(qtbot, window):
     window.window_actions.check_torch.trigger()
     assert not window.window_actions.check_torch.isEnabled()  # one run at a time
-    qtbot.waitUntil(lambda: window.torch_dialog is not None, timeout=120_000)
-    dialog = window.torch_dialog
+    qtbot.waitUntil(lambda: window.torch.dialog is not None, timeout=120_000)
+    dialog = window.torch.dialog
     table = dialog.table
     rows = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     assert rows == [["x", "64", "64", "✓"], ["y", "32", "32", "✓"]]
@@ -186,7 +186,7 @@ def test_torch_check_of_an_invalid_graph_explains(qtbot, window):
     window.check_against_torch()
     qtbot.waitUntil(lambda: bool(messages))
     assert "cannot be checked" in messages[0]
-    assert window.torch_check is None and window.torch_dialog is None
+    assert window.torch.check is None and window.torch.dialog is None
 
 
 def test_torch_check_that_cannot_start_python_explains(qtbot, monkeypatch):

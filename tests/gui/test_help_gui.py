@@ -46,7 +46,7 @@ def test_the_legend_explains_the_value_gradient_and_edge_gradient_pills(qtbot, m
 
 
 def test_check_against_pytorch_says_why_it_is_disabled(qtbot, settings, monkeypatch):
-    monkeypatch.setattr("cgeditor.editor.window.main_window.torch_available", lambda: False)
+    monkeypatch.setattr("cgeditor.editor.window.torch_checking.torch_available", lambda: False)
     window = MainWindow(None, settings)
     action = window.window_actions.check_torch
     assert not action.isEnabled()

@@ -38,12 +38,12 @@ def untick(qtbot, panel, node_id: str) -> None:
 
 def test_numerical_check_puts_finite_differences_beside_the_exact_gradients(qtbot, lesson):
     panel = lesson.teaching.lesson
-    rows = panel.check_rows()
+    rows = panel.check.rows()
     assert [(r[0], r[1]) for r in rows] == [("x", "12"), ("w", "8"), ("b", "4"), ("y (target)", "-4")]
     good = max(float(r[3]) for r in rows)
     assert good < 1e-9
-    panel.step_size.setCurrentText("1e-10")  # too small: rounding error swamps the estimate
-    assert max(float(r[3]) for r in panel.check_rows()) > 100 * good
+    panel.check.step_size.setCurrentText("1e-10")  # too small: rounding error swamps the estimate
+    assert max(float(r[3]) for r in panel.check.rows()) > 100 * good
 
 
 def test_nudge_shows_the_output_change_beside_gradient_times_h(qtbot, lesson):
@@ -180,7 +180,7 @@ def test_the_wheel_over_a_value_field_scrolls_the_dock_and_changes_nothing(qtbot
     scroll = panel.findChild(QScrollArea)
     bar = scroll.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
-    fields = [panel.nudge_h, panel.learning_rate, panel.train_steps, panel.step_size, panel.nudge_input]
+    fields = [panel.nudge_h, panel.learning_rate, panel.train_steps, panel.check.step_size, panel.nudge_input]
     before = [f.value() if hasattr(f, "value") else f.currentIndex() for f in fields]
     for field in fields:
         start = bar.value()

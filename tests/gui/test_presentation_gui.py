@@ -118,8 +118,8 @@ def test_a_graph_too_wide_to_read_whole_is_shown_readable_and_glides_to_each_ste
     glided, zooms = False, []
     for _ in range(12):
         key(qtbot, window, Qt.Key_PageDown)
-        glided = glided or teaching._glide.is_moving()
-        qtbot.waitUntil(lambda: not teaching._glide.is_moving())
+        glided = glided or teaching.camera.glide.is_moving()
+        qtbot.waitUntil(lambda: not teaching.camera.glide.is_moving())
         zooms.append(view.zoom_level())
         assert zooms[-1] <= readable() + 1e-6  # never zoomed in past the presenting zoom
         assert view.visible_scene_rect().contains(teaching.layer.focus_rect())

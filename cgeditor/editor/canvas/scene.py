@@ -3,7 +3,7 @@
 It subscribes to the graph's change notifications (QtNodes' BasicGraphicsScene listening to its
 model) and to `Document.evaluated`, so one edit costs one evaluation however many items show
 its results.  Mouse and keyboard input is `SceneInput`'s (scene_input.py): gestures, editors
-and menus.
+and menus; the problem marks are `ProblemMarks`' (problem_marks.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelCha
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.ops import get_op
-from cgeditor.model.validate import ProblemCode
 from cgeditor.editor.canvas.scene_input import SceneInput
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
@@ -26,6 +25,7 @@ from cgeditor.editor.canvas.node_geometry import input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.editor.canvas.overlay_labels import OverlayLabels
+from cgeditor.editor.canvas.problem_marks import ProblemMarks
 from cgeditor.editor.canvas.far_zoom import Overview
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
@@ -51,11 +51,10 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._edges: dict[Edge, EdgeItem] = {}
         self.items_by_node = MappingProxyType(self._nodes)  # read-only, for the labels' layout
         self.items_by_edge = MappingProxyType(self._edges)
-        self._status: dict[str, tuple[bool, tuple[str, ...], frozenset[int]]] = {}
+        self.marks = ProblemMarks(self)  # the output tag, problem badges, invalid edges
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
-        self._bad_edges: set[Edge] = set()  # edges marked invalid now
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
         self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
@@ -220,7 +219,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.schedule()
 
     def _shape_for(self, node: Node):
-        is_output, problems, _ = self._status.get(node.id, (False, (), frozenset()))
+        is_output, problems, _ = self.marks.status(node.id)
         n = input_count(self.graph, node, self._spare_ports)
         return node_shape(node, n, self.painter.measure, is_output=is_output, invalid=bool(problems))
 
@@ -236,7 +235,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         self.removeItem(item)
         self.labels.forget(node_id)
-        self._status.pop(node_id, None)
+        self.marks.forget(node_id)
 
     def _add_edge(self, edge: Edge) -> None:
         src, tgt = self._nodes[edge.source], self._nodes[edge.target]
@@ -292,53 +291,13 @@ class GraphScene(SceneInput, QGraphicsScene):
 
     def _apply_evaluation(self) -> None:
         ev = self.document.evaluation
-        status = self._problem_status(ev)
-        resized = False
-        default = (False, (), frozenset())
-        # Only nodes whose status is or was not the default can change: no walk over every node.
-        for node_id in {*status, *self._status, ev.output} & self._nodes.keys():
-            old = self._status.get(node_id, default)
-            new = status.get(node_id, (node_id == ev.output, (), frozenset()))
-            if new != old:
-                if new == default:
-                    del self._status[node_id]
-                else:
-                    self._status[node_id] = new
-                self._nodes[node_id].set_status(new[0], list(new[1]), new[2])
-                self.overview.invalidate()
-                if (new[0], bool(new[1])) != (old[0], bool(old[1])):  # tag or badge came or went
-                    self._refresh_node(node_id)
-                    resized = True
-        resized |= self.labels.show_evaluation(ev)
-        self._mark_edges(ev)
+        reshaped = self.marks.mark_nodes(ev)
+        for node_id in reshaped:
+            self._refresh_node(node_id)
+        resized = bool(reshaped) | self.labels.show_evaluation(ev)
+        self.marks.mark_edges(ev)
         if resized:
             self.labels.schedule()
-
-    def _problem_status(self, ev) -> dict[str, tuple[bool, tuple[str, ...], frozenset[int]]]:
-        messages: dict[str, list[str]] = {}
-        ports: dict[str, set[int]] = {}
-        for p in ev.problems:
-            for n in p.owners:
-                messages.setdefault(n, []).append(p.message)
-            if p.code is ProblemCode.UNCONNECTED_PORT:
-                ports.setdefault(p.owners[0], set()).add(p.port)
-        return {n: (n == ev.output, tuple(messages.get(n, ())), frozenset(ports.get(n, ())))
-                for n in set(messages) | set(ports)}
-
-    def _mark_edges(self, ev) -> None:
-        bad: dict[Edge, str] = {}
-        for p in ev.problems:
-            for e in p.edges:
-                bad[e] = p.message
-        if bad.keys() != self._bad_edges:
-            self.overview.invalidate()
-        for edge in self._bad_edges - bad.keys():  # only edges that were or are marked
-            if edge in self._edges:
-                self._edges[edge].set_problem(None)
-        for edge, message in bad.items():
-            if edge in self._edges:
-                self._edges[edge].set_problem(message)
-        self._bad_edges = set(bad)
 
     def placement_pending(self) -> bool:
         """Whether labels are about to move (placement runs once the event loop is idle)."""

@@ -5,7 +5,8 @@ scene and panels learn about the result from the graph's change notifications, n
 here.  Values and gradients are derived, not edited: any change that can affect them schedules
 one evaluation (a 0-ms single-shot timer, so a compound edit or a burst of keystrokes evaluates
 once), done by an `Evaluator` kept across edits so a value change recomputes only what lies
-downstream of it.
+downstream of it.  The edits that splice an op node into the wiring (`insertion_edits`) and
+those of notes and arrows (`annotation_edits`) are mixed in from modules of their own.
 """
 
 from __future__ import annotations
@@ -18,27 +19,29 @@ from PySide6.QtGui import QUndoStack
 
 from cgeditor.model import fileformat
 from cgeditor.model.evaluate import Evaluation, Evaluator
-from cgeditor.model.annotations import Arrow, Note
-from cgeditor.model.fileformat import MAX_NOTE_LENGTH, DocumentError
+from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, GraphError, LabelChanged,
                                   Node, NodeKind, NodeMoved, TrainableChanged, is_generated_id,
                                   is_trainable, label_problem, usable_id)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import get_op
-from cgeditor.model.validate import Problem, connection_problem, insertion_problem, new_node_problem
+from cgeditor.model.validate import Problem, connection_problem
 
-from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
-                       MoveAnnotationCommand, MoveNodesCommand, RemoveAnnotationCommand,
-                       RemoveEdgeCommand, RemoveNodesCommand, RenameCommand, SetNoteTextCommand,
-                       SetOutputCommand, SetTrainableCommand, SetValueCommand, SetValuesCommand)
+from cgeditor.editor.document.annotation_edits import AnnotationEdits
+from cgeditor.editor.document.commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand,
+                                               RemoveAnnotationCommand, RemoveEdgeCommand, RemoveNodesCommand,
+                                               RenameCommand, SetOutputCommand, SetTrainableCommand,
+                                               SetValueCommand, SetValuesCommand)
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
+from cgeditor.editor.document.insertion_edits import InsertionEdits
+from cgeditor.editor.document.positions import point
 
 _NOT_EVALUATED = (NodeMoved, LabelChanged, TrainableChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
 
-class Document(QObject):
+class Document(InsertionEdits, AnnotationEdits, QObject):
     evaluated = Signal()  # after each (coalesced) re-evaluation; read .evaluation
     modified_changed = Signal(bool)  # clean/dirty, following the undo stack's clean state
     path_changed = Signal()
@@ -133,7 +136,7 @@ class Document(QObject):
             stem, op = ("x" if kind is NodeKind.VARIABLE else "c"), None
             value = 1.0 if value is None else float(value)
         node_id = self.graph.fresh_id(stem)
-        node = Node(node_id, kind, label or "", value, op, _pos(pos))
+        node = Node(node_id, kind, label or "", value, op, point(pos))
         self.undo_stack.push(AddNodeCommand(self.graph, node))
         return node_id
 
@@ -198,7 +201,7 @@ class Document(QObject):
                    annotations: dict | None = None) -> None:
         """Move nodes to new positions, and `annotations` (id -> a note's pos or an arrow's
         (start, end)) with them; commands with the same merge id merge (one drag, one step)."""
-        moves = {n: _pos(p) for n, p in moves.items() if n in self.graph}
+        moves = {n: point(p) for n, p in moves.items() if n in self.graph}
         moves = {n: p for n, p in moves.items() if self.graph.node(n).pos != p}
         notes = {a: self._annotation_points(a, p) for a, p in (annotations or {}).items()}
         notes = {a: p for a, p in notes.items() if self.graph.annotation(a).points != p}
@@ -264,94 +267,6 @@ class Document(QObject):
         if node_id != self.graph.output:
             self.undo_stack.push(SetOutputCommand(self.graph, node_id))
 
-    def insert_on_edge(self, edge: Edge, op: str, pos) -> str:
-        """Put a new `op` node into `edge`: source → new (input 0) → target, as one step."""
-        if not self.graph.has_edge(edge):
-            raise GraphError(f"no edge {edge.source} → {edge.target}:{edge.port}")
-        node = self._new_op_node(op, pos)
-        parent = Command(f"Insert {op} into {self._label(edge.source)} → {self._label(edge.target)}")
-        AddNodeCommand(self.graph, node, parent)
-        RemoveEdgeCommand(self.graph, edge, parent)
-        AddEdgeCommand(self.graph, Edge(edge.source, node.id, 0), parent)
-        AddEdgeCommand(self.graph, Edge(node.id, edge.target, edge.port), parent)
-        self.undo_stack.push(parent)
-        return node.id
-
-    def insertion_problem(self, node_id: str, edge: Edge) -> str | None:
-        """Why node `node_id` cannot go into `edge`, or None (the model's rule, for gestures)."""
-        return insertion_problem(self.graph, node_id, edge)
-
-    def insert_node_into_edge(self, node_id: str, edge: Edge, start_pos, end_pos) -> None:
-        """Drop an unconnected op node, dragged from `start_pos`, into `edge` at `end_pos`:
-        source → node (input 0) → target, the move and the rewiring as one step."""
-        reason = self.insertion_problem(node_id, edge)
-        if reason is not None:
-            raise GraphError(reason)
-        node = self.graph.node(node_id)
-        parent = Command(f"Insert {node.label} into {self._label(edge.source)} → {self._label(edge.target)}")
-        move = MoveNodesCommand(self.graph, {node_id: _pos(end_pos)}, parent=parent)
-        move.old[node_id] = _pos(start_pos)  # undo returns the node to where the drag began
-        RemoveEdgeCommand(self.graph, edge, parent)
-        AddEdgeCommand(self.graph, Edge(edge.source, node_id, 0), parent)
-        AddEdgeCommand(self.graph, Edge(node_id, edge.target, edge.port), parent)
-        self.undo_stack.push(parent)
-
-    def add_connected_node(self, op: str, pos, source: str | None = None,
-                           target: tuple[str, int] | None = None) -> str:
-        """Add an `op` node already wired: `source` feeds its input 0, and/or it feeds `target`'s
-        port (replacing an edge there), as one step.  A target that cannot take the wire raises
-        GraphError with the reason."""
-        node = self._new_op_node(op, pos)
-        if source is not None:
-            self.graph.node(source)
-        if target is not None:
-            reason = new_node_problem(self.graph, source, *target)
-            if reason is not None:
-                raise GraphError(reason)
-        parent = Command(f"Add {op}")
-        AddNodeCommand(self.graph, node, parent)
-        if source is not None:
-            AddEdgeCommand(self.graph, Edge(source, node.id, 0), parent)
-        if target is not None:
-            target_id, port = target
-            for old in self.graph.edges_into_port(target_id, port):
-                RemoveEdgeCommand(self.graph, old, parent)
-            AddEdgeCommand(self.graph, Edge(node.id, target_id, port), parent)
-        self.undo_stack.push(parent)
-        return node.id
-
-    # -- annotations: notes and arrows beside the graph ----------------------------------
-
-    def add_note(self, text: str, pos) -> str:
-        """Add a note with its top-left corner at `pos`; returns its id."""
-        note = Note(self.graph.fresh_annotation_id("note"), _note_text(text), _pos(pos))
-        self.undo_stack.push(AddAnnotationCommand(self.graph, note))
-        return note.id
-
-    def add_arrow(self, start, end) -> str:
-        """Add an arrow from `start` to `end` (its head); returns its id."""
-        arrow = Arrow(self.graph.fresh_annotation_id("arrow"), _pos(start), _pos(end))
-        self.undo_stack.push(AddAnnotationCommand(self.graph, arrow))
-        return arrow.id
-
-    def move_annotation(self, ann_id: str, pos, merge_id: int | None = None) -> None:
-        """Move a note to `pos` (its top-left), or an arrow to `pos` = (start, end); commands with
-        the same merge id merge (one drag, one step)."""
-        points = self._annotation_points(ann_id, pos)
-        if points != self.graph.annotation(ann_id).points:
-            self.undo_stack.push(MoveAnnotationCommand(self.graph, ann_id, points, merge_id))
-
-    def _annotation_points(self, ann_id: str, pos) -> tuple[tuple[float, float], ...]:
-        """A note's pos, or an arrow's (start, end), as the points the graph keeps."""
-        if self.graph.annotation(ann_id).kind == "note":
-            return (_pos(pos),)
-        return _pos(pos[0]), _pos(pos[1])
-
-    def set_note_text(self, ann_id: str, text: str) -> None:
-        text = _note_text(text)
-        if self.graph.annotation(ann_id).text != text:
-            self.undo_stack.push(SetNoteTextCommand(self.graph, ann_id, text))
-
     # -- clipboard and layout -------------------------------------------------------------
 
     def copy_text(self, node_ids: Iterable[str]) -> str:
@@ -372,7 +287,7 @@ class Document(QObject):
 
     def arrange(self, node_ids: Iterable[str] | None = None) -> None:
         """Lay out the graph (or just `node_ids`) left to right, as one undo step."""
-        moves = {n: _pos(p) for n, p in layered_layout(self.graph, node_ids).items()}
+        moves = {n: point(p) for n, p in layered_layout(self.graph, node_ids).items()}
         moves = {n: p for n, p in moves.items() if self.graph.node(n).pos != p}
         if moves:
             self.undo_stack.push(MoveNodesCommand(self.graph, moves, text="Arrange"))
@@ -382,24 +297,10 @@ class Document(QObject):
     def _label(self, node_id: str) -> str:
         return self.graph.node(node_id).label
 
-    def _new_op_node(self, op: str, pos) -> Node:
-        if get_op(op) is None:
-            raise GraphError(f"unknown op {op!r}")
-        return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, _pos(pos))
-
     def _push_copy(self, source: Graph, at, text: str) -> list[str]:
         command, new_ids = clipboard.add_copy_command(self.graph, source, at, text)
         self.undo_stack.push(command)
         return new_ids
-
-
-def _pos(p) -> tuple[float, float]:
-    return float(p[0]), float(p[1])
-
-
-def _note_text(text: str) -> str:
-    """What a note keeps: as typed, cut to the length a file may hold."""
-    return str(text)[:MAX_NOTE_LENGTH]
 
 
 def _stamp(path: Path | None) -> tuple[int, ...] | None:

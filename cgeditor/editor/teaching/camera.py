@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from typing import Callable
 
-from PySide6.QtCore import QEasingCurve, QPointF, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QPointF, QRectF, QVariantAnimation
 
 READABLE_PX = 24  # node names on a 1920 x 1080 projector, at the least
 REFERENCE_HEIGHT = 1080
 GLIDE_MS = 260
+KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
+PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode
+MIN_ROOM = 80  # screen pixels: a view smaller than this is not zoomed to fit a step
 
 
 def readable_zoom(viewport_height: int, label_px: float) -> float:
@@ -43,3 +46,74 @@ class Glide:
         self.animation.setStartValue(QPointF(start))
         self.animation.setEndValue(QPointF(end))
         self.animation.start()
+
+
+class StepCamera:
+    """Where the window's view looks while teaching: the current step kept on screen, and the
+    graph fitted for presentation.  The zoom never exceeds the preferred one (the zoom teaching
+    started with, or presentation fitted), so it comes back once a step that needed zooming out
+    is past."""
+
+    def __init__(self, window):
+        self.window = window
+        self.preferred_zoom: float | None = None
+        self.glide: Glide | None = None  # moves the presenting view smoothly
+
+    def remember_zoom(self) -> None:
+        """Make the view's zoom now the one that steps come back to."""
+        self.preferred_zoom = self.window.view.zoom_level()
+
+    def keep_in_view(self, layer, glide: bool) -> None:
+        """Scroll (and if need be zoom out) so the current step and its callout are on screen;
+        `glide` moves there smoothly (presenting: the class follows a glide, not a jump).
+
+        The callout keeps its size on screen whatever the zoom, so zooming only has to fit the
+        step itself above it; the callout's width is then met by scrolling, as far as the step
+        allows.  A view squeezed to a sliver (while docks settle) is left alone.
+        """
+        view = self.window.view
+        rect = layer.focus_rect()
+        if rect.isEmpty() or view is None:
+            return
+        w, h = layer.callout.bubble_size()
+        vp = view.viewport().rect()
+        margin = KEEP_IN_VIEW_MARGIN
+        below = min(h, vp.height() / 2)
+        room_w, room_h = vp.width() - 2 * margin, vp.height() - below - 2 * margin
+        if min(room_w, room_h) < MIN_ROOM:
+            return
+        fit = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0))
+        target = min(fit, self.preferred_zoom or view.zoom_level())
+        if abs(target / view.zoom_level() - 1.0) > 1e-3:
+            view.zoom_by(target / view.zoom_level())
+        z = view.zoom_level()
+        pointer_x = layer.callout.pos().x()
+
+        def scroll() -> None:
+            view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
+            view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+
+        if glide:
+            if self.glide is None or self.glide.view is not view:
+                self.glide = Glide(view)
+            self.glide.run(scroll)
+        else:
+            scroll()
+
+    def fit_for_presentation(self, scene, layer) -> bool:
+        """Zoom the graph to fill the screen, leaving room below it for the callout, as long as
+        its names stay readable; a graph too large for that is shown at the readable zoom, and
+        the steps pan to it (keep_in_view) at that one zoom.  False when there is nothing to fit."""
+        view = self.window.view
+        rect = scene.graph_rect()
+        if view is None or rect.isEmpty():
+            return False
+        vp = view.viewport().rect()
+        reserve = layer.callout_px * 3.8 + PRESENT_MARGIN
+        scale = min((vp.width() - 2 * PRESENT_MARGIN) / rect.width(),
+                    (vp.height() - reserve - PRESENT_MARGIN) / rect.height())
+        scale = max(scale, readable_zoom(vp.height(), scene.painter.theme.label_px))
+        view.zoom_by(max(scale, 0.01) / view.zoom_level())
+        self.preferred_zoom = view.zoom_level()
+        view.centerOn(rect.center().x(), rect.center().y() + reserve / 2 / view.zoom_level())
+        return True

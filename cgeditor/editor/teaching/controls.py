@@ -8,10 +8,11 @@ otherwise the keys keep their normal meaning (a disabled action's shortcut lets 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QSlider, QToolBar
+from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QMenu, QSlider, QToolBar
 
 from cgeditor.editor.teaching.stepper import MAX_SPEED, MIN_SPEED
 from cgeditor.editor.window.actions import make_action
+from cgeditor.model.graph import NodeKind
 from cgeditor.model.teaching.walk import MODES
 
 SPEED_STEPS = 4  # slider ticks per step-per-second
@@ -64,12 +65,51 @@ class TeachingControls:
         for action in self.stepping:
             action.setEnabled(on)
 
+    def list_leaves(self, leaves) -> bool:
+        """Offer `leaves` (nodes) in the "with respect to" list, keeping the one chosen while it is
+        there, else the first variable; False when the list shows them already.  Signals are
+        blocked: the caller passes the choice on once."""
+        combo = self.wrt
+        ids = [n.id for n in leaves]
+        if ids == [combo.itemData(i) for i in range(combo.count())]:
+            return False
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        for n in leaves:
+            combo.addItem(f"∂/∂{n.label}", n.id)
+        variables = [n.id for n in leaves if n.kind is NodeKind.VARIABLE]
+        chosen = current if current in ids else (variables or ids or [None])[0]
+        if chosen is not None:
+            combo.setCurrentIndex(ids.index(chosen))
+        combo.blockSignals(False)
+        return True
+
     def speed_value(self) -> float:
         return self.speed.value() / SPEED_STEPS
 
     def set_speed_value(self, steps_per_second: float) -> None:
         self.speed.setValue(round(steps_per_second * SPEED_STEPS))
         self.speed_label.setText(f"{steps_per_second:g}/s")
+
+    def add_to_menus(self, window: QMainWindow, docks) -> None:
+        """Put the teaching actions into the window's View and Edit menus, and the toggles of
+        the teaching `docks` into its View > Panels menu (each only where the window has it)."""
+        view = _menu(window, "&View")
+        if view is not None:
+            view.addSeparator()
+            view.addActions([self.teach, self.presentation, self.constants])
+            quiz = view.addMenu("&Quiz")
+            quiz.addActions([self.quiz_all, self.quiz_selected, self.quiz_clear])
+            panels = next((a.menu() for a in view.actions() if a.menu() is not None
+                           and a.text() == "&Panels"), None)
+            if panels is not None:
+                for dock in docks:
+                    panels.addAction(dock.toggleViewAction())
+        edit = _menu(window, "&Edit")
+        if edit is not None:
+            edit.addSeparator()
+            edit.addActions([self.copy_results, self.reset_values])
 
     def toolbar(self, window: QMainWindow) -> QToolBar:
         bar = QToolBar("Teaching", window)
@@ -92,3 +132,8 @@ class TeachingControls:
         bar.addSeparator()
         bar.addAction(self.presentation)
         return bar
+
+
+def _menu(window: QMainWindow, title: str) -> QMenu | None:
+    """One of the window's menus, by its title."""
+    return next((a.menu() for a in window.menuBar().actions() if a.text() == title), None)

@@ -1,7 +1,7 @@
 """The lesson dock: what a gradient means and what it is for, shown with the document's numbers.
 
-- Numerical check: each variable's AD gradient beside its central finite-difference estimate and
-  the relative error (AD is exact; finite differences are not, and the step size shows why).
+- Numerical check (numerical_check.py): each variable's AD gradient beside its central
+  finite-difference estimate and the relative error.
 - Nudge: move one input by h; the output moves by about gradient × h.
 - Gradient descent: v ← v − η · d output / d v on the trainable variables, one step or an
   animated run with its loss plotted; a whole run is one undo step.
@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QApplication, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
-                               QPushButton, QScrollArea, QSpinBox, QTableWidget, QTableWidgetItem,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QScrollArea, QSpinBox, QVBoxLayout, QWidget)
 
 from cgeditor.model.graph import Change, LabelChanged, NodeKind, TrainableChanged, is_trainable
-from cgeditor.model.teaching.probes import descent_step, gradient_check, nudge, results_markdown
+from cgeditor.model.teaching.probes import descent_step, nudge, results_markdown
 from cgeditor.model.teaching.narration import symbol
 from cgeditor.model.numbers import format_compact
 
@@ -29,15 +28,10 @@ from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.panels.wheel_guard import guard_fields
 from cgeditor.editor.teaching.loss_plot import LossPlot
+from cgeditor.editor.teaching.numerical_check import NumericalCheck, first_line
 
-STEP_SIZES = ("1e-1", "1e-2", "1e-3", "1e-4", "1e-6", "1e-8", "1e-10")
-DEFAULT_STEP = "1e-4"
 LIVE_LIMIT = 300  # nodes: larger graphs are checked on request only (each check re-evaluates 2 per variable)
 TRAIN_TICK_MS = 80  # one descent step per tick while training, so the class can watch it happen
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 class LessonPanel(RefreshWhenShown, QWidget):
@@ -54,7 +48,8 @@ class LessonPanel(RefreshWhenShown, QWidget):
 
         content = QWidget()
         layout = QVBoxLayout(content)
-        layout.addWidget(self._build_check())
+        self.check = NumericalCheck()
+        layout.addWidget(self.check)
         layout.addWidget(self._build_nudge())
         layout.addWidget(self._build_descent())
         self.loss_plot = LossPlot()
@@ -79,36 +74,6 @@ class LessonPanel(RefreshWhenShown, QWidget):
         self.copy_button.clicked.connect(self.copy_results)
 
     # -- layout --------------------------------------------------------------------------
-
-    def _build_check(self) -> QGroupBox:
-        box = QGroupBox("Numerical check")
-        self.step_size = QComboBox()
-        self.step_size.addItems(STEP_SIZES)
-        self.step_size.setCurrentText(DEFAULT_STEP)
-        self.step_size.setToolTip("h in (f(v + h) − f(v − h)) / 2h")
-        self.check_button = QPushButton("Check")
-        self.check_table = QTableWidget(0, 4)
-        self.check_table.setHorizontalHeaderLabels(["variable", "AD", "finite diff.", "rel. error"])
-        self.check_table.verticalHeader().hide()
-        self.check_table.verticalHeader().setDefaultSectionSize(22)
-        self.check_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
-        self.check_table.horizontalHeader().setStretchLastSection(True)
-        self.check_table.setSizeAdjustPolicy(QTableWidget.AdjustToContents)
-        self.check_table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.check_status = QLabel()
-        self.check_status.setWordWrap(True)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("step h"))
-        row.addWidget(self.step_size)
-        row.addStretch(1)
-        row.addWidget(self.check_button)
-        layout = QVBoxLayout(box)
-        layout.addLayout(row)
-        layout.addWidget(self.check_table)
-        layout.addWidget(self.check_status)
-        self.step_size.currentTextChanged.connect(lambda _: self.run_check())
-        self.check_button.clicked.connect(self.run_check)
-        return box
 
     def _build_nudge(self) -> QGroupBox:
         box = QGroupBox("Nudge an input")
@@ -161,6 +126,7 @@ class LessonPanel(RefreshWhenShown, QWidget):
             self._document.evaluated.disconnect(self.refresh_when_shown)
             self._document.graph.unsubscribe(self._on_graph_change)
         self._document = document
+        self.check.set_document(document)
         self._filled_version: int | None = None  # the graph structure the input lists show
         self._nudge_keys: list[str] | None = None  # ids in the nudge combo box, as last filled
         self._trainable_keys: list[str] | None = None  # ids in the trainable list, as last filled
@@ -188,11 +154,11 @@ class LessonPanel(RefreshWhenShown, QWidget):
     def refresh(self) -> None:
         self._fill_inputs()
         if len(self._document.graph) <= LIVE_LIMIT:
-            self.run_check()
+            self.check.run()
             if self.nudge_result.text():
                 self.run_nudge()
         else:
-            self.check_status.setText(f"{len(self._document.graph)} nodes: press Check to compare")
+            self.check.wait_for_button()
 
     def _fill_inputs(self) -> None:
         graph = self._document.graph
@@ -229,32 +195,6 @@ class LessonPanel(RefreshWhenShown, QWidget):
 
     # -- numerical check and nudge ---------------------------------------------------------
 
-    def step(self) -> float:
-        return float(self.step_size.currentText())
-
-    def run_check(self) -> None:
-        doc = self._document
-        self.check_table.setRowCount(0)
-        try:
-            checks = gradient_check(doc.graph, doc.evaluation.output, self.step())
-        except ValueError as e:
-            self.check_status.setText(f"Cannot check: {_first_line(e)}")
-            return
-        self.check_table.setRowCount(len(checks))
-        for row, check in enumerate(checks):
-            cells = (doc.graph.node(check.var).label, format_compact(check.ad_grad),
-                     format_compact(check.fd_estimate), f"{check.rel_error:.1e}")
-            for col, text in enumerate(cells):
-                self.check_table.setItem(row, col, QTableWidgetItem(text))
-        worst = max((c.rel_error for c in checks), default=0.0)
-        h = self.step_size.currentText()
-        self.check_status.setText(f"largest relative error {worst:.1e} with h = {h}")
-
-    def check_rows(self) -> list[list[str]]:
-        table = self.check_table
-        return [[table.item(r, c).text() for c in range(table.columnCount())]
-                for r in range(table.rowCount())]
-
     def run_nudge(self) -> None:
         doc = self._document
         var, h = self.nudge_input.currentData(), self.nudge_h.value()
@@ -264,7 +204,7 @@ class LessonPanel(RefreshWhenShown, QWidget):
         try:
             result = nudge(doc.graph, doc.evaluation.output, var, h)
         except ValueError as e:
-            self.nudge_result.setText(f"Cannot nudge: {_first_line(e)}")
+            self.nudge_result.setText(f"Cannot nudge: {first_line(e)}")
             return
         out, name = symbol(doc.graph, doc.evaluation.output), symbol(doc.graph, var)
         self.nudge_result.setText(f"Δ{out} = {format_compact(result.delta_output)}   vs   "
@@ -289,7 +229,7 @@ class LessonPanel(RefreshWhenShown, QWidget):
         try:
             new = descent_step(doc.graph, doc.evaluation.output, trainable, self.learning_rate.value())
         except ValueError as e:
-            self.descent_status.setText(f"Cannot descend: {_first_line(e)}")
+            self.descent_status.setText(f"Cannot descend: {first_line(e)}")
             return False
         if not self._losses:
             self._losses = [self._loss()]

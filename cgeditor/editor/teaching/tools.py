@@ -3,13 +3,14 @@
 The window creates one `TeachingTools`; each time it shows another document (its
 `document_changed` signal) the stepper and canvas layer are rebuilt for it.  What the canvas
 shows is decided in one place, `refresh`: the walk's state while teaching, the quiz's state when
-gradients are hidden, otherwise the normal display.
+gradients are hidden, otherwise the normal display.  Where the view looks is the `StepCamera`'s
+(camera.py); the actions, toolbar and menu entries are `TeachingControls`' (controls.py).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt, QTimer
-from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow, QMenu
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QDockWidget, QGraphicsSceneMouseEvent, QMainWindow
 
 from cgeditor.model.graph import NodeKind
 
@@ -17,7 +18,7 @@ from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.panels.lazy_panel import RefreshWhenShown
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, PROJECTOR_THEME
 from cgeditor.editor.teaching import presentation as pres
-from cgeditor.editor.teaching.camera import Glide, readable_zoom
+from cgeditor.editor.teaching.camera import StepCamera
 from cgeditor.editor.teaching.canvas_layer import CanvasLayer
 from cgeditor.editor.teaching.controls import TeachingControls
 from cgeditor.editor.teaching.gradient_chart import GradientChart
@@ -31,10 +32,7 @@ from cgeditor.editor.teaching.stepper import StepThrough
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.model.teaching.walk import full_state
 
-KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
-PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode
 NARRATION_HEIGHT = 170
-MIN_ROOM = 80  # screen pixels: a view smaller than this is not zoomed to fit a step
 
 
 class TeachingTools(QObject):
@@ -45,16 +43,16 @@ class TeachingTools(QObject):
         self.stepper: StepThrough | None = None
         self.layer: CanvasLayer | None = None
         self._scene = None
-        self._preferred_zoom: float | None = None  # what keep_in_view zooms back to
         self._opened_narration = False  # teaching showed the narration dock, so stopping hides it
         self._badge: StepBadge | None = None  # the step counter on the canvas while presenting
-        self._glide: Glide | None = None  # moves the presenting view smoothly
         self._wrt_version: int | None = None  # the graph structure the "with respect to" list shows
         self.quiz = Quiz(self)
         self.controls = TeachingControls(window)
         self.presentation = Presentation(window)
+        self.camera = StepCamera(window)
         self._build_docks()
-        self._build_menus()
+        self.controls.add_to_menus(window, (self.narration_dock, self.paths_dock, self.chart_dock,
+                                            self.lesson_dock))
         self.toolbar = self.controls.toolbar(window)
         window.addToolBarBreak()  # a row of its own: beside the editing bar, 1024 px hid its end
         window.addToolBar(self.toolbar)
@@ -87,24 +85,6 @@ class TeachingTools(QObject):
         if isinstance(widget, RefreshWhenShown):
             widget.follow_dock(dock)
         return dock
-
-    def _build_menus(self) -> None:
-        c = self.controls
-        view = _menu(self.window, "&View")
-        if view is not None:
-            view.addSeparator()
-            view.addActions([c.teach, c.presentation, c.constants])
-            quiz = view.addMenu("&Quiz")
-            quiz.addActions([c.quiz_all, c.quiz_selected, c.quiz_clear])
-            panels = next((a.menu() for a in view.actions() if a.menu() is not None
-                           and a.text() == "&Panels"), None)
-            if panels is not None:
-                for dock in (self.narration_dock, self.paths_dock, self.chart_dock, self.lesson_dock):
-                    panels.addAction(dock.toggleViewAction())
-        edit = _menu(self.window, "&Edit")
-        if edit is not None:
-            edit.addSeparator()
-            edit.addActions([c.copy_results, c.reset_values])
 
     def _connect(self) -> None:
         c = self.controls
@@ -172,25 +152,12 @@ class TeachingTools(QObject):
     def _fill_wrt(self) -> None:
         """List the graph's leaves; only an added or removed node can change them, so a value
         edit on a large graph does not walk every node."""
-        combo, graph = self.controls.wrt, self.document.graph
+        graph = self.document.graph
         if graph.structure_version == self._wrt_version:
             return
         self._wrt_version = graph.structure_version
-        leaves = [n for n in graph if n.kind is not NodeKind.OP]
-        if [n.id for n in leaves] == [combo.itemData(i) for i in range(combo.count())]:
-            return
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        for n in leaves:
-            combo.addItem(f"∂/∂{n.label}", n.id)
-        ids = [n.id for n in leaves]
-        variables = [n.id for n in leaves if n.kind is NodeKind.VARIABLE]
-        chosen = current if current in ids else (variables or ids or [None])[0]
-        if chosen is not None:
-            combo.setCurrentIndex(ids.index(chosen))
-        combo.blockSignals(False)
-        self.stepper.set_wrt(chosen)
+        if self.controls.list_leaves([n for n in graph if n.kind is not NodeKind.OP]):
+            self.stepper.set_wrt(self.controls.wrt.currentData())
 
     # -- teaching --------------------------------------------------------------------------
 
@@ -207,7 +174,7 @@ class TeachingTools(QObject):
             if self._opened_narration:
                 self.narration_dock.show()
                 self.window.resizeDocks([self.narration_dock], [NARRATION_HEIGHT], Qt.Vertical)
-            self._preferred_zoom = self.window.view.zoom_level()
+            self.camera.remember_zoom()
             self.stepper.reset()
         else:
             self.stepper.pause()
@@ -246,42 +213,8 @@ class TeachingTools(QObject):
             self._message(f"Cannot step through: {self.stepper.problem}")
 
     def keep_in_view(self) -> None:
-        """Scroll (and if need be zoom out) so the current step and its callout are on screen.
-
-        The callout keeps its size on screen whatever the zoom, so zooming only has to fit the
-        step itself above it; the callout's width is then met by scrolling, as far as the step
-        allows.  The zoom never exceeds the one teaching started with (or presentation fitted),
-        so it comes back once a step that needed zooming out is past.  A view squeezed to a
-        sliver (while docks settle) is left alone.
-        """
-        view = self.window.view
-        rect = self.layer.focus_rect()
-        if rect.isEmpty() or view is None:
-            return
-        w, h = self.layer.callout.bubble_size()
-        vp = view.viewport().rect()
-        margin = KEEP_IN_VIEW_MARGIN
-        below = min(h, vp.height() / 2)
-        room_w, room_h = vp.width() - 2 * margin, vp.height() - below - 2 * margin
-        if min(room_w, room_h) < MIN_ROOM:
-            return
-        fit = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0))
-        target = min(fit, self._preferred_zoom or view.zoom_level())
-        if abs(target / view.zoom_level() - 1.0) > 1e-3:
-            view.zoom_by(target / view.zoom_level())
-        z = view.zoom_level()
-        pointer_x = self.layer.callout.pos().x()
-
-        def scroll() -> None:
-            view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
-            view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
-
-        if self.presentation.is_active():  # the class follows a glide, not a jump
-            if self._glide is None or self._glide.view is not view:
-                self._glide = Glide(view)
-            self._glide.run(scroll)
-        else:
-            scroll()
+        """Scroll (and if need be zoom out) so the current step and its callout are on screen."""
+        self.camera.keep_in_view(self.layer, glide=self.presentation.is_active())
 
     def _speed_changed(self) -> None:
         value = self.controls.speed_value()
@@ -292,22 +225,8 @@ class TeachingTools(QObject):
     # -- presentation ----------------------------------------------------------------------
 
     def fit_for_presentation(self) -> None:
-        """Zoom the graph to fill the screen, leaving room below it for the callout, as long as
-        its names stay readable; a graph too large for that is shown at the readable zoom, and
-        the steps pan to it (keep_in_view) at that one zoom."""
-        view = self.window.view
-        rect = self._scene.graph_rect()
-        if view is None or rect.isEmpty():
-            return
-        vp = view.viewport().rect()
-        reserve = self.layer.callout_px * 3.8 + PRESENT_MARGIN
-        scale = min((vp.width() - 2 * PRESENT_MARGIN) / rect.width(),
-                    (vp.height() - reserve - PRESENT_MARGIN) / rect.height())
-        scale = max(scale, readable_zoom(vp.height(), self._scene.painter.theme.label_px))
-        view.zoom_by(max(scale, 0.01) / view.zoom_level())
-        self._preferred_zoom = view.zoom_level()
-        view.centerOn(rect.center().x(), rect.center().y() + reserve / 2 / view.zoom_level())
-        if self.is_teaching():
+        """Fill the screen with the graph as far as its names stay readable (see StepCamera)."""
+        if self.camera.fit_for_presentation(self._scene, self.layer) and self.is_teaching():
             self.keep_in_view()
 
     def _style_canvas(self, presenting: bool) -> None:
@@ -333,7 +252,7 @@ class TeachingTools(QObject):
                 self.fit_for_presentation()
             else:
                 view.fit_graph()
-                self._preferred_zoom = view.zoom_level()
+                self.camera.remember_zoom()
 
     # -- quiz, paths, selection ------------------------------------------------------------
 
@@ -380,7 +299,3 @@ class TeachingTools(QObject):
         if show is not None:
             show(text)
 
-
-def _menu(window: QMainWindow, title: str) -> QMenu | None:
-    """One of the window's menus, by its title."""
-    return next((a.menu() for a in window.menuBar().actions() if a.text() == title), None)

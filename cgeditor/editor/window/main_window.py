@@ -11,11 +11,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoGroup
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox,
                                QToolBar, QUndoView, QVBoxLayout, QWidget)
 
 from cgeditor.model.fileformat import SUFFIX, DocumentError
-from cgeditor.resources import list_examples
 
 from cgeditor.editor.window import exporting, help_dialogs
 
@@ -23,6 +22,8 @@ from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
 from cgeditor.editor.window.edit_handlers import EditHandlers
 from cgeditor.editor.window.evaluation_status import evaluation_summary
+from cgeditor.editor.window.file_menus import RecentMenu, examples_menu
+from cgeditor.editor.window.torch_checking import TorchChecking
 from cgeditor.editor.document.autosave import Autosaver
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.expression_dialog import ask_program
@@ -31,13 +32,10 @@ from cgeditor.editor.panels.inspector import Inspector
 from cgeditor.editor.panels.palette import PaletteWidget
 from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.editor.teaching.tools import TeachingTools
-from cgeditor.editor.panels.torch_check import CheckResult, TorchCheck, TorchCheckDialog, torch_available
 from cgeditor.editor.canvas.view import GraphView
 
 MESSAGE_MS = 6000  # how long a status-bar message stays
 _GEOMETRY_KEY, _STATE_KEY = "window/geometry", "window/state"  # restored on the next start
-TORCH_MISSING = ("PyTorch is not installed in the Python that runs cgeditor. Install the CPU build with "
-                 "pip install torch --index-url https://download.pytorch.org/whl/cpu, then restart.")
 
 
 class MainWindow(QMainWindow):
@@ -55,8 +53,6 @@ class MainWindow(QMainWindow):
         self.choose_export_path = exporting.choose_export_path
         self.ask_image_scale = exporting.ask_image_scale
         self.last_program = ""  # offered again by the next New from Expression…
-        self.torch_check: TorchCheck | None = None  # the check running now, if any
-        self.torch_dialog: TorchCheckDialog | None = None  # the last check's results
         self.document: Document | None = None
         self.autosaver: Autosaver | None = None
         self.scene: GraphScene | None = None
@@ -108,13 +104,8 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_menus(self) -> None:
-        self.recent_menu = QMenu("Open &Recent", self)
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        self.examples_menu = QMenu("&Examples", self)
-        for path in list_examples():
-            action = self.examples_menu.addAction(path.stem.replace("_", " ").capitalize())
-            action.setData(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
+        self.recent_menu = RecentMenu(self.recent, lambda p: self.open_file(p), self)
+        self.examples_menu = examples_menu(lambda p: self.open_file(p), self)
         self.window_actions.fill_menus(self, self.recent_menu, self.examples_menu,
                                        [self.palette_dock, self.inspector_dock, self.history_dock])
         toolbar = QToolBar("Main", self)
@@ -123,19 +114,6 @@ class MainWindow(QMainWindow):
         self.window_actions.fill_toolbar(toolbar)
         self.addToolBar(toolbar)
 
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        paths = self.recent.paths()
-        for path in paths:
-            action = self.recent_menu.addAction(path.name)
-            action.setToolTip(str(path))
-            action.setStatusTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self.open_file(p))
-        if not paths:
-            self.recent_menu.addAction("No recent files").setEnabled(False)
-        self.recent_menu.addSeparator()
-        self.recent_menu.addAction("Clear Recent", self.recent.clear).setEnabled(bool(paths))
-
     def _connect_actions(self) -> None:
         a = self.window_actions
         a.new.triggered.connect(self.new_document)
@@ -143,12 +121,7 @@ class MainWindow(QMainWindow):
         a.export_image.triggered.connect(lambda: exporting.export_image(self))
         for fmt, action in a.export_code.items():
             action.triggered.connect(lambda _=False, f=fmt: exporting.export_code(self, f))
-        if not torch_available():
-            a.check_torch.setEnabled(False)
-            a.check_torch.setText("Check Against PyTorch (PyTorch not installed)")
-            a.check_torch.setStatusTip(TORCH_MISSING)
-            a.check_torch.setToolTip(TORCH_MISSING)
-        a.check_torch.triggered.connect(self.check_against_torch)
+        self.torch = TorchChecking(self, a.check_torch)
         a.open.triggered.connect(lambda: self.open_file())
         a.save.triggered.connect(self.save)
         a.save_as.triggered.connect(self.save_as)
@@ -313,36 +286,9 @@ class MainWindow(QMainWindow):
     def _selection_changed(self) -> None:
         self.inspector.set_selection(self.scene.selected_node_ids())
 
-    # -- checking against PyTorch ----------------------------------------------------------
-
     def check_against_torch(self) -> None:
-        """Run the PyTorch export in a separate process; the results (or why it failed) appear
-        when it ends, and the window stays usable meanwhile."""
-        if self.torch_check is not None:
-            return
-        self.torch_check = TorchCheck(self.document.graph, self)
-        self.torch_check.finished.connect(self._torch_checked)
-        self.torch_check.failed.connect(self._torch_failed)
-        self.window_actions.check_torch.setEnabled(False)
-        self.show_message("Checking against PyTorch…")
-        self.torch_check.start()
-
-    def _torch_check_ended(self) -> None:
-        self.torch_check.deleteLater()
-        self.torch_check = None
-        self.window_actions.check_torch.setEnabled(True)
-        self.statusBar().clearMessage()
-
-    def _torch_checked(self, result: CheckResult) -> None:
-        self._torch_check_ended()
-        if self.torch_dialog is not None:
-            self.torch_dialog.deleteLater()  # one results window at a time
-        self.torch_dialog = TorchCheckDialog(result, self)
-        self.torch_dialog.show()
-
-    def _torch_failed(self, message: str) -> None:
-        self._torch_check_ended()
-        file_dialogs.show_error(self, "Check against PyTorch", message)
+        """Check the document's gradients against PyTorch's (see TorchChecking)."""
+        self.torch.start()
 
     # -- status ------------------------------------------------------------------------
 
