@@ -103,6 +103,8 @@ def _segment_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> l
     cells = []
     i0, i1 = floor((x0 - pad) / size), floor((x1 + pad) / size)
     slope = (y1 - y0) / (x1 - x0) if x1 > x0 else None
+    if slope is not None and math.isinf(slope):  # a run too short to divide by: vertical
+        slope = None
     for i in range(i0, i1 + 1):
         if slope is None:  # vertical: its whole height in each column it is near
             ya, yb = y0, y1
