@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cgeditor.editor.canvas.label_index import MAX_CELLS, Index
@@ -160,6 +160,7 @@ def test_a_label_overlapping_another_is_always_reported_as_a_conflict(points):
 @settings(max_examples=40, deadline=None)
 @given(st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)), st.tuples(st.floats(-1e9, 1e9), st.floats(-1e9, 1e9)),
        st.floats(0, 1))
+@example((0.0, 0.0), (2.225073858507203e-309, 1.0), 0.0)  # a run too short to divide by
 def test_the_index_finds_a_segment_from_any_point_along_it_in_few_cells(a, b, t):
     index = Index((-1e9, -1e9, 1e9, 1e9), 80.0)
     index.add_segment("s", a, b)
