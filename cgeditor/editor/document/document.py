@@ -25,7 +25,6 @@ from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, Graph
                                   is_trainable, label_problem, usable_id)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
-from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem, insertion_problem, new_node_problem
 
 from cgeditor.editor.document.commands import (AddAnnotationCommand, AddEdgeCommand, AddNodeCommand, Command,
@@ -126,7 +125,7 @@ class Document(QObject):
                  value: float | None = None, label: str | None = None) -> str:
         kind = NodeKind(kind)
         if kind is NodeKind.OP:
-            if get_op(op or "") is None:
+            if self.graph.op(op) is None:
                 raise GraphError(f"unknown op {op!r}")
             stem, value = op, None
         else:
@@ -383,7 +382,7 @@ class Document(QObject):
         return self.graph.node(node_id).label
 
     def _new_op_node(self, op: str, pos) -> Node:
-        if get_op(op) is None:
+        if self.graph.op(op) is None:
             raise GraphError(f"unknown op {op!r}")
         return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, _pos(pos))
 
