@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from cgeditor.model.annotations import Annotation
 
 if TYPE_CHECKING:
+    from cgeditor.model.blocks import Block
     from cgeditor.model.graph import Edge, Node
 
 
@@ -79,16 +80,37 @@ class AnnotationChanged:
     annotation: Annotation
 
 
+@dataclass(frozen=True)
+class BlockDefined:
+    block: Block
+
+
+@dataclass(frozen=True)
+class BlockRemoved:
+    block: Block
+    index: int  # its place in the library, to undo the removal exactly
+
+
+@dataclass(frozen=True)
+class BlockChanged:
+    """Block `name` was replaced, or its inside edited: every instance may compute anew."""
+
+    name: str
+
+
 Change = (NodeAdded | NodeRemoved | NodeMoved | EdgeAdded | EdgeRemoved | ValueChanged | LabelChanged
-          | TrainableChanged | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged)
+          | TrainableChanged | OutputChanged | AnnotationAdded | AnnotationRemoved | AnnotationChanged
+          | BlockDefined | BlockRemoved | BlockChanged)
 ANNOTATION_CHANGES = (AnnotationAdded, AnnotationRemoved, AnnotationChanged)
-STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved)
+BLOCK_CHANGES = (BlockDefined, BlockRemoved, BlockChanged)
+STRUCTURAL = (NodeAdded, NodeRemoved, EdgeAdded, EdgeRemoved, *BLOCK_CHANGES)
 
 
 class Journal:
     """Which node each structural change touched (a node added or removed, an edge's target), so
     the evaluator can re-plan just those.  Bounded: past `LIMIT` changes the older ones are
-    forgotten and `since` answers None (re-plan everything)."""
+    forgotten and `since` answers None (re-plan everything), as after a block change, which
+    may touch every instance."""
 
     LIMIT = 1 << 16
 
@@ -101,8 +123,13 @@ class Journal:
         if len(self._touched) >= self.LIMIT:
             self._touched.clear()
             self._base = version - 1
-        self._touched.append(change.edge.target if isinstance(change, (EdgeAdded, EdgeRemoved))
-                             else change.node.id)
+        if isinstance(change, (EdgeAdded, EdgeRemoved)):
+            self._touched.append(change.edge.target)
+        elif isinstance(change, (NodeAdded, NodeRemoved)):
+            self._touched.append(change.node.id)
+        else:
+            self._touched.clear()
+            self._base = version
 
     def since(self, version: int) -> list[str] | None:
         """The nodes touched after `version`, or None if that is no longer known."""

@@ -18,7 +18,7 @@ from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.evaluation import Evaluation
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
 from cgeditor.model.numbers import same_number
-from cgeditor.model.ops import Forward, Partials, get_op
+from cgeditor.model.ops import Forward, Partials
 from cgeditor.model.suggest import did_you_mean, listing
 from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
@@ -115,7 +115,7 @@ def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[
             inputs = tuple([index[e.source] for e in in_edges])
         except KeyError:
             continue  # fed by something that cannot be computed
-        op = get_op(node.op)  # known: unknown ops are in `broken`
+        op = graph.op(node.op)  # known: unknown ops are in `broken`
         index[node_id] = len(ids)
         ops.append(PlanOp(len(ids), op.forward, op.partials, inputs, in_edges, op.name))
         ids.append(node_id)

@@ -12,8 +12,10 @@ import operator
 from typing import Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotation_layer import AnnotationLayer
-from cgeditor.model.changes import (ANNOTATION_CHANGES, STRUCTURAL, AnnotationAdded, AnnotationChanged,  # noqa: F401
-                                    AnnotationRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
+from cgeditor.model.blocks import Block, BlockLibrary
+from cgeditor.model.changes import (ANNOTATION_CHANGES, BLOCK_CHANGES, STRUCTURAL, AnnotationAdded,  # noqa: F401
+                                    AnnotationChanged, AnnotationRemoved, BlockChanged, BlockDefined,
+                                    BlockRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
                                     ValueChanged)
 from cgeditor.model.fresh_ids import FreshIds
@@ -22,6 +24,7 @@ from cgeditor.model.inserted import inserted
 from cgeditor.model.node import (LINE_BREAKS, MAX_ID_LENGTH, Edge, GraphError, Node, NodeKind,  # noqa: F401
                                  is_generated_id, is_trainable, label_problem, same_node, trainable_by_name, usable_id)
 from cgeditor.model.numbers import same_number
+from cgeditor.model.ops import OPS, Op
 
 
 class Graph(AnnotationLayer):
@@ -41,6 +44,8 @@ class Graph(AnnotationLayer):
         self._order: tuple[str, ...] = ()
         self._order_version = -1
         self._fresh_ids = FreshIds()
+        self.blocks = BlockLibrary()  # a body graph shares its document's
+        self._block_watchers: dict[str, Callable[[Change], None]] = {}
 
     # -- reading -----------------------------------------------------------------------
 
@@ -140,9 +145,18 @@ class Graph(AnnotationLayer):
         `stem` itself if free, else stem2, stem3, ... (see `FreshIds`)."""
         return self._fresh_ids.fresh(stem, self._nodes, reserved)
 
+    def op(self, name: str | None) -> Op | None:
+        """The op an op node named `name` computes: the registry's, else the one made from the
+        document's block of that name (None if neither): the one lookup for a graph's nodes."""
+        return OPS.get(name) or self.blocks.op(name)
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Graph):
             return NotImplemented
+        return self.same_contents(other) and self.blocks == other.blocks
+
+    def same_contents(self, other: "Graph") -> bool:
+        """Equal nodes, edges, output and annotations, blocks aside."""
         return (
             self._output == other._output
             and list(self._nodes) == list(other._nodes)
@@ -291,7 +305,55 @@ class Graph(AnnotationLayer):
             old, self._output = self._output, node_id
             self._emit(OutputChanged(old, node_id))
 
+    # -- blocks (see blocks.py): each change is structural, so plans rebuild ------------------
+
+    def define_block(self, block: Block, index: int | None = None) -> None:
+        """Add `block` to the library (refused with the reason: see `BlockLibrary`)."""
+        self.blocks.define(block, index)
+        self._watch(block)
+        self._emit(BlockDefined(block))
+
+    def remove_block(self, name: str) -> Block:
+        """Remove block `name`, refused while an instance or another block uses it."""
+        users = [n.id for n in self._nodes.values() if n.op == name and n.kind is NodeKind.OP]
+        if users:
+            raise GraphError(f"block {name!r} is used by {', '.join(users[:10])}"
+                             f"{' and more' if len(users) > 10 else ''}")
+        index = self.blocks.names().index(name) if name in self.blocks else 0
+        block = self.blocks.remove(name)
+        block.body.unsubscribe(self._block_watchers.pop(name))
+        self._emit(BlockRemoved(block, index))
+        return block
+
+    def replace_block(self, block: Block) -> Block:
+        """Put `block` in place of the block of its name (every instance computes it)."""
+        old = self.blocks.replace(block)
+        old.body.unsubscribe(self._block_watchers.pop(old.name))
+        self._watch(block)
+        self._emit(BlockChanged(block.name))
+        return old
+
+    def _watch(self, block: Block) -> None:
+        """Bind the body to this library and re-announce an edit of it as `BlockChanged`
+        (a move or a note inside changes no number, so it is not)."""
+        block.body.blocks = self.blocks
+
+        def edited(change: Change, name: str = block.name) -> None:
+            if not isinstance(change, (NodeMoved, *ANNOTATION_CHANGES)):
+                self.blocks.touch()
+                self._emit(BlockChanged(name))
+
+        block.body.subscribe(edited)
+        self._block_watchers[block.name] = edited
+
     def copy(self) -> "Graph":
+        g = self.copy_contents()
+        for block in self.blocks:
+            g.define_block(block.copy())
+        return g
+
+    def copy_contents(self) -> "Graph":
+        """A copy of the nodes, edges, output and annotations, with an empty library."""
         g = Graph()
         for node in self._nodes.values():
             g.add_node(node.copy())

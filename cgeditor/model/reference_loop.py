@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cgeditor.model.graph import Graph, NodeKind
-from cgeditor.model.ops import get_op
 from cgeditor.model.validate import InvalidGraphError, validate
 
 
@@ -42,7 +41,7 @@ def reference_evaluate(graph: Graph, output: str) -> ReferenceResult:
         if node.kind is not NodeKind.OP:
             values[node_id] = node.value
             continue
-        op = get_op(node.op)
+        op = graph.op(node.op)
         inputs = [values[e.source] for e in graph.in_edges(node_id)]
         values[node_id] = op.forward(*inputs)
         local[node_id] = tuple(op.partials(inputs, values[node_id]))

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
 
+from cgeditor.model.blocks import BLOCK_CATEGORY
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.ops import get_op
 
 
 class ProblemCode(str, Enum):
@@ -25,13 +25,14 @@ class ProblemCode(str, Enum):
     EDGE_INTO_LEAF = "edge_into_leaf"
     UNKNOWN_OP = "unknown_op"
     MISSING_VALUE = "missing_value"
+    BROKEN_BLOCK = "broken_block"  # an instance of a block whose inside cannot be computed
 
 
 # Problems that leave their owner uncomputable (a leaf with an edge into it still has its value;
 # a cycle leaves out its members by having no topological order).
 UNCOMPUTABLE = frozenset({ProblemCode.UNKNOWN_OP, ProblemCode.UNCONNECTED_PORT,
                           ProblemCode.PORT_CONNECTED_TWICE, ProblemCode.PORT_BEYOND_ARITY,
-                          ProblemCode.MISSING_VALUE})
+                          ProblemCode.MISSING_VALUE, ProblemCode.BROKEN_BLOCK})
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def node_problems(graph: Graph, node: Node) -> list[Problem]:
 
 
 def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[Problem]:
-    op = get_op(op_name or "")
+    op = graph.op(op_name)
     if op is None:
         return [Problem(ProblemCode.UNKNOWN_OP, f"node {node_id}: unknown op {op_name!r}", (node_id,))]
     in_edges = graph.sorted_in_edges(node_id)
@@ -94,8 +95,8 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
     if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
             and list(map(_PORT, in_edges)) == list(range(n)):
-        return []
-    problems = []
+        return [] if op.category != BLOCK_CATEGORY else _block_problems(graph, node_id, op_name)
+    problems = [] if op.category != BLOCK_CATEGORY else _block_problems(graph, node_id, op_name)
     by_port: dict[int, list[Edge]] = {}
     for e in in_edges:
         by_port.setdefault(e.port, []).append(e)
@@ -124,6 +125,14 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
             f"node {node_id}: {which} of {op.name} {'is' if first == last else 'are'} not connected",
             (node_id,), (), first))
     return problems
+
+
+def _block_problems(graph: Graph, node_id: str, name: str) -> list[Problem]:
+    """An instance of a block whose inside cannot be computed cannot be computed either."""
+    inside = graph.blocks.problem(name)
+    if inside is None:
+        return []
+    return [Problem(ProblemCode.BROKEN_BLOCK, f"node {node_id}: block {name} is broken inside: {inside}", (node_id,))]
 
 
 def _names(ids: tuple[str, ...] | list[str], shown: int = 10) -> str:
@@ -223,7 +232,7 @@ def _port_problem(graph: Graph, target: str, port: int) -> str | None:
     tnode = graph.node(target)
     if tnode.kind is not NodeKind.OP:
         return f"{tnode.label} is a {tnode.kind.value} and takes no inputs"
-    op = get_op(tnode.op or "")
+    op = graph.op(tnode.op)
     if op is None:
         return f"{tnode.label} has an unknown op {tnode.op!r}"
     if port < 0 or (op.max_arity is not None and port >= op.max_arity):

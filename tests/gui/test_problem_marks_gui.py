@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.panels.inspector import Inspector
+from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.validate import ProblemCode
 from helpers.canvas import Canvas
@@ -22,6 +23,13 @@ def every_kind_of_problem() -> Graph:
                  Edge("x", "twice", 0), Edge("k", "twice", 0), Edge("n", "twice", 1),
                  Edge("x", "q", 0), Edge("a", "b", 0), Edge("b", "a", 0), Edge("x", "lonely", 0)]:
         g.add_edge(edge)
+    hollow = Graph()  # a block whose inside has an unwired exp
+    hollow.add_node(Node("t", NodeKind.VARIABLE, value=0.0))
+    hollow.add_node(Node("z", NodeKind.OP, op="exp"))
+    hollow.set_output("z")
+    g.define_block(Block("hollow", ("t",), hollow))
+    g.add_node(Node("h", NodeKind.OP, op="hollow", pos=(0.0, 330.0)))
+    g.add_edge(Edge("x", "h", 0))
     return g
 
 

@@ -66,7 +66,7 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
     if node.kind is not NodeKind.OP:
         return 0
     wired = max((e.port for e in graph.in_edges(node.id)), default=-1) + 1
-    op = get_op(node.op or "")
+    op = graph.op(node.op)
     if op is None:
         return max(wired, 1)
     if op.max_arity is None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QGraphicsScene
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
-from cgeditor.model.ops import get_op
 from cgeditor.editor.canvas.scene_input import SceneInput
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
@@ -172,7 +171,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             return
         self._spare_ports = on
         for node in self.graph:
-            op = get_op(node.op or "") if node.kind is NodeKind.OP else None
+            op = self.graph.op(node.op) if node.kind is NodeKind.OP else None
             if op is not None and op.variadic:
                 self._refresh_node(node.id)
 

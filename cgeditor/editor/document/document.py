@@ -25,7 +25,6 @@ from cgeditor.model.graph import (ANNOTATION_CHANGES, Change, Edge, Graph, Graph
                                   is_trainable, label_problem, usable_id)
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
-from cgeditor.model.ops import get_op
 from cgeditor.model.validate import Problem, connection_problem
 
 from cgeditor.editor.document.annotation_edits import AnnotationEdits
@@ -129,7 +128,7 @@ class Document(InsertionEdits, AnnotationEdits, QObject):
                  value: float | None = None, label: str | None = None) -> str:
         kind = NodeKind(kind)
         if kind is NodeKind.OP:
-            if get_op(op or "") is None:
+            if self.graph.op(op) is None:
                 raise GraphError(f"unknown op {op!r}")
             stem, value = op, None
         else:

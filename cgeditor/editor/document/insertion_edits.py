@@ -7,7 +7,6 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
-from cgeditor.model.ops import get_op
 from cgeditor.model.validate import insertion_problem, new_node_problem
 
 from cgeditor.editor.document.commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand,
@@ -78,7 +77,7 @@ class InsertionEdits:
         return node.id
 
     def _new_op_node(self, op: str, pos) -> Node:
-        if get_op(op) is None:
+        if self.graph.op(op) is None:
             raise GraphError(f"unknown op {op!r}")
         return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, point(pos))
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QListW
 from cgeditor.model.graph import (Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged,
                                   TrainableChanged, is_generated_id, is_trainable)
 from cgeditor.model.numbers import format_full, parse_number
-from cgeditor.model.ops import get_op
 
 from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.document.document import Document
@@ -125,7 +124,7 @@ class Inspector(QWidget):
         self._fields.setVisible(True)
         node = doc.graph.node(node_id)
         evaluation = doc.evaluation
-        op = get_op(node.op or "")
+        op = doc.graph.op(node.op)
         self.heading.setText(f"<b>{escape(node.label)}</b> ({escape(node.id)})")
         self.kind.setText(node.kind.value)
         self._form.setRowVisible(self.op, node.kind is NodeKind.OP)

@@ -10,7 +10,6 @@ from cgeditor.model.escape import dot_string
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
-from cgeditor.model.ops import get_op
 
 _SHAPES = {NodeKind.VARIABLE: "ellipse", NodeKind.CONSTANT: "plaintext", NodeKind.OP: "box"}
 
@@ -27,7 +26,7 @@ def to_dot(graph: Graph, output: str | None = None) -> str:
     for node in graph:
         title = node.label
         if node.kind is NodeKind.OP:
-            op = get_op(node.op)
+            op = graph.op(node.op)
             title = f"{op.symbol}  {node.label}" if node.label != op.symbol else op.symbol
         text = f"{title}\nvalue {format_compact(result.values[node.id])}"
         if node.id in result.grads:
@@ -35,7 +34,7 @@ def to_dot(graph: Graph, output: str | None = None) -> str:
         extra = ", penwidth=2" if node.id == result.output else ""
         lines.append(f"  {dot_string(node.id)} [label={dot_string(text)}, shape={_SHAPES[node.kind]}{extra}];")
     for e in graph.edges:
-        op = get_op(graph.nodes[e.target].op)
+        op = graph.op(graph.nodes[e.target].op)
         local = f"∂ {format_compact(result.edge_grads[e])}"
         text = f"{op.ports[e.port]}: {local}" if e.port < len(op.ports) else local
         lines.append(f"  {dot_string(e.source)} -> {dot_string(e.target)} [label={dot_string(text)}];")

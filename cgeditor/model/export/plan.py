@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from cgeditor.model.escape import python_string
 from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.ops import Op, get_op
+from cgeditor.model.ops import Op
 
 # Names the generated scripts use themselves (modules, helpers, builtins the templates call).
 _RESERVED = {"math", "torch", "json", "number", "max", "min", "abs", "float", "print", "result",
@@ -39,7 +39,7 @@ class Plan:
         return self.graph.nodes[node_id]
 
     def op(self, node_id: str) -> Op:
-        return get_op(self.graph.nodes[node_id].op)
+        return self.graph.op(self.graph.nodes[node_id].op)
 
     def inputs(self, node_id: str) -> list[Edge]:
         return self.graph.in_edges(node_id)

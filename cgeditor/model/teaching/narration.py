@@ -17,7 +17,7 @@ from cgeditor.model.evaluation import BackwardStep, Evaluation
 from cgeditor.model.teaching.forward_mode import ForwardModeResult, ForwardModeStep
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.numbers import format_compact, format_count, format_equation
-from cgeditor.model.ops import Op, get_op
+from cgeditor.model.ops import Op
 from cgeditor.model.teaching.paths import Path, PathDecomposition
 
 # Ops with a notation of their own rather than a function name ({0}: the first input).  Operands
@@ -126,7 +126,7 @@ def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
         if node.kind is not NodeKind.OP:
             continue
         sources = [e.source for e in graph.in_edges(node_id)]
-        op = get_op(node.op or "")
+        op = graph.op(node.op)
         value = evaluation.values[node_id]
         labels = [symbol(graph, s) for s in sources]
         values = [evaluation.values[s] for s in sources]
@@ -176,7 +176,7 @@ def _local(graph: Graph, node_id: str, source: str) -> str:
     read the same as the gradient being accumulated, but ∂[z2²]/∂z2 cannot."""
     node = graph.nodes[node_id]
     labels = [symbol(graph, e.source) for e in graph.in_edges(node_id)]
-    return f"∂[{_expression(get_op(node.op or ''), labels, labels)}]/∂{source}"
+    return f"∂[{_expression(graph.op(node.op), labels, labels)}]/∂{source}"
 
 
 def _expression(op: Op, plain: Sequence[str], wrapped: Sequence[str]) -> str:
