@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import keyword
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from cgeditor.model.node import GraphError, NodeKind
 from cgeditor.model.ops import OPS, Op
@@ -129,10 +129,14 @@ class BlockLibrary:
 
     # -- mutation (through `Graph`, which announces them) ---------------------------------
 
-    def define(self, block: Block, index: int | None = None) -> None:
+    def check_new(self, block: Block) -> None:
+        """Raise `GraphError` with the reason if `block` could not be defined here."""
         if block.name in self._blocks:
             raise GraphError(f"a block named {block.name!r} already exists")
         self._check(block)
+
+    def define(self, block: Block, index: int | None = None) -> None:
+        self.check_new(block)
         items = list(self._blocks.items())
         items.insert(len(items) if index is None else index, (block.name, block))
         self._blocks = dict(items)
@@ -250,6 +254,22 @@ def _program(library: BlockLibrary, name: str) -> _Program:
     if problem is not None:
         raise GraphError(f"block {name!r} cannot be computed: {problem}")
     return _Program(library[name])
+
+
+def value_and_partials(block: Block) -> Callable[[Sequence[float]], tuple[float, list[float]]]:
+    """A function giving the block's value and d output / d param at given args, for a block
+    whether or not a library holds it yet (the user-op dialog checks one before adding it)."""
+    problem = _body_problem(block)
+    if problem is not None:
+        raise GraphError(f"block {block.name!r} cannot be computed: {problem}")
+    p = _Program(block)
+
+    def at(xs: Sequence[float]) -> tuple[float, list[float]]:
+        values, partials = p.run(xs)
+        grad = p.gradients(partials)
+        return values[p.output], [grad[slot] for slot in p.param_slots]
+
+    return at
 
 
 def _block_op(library: BlockLibrary, block: Block) -> Op:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
 
-from cgeditor.model.blocks import BLOCK_CATEGORY
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.ops import OPS
 
 
 class ProblemCode(str, Enum):
@@ -87,16 +87,21 @@ def node_problems(graph: Graph, node: Node) -> list[Problem]:
 
 
 def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[Problem]:
-    op = graph.op(op_name)
-    if op is None:
-        return [Problem(ProblemCode.UNKNOWN_OP, f"node {node_id}: unknown op {op_name!r}", (node_id,))]
+    # `graph.op`, split: a registry op (nearly every node) costs one look-up, and only a
+    # block's instance asks whether the block's inside can be computed.
+    op = OPS.get(op_name)
+    instance = op is None
+    if instance:
+        op = graph.blocks.op(op_name)
+        if op is None:
+            return [Problem(ProblemCode.UNKNOWN_OP, f"node {node_id}: unknown op {op_name!r}", (node_id,))]
     in_edges = graph.sorted_in_edges(node_id)
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
     if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
             and list(map(_PORT, in_edges)) == list(range(n)):
-        return [] if op.category != BLOCK_CATEGORY else _block_problems(graph, node_id, op_name)
-    problems = [] if op.category != BLOCK_CATEGORY else _block_problems(graph, node_id, op_name)
+        return _block_problems(graph, node_id, op_name) if instance else []
+    problems = _block_problems(graph, node_id, op_name) if instance else []
     by_port: dict[int, list[Edge]] = {}
     for e in in_edges:
         by_port.setdefault(e.port, []).append(e)
