@@ -14,7 +14,8 @@ translation itself is in `expression_translate`).
 
 from __future__ import annotations
 
-from cgeditor.model.expression_translate import MAX_LENGTH, ExpressionError, Translator
+from cgeditor.model.expression_syntax import MAX_LENGTH, ExpressionError
+from cgeditor.model.expression_translate import Translator
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 
 __all__ = ["MAX_LENGTH", "ExpressionError", "MissingValueError", "NotAVariableError", "parse_program",
