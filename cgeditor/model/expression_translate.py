@@ -5,7 +5,9 @@ refused construct named with its line and column.
 Numbers become constants, names variables, `+ - * / **` and `^` and the registry's functions op
 nodes, calls of a block instance nodes.  A `def` is assignments and one final `return`; it sees
 only its parameters and the names it assigned, and calls only blocks defined above it (so
-recursion cannot be written); the checks of a `def` itself are in `expression_defs`.
+recursion cannot be written); the checks of a `def` itself are in `expression_defs`.  Blocks
+nest at most `MAX_BLOCK_DEPTH` deep and a program written out in full has at most `MAX_NODES`
+nodes, so a few lines of blocks calling each other twice cannot ask for 2**40 evaluations.
 """
 
 from __future__ import annotations
@@ -17,11 +19,13 @@ from cgeditor.model.expression_defs import check_body_statement, check_definitio
 from cgeditor.model.expression_syntax import (BINARY, FLATTENED, REFUSED_EXPR, REFUSED_OPERATOR,
                                               REFUSED_STMT, ExpressionError, Source, is_square,
                                               number_literal)
-from cgeditor.model.fileformat import MAX_ID_LENGTH
+from cgeditor.model.fileformat import MAX_ID_LENGTH, MAX_NODES
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.numbers import format_full
 from cgeditor.model.ops import INFIX_OPS, OPS
 from cgeditor.model.suggest import did_you_mean
+
+MAX_BLOCK_DEPTH = 32
 
 
 @dataclass
@@ -47,6 +51,8 @@ class Scope:
     nodes: list[Pending] = field(default_factory=list)
     bindings: dict[str, int] = field(default_factory=dict)
     output: int | None = None
+    depth: int = 1  # blocks within blocks, this one counted
+    expanded: int = 0  # its nodes with every call written out
 
     def ids(self, names: set[str]) -> list[str]:
         """Named nodes keep their name (or name_2, name_3 on reassignment); others get op-name
@@ -127,6 +133,14 @@ class Translator:
         """The node a top-level statement or a body's assignment makes (None for a `def`)."""
         if self.scope.block is not None:
             check_body_statement(self.source, stmt, self.scope.block)
+        result = self.translate(stmt)
+        if self.scope.expanded > MAX_NODES:
+            where = f"{self.scope.block} would have" if self.scope.block else "the program would have"
+            raise self.error(stmt, f"{where} {self.scope.expanded:,} nodes with every call written "
+                                   f"out (at most {MAX_NODES:,})")
+        return result
+
+    def translate(self, stmt: ast.stmt) -> int | None:
         if isinstance(stmt, ast.Expr):
             return self.expression(stmt.value)
         if isinstance(stmt, ast.Assign):
@@ -156,7 +170,11 @@ class Translator:
             self.scope.bindings[name] = self.add(Pending(NodeKind.VARIABLE, name=name))
         for stmt in fn.body[:-1]:
             self.statement(stmt)
+        last = fn.body[-1]
         self.scope.output = self.expression(last_return(self.source, fn))
+        if self.scope.expanded > MAX_NODES:
+            raise self.error(last, f"{fn.name} would have {self.scope.expanded:,} nodes with every "
+                                   f"call written out (at most {MAX_NODES:,})")
         self.blocks[fn.name], self.scope = self.scope, outer
 
     def target(self, target: ast.expr) -> str:
@@ -259,6 +277,10 @@ class Translator:
         return scope.bindings[name.id]
 
     def add(self, pending: Pending) -> int:
+        block = self.blocks.get(pending.op) if pending.kind is NodeKind.OP else None
+        self.scope.expanded += 1 if block is None else block.expanded
+        if block is not None:
+            self.scope.depth = max(self.scope.depth, block.depth + 1)
         self.nodes.append(pending)
         return len(self.nodes) - 1
 
@@ -290,6 +312,9 @@ class Translator:
             raise self.error(keyword, f"keyword argument ({shown}) is not allowed")
         n = len(call.args)
         if block is not None:
+            if block.depth + 1 > MAX_BLOCK_DEPTH and self.scope.block is not None:
+                raise self.error(call, f"blocks nest more than {MAX_BLOCK_DEPTH} deep here ({name} "
+                                       f"is {block.depth} deep)")
             if n != len(block.params):
                 k = len(block.params)
                 raise self.error(call, f"{name} takes {k} argument{'s' if k != 1 else ''} "
