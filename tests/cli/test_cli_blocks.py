@@ -6,7 +6,7 @@ import pytest
 
 from cgeditor.cli import main
 from cgeditor.model.evaluate import evaluate
-from cgeditor.model.fileformat import load, save
+from cgeditor.model.fileformat import VERSION, load, save
 from cgeditor.model.mlp import build_mlp
 
 NEURON = """\
@@ -85,6 +85,15 @@ def test_new_refuses_a_bad_network_in_one_line(capsys, tmp_path, args, message):
 def test_new_refuses_mlp_with_a_program(capsys, tmp_path):
     status, _, err = run(capsys, "new", "--mlp", "2,1", "--expr", "x", "-o", str(tmp_path / "n.cgraph"))
     assert status == 2 and "not allowed with argument" in err
+
+
+@pytest.mark.skipif(VERSION >= 2, reason="the file format saves blocks")
+def test_new_refuses_to_write_blocks_the_file_format_would_lose(capsys, tmp_path):
+    for args in (["--mlp", "2,3,1"], ["--expr", NEURON, *SETS]):
+        status, out, err = run(capsys, "new", *args, "-o", str(tmp_path / "n.cgraph"))
+        assert (status, out) == (2, "")
+        assert err.count("\n") == 1 and "cannot save yet" in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def _saves_blocks():
