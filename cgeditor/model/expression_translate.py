@@ -5,9 +5,11 @@ refused construct named with its line and column.
 Numbers become constants, names variables, `+ - * / **` and `^` and the registry's functions op
 nodes, calls of a block instance nodes.  A `def` is assignments and one final `return`; it sees
 only its parameters and the names it assigned, and calls only blocks defined above it (so
-recursion cannot be written); the checks of a `def` itself are in `expression_defs`.  Blocks
-nest at most `MAX_BLOCK_DEPTH` deep and a program written out in full has at most `MAX_NODES`
-nodes, so a few lines of blocks calling each other twice cannot ask for 2**40 evaluations.
+recursion cannot be written); the checks of a `def` itself are in `expression_defs`.
+
+A program has at most `MAX_BLOCKS` blocks, nesting at most `MAX_BLOCK_DEPTH` deep, and at most
+`MAX_NODES` nodes written out in full, so a few lines of blocks calling each other twice cannot
+ask for 2**40 evaluations.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from cgeditor.model.ops import INFIX_OPS, OPS
 from cgeditor.model.suggest import did_you_mean
 
 MAX_BLOCK_DEPTH = 32
+MAX_BLOCKS = 256  # far more than a lesson needs; defining blocks costs more the more there are
 
 
 @dataclass
@@ -164,6 +167,8 @@ class Translator:
 
     def define(self, fn: ast.FunctionDef) -> None:
         """Read a `def` into a block: its parameters are its body's first nodes."""
+        if len(self.blocks) >= MAX_BLOCKS:
+            raise self.error(fn, f"a program defines at most {MAX_BLOCKS} blocks")
         params = check_definition(self.source, fn, self.blocks, self.defined)
         outer, self.scope = self.scope, Scope(block=fn.name, params=params, line=fn.lineno)
         for name in params:

@@ -100,6 +100,13 @@ def test_blocks_nest_at_most_32_deep():
     assert info.value.line == 66
 
 
+def test_a_program_defines_at_most_256_blocks():
+    text = "".join(f"def f{i}(t):\n    return t\n" for i in range(257)) + "y = f0(x)"
+    with pytest.raises(ExpressionError, match="a program defines at most 256 blocks") as info:
+        parse_program(text, default_value=1.0)
+    assert info.value.line == 2 * 256 + 1
+
+
 def test_program_that_only_defines_blocks_is_refused_naming_one():
     with pytest.raises(ExpressionError, match=r"only defines blocks: .* y = softplus\(\.\.\.\)"):
         parse_program("def softplus(t):\n    return log(1 + exp(t))\n")
