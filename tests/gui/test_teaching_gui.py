@@ -133,6 +133,18 @@ def test_path_panel_for_the_deep_chain_sums_to_dg_db(qtbot, open_example):
     assert paths.total.text().endswith(f"= {window.document.evaluation.grads['b']:g}")
 
 
+def test_path_panel_names_a_constant_labelled_3_by_its_id_since_three_share_the_label(qtbot, open_example):
+    window = open_example("deep_chain")
+    show_dock(qtbot, window.teaching.paths_dock)
+    click_node(qtbot, window, "k3c")
+    paths = window.teaching.paths
+    assert paths.rows() == ["g → (3f) → f → e → (7c) → c → (3)[k3c]: 1 · 3 · 2 · 1 · 7 · 1 = 42"]
+    assert paths.heading.text() == "1 path from g down to (3)[k3c]"
+    assert paths.total.text() == "∂g/∂(3)[k3c] = 42"
+    click_node(qtbot, window, "k6")
+    assert paths.heading.text() == "1 path from g down to (6)"  # a label of its own needs no id
+
+
 def test_paths_of_a_node_selected_while_the_panel_is_hidden_appear_when_it_is_shown(qtbot, open_example):
     window = open_example("two_paths")
     paths = window.teaching.paths
