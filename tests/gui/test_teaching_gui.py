@@ -261,3 +261,32 @@ def test_path_panel_counts_paths_past_the_digit_limit_as_a_power(qtbot):
     qtbot.waitUntil(lambda: panel.heading.text().startswith("2^14400 paths"))
     assert "sum over all 2^14400 paths" in panel.total.text()
     assert panel.rows()[-1] == "and ≈ 6.8e4334 more"
+
+
+def test_the_callout_pointer_leaves_the_straight_drop_when_that_would_cross_a_node(qtbot, open_example):
+    """two_paths: d sits right below c, so a pointer dropped straight from c crossed d."""
+    from cgeditor.editor.teaching.callout_spot import _box, _crossings
+    window = open_example("two_paths")
+    start_teaching(qtbot, window)
+    layer, scene = window.teaching.layer, window.scene
+    while window.teaching.displayed_state().current_node != "c":
+        key(qtbot, window, Qt.Key_Right)
+    line = layer.pointer.line()
+    others = [_box(scene.node_item(n).sceneBoundingRect()) for n in window.document.graph.nodes if n != "c"]
+    assert _crossings(line.x1(), line.y1(), line.x2(), line.y2(), others) == 0
+    bubble, graph = layer.bubble_scene_rect(), scene.graph_rect()
+    assert bubble.top() >= graph.bottom() or bubble.bottom() <= graph.top()  # off the graph: it hides nothing
+    assert window.view.visible_scene_rect().contains(layer.bubble_scene_rect())
+
+
+def test_a_callout_near_the_view_edge_slides_to_stay_whole_in_view(qtbot, open_example):
+    window = open_example("deep_chain")
+    start_teaching(qtbot, window)
+    layer, view = window.teaching.layer, window.view
+    for _ in range(window.teaching.stepper.count() - 1):
+        key(qtbot, window, Qt.Key_Right)
+        seen = view.visible_scene_rect()
+        assert seen.contains(layer.bubble_scene_rect()), f"step {window.teaching.stepper.position}"
+        assert seen.contains(layer.anchor_point())
+    bubble = view.mapFromScene(layer.bubble_scene_rect()).boundingRect()
+    assert not (view.minimap.isVisible() and view.minimap.geometry().intersects(bubble))

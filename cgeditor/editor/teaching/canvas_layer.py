@@ -9,6 +9,8 @@ read from the back of the room however far the graph is zoomed out.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem
@@ -17,12 +19,13 @@ from cgeditor.model.graph import Edge
 
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
-from cgeditor.editor.teaching.callout_spot import callout_spot
+from cgeditor.editor.teaching.callout_spot import EDGE_ROOM, callout_spot
 
 STEP_COLOR = "#f59f00"  # amber: the step happening now
 PATH_COLOR = "#0ca678"  # teal: a path hovered in the paths panel
 Z_HALO_EDGE, Z_HALO_NODE, Z_CALLOUT = -1.0, 9.0, 100.0  # under edges; between edges and nodes; on top
 CALLOUT_GAP = 18.0  # screen pixels between the graph's bottom and the bubble
+MIN_CALLOUT_PX = 12  # a callout too wide for the view shrinks its type to fit, down to this
 TAIL_HALF = 12.0  # screen pixels: half the width of the bubble's tail where it meets the bubble
 
 
@@ -39,19 +42,39 @@ class Callout(QGraphicsItem):
         self._font = QFont()
         self._rect = QRectF()
         self._above, self._shift = False, 0.0
+        self._shown: tuple[str, ...] = ()  # the lines as drawn: long ones broken to fit the view
         self.set_text((), 20)
 
-    def set_text(self, lines: tuple[str, ...], px: int) -> None:
+    def set_text(self, lines: tuple[str, ...], px: int, width: float | None = None) -> None:
+        """Show `lines` in `px` type; a line wider than `width` pixels breaks before an "=", and
+        only a part that is still too wide makes the type smaller (down to MIN_CALLOUT_PX)."""
         self.prepareGeometryChange()
-        self._lines, self._px = tuple(lines), px
-        self._font = QFont("DejaVu Sans")
-        self._font.setPixelSize(px)
+        self._lines = tuple(lines)
+        shown = self._set_font(px, lines, width)
+        if width is not None and self._widest(shown) + 2 * self._pad() > width:
+            shown = self._set_font(max(MIN_CALLOUT_PX, int(px * width / (self._widest(shown) + 2 * self._pad()))),
+                                   lines, width)
+        self._shown = shown
         metrics = QFontMetricsF(self._font)
-        pad = px * 0.6
-        self._size = (max((metrics.horizontalAdvance(line) for line in lines), default=0.0) + 2 * pad,
-                      metrics.lineSpacing() * len(lines) + 2 * pad)
+        self._size = (self._widest(shown) + 2 * self._pad(), metrics.lineSpacing() * len(shown) + 2 * self._pad())
         self._lay_out()
         self.setVisible(bool(lines))
+
+    def _set_font(self, px: int, lines: tuple[str, ...], width: float | None) -> tuple[str, ...]:
+        self._px = px
+        self._font = QFont("DejaVu Sans")
+        self._font.setPixelSize(px)
+        if width is None:
+            return tuple(lines)
+        room = width - 2 * self._pad()
+        return tuple(part for line in lines for part in _broken(line, QFontMetricsF(self._font), room))
+
+    def _widest(self, lines: tuple[str, ...]) -> float:
+        metrics = QFontMetricsF(self._font)
+        return max((metrics.horizontalAdvance(line) for line in lines), default=0.0)
+
+    def _pad(self) -> float:
+        return self._px * 0.6
 
     def set_side(self, above: bool, shift: float) -> None:
         """Hang above the tail or below it, the bubble's centre `shift` pixels right of the tail."""
@@ -69,7 +92,11 @@ class Callout(QGraphicsItem):
         return self._above
 
     def text(self) -> str:
+        """The narration's lines, however they are broken on screen."""
         return "\n".join(self._lines)
+
+    def shown_lines(self) -> tuple[str, ...]:
+        return self._shown
 
     def font_px(self) -> int:
         return self._px
@@ -95,7 +122,23 @@ class Callout(QGraphicsItem):
         p.setPen(QColor("#111111"))
         p.setFont(self._font)
         pad = self._px * 0.6
-        p.drawText(r.adjusted(pad, pad, -pad, -pad), Qt.AlignLeft | Qt.AlignVCenter, self.text())
+        p.drawText(r.adjusted(pad, pad, -pad, -pad), Qt.AlignLeft | Qt.AlignVCenter, "\n".join(self._shown))
+
+
+def _broken(line: str, metrics: QFontMetricsF, room: float) -> list[str]:
+    """`line` in parts no wider than `room` where it can be: broken before " = " and " += ",
+    so each part is a whole step of the arithmetic."""
+    if metrics.horizontalAdvance(line) <= room:
+        return [line]
+    pieces = re.split(r"(?= \+?= )", line)
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        joined = parts[-1] + piece
+        if metrics.horizontalAdvance(joined) <= room:
+            parts[-1] = joined
+        else:
+            parts.append(piece.lstrip())
+    return parts
 
 
 class CanvasLayer(QObject):
@@ -161,6 +204,18 @@ class CanvasLayer(QObject):
                 rect = rect.united(item.sceneBoundingRect())
         return rect
 
+    def step_rect(self) -> QRectF:
+        """The scene area of the current step itself: its edge and node."""
+        rect = QRectF()
+        for item in (self.edge_halo, self.node_halo):
+            if item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def anchor_point(self) -> QPointF:
+        """The point of the current step the callout points at."""
+        return self.pointer.line().p1() if self.pointer.isVisible() else self.step_rect().center()
+
     # -- drawing -----------------------------------------------------------------------
 
     def refresh(self) -> None:
@@ -205,13 +260,14 @@ class CanvasLayer(QObject):
         line to it that crosses no other node where a free end exists, slid sideways to stay in
         view (`callout_spot`): outside the graph it can never hide a node or a number."""
         lines = state.callout if state is not None else ()
-        self.callout.set_text(lines, self.callout_px)
+        view = self.scene.view()
+        self.callout.set_text(lines, self.callout_px, view.viewport().width() - 2 * EDGE_ROOM if view else None)
         if not lines:
             self.pointer.setVisible(False)
             self._sync_minimap()
             return
         anchor = self._anchor(edge, node)
-        graph, view = self.scene.graph_rect(), self.scene.view()
+        graph = self.scene.graph_rect()
         seen = view.visible_scene_rect() if view is not None else None
         own = {edge.source, edge.target} if edge is not None else {node}
         nodes, clear = self._obstacles(anchor if anchor is not None else graph.center(), graph, own)
@@ -247,7 +303,7 @@ class CanvasLayer(QObject):
                 rect = item.sceneBoundingRect()
                 clear.append(rect)
                 if item.node_id not in own:
-                    nodes.append(rect.adjusted(2, 2, -2, -2))
+                    nodes.append(rect.adjusted(-4, -4, 4, 4))  # a pointer passes with room to spare
             elif isinstance(item, OverlayLabel) and item.isVisible():
                 clear.append(item.sceneBoundingRect())
         return nodes, clear
