@@ -179,7 +179,7 @@ def test_steps_of_a_graph_too_large_to_read_whole_pan_at_the_readable_zoom_and_n
     assert glides >= 5  # the class follows glides, not jumps
 
 
-def test_the_callout_of_a_tall_graph_never_covers_the_step_it_explains(qtbot, make_window):
+def test_the_callout_of_a_tall_graph_covers_neither_the_step_it_explains_nor_is_covered_by_the_counter(qtbot, make_window):
     window = presenting_forty_nodes(qtbot, make_window)
     teaching, scene = window.teaching, window.scene
     for _ in range(30):
@@ -191,3 +191,5 @@ def test_the_callout_of_a_tall_graph_never_covers_the_step_it_explains(qtbot, ma
         assert not any(bubble.intersects(scene.node_item(n).sceneBoundingRect()) for n in own), \
             f"step {teaching.stepper.position}"
         assert window.view.visible_scene_rect().contains(bubble)
+        on_screen = window.view.mapFromScene(bubble).boundingRect().translated(window.view.viewport().pos())
+        assert not teaching._badge.geometry().intersects(on_screen), f"step {teaching.stepper.position}: counter on it"

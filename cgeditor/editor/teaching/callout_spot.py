@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF
 SLIDES = (0, 1, -1, 2, -2, 3, -3, 4, -4, 6, -6, 8, -8)  # pointer ends tried, in steps from the anchor's x
 BAND_STEP = 24.0  # screen pixels between the heights tried for a gap in a tall graph
 EDGE_ROOM = 8.0  # screen pixels kept between the bubble and the view's sides
+SHARED_ROOM = 120.0  # screen pixels of a tall view's height left over when step and bubble share it
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -57,7 +58,7 @@ def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float,
                         best = (cost, x, y, above)
     else:  # the bubble must share the screen with the step: it goes in a gap within reach
         clear = [_box(r) for r in keep_clear]
-        reach, band = seen.height() - h - 2 * EDGE_ROOM / zoom, BAND_STEP / zoom
+        reach, band = seen.height() - h - SHARED_ROOM / zoom, BAND_STEP / zoom
         tails = [(math.hypot(x - ax, i * band), x, ay + (-i if above else i) * band, above)
                  for above in (False, True) for x in xs for i in range(1, max(int(reach / band), 1) + 1)]
         centres = {x: x + _shift(QPointF(x, ay), bubble[0], tail_half, zoom, seen) / zoom for x in xs}

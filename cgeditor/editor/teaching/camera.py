@@ -13,6 +13,7 @@ REFERENCE_HEIGHT = 1080
 GLIDE_MS = 260
 KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
 PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode
+ANCHOR_ROOM = 30  # screen pixels kept in view round the point the callout points at
 MIN_ROOM = 80  # screen pixels: a view smaller than this is not zoomed to fit a step
 
 
@@ -100,7 +101,9 @@ class StepCamera:
         def scroll() -> None:
             view.ensureVisible(rect, margin, margin)
             layer.refresh()  # the callout, placed for what the view shows now
-            view.ensureVisible(layer.bubble_scene_rect(), 4, 4)  # whole pixels: never a sliver off
+            point, near = layer.anchor_point(), ANCHOR_ROOM / view.zoom_level()
+            anchor = QRectF(point.x() - near, point.y() - near, 2 * near, 2 * near)
+            view.ensureVisible(layer.bubble_scene_rect().united(anchor), 4, 4)  # whole pixels: never a sliver off
 
         if glide:
             if self.glide is None or self.glide.view is not view:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QObject, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem
 
@@ -144,6 +144,8 @@ def _broken(line: str, metrics: QFontMetricsF, room: float) -> list[str]:
 class CanvasLayer(QObject):
     """The teaching items of one scene: they follow the state given and the nodes as they move."""
 
+    callout_placed = Signal()  # what shows on the canvas beside the bubble makes room for it
+
     def __init__(self, scene, parent: QObject | None = None):
         super().__init__(parent if parent is not None else scene)
         self.scene = scene
@@ -166,7 +168,7 @@ class CanvasLayer(QObject):
     def detach(self) -> None:
         self.scene.layout_changed.disconnect(self.refresh)
         view = self.scene.view()
-        if view is not None and view.minimap.keep_clear == self._bubble_on_screen:
+        if view is not None and view.minimap.keep_clear == self.bubble_on_screen:
             view.minimap.keep_clear = None
         for item in (self.edge_halo, self.node_halo, self.path_edges, self.path_nodes, self.callout,
                      self.pointer):
@@ -312,7 +314,7 @@ class CanvasLayer(QObject):
         view = self.scene.view()
         return view.zoom_level() if view is not None else 1.0
 
-    def _bubble_on_screen(self) -> QRectF | None:
+    def bubble_on_screen(self) -> QRectF | None:
         """Where the bubble is in the view's viewport, for the minimap to keep clear of."""
         view = self.scene.view()
         if view is None or not self.callout.isVisible():
@@ -323,8 +325,9 @@ class CanvasLayer(QObject):
         """The minimap stays out of the bubble's way: it hides while the two would overlap."""
         view = self.scene.view()
         if view is not None:
-            view.minimap.keep_clear = self._bubble_on_screen
+            view.minimap.keep_clear = self.bubble_on_screen
             view.minimap.sync()
+        self.callout_placed.emit()
 
     def _anchor(self, edge: Edge | None, node: str | None) -> QPointF | None:
         """Where the bubble points: the current edge's middle, else the current node's bottom."""
