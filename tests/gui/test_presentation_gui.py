@@ -179,7 +179,7 @@ def test_steps_of_a_graph_too_large_to_read_whole_pan_at_the_readable_zoom_and_n
     assert glides >= 5  # the class follows glides, not jumps
 
 
-def test_the_callout_of_a_tall_graph_covers_neither_the_step_it_explains_nor_is_covered_by_the_counter(qtbot, make_window):
+def test_in_a_tall_graph_the_callout_keeps_clear_of_its_step_and_of_the_step_counter(qtbot, make_window):
     window = presenting_forty_nodes(qtbot, make_window)
     teaching, scene = window.teaching, window.scene
     for _ in range(30):
