@@ -51,3 +51,12 @@ def test_in_a_graph_taller_than_the_view_the_bubble_takes_the_nearest_gap_near_t
     bubble = QRectF(s.tail.x() + s.shift - BUBBLE[0] / 2, top, *BUBBLE)
     assert not any(bubble.intersects(r) for r in rows)
     assert abs(s.tail.y() - 300) <= 140  # a band next to the step's, not one far off
+
+
+def test_in_a_tall_graph_the_bubble_covers_other_nodes_before_the_steps_own():
+    tall = QRectF(0, 0, 600, 3000)
+    crowd = [QRectF(0, y, 600, 40) for y in range(0, 3000, 60)]  # no gap anywhere
+    mine = QRectF(250, 330, 100, 40)
+    s = callout_spot(QPointF(300, 300), BUBBLE, 12.0, 1.0, tall, QRectF(-100, 0, 800, 500), [], crowd + [mine], [mine])
+    top = s.tail.y() - BUBBLE[1] if s.above else s.tail.y()
+    assert not QRectF(s.tail.x() + s.shift - BUBBLE[0] / 2, top, *BUBBLE).intersects(mine)

@@ -22,6 +22,7 @@ from PySide6.QtCore import QPointF, QRectF
 SLIDES = (0, 1, -1, 2, -2, 3, -3, 4, -4, 6, -6, 8, -8)  # pointer ends tried, in steps from the anchor's x
 BAND_STEP = 24.0  # screen pixels between the heights tried for a gap in a tall graph
 EDGE_ROOM = 8.0  # screen pixels kept between the bubble and the view's sides
+OWN_WEIGHT = 100  # covering one of the step's own nodes counts as covering this many others
 SHARED_ROOM = 120.0  # screen pixels of a tall view's height left over when step and bubble share it
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
@@ -35,11 +36,13 @@ class CalloutSpot:
 
 
 def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float, zoom: float,
-                 graph: QRectF, seen: QRectF | None, nodes: list[QRectF], keep_clear: list[QRectF]) -> CalloutSpot:
+                 graph: QRectF, seen: QRectF | None, nodes: list[QRectF], keep_clear: list[QRectF],
+                 own: list[QRectF] = ()) -> CalloutSpot:
     """The spot for a bubble `bubble` = (width, height with the gap to its tail) screen pixels
     pointing at `anchor`: `nodes` are the rects the pointer should not cross (not the step's
     own), `keep_clear` what the bubble must not cover in a tall graph (nodes and their numbers),
-    `seen` the view's visible scene rect (None without a view)."""
+    `own` the step's own nodes, which it covers last of all, `seen` the view's visible scene rect
+    (None without a view)."""
     w, h = bubble[0] / zoom, bubble[1] / zoom
     step = max(w / 6, 40.0 / zoom)
     ax, ay = anchor.x(), anchor.y()
@@ -57,14 +60,15 @@ def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float,
                     if best is None or cost < best[0]:
                         best = (cost, x, y, above)
     else:  # the bubble must share the screen with the step: it goes in a gap within reach
-        clear = [_box(r) for r in keep_clear]
+        clear, mine = [_box(r) for r in keep_clear], [_box(r) for r in own]
         reach, band = seen.height() - h - SHARED_ROOM / zoom, BAND_STEP / zoom
         tails = [(math.hypot(x - ax, i * band), x, ay + (-i if above else i) * band, above)
                  for above in (False, True) for x in xs for i in range(1, max(int(reach / band), 1) + 1)]
         centres = {x: x + _shift(QPointF(x, ay), bubble[0], tail_half, zoom, seen) / zoom for x in xs}
         for length, x, y, above in sorted(tails):
             top, centre = y - h if above else y, centres[x]  # where the bubble is once slid into view
-            covered = sum(_overlap((centre - w / 2, top, centre + w / 2, top + h), c) for c in clear)
+            area = (centre - w / 2, top, centre + w / 2, top + h)
+            covered = sum(_overlap(area, c) for c in clear) + OWN_WEIGHT * sum(_overlap(area, m) for m in mine)
             if best is not None and covered > best[0][0]:
                 continue
             cost = (covered, _crossings(ax, ay, x, y, obstacles), length)

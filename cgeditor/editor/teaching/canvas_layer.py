@@ -273,8 +273,9 @@ class CanvasLayer(QObject):
         seen = view.visible_scene_rect() if view is not None else None
         own = {edge.source, edge.target} if edge is not None else {node}
         nodes, clear = self._obstacles(anchor if anchor is not None else graph.center(), graph, own)
+        mine = [self.scene.node_item(n).sceneBoundingRect() for n in own if self.scene.node_item(n) is not None]
         spot = callout_spot(anchor if anchor is not None else QPointF(graph.center().x(), graph.bottom()),
-                            self.callout.bubble_size(), TAIL_HALF, self._zoom(), graph, seen, nodes, clear)
+                            self.callout.bubble_size(), TAIL_HALF, self._zoom(), graph, seen, nodes, clear, mine)
         self.callout.set_side(spot.above, spot.shift)
         self.callout.setPos(spot.tail)
         self.pointer.setVisible(anchor is not None)
