@@ -60,3 +60,15 @@ def test_in_a_tall_graph_the_bubble_covers_other_nodes_before_the_steps_own():
     s = callout_spot(QPointF(300, 300), BUBBLE, 12.0, 1.0, tall, QRectF(-100, 0, 800, 500), [], crowd + [mine], [mine])
     top = s.tail.y() - BUBBLE[1] if s.above else s.tail.y()
     assert not QRectF(s.tail.x() + s.shift - BUBBLE[0] / 2, top, *BUBBLE).intersects(mine)
+
+
+def test_a_callout_too_wide_for_the_screen_breaks_each_line_in_two_at_most_and_fits(qapp):
+    from cgeditor.editor.teaching.canvas_layer import Callout
+    lines = ("∂L/∂x2 += ∂L/∂mul2 · ∂mul2/∂x2 = (-0.2115) · (-0.2) = 0.0423",
+             "∂L/∂x2 = (-0.05002)·0.7 + 0.2355·0.1 + (-0.2115)·(-0.2) = 0.03084")
+    callout = Callout()
+    callout.set_text(lines, 36, 1008)
+    assert len(callout.shown_lines()) <= 4 and callout.bubble_size()[0] <= 1008
+    assert callout.text() == "\n".join(lines)  # the narration itself, however it is broken
+    callout.set_text(lines[:1], 36, 2000)
+    assert callout.shown_lines() == lines[:1] and callout.font_px() == 36

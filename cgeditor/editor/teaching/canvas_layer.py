@@ -46,11 +46,15 @@ class Callout(QGraphicsItem):
         self.set_text((), 20)
 
     def set_text(self, lines: tuple[str, ...], px: int, width: float | None = None) -> None:
-        """Show `lines` in `px` type; a line wider than `width` pixels breaks before an "=", and
-        only a part that is still too wide makes the type smaller (down to MIN_CALLOUT_PX)."""
+        """Show `lines` in `px` type; a line wider than `width` pixels breaks before an "=" into
+        two, and the type gets smaller (down to MIN_CALLOUT_PX) while a line needs more than two
+        or a part is still too wide: a bubble of five short lines would fill a small screen."""
         self.prepareGeometryChange()
         self._lines = tuple(lines)
         shown = self._set_font(px, lines, width)
+        while px > MIN_CALLOUT_PX and len(shown) > 2 * len(lines):
+            px -= 2
+            shown = self._set_font(px, lines, width)
         if width is not None and self._widest(shown) + 2 * self._pad() > width:
             shown = self._set_font(max(MIN_CALLOUT_PX, int(px * width / (self._widest(shown) + 2 * self._pad()))),
                                    lines, width)
