@@ -17,9 +17,10 @@ from cgeditor.model.evaluate import OutputError
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Graph, GraphError, NodeKind
 from cgeditor.model.numbers import format_count, parse_number
-from cgeditor.model.validate import InvalidGraphError
+from cgeditor.model.validate import InvalidGraphError, Problem
 
 EXIT_BAD_INPUT = 2
+MAX_PROBLEMS_SHOWN = 10  # a badly broken file still gives a message one can read
 
 
 class CliError(Exception):
@@ -59,6 +60,14 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right_align
     lines = [line(row) for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def shown_problems(problems: Sequence[Problem]) -> list[str]:
+    """The first `MAX_PROBLEMS_SHOWN` problems, one short line each, then how many more there are."""
+    shown = [one_line(p.message, 200) for p in problems[:MAX_PROBLEMS_SHOWN]]
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
+    return shown
 
 
 def add_set_argument(parser: argparse.ArgumentParser) -> None:

@@ -12,17 +12,14 @@ import argparse
 from json.encoder import encode_basestring
 from typing import Iterator
 
-from cgeditor.model.escape import one_line, terminal
+from cgeditor.model.escape import terminal
 from cgeditor.model.evaluate import Evaluation, Evaluator, OutputError
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, text_table
+from cgeditor.cli.common import CliError, add_set_argument, apply_sets, shown_problems, text_table
 from cgeditor.cli.new_cmd import add_program_arguments, graph_from_expr_args
-
-MAX_PROBLEMS_SHOWN = 10  # all on one line, so a badly broken file still gives a readable message
-
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -78,10 +75,7 @@ def evaluate_or_explain(graph: Graph, source: str, output: str | None) -> Evalua
     evaluator = Evaluator(graph)
     problems = evaluator.problems
     if problems:
-        shown = [one_line(p.message, 200) for p in problems[:MAX_PROBLEMS_SHOWN]]
-        if len(problems) > MAX_PROBLEMS_SHOWN:
-            shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
-        raise CliError(f"{source}: " + "; ".join(shown))
+        raise CliError(f"{source}: " + "; ".join(shown_problems(problems)))
     try:
         return evaluator.evaluate(output)
     except OutputError as e:

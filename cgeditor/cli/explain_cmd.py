@@ -17,7 +17,7 @@ from cgeditor.model.evaluate import Evaluation, evaluate
 from cgeditor.model.fileformat import encode_number, load
 from cgeditor.model.graph import Graph
 from cgeditor.model.teaching.probes import results_markdown
-from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, symbol
+from cgeditor.model.teaching.narration import Narration, narrate_backward, path_text, paths_sum_text, Symbols
 from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import PathDecomposition, list_paths
 
@@ -73,10 +73,11 @@ def _as_json(evaluation: Evaluation, paths: PathDecomposition | None) -> dict[st
 
 
 def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) -> list[str]:
-    out, node = symbol(graph, evaluation.output), symbol(graph, paths.node)
+    names = Symbols(graph)
+    out, node = names[evaluation.output], names[paths.node]
     count = "1 path" if paths.count == 1 else f"{format_count(paths.count)} paths"
     lines = [f"{count} from {out} down to {node}:"]
-    lines += [f"  {path_text(graph, evaluation, p)}" for p in paths.listed]
+    lines += [f"  {path_text(graph, evaluation, p, names)}" for p in paths.listed]
     if paths.unlisted:
         lines.append(f"  … and {format_count(paths.unlisted)} more")
     lines.append(paths_sum_text(out, node, paths))
@@ -85,7 +86,8 @@ def _path_lines(graph: Graph, evaluation: Evaluation, paths: PathDecomposition) 
 
 def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
                  paths: PathDecomposition | None) -> str:
-    out = symbol(graph, evaluation.output)
+    names = Symbols(graph)
+    out = names[evaluation.output]
     parts = [f"## Backpropagation of {markdown_text(out)}\n", f"Start: {markdown_code(narration.start)}\n"]
     if narration.steps:
         items = []
@@ -98,11 +100,11 @@ def _as_markdown(graph: Graph, evaluation: Evaluation, narration: Narration,
     else:
         parts.append("No backward steps: the output is a leaf.\n")
     if paths is not None:
-        node = symbol(graph, paths.node)
+        node = names[paths.node]
         parts.append(f"### Paths from {markdown_text(out)} down to {markdown_text(node)}\n")
         if paths.listed:
             rows = ["| # | path: local gradients and their product |", "| ---: | --- |"]
-            rows += [f"| {i} | {markdown_code(path_text(graph, evaluation, p), in_table=True)} |"
+            rows += [f"| {i} | {markdown_code(path_text(graph, evaluation, p, names), in_table=True)} |"
                      for i, p in enumerate(paths.listed, 1)]
             parts.append("\n".join(rows) + "\n")
         if paths.unlisted:

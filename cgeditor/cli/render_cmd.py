@@ -1,7 +1,9 @@
 """`cgeditor render FILE -o OUT.png|svg|pdf`: the graph as the canvas draws it, without a display.
 
 Qt is imported only when this command runs (the other subcommands never load it), and on a
-machine without a display it runs on the offscreen platform.
+machine without a display it runs on the offscreen platform.  An invalid graph is still drawn,
+with the editor's markers on the nodes and edges at fault, since a picture of what is wrong is
+what its author needs; stderr then names each problem and the exit status is 2.
 """
 
 from __future__ import annotations
@@ -11,16 +13,20 @@ import os
 import sys
 
 from cgeditor.model.atomic_write import ReadOnlyFileError
+from cgeditor.model.escape import terminal
 from cgeditor.model.fileformat import load
+from cgeditor.model.validate import validate
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path
+from cgeditor.cli.common import EXIT_BAD_INPUT, CliError, add_set_argument, apply_sets, output_path, shown_problems
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "render", help="draw the graph with its values and gradients as PNG, SVG or PDF",
         description="Draw FILE exactly as the editor's canvas shows it (nodes, edges, values, "
-                    "gradients), over the whole graph with a white margin.  No display is needed.",
+                    "gradients), over the whole graph with a white margin.  No display is needed.  "
+                    "An invalid graph is drawn with its problems marked, each problem is named on "
+                    "stderr, and the exit status is 2.",
         epilog="example: cgeditor render chain.cgraph -o chain.png --scale 2")
     p.add_argument("file", metavar="FILE", help="a .cgraph document")
     p.add_argument("-o", "--out", metavar="OUT", required=True,
@@ -70,4 +76,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(str(e)) from None
     except ReadOnlyFileError as e:  # refused: only the editor asks before replacing one
         raise CliError(f"{args.out}: cannot write: {e.strerror}") from None
-    return 0
+    problems = validate(graph)
+    for line in shown_problems(problems):
+        print(terminal(f"cgeditor: {args.file}: {line}"), file=sys.stderr)
+    return EXIT_BAD_INPUT if problems else 0

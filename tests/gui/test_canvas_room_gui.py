@@ -103,3 +103,23 @@ def test_no_toolbar_button_is_hidden_behind_the_extension_arrow(window, qtbot, s
                 widget = bar.widgetForAction(action)
                 assert widget is not None and widget.isVisible(), (bar.objectName(), action.text())
                 assert bar.rect().contains(widget.geometry()), (bar.objectName(), action.text())
+
+
+def test_at_1024x700_the_default_docks_leave_chain_rule_fitted_at_a_readable_zoom(make_window, qtbot):
+    """Fixed 200 + 310 px docks left a 502 px canvas: chain_rule fitted at 0.75 zoom."""
+    window = make_window(Document.open(example_path("chain_rule")))
+    window.resize(1024, 700)  # shown first, then resized: as a window manager or a projector does it
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.palette_dock.width() < 200)
+    qtbot.waitUntil(lambda: graph_fills_view(window))
+    assert window.view.width() >= 580
+    assert window.view.zoom_level() >= 0.8
+    assert window.palette_dock.width() >= 150 and window.inspector_dock.width() >= 240
+
+
+def test_docks_the_user_widened_keep_their_width_when_the_window_shrinks(window, qtbot):
+    window.resizeDocks([window.palette_dock], [260], Qt.Horizontal)  # as dragging its edge does
+    qtbot.waitUntil(lambda: window.palette_dock.width() == 260)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024)
+    qtbot.waitUntil(lambda: graph_fills_view(window))
+    assert window.palette_dock.width() == 260

@@ -1,4 +1,5 @@
-"""`cgeditor render` over the hostile corpus: exit 0 or 2, one short line, no traceback, 10 s
+"""`cgeditor render` over the hostile corpus: exit 0 or 2, short lines (one, or one per problem of
+an invalid graph, which is still drawn), no traceback, 10 s
 of CPU and 500 MB each (measured in forked children, tests/helpers/cli_runner.py), and every
 SVG written is well-formed XML (a label's NUL or ESC must not reach the file raw)."""
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from cgeditor.cli.common import MAX_PROBLEMS_SHOWN
 from helpers.hostile_files import built, check_clean, corpus_files, run_jobs
 
 # Left to the label-placement work: 3,000 edges into one port still take over 30 s of CPU to
@@ -31,12 +33,12 @@ def test_render_over_every_hostile_document_ends_cleanly(rendered):
     files, results, _ = rendered
     assert len(files) >= 50
     for name in files:
-        check_clean(name, results[name])
+        check_clean(name, results[name], lines=MAX_PROBLEMS_SHOWN + 1)
 
 
 def test_every_svg_rendered_from_a_hostile_document_is_well_formed(rendered):
     files, results, folder = rendered
-    svgs = [folder / f"{name}.svg" for name in files if results[name][0]["status"] == 0]
+    svgs = [svg for svg in (folder / f"{name}.svg" for name in files) if svg.exists()]  # invalid graphs too
     assert len(svgs) >= 25
     for svg in svgs:
         ET.parse(svg)  # raises on a raw control character or unescaped markup

@@ -132,3 +132,64 @@ def test_a_graph_readable_whole_is_fitted_whole(qtbot, open_example):
     key(qtbot, window, Qt.Key_F11)
     qtbot.waitUntil(window.isFullScreen)
     qtbot.waitUntil(lambda: window.view.visible_scene_rect().contains(window.scene.graph_rect()))
+
+
+FORTY_NODES = """h1 = tanh(w11*x1 + w12*x2 + b1)
+h2 = tanh(w21*x1 + w22*x2 + b2)
+h3 = tanh(w31*x1 + w32*x2 + b3)
+o = v1*h1 + v2*h2 + v3*h3 + c
+p = sigmoid(o)
+L = (p - y)**2 + 0.01*(w11**2 + w22**2)"""
+
+
+def presenting_forty_nodes(qtbot, make_window):
+    from cgeditor.editor.document.document import Document
+    from cgeditor.model.expression import parse_program
+    graph = parse_program(FORTY_NODES, default_value=0.5)
+    assert len(graph) >= 40
+    window = make_window(Document(graph))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    start_teaching(qtbot, window)
+    key(qtbot, window, Qt.Key_F11)
+    qtbot.waitUntil(window.isFullScreen)
+    return window
+
+
+def test_steps_of_a_graph_too_large_to_read_whole_pan_at_the_readable_zoom_and_never_zoom_out(qtbot, make_window):
+    from cgeditor.editor.teaching.camera import readable_zoom
+    window = presenting_forty_nodes(qtbot, make_window)
+    view, teaching = window.view, window.teaching
+
+    def readable() -> float:
+        return readable_zoom(view.viewport().height(), window.scene.painter.theme.label_px)
+
+    qtbot.waitUntil(lambda: abs(view.zoom_level() - readable()) < 1e-6)
+    assert not view.visible_scene_rect().contains(window.scene.graph_rect())  # too large: it pans
+    glides = 0
+    for _ in range(teaching.stepper.count() - 1):
+        key(qtbot, window, Qt.Key_PageDown)
+        glides += teaching.camera.glide is not None and teaching.camera.glide.is_moving()
+        qtbot.waitUntil(lambda: teaching.camera.glide is None or not teaching.camera.glide.is_moving())
+        assert abs(view.zoom_level() - readable()) < 1e-6, f"step {teaching.stepper.position} zoomed"
+        seen = view.visible_scene_rect()
+        assert seen.contains(teaching.layer.anchor_point())
+        assert seen.contains(teaching.layer.bubble_scene_rect()), f"step {teaching.stepper.position} clipped"
+    assert glides >= 5  # the class follows glides, not jumps
+
+
+def test_in_a_tall_graph_the_callout_keeps_clear_of_its_step_and_of_the_step_counter(qtbot, make_window):
+    window = presenting_forty_nodes(qtbot, make_window)
+    teaching, scene = window.teaching, window.scene
+    for _ in range(30):
+        key(qtbot, window, Qt.Key_PageDown)
+        qtbot.waitUntil(lambda: not teaching.camera.glide or not teaching.camera.glide.is_moving())
+        state = teaching.displayed_state()
+        own = {state.current_edge.source, state.current_edge.target} if state.current_edge else {state.current_node}
+        bubble = teaching.layer.bubble_scene_rect()
+        assert not any(bubble.intersects(scene.node_item(n).sceneBoundingRect()) for n in own), \
+            f"step {teaching.stepper.position}"
+        assert window.view.visible_scene_rect().contains(bubble)
+        on_screen = window.view.mapFromScene(bubble).boundingRect().translated(window.view.viewport().pos())
+        assert not teaching._badge.geometry().intersects(on_screen), f"step {teaching.stepper.position}: counter on it"

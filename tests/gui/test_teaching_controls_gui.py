@@ -30,12 +30,23 @@ def test_the_walk_skips_gradients_of_constants_until_the_toggle_brings_them_back
     short = tools.stepper.count()
     key(qtbot, window, Qt.Key_End)
     assert not tools.displayed_state().grads.keys() & constants
-    assert not any(line.startswith("∂g/∂(3) +=") for line in tools.narration.lines())
+    assert not any(line.startswith("∂g/∂(3)") for line in tools.narration.lines())
     tools.controls.constants.trigger()
     graph = window.document.graph
     assert tools.stepper.count() == short + sum(len(graph.out_edges(c)) for c in constants)
     key(qtbot, window, Qt.Key_End)
     assert constants <= tools.displayed_state().grads.keys()
+
+
+def test_the_narration_dock_tells_the_three_constants_labelled_3_apart(qtbot, open_example):
+    window = open_example("deep_chain")
+    start_teaching(qtbot, window)
+    tools = window.teaching
+    tools.controls.constants.trigger()
+    key(qtbot, window, Qt.Key_End)
+    told = [line.split(" += ")[0] for line in tools.narration.lines() if line.startswith("∂g/∂(3)")]
+    assert told == ["∂g/∂(3)[k3g]", "∂g/∂(3)[k3c]", "∂g/∂(3)[k3a]"]
+    assert any(line.startswith("∂g/∂(6) += ") for line in tools.narration.lines())  # the only 6
 
 
 def test_the_step_counter_reads_step_n_of_m(qtbot, open_example):

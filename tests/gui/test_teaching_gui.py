@@ -133,6 +133,18 @@ def test_path_panel_for_the_deep_chain_sums_to_dg_db(qtbot, open_example):
     assert paths.total.text().endswith(f"= {window.document.evaluation.grads['b']:g}")
 
 
+def test_path_panel_names_a_constant_labelled_3_by_its_id_since_three_share_the_label(qtbot, open_example):
+    window = open_example("deep_chain")
+    show_dock(qtbot, window.teaching.paths_dock)
+    click_node(qtbot, window, "k3c")
+    paths = window.teaching.paths
+    assert paths.rows() == ["g → (3f) → f → e → (7c) → c → (3)[k3c]: 1 · 3 · 2 · 1 · 7 · 1 = 42"]
+    assert paths.heading.text() == "1 path from g down to (3)[k3c]"
+    assert paths.total.text() == "∂g/∂(3)[k3c] = 42"
+    click_node(qtbot, window, "k6")
+    assert paths.heading.text() == "1 path from g down to (6)"  # a label of its own needs no id
+
+
 def test_paths_of_a_node_selected_while_the_panel_is_hidden_appear_when_it_is_shown(qtbot, open_example):
     window = open_example("two_paths")
     paths = window.teaching.paths
@@ -249,3 +261,32 @@ def test_path_panel_counts_paths_past_the_digit_limit_as_a_power(qtbot):
     qtbot.waitUntil(lambda: panel.heading.text().startswith("2^14400 paths"))
     assert "sum over all 2^14400 paths" in panel.total.text()
     assert panel.rows()[-1] == "and ≈ 6.8e4334 more"
+
+
+def test_the_callout_pointer_leaves_the_straight_drop_when_that_would_cross_a_node(qtbot, open_example):
+    """two_paths: d sits right below c, so a pointer dropped straight from c crossed d."""
+    from cgeditor.editor.teaching.callout_spot import _box, _crossings
+    window = open_example("two_paths")
+    start_teaching(qtbot, window)
+    layer, scene = window.teaching.layer, window.scene
+    while window.teaching.displayed_state().current_node != "c":
+        key(qtbot, window, Qt.Key_Right)
+    line = layer.pointer.line()
+    others = [_box(scene.node_item(n).sceneBoundingRect()) for n in window.document.graph.nodes if n != "c"]
+    assert _crossings(line.x1(), line.y1(), line.x2(), line.y2(), others) == 0
+    bubble, graph = layer.bubble_scene_rect(), scene.graph_rect()
+    assert bubble.top() >= graph.bottom() or bubble.bottom() <= graph.top()  # off the graph: it hides nothing
+    assert window.view.visible_scene_rect().contains(layer.bubble_scene_rect())
+
+
+def test_a_callout_near_the_view_edge_slides_to_stay_whole_in_view(qtbot, open_example):
+    window = open_example("deep_chain")
+    start_teaching(qtbot, window)
+    layer, view = window.teaching.layer, window.view
+    for _ in range(window.teaching.stepper.count() - 1):
+        key(qtbot, window, Qt.Key_Right)
+        seen = view.visible_scene_rect()
+        assert seen.contains(layer.bubble_scene_rect()), f"step {window.teaching.stepper.position}"
+        assert seen.contains(layer.anchor_point())
+    bubble = view.mapFromScene(layer.bubble_scene_rect()).boundingRect()
+    assert not (view.minimap.isVisible() and view.minimap.geometry().intersects(bubble))

@@ -118,13 +118,38 @@ def test_path_text_shows_the_local_gradients_and_their_product():
 
 
 @pytest.mark.parametrize("label, shown", [
-    ("z1 = x·y", "z1"), ("y (target)", "y"), ("ŷ = x·w + b", "ŷ"), ("x·w", "(x·w)"), ("d²", "(d²)"),
+    ("z1 = x·y", "z1"), ("t (target)", "t"), ("ŷ = x·w + b", "ŷ"), ("x·w", "(x·w)"), ("d²", "(d²)"),
     ("3a", "(3a)"), ("w1", "w1"), ("=", "(=)"),
 ])
 def test_symbol_takes_the_name_before_an_equals_sign_or_remark_and_brackets_the_rest(label, shown):
     g = linear_example()
     g.set_label("p", label)
     assert symbol(g, "p") == shown
+
+
+def test_constants_sharing_a_label_are_told_apart_by_id_and_unique_names_stay_bare():
+    g = load(EXAMPLES / "deep_chain.cgraph")  # three constants labelled 3, two labelled 2 and 5
+    lines = narrate_backward(g, evaluate(g)).lines()
+    threes = [line for line in lines if line.startswith("∂g/∂(3)")]
+    assert [t.split(" += ")[0] for t in threes] == ["∂g/∂(3)[k3g]", "∂g/∂(3)[k3c]", "∂g/∂(3)[k3a]"]
+    assert "∂g/∂(3)[k3a] += ∂g/∂(3a) · ∂(3a)/∂(3)[k3a] = (-1494) · 0.5 = -747" in lines
+    assert "∂g/∂(6) += ∂g/∂d · ∂d/∂(6) = 282 · 1 = 282" in lines  # one 6: no id needed
+    assert "(3a) = (3)[k3a] × a = 3 × 0.5 = 1.5" in [s.text for s in narrate_forward(g, evaluate(g))]
+
+
+def test_paths_name_a_shared_label_by_id_down_to_the_node_itself():
+    g = load(EXAMPLES / "deep_chain.cgraph")
+    ev = evaluate(g)
+    [path] = list_paths(g, ev, "k3c").listed
+    assert path_text(g, ev, path) == "g → (3f) → f → e → (7c) → c → (3)[k3c]: 1 · 3 · 2 · 1 · 7 · 1 = 42"
+
+
+def test_a_name_stops_carrying_its_id_once_it_is_no_longer_shared():
+    g = linear_example()
+    g.set_label("b", "w")
+    assert (symbol(g, "b"), symbol(g, "w")) == ("w[b]", "w[w]")
+    g.set_label("b", "bias")
+    assert (symbol(g, "b"), symbol(g, "w")) == ("bias", "w")
 
 
 def test_forward_mode_narration_pushes_tangents_from_the_input_up():
@@ -159,8 +184,8 @@ def test_deep_chain_arithmetic_checks_out_as_printed():
     """It printed 3 × 1244 = 3734 (the values are 1244.5 and 3733.5) and 2 × 622.2 = 1244."""
     g = load(EXAMPLES / "deep_chain.cgraph")
     texts = [s.text for s in narrate_forward(g, evaluate(g))]
-    assert "(3f) = (3) × f = 3 × 1244.5 = 3733.5" in texts
-    assert "f = (2) × e = 2 × 622.25 = 1244.5" in texts
+    assert "(3f) = (3)[k3g] × f = 3 × 1244.5 = 3733.5" in texts
+    assert "f = (2)[k2f] × e = 2 × 622.25 = 1244.5" in texts
 
 
 def test_the_output_edge_writes_its_local_derivative_through_the_formula_not_circularly():

@@ -12,6 +12,8 @@ from cgeditor.editor.canvas.annotation_items import NoteItem, annotation_owner
 from cgeditor.editor.canvas.inline_editors import rename_inline
 from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_creation import open_node_search
+from cgeditor.editor.canvas.paste_spot import paste_spot
+from cgeditor.editor.document import clipboard
 
 
 def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
@@ -56,7 +58,8 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
 
 def paste_at(scene, pos: QPointF) -> list[str]:
     try:
-        return scene.document.paste_text(QApplication.clipboard().text(), at=(pos.x(), pos.y()))
+        text = QApplication.clipboard().text()
+        return scene.document.paste_text(text, at=paste_spot(scene, clipboard.pasted_graph(text), pos))
     except DocumentError as e:
         scene.say(f"cannot paste: {e}")
         return []

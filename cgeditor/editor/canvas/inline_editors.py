@@ -1,17 +1,21 @@
-"""Editors laid over the canvas: a leaf's value (results follow each keystroke) and a node's label."""
+"""Editors laid over the canvas: a leaf's value (results follow each keystroke) and a node's label
+(with the inspector's offer to rename a made-up id along)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QLineEdit
 
-from cgeditor.model.graph import label_problem
+from cgeditor.model.graph import GraphError, label_problem
 from cgeditor.model.numbers import format_full, parse_number
 from cgeditor.editor.document.commands import new_merge_id
+from cgeditor.editor.document.id_offer import id_offer
 
 
 class InlineEditor(QLineEdit):
     """A line edit laid over the canvas; Escape cancels, Enter commits, focus loss commits."""
+
+    closed = Signal()
 
     def __init__(self, view, scene_rect: QRectF, text: str, on_edit=None, on_commit=None, on_cancel=None):
         super().__init__(text, view.viewport())
@@ -49,6 +53,48 @@ class InlineEditor(QLineEdit):
 
     def _close(self) -> None:
         self._done = True
+        self.hide()
+        self.closed.emit()
+        self.deleteLater()
+
+
+class IdOfferBox(QCheckBox):
+    """The inspector's offer to rename a made-up id along, under the inline label editor.  It
+    never takes the focus, so a click ticks it and typing goes on; Ctrl+Enter commits with it
+    ticked."""
+
+    def __init__(self, editor: InlineEditor, document, node_id: str):
+        super().__init__(editor.parentWidget())
+        self._editor, self._document, self._node_id = editor, document, node_id
+        self.setFocusPolicy(Qt.NoFocus)
+        self.setFocusProxy(editor)  # a click finds the focus already here and leaves it (not to the view)
+        self.setAutoFillBackground(True)  # readable over wires and nodes
+        editor.textEdited.connect(self._update)
+        editor.installEventFilter(self)
+        editor.closed.connect(self._close)
+        self._update(editor.text())
+        self.show()
+
+    def wanted(self) -> bool:
+        return self.isEnabled() and self.isChecked()
+
+    def _update(self, text: str) -> None:
+        offer = id_offer(self._document, self._node_id, text)
+        self.setEnabled(offer.enabled)
+        self.setText(offer.text)
+        self.adjustSize()
+        area, under = self.parentWidget().rect(), self._editor.geometry()
+        x = max(0, min(under.center().x() - self.width() // 2, area.right() - self.width()))
+        y = under.bottom() + 3 if under.bottom() + 3 + self.height() <= area.bottom() else under.top() - 3 - self.height()
+        self.move(x, y)
+
+    def eventFilter(self, watched, event) -> bool:
+        if (event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter)
+                and event.modifiers() & Qt.ControlModifier and self.isEnabled()):
+            self.setChecked(True)
+        return False
+
+    def _close(self) -> None:
         self.hide()
         self.deleteLater()
 
@@ -93,9 +139,12 @@ def edit_value(scene, node_id: str) -> InlineEditor | None:
 
 
 def rename_inline(scene, node_id: str) -> InlineEditor | None:
+    """Edit a node's label in place; a made-up id is offered the new name as in the inspector,
+    and taking it renames the id in the same undo step and keeps the node selected."""
     view, item = scene.view(), scene.node_item(node_id)
     if view is None:
         return None
+    offer: IdOfferBox | None = None
 
     def on_commit(text: str) -> bool:
         if not text.strip():
@@ -106,9 +155,18 @@ def rename_inline(scene, node_id: str) -> InlineEditor | None:
             scene.say(problem)
             return False
         if node_id in scene.graph:
-            scene.document.rename(node_id, text)
+            try:
+                renamed = scene.document.rename(node_id, text, offer is not None and offer.wanted())
+            except GraphError as e:
+                scene.say(str(e))
+                return False
+            if renamed != node_id:
+                scene.clearSelection()
+                scene.node_item(renamed).setSelected(True)
         return True
 
     editor = InlineEditor(view, item.label_rect(), item.label, on_commit=on_commit)
+    if id_offer(scene.document, node_id, "").shown:
+        offer = IdOfferBox(editor, scene.document, node_id)
     scene.inline_editor = editor
     return editor

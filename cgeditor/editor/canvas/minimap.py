@@ -24,6 +24,7 @@ class Minimap(QWidget):
         super().__init__(view)
         self.view = view
         self.enabled = True  # the user's wish; shown only when the graph does not fit as well
+        self.keep_clear = None  # a callable giving a viewport rect (or None) it must not cover
         self._frozen: QRectF | None = None  # the world while dragging, so the map holds still
         self._cache: tuple | None = None  # (what it shows, the graph drawn in miniature)
         self._later = QTimer(self, singleShot=True, interval=80)
@@ -52,7 +53,8 @@ class Minimap(QWidget):
         self._later.start()
 
     def sync(self) -> None:
-        """Place in the corner; show only while part of the graph is out of view."""
+        """Place in the corner; show only while part of the graph is out of view and nothing
+        that must stay readable (the teaching callout) is under the corner."""
         parent = self.view
         if parent.scene() is None:  # the document (and its scene) is being replaced
             return
@@ -61,7 +63,9 @@ class Minimap(QWidget):
         self.move(parent.width() - self.width() - MARGIN, parent.height() - self.height() - MARGIN)
         graph = self.view.scene().graph_rect()
         fits = graph.isEmpty() or self.view.visible_scene_rect().contains(graph)
-        self.setVisible(self.enabled and not fits and self.width() >= MIN_WIDTH)
+        clear = self.keep_clear() if self.keep_clear is not None else None
+        in_the_way = clear is not None and clear.intersects(QRectF(self.geometry()))
+        self.setVisible(self.enabled and not fits and not in_the_way and self.width() >= MIN_WIDTH)
         if self.isVisible():
             self.raise_()
             self.update()

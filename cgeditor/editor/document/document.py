@@ -280,9 +280,10 @@ class Document(InsertionEdits, AnnotationEdits, QObject):
         """
         return self._push_copy(clipboard.pasted_graph(text), at, "Paste")
 
-    def duplicate(self, node_ids: Iterable[str]) -> list[str]:
+    def duplicate(self, node_ids: Iterable[str], at=None) -> list[str]:
+        """Copy the nodes and the edges among them as one step, to `at` (as `paste_text`)."""
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
-        return self._push_copy(clipboard.selection(self.graph, ids), None, "Duplicate") if ids else []
+        return self._push_copy(clipboard.selection(self.graph, ids), at, "Duplicate") if ids else []
 
     def arrange(self, node_ids: Iterable[str] | None = None) -> None:
         """Lay out the graph (or just `node_ids`) left to right, as one undo step."""

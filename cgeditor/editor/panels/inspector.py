@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (QCheckBox, QFormLayout, QLabel, QLineEdit, QListW
                                QWidget)
 
 from cgeditor.model.graph import (Change, GraphError, LabelChanged, NodeKind, NodeRemoved, OutputChanged,
-                                  TrainableChanged, is_generated_id, is_trainable)
+                                  TrainableChanged, is_trainable)
 from cgeditor.model.numbers import format_full, parse_number
 
 from cgeditor.editor.document.commands import new_merge_id
 from cgeditor.editor.document.document import Document
+from cgeditor.editor.document.id_offer import id_offer
 
 VALUE_TIP = "A number, or nan, inf, -inf; the graph updates as you type"
 
@@ -197,12 +198,10 @@ class Inspector(QWidget):
     def _offer_id(self) -> None:
         """A made-up id (x2, add3) is offered the typed name, when that is a free id, so that
         `cgeditor eval file --set w=4` works on a graph built by hand."""
-        node = self._document.graph.node(self._node_id)
-        name = self.label_edit.text().strip()
-        self._form.setRowVisible(self.id_box, is_generated_id(node))
-        can = self._document.id_can_follow(node.id, name)
-        self.id_box.setEnabled(can)
-        self.id_box.setText(f"Rename the id {node.id} to {name} too" if can else f"Id stays {node.id}")
+        offer = id_offer(self._document, self._node_id, self.label_edit.text())
+        self._form.setRowVisible(self.id_box, offer.shown)
+        self.id_box.setEnabled(offer.enabled)
+        self.id_box.setText(offer.text)
 
     def _value_typed(self, text: str) -> None:
         if self._document is None or self._node_id is None or self.value_edit.isReadOnly():

@@ -13,6 +13,7 @@ REFERENCE_HEIGHT = 1080
 GLIDE_MS = 260
 KEEP_IN_VIEW_MARGIN = 60  # screen pixels kept around the current step (beyond the callout)
 PRESENT_MARGIN = 40  # screen pixels around the graph in presentation mode
+ANCHOR_ROOM = 30  # screen pixels kept in view round the point the callout points at
 MIN_ROOM = 80  # screen pixels: a view smaller than this is not zoomed to fit a step
 
 
@@ -58,44 +59,57 @@ class StepCamera:
         self.window = window
         self.preferred_zoom: float | None = None
         self.glide: Glide | None = None  # moves the presenting view smoothly
+        self._layer = None  # the teaching layer whose callout the glide is taking into view
 
     def remember_zoom(self) -> None:
         """Make the view's zoom now the one that steps come back to."""
         self.preferred_zoom = self.window.view.zoom_level()
 
     def keep_in_view(self, layer, glide: bool) -> None:
-        """Scroll (and if need be zoom out) so the current step and its callout are on screen;
-        `glide` moves there smoothly (presenting: the class follows a glide, not a jump).
+        """Scroll so the current step and its callout are on screen; `glide` (presenting) moves
+        there smoothly, the class following a glide rather than a jump.
 
-        The callout keeps its size on screen whatever the zoom, so zooming only has to fit the
-        step itself above it; the callout's width is then met by scrolling, as far as the step
-        allows.  A view squeezed to a sliver (while docks settle) is left alone.
+        At a desk the view zooms out if the step itself (its edge and node) does not fit.  While
+        presenting it never zooms out past the zoom at which names stay readable: a step too
+        large for the screen at that zoom is panned to, centred on the point the callout points
+        at, never shrunk.  The callout keeps its size on screen, so once the view has moved it is placed
+        again for what the view shows and then scrolled into view whole.  A view squeezed to a
+        sliver (while docks settle) is left alone.
         """
         view = self.window.view
-        rect = layer.focus_rect()
+        rect = layer.step_rect()
         if rect.isEmpty() or view is None:
             return
-        w, h = layer.callout.bubble_size()
         vp = view.viewport().rect()
         margin = KEEP_IN_VIEW_MARGIN
-        below = min(h, vp.height() / 2)
+        below = min(layer.callout.bubble_size()[1], vp.height() / 2)
         room_w, room_h = vp.width() - 2 * margin, vp.height() - below - 2 * margin
         if min(room_w, room_h) < MIN_ROOM:
             return
         fit = min(room_w / max(rect.width(), 1.0), room_h / max(rect.height(), 1.0))
         target = min(fit, self.preferred_zoom or view.zoom_level())
+        if glide:
+            target = max(target, min(readable_zoom(vp.height(), layer.scene.painter.theme.label_px),
+                                     self.preferred_zoom or view.zoom_level()))
         if abs(target / view.zoom_level() - 1.0) > 1e-3:
             view.zoom_by(target / view.zoom_level())
         z = view.zoom_level()
-        pointer_x = layer.callout.pos().x()
+        if rect.width() * z > room_w or rect.height() * z > room_h:
+            centre = layer.anchor_point()
+            rect = QRectF(centre.x() - room_w / 2 / z, centre.y() - room_h / 2 / z, room_w / z, room_h / z)
 
         def scroll() -> None:
-            view.ensureVisible(QRectF(pointer_x - w / 2 / z, rect.bottom(), w / z, below / z), 0, 0)
-            view.ensureVisible(rect.adjusted(0, 0, 0, below / z), margin, margin)
+            view.ensureVisible(rect, margin, margin)
+            layer.refresh()  # the callout, placed for what the view shows now
+            point, near = layer.anchor_point(), ANCHOR_ROOM / view.zoom_level()
+            anchor = QRectF(point.x() - near, point.y() - near, 2 * near, 2 * near)
+            view.ensureVisible(layer.bubble_scene_rect().united(anchor), 4, 4)  # whole pixels: never a sliver off
 
         if glide:
             if self.glide is None or self.glide.view is not view:
                 self.glide = Glide(view)
+                self.glide.animation.finished.connect(lambda: self._layer.refresh())
+            self._layer = layer  # placed again where the glide ends (labels may have moved it meanwhile)
             self.glide.run(scroll)
         else:
             scroll()

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QVBoxLayout,
 
 from cgeditor.model.evaluate import OutputError
 from cgeditor.model.graph import GraphError
-from cgeditor.model.teaching.narration import path_text, paths_sum_text, symbol
+from cgeditor.model.teaching.narration import Symbols, path_text, paths_sum_text
 from cgeditor.model.numbers import format_count
 from cgeditor.model.teaching.paths import LIMIT, Path, list_paths
 
@@ -77,14 +77,15 @@ class PathsPanel(RefreshWhenShown, QWidget):
         except (OutputError, GraphError) as e:
             self.heading.setText(f"No paths: {e}")
             return
-        out, name = symbol(graph, ev.output), symbol(graph, node)
+        names = Symbols(graph)
+        out, name = names[ev.output], names[node]
         if not paths.count:
             self.heading.setText(f"{name} does not feed {out}: no path, so ∂{out}/∂{name} = 0")
             return
         self.heading.setText(f"{format_count(paths.count)} path{'s' if paths.count != 1 else ''} "
                              f"from {out} down to {name}")
         for path in paths.listed:
-            item = QListWidgetItem(path_text(graph, ev, path))
+            item = QListWidgetItem(path_text(graph, ev, path, names))
             item.setData(PATH_ROLE, path)
             self.list.addItem(item)
         if paths.unlisted:

@@ -6,10 +6,13 @@ all three), so they read them from the window each time.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from cgeditor.model.fileformat import DocumentError
+from cgeditor.editor.canvas.paste_spot import paste_spot
+from cgeditor.editor.document import clipboard
 from cgeditor.editor.window.evaluation_status import counted
 
 
@@ -31,15 +34,27 @@ class EditHandlers:
             self.window.document.remove_nodes(self.window.scene.selected_node_ids())
 
     def paste(self) -> None:
+        """At the mouse when it is over the canvas, else beside the selection (`paste_spot`)."""
+        text = QApplication.clipboard().text()
         try:
-            ids = self.window.document.paste_text(QApplication.clipboard().text())
+            spot = paste_spot(self.window.scene, clipboard.pasted_graph(text), self._mouse())
+            ids = self.window.document.paste_text(text, at=spot)
         except DocumentError as e:
             self.window.show_message(f"Cannot paste: {e}")
             return
         self._select(ids)
 
     def duplicate(self) -> None:
-        self._select(self.window.document.duplicate(self.window.scene.selected_node_ids()))
+        """Beside the originals, never on top of them."""
+        doc, selected = self.window.document, self.window.scene.selected_node_ids()
+        spot = paste_spot(self.window.scene, clipboard.selection(doc.graph, selected), None) if selected else None
+        self._select(doc.duplicate(selected, at=spot))
+
+    def _mouse(self) -> QPointF | None:
+        """Where the mouse is on the canvas, in scene coordinates; None when it is elsewhere."""
+        viewport = self.window.view.viewport()
+        point = viewport.mapFromGlobal(QCursor.pos())
+        return self.window.view.mapToScene(point) if viewport.rect().contains(point) else None
 
     def select_all(self) -> None:
         self._select(list(self.window.document.graph.nodes), reveal=False)

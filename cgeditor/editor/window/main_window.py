@@ -20,6 +20,7 @@ from cgeditor.editor.window import exporting, help_dialogs
 
 from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
+from cgeditor.editor.window.dock_sizes import DefaultDockSizes
 from cgeditor.editor.window.edit_handlers import EditHandlers
 from cgeditor.editor.window.evaluation_status import evaluation_summary
 from cgeditor.editor.window.file_menus import RecentMenu, examples_menu
@@ -76,11 +77,11 @@ class MainWindow(QMainWindow):
         self.teaching = TeachingTools(self)  # before restoreState, which places its docks
         self.document_changed.connect(lambda: self.teaching.set_document(self.document))
         self.resize(1280, 800)
-        # Fixed starting sizes: docks sized by their contents' hints would jump with the selection.
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [200, 310], Qt.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.history_dock], [430, 300], Qt.Vertical)
+        # Given starting sizes: docks sized by their contents' hints would jump with the selection.
+        dock_sizes = DefaultDockSizes(self, self.palette_dock, self.inspector_dock, self.history_dock)
         self.restoreGeometry(self.settings.value(_GEOMETRY_KEY, b""))
-        self.restoreState(self.settings.value(_STATE_KEY, b""))
+        if self.restoreState(self.settings.value(_STATE_KEY, b"")):
+            dock_sizes.following = False  # the sizes the user left them at
         self.set_document(document if document is not None else Document())
 
     # -- layout ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -69,13 +70,14 @@ def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
     """One line per recorded backward step, plus a summary wherever a fork's sum completes."""
     if evaluation.output is None:
         raise OutputError("no output is chosen, so there is no backward pass to narrate")
-    out = symbol(graph, evaluation.output)
+    names = Symbols(graph)
+    out = names[evaluation.output]
 
     def line(edge: Edge, src: str, tgt: str) -> tuple[str, str, str]:
-        local = _local(graph, edge.target, src) if edge.target == evaluation.output else f"∂{tgt}/∂{src}"
+        local = _local(graph, names, edge.target, src) if edge.target == evaluation.output else f"∂{tgt}/∂{src}"
         return f"∂{out}/∂{src}", f"∂{out}/∂{tgt}", local
 
-    steps = _told(graph, evaluation.steps, line, lambda edge: edge.source, lambda s: s.upstream,
+    steps = _told(names, evaluation.steps, line, lambda edge: edge.source, lambda s: s.upstream,
                   lambda step, arrived: step.final)
     return Narration(f"∂{out}/∂{out} = 1", steps)
 
@@ -83,21 +85,22 @@ def narrate_backward(graph: Graph, evaluation: Evaluation) -> Narration:
 def narrate_forward_mode(graph: Graph, result: ForwardModeResult) -> Narration:
     """Forward-mode steps told the same way, so a class can set the two directions side by side:
     ∂p/∂x += ∂x/∂x · ∂[x × w]/∂x = 1 · 3 = 3, with a summary where several tangents meet."""
-    wrt = symbol(graph, result.wrt)
+    names = Symbols(graph)
+    wrt = names[result.wrt]
     expected: dict[str, int] = {}
     for step in result.steps:
         expected[step.edge.target] = expected.get(step.edge.target, 0) + 1
 
     def line(edge: Edge, src: str, tgt: str) -> tuple[str, str, str]:
-        local = _local(graph, edge.target, src) if edge.source == result.wrt else f"∂{tgt}/∂{src}"
+        local = _local(graph, names, edge.target, src) if edge.source == result.wrt else f"∂{tgt}/∂{src}"
         return f"∂{tgt}/∂{wrt}", f"∂{src}/∂{wrt}", local
 
-    steps = _told(graph, result.steps, line, lambda edge: edge.target, lambda s: s.tangent_in,
+    steps = _told(names, result.steps, line, lambda edge: edge.target, lambda s: s.tangent_in,
                   lambda step, arrived: len(arrived) == expected[step.edge.target])
     return Narration(f"∂{wrt}/∂{wrt} = 1", steps)
 
 
-def _told(graph: Graph, steps: Sequence, line: Callable, gathers_at: Callable, incoming: Callable,
+def _told(names: Symbols, steps: Sequence, line: Callable, gathers_at: Callable, incoming: Callable,
           complete: Callable) -> list[NarrationStep]:
     """The chain rule along each step's edge, in either direction: `line` names the derivative
     being accumulated, the one it comes from and the local one; the contributions gathering at a
@@ -106,7 +109,7 @@ def _told(graph: Graph, steps: Sequence, line: Callable, gathers_at: Callable, i
     told = []
     for index, step in enumerate(steps):
         edge = step.edge
-        accumulated, upstream, local = line(edge, symbol(graph, edge.source), symbol(graph, edge.target))
+        accumulated, upstream, local = line(edge, names[edge.source], names[edge.target])
         text = (f"{accumulated} += {upstream} · {local} = "
                 f"{_product_line([incoming(step), step.local], step.contribution)}")
         arrived = received.setdefault(gathers_at(edge), [])
@@ -121,6 +124,7 @@ def _told(graph: Graph, steps: Sequence, line: Callable, gathers_at: Callable, i
 def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
     """One step per computed op node, each after the nodes it reads."""
     steps = []
+    names = Symbols(graph)
     for node_id in graph.topological_order(evaluation.values):
         node = graph.nodes[node_id]
         if node.kind is not NodeKind.OP:
@@ -128,23 +132,25 @@ def narrate_forward(graph: Graph, evaluation: Evaluation) -> list[ForwardStep]:
         sources = [e.source for e in graph.in_edges(node_id)]
         op = graph.op(node.op)
         value = evaluation.values[node_id]
-        labels = [symbol(graph, s) for s in sources]
+        labels = [names[s] for s in sources]
         values = [evaluation.values[s] for s in sources]
-        names = _expression(op, labels, labels)
+        formula = _expression(op, labels, labels)
         shown, total = format_equation(values, value, lambda xs, op=op: op.forward(*xs))
         numbers = _expression(op, shown, [_wrapped(t) for t in shown])
-        text = f"{symbol(graph, node_id)} = {names} = {numbers} = {total}"
+        text = f"{names[node_id]} = {formula} = {numbers} = {total}"
         steps.append(ForwardStep(len(steps), node_id, text, value))
     return steps
 
 
-def path_text(graph: Graph, evaluation: Evaluation, path: Path) -> str:
-    """A path with its chain-rule product, from the output down: e → c → b: 2 · 1 = 2."""
-    names = " → ".join(symbol(graph, n) for n in path.nodes)
+def path_text(graph: Graph, evaluation: Evaluation, path: Path, names: Symbols | None = None) -> str:
+    """A path with its chain-rule product, from the output down: e → c → b: 2 · 1 = 2 (`names`:
+    the graph's symbols, when a caller lists many paths)."""
+    names = names or Symbols(graph)
+    chain = " → ".join(names[n] for n in path.nodes)
     if not path.edges:
-        return f"{names}: 1"
+        return f"{chain}: 1"
     factors = [evaluation.edge_grads.get(e, math.nan) for e in path.edges]
-    return f"{names}: {_product_line(factors, path.product)}"
+    return f"{chain}: {_product_line(factors, path.product)}"
 
 
 def paths_sum_text(out: str, node: str, paths: PathDecomposition) -> str:
@@ -161,21 +167,39 @@ def paths_sum_text(out: str, node: str, paths: PathDecomposition) -> str:
 
 
 def symbol(graph: Graph, node_id: str) -> str:
-    """A node's name in a formula: its label, up to any "=" ("z1 = x·y" is z1) or trailing
+    """A node's name in a formula (see `Symbols`); for one name, where a table is not worth it."""
+    return Symbols(graph)[node_id]
+
+
+class Symbols:
+    """Every node's name in a formula: its label, up to any "=" ("z1 = x·y" is z1) or trailing
     remark in parentheses ("y (target)" is y), and parenthesised unless it is a plain name,
-    so that ∂L/∂(x·w) and ∂L/∂(d²) cannot be misread."""
-    label = graph.nodes[node_id].label
-    name = _REMARK.sub("", label.split("=", 1)[0]).strip() or label
-    plain = name.isidentifier() and "·" not in name  # Python lets a middle dot into identifiers
-    return name if plain else f"({name})"
+    so that ∂L/∂(x·w) and ∂L/∂(d²) cannot be misread.  A name several nodes share (three
+    constants labelled 3) carries the node's id, (3)[k3a], so each line says which one it means.
+    Built once per narration: telling names apart reads the whole graph."""
+
+    def __init__(self, graph: Graph):
+        self._graph = graph
+        self._names = {n.id: _name(n.label) for n in graph}
+        self._shared = {name for name, count in Counter(self._names.values()).items() if count > 1}
+
+    def __getitem__(self, node_id: str) -> str:
+        name = self._names[node_id]
+        plain = name.isidentifier() and "·" not in name  # Python lets a middle dot into identifiers
+        shown = name if plain else f"({name})"
+        return f"{shown}[{node_id}]" if name in self._shared else shown
 
 
-def _local(graph: Graph, node_id: str, source: str) -> str:
+def _name(label: str) -> str:
+    return _REMARK.sub("", label.split("=", 1)[0]).strip() or label
+
+
+def _local(graph: Graph, names: Symbols, node_id: str, source: str) -> str:
     """The local derivative of `node_id` by its input `source`, written through the node's own
     formula: where the node is the output (or `source` is forward mode's input), ∂L/∂z2 would
     read the same as the gradient being accumulated, but ∂[z2²]/∂z2 cannot."""
     node = graph.nodes[node_id]
-    labels = [symbol(graph, e.source) for e in graph.in_edges(node_id)]
+    labels = [names[e.source] for e in graph.in_edges(node_id)]
     return f"∂[{_expression(graph.op(node.op), labels, labels)}]/∂{source}"
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from cgeditor.model.evaluate import Evaluation
 from cgeditor.model.teaching.forward_mode import forward_mode
 from cgeditor.model.graph import Edge, Graph, GraphError, NodeKind
-from cgeditor.model.teaching.narration import narrate_backward, narrate_forward, narrate_forward_mode, symbol
+from cgeditor.model.teaching.narration import (Symbols, narrate_backward, narrate_forward, narrate_forward_mode,
+                                              symbol)
 from cgeditor.model.numbers import format_compact
 
 from cgeditor.model.teaching.view_state import QUIZ_TEXT, Shown, TeachingState
@@ -103,7 +104,8 @@ def full_state(graph: Graph, evaluation: Evaluation, hidden: frozenset[str]) -> 
 
 def _forward_events(graph: Graph, evaluation: Evaluation) -> list[_Event]:
     leaves = [n.id for n in graph if n.kind is not NodeKind.OP and n.id in evaluation.values]
-    given = [f"{symbol(graph, n)} = {format_compact(evaluation.values[n])}" for n in leaves]
+    names = Symbols(graph)
+    given = [f"{names[n]} = {format_compact(evaluation.values[n])}" for n in leaves]
     shown = given[:MAX_LISTED_INPUTS] + (["…"] if len(given) > MAX_LISTED_INPUTS else [])
     start = "Forward pass. Given " + ", ".join(shown) if shown else "Forward pass"
     events = [_Event("forward", (start,), reveal=tuple(leaves))]
