@@ -11,16 +11,11 @@ import pytest
 
 from helpers.hostile_files import built, check_clean, corpus_files, run_jobs
 
-# Left to the label-placement work: 3,000 edges into one port still take over 30 s of CPU to
-# render (found by this corpus; nodes far apart are refused or fast since that work landed).
-LABEL_PLACEMENT_PENDING = ("port-connected-3000-times",)
-
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile-render")
-    files = {k: v for k, v in (corpus_files() | built(folder / "built", heavy=False)).items()
-             if k not in LABEL_PLACEMENT_PENDING}
+    files = corpus_files() | built(folder / "built", heavy=False)
     jobs = {name: [["render", path, "-o", str(folder / f"{name}.svg")]] for name, path in files.items()}
     jobs["terminal-everything"].append(["render", files["terminal-everything"], "-o",
                                         str(folder / "terminal-everything.png"), "--scale", "2"])
