@@ -22,6 +22,22 @@ def thaw_after_test():
     gc.unfreeze()
 
 
+@pytest.fixture(scope="session")
+def hostile_corpus(tmp_path_factory) -> dict[str, str]:
+    """The hostile corpus (tests/helpers/hostile_files.py), its generated cases written once a session."""
+    from helpers.hostile_files import built, corpus_files
+
+    return corpus_files() | built(tmp_path_factory.mktemp("hostile-built"))
+
+
+@pytest.fixture(scope="session")
+def heavy_hostile_corpus(tmp_path_factory) -> dict[str, str]:
+    """The generated hostile cases at full size, written once a session (for tests marked slow)."""
+    from helpers.hostile_files import built_heavy
+
+    return built_heavy(tmp_path_factory.mktemp("hostile-heavy"))
+
+
 def pytest_addoption(parser):
     parser.addoption("--run-slow", action="store_true", default=False,
                      help="also run tests marked slow (long fuzz runs)")

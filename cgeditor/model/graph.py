@@ -110,7 +110,7 @@ class Graph(AnnotationLayer):
 
         With `among`, the same for those nodes alone, ordered by the edges among them.  Nodes on
         a cycle, or downstream of one, are left out: callers compare lengths to detect a cycle
-        and ask networkx for the components only then.  The whole graph's order is computed
+        and look for the components (model/rings) only then.  The whole graph's order is computed
         once per structure version.
         """
         if among is not None:

@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
+from cgeditor.model.rings import rings
 
 
 class ProblemCode(str, Enum):
@@ -165,32 +166,22 @@ def _runs(ports: list[int]) -> list[tuple[int, int]]:
 def cycle_problems(graph: Graph) -> list[Problem]:
     """One problem per strongly connected component that forms a cycle (or a self-loop).
 
-    networkx is imported only here, once the order has shown a cycle: importing it costs more
-    than evaluating a student's graph, and almost every graph evaluated has no cycle."""
+    Only the nodes a topological order leaves out can be on a cycle, and almost every graph
+    evaluated has none, so the components are looked for (model/rings.py) only then."""
     ordered = graph.topological_order()
     if len(ordered) == len(graph):
         return []
-    import networkx as nx
-
     acyclic = set(ordered)
-    g = nx.DiGraph()
-    g.add_nodes_from(n for n in graph.nodes if n not in acyclic)
-    g.add_edges_from((e.source, e.target) for e in graph.edges
-                     if e.source not in acyclic and e.target not in acyclic)
-    rings = [c for c in nx.strongly_connected_components(g)
-             if len(c) > 1 or any(g.has_edge(n, n) for n in c)]
-    which = {n: k for k, ring in enumerate(rings) for n in ring}
-    ring_edges: list[list[Edge]] = [[] for _ in rings]
+    left = [n for n in graph.nodes if n not in acyclic]
+    found = rings(left, lambda n: [e.target for e in graph.out_edges(n)])
+    which = {n: k for k, ring in enumerate(found) for n in ring}
+    ring_edges: list[list[Edge]] = [[] for _ in found]
     for e in graph.edges:
         k = which.get(e.source)
         if k is not None and which.get(e.target) == k:
             ring_edges[k].append(e)
-    problems = []
-    for ring, edges in zip(rings, ring_edges):
-        members = tuple(n for n in graph.nodes if n in ring)
-        problems.append(Problem(ProblemCode.CYCLE, f"cycle through {_names(members)}", members,
-                                tuple(edges)))
-    return problems
+    return [Problem(ProblemCode.CYCLE, f"cycle through {_names(ring)}", tuple(ring), tuple(edges))
+            for ring, edges in zip(found, ring_edges)]
 
 
 def connection_problem(graph: Graph, source: str, target: str, port: int) -> str | None:

@@ -3,6 +3,7 @@ recent files, examples, and the clipboard between windows."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -423,3 +424,27 @@ def test_run_offers_work_left_by_a_killed_session_and_keeps_it_on_disk(qapp, tmp
     assert asked == [info]
     assert seen == [(True, True, tmp_path / "mine.cgraph", True)]
     assert not recovery.exists()  # taken over by the new session's own autosave
+
+
+def test_a_copy_pasted_beside_a_node_at_the_coordinate_limit_stays_within_it_and_saves_a_file_that_opens(
+        make_window, tmp_path):
+    """Paste lands a copy 40 units beside its original: beside a node at 1e9 - 10 that was once
+    1e9 + 30, and the saved file no longer opened."""
+    edge = fileformat.MAX_COORDINATE - 10
+    path = tmp_path / "far.cgraph"
+    path.write_text(json.dumps({"format": "cgeditor-graph", "version": 1, "nodes": [
+        {"id": "x", "kind": "variable", "value": 1.0, "pos": [edge, edge]},
+        {"id": "y", "kind": "variable", "value": 2.0, "pos": [-edge, -edge]}], "edges": []}), encoding="utf-8")
+    window = make_window(Document.open(path))
+    for node_id in ("x", "y"):
+        window.scene.node_item(node_id).setSelected(True)
+        window.window_actions.copy.trigger()
+        window.window_actions.paste.trigger()
+        window.scene.clearSelection()
+    graph = window.document.graph
+    assert len(graph) == 4
+    assert all(abs(c) <= fileformat.MAX_COORDINATE for n in graph for c in n.pos)
+    window.window_actions.save.trigger()
+    assert window.statusBar().currentMessage() == f"Saved {path}"
+    assert [n.pos for n in fileformat.load(path)] == [n.pos for n in graph]
+    assert window.open_file(path) and len(window.document.graph) == 4

@@ -11,18 +11,13 @@ from pathlib import Path
 import pytest
 
 from cgeditor.cli.common import MAX_PROBLEMS_SHOWN
-from helpers.hostile_files import built, check_clean, corpus_files, run_jobs
-
-# Left to the label-placement work: 3,000 edges into one port still take over 30 s of CPU to
-# render (found by this corpus; nodes far apart are refused or fast since that work landed).
-LABEL_PLACEMENT_PENDING = ("port-connected-3000-times",)
+from helpers.hostile_files import check_clean, run_jobs
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+def rendered(tmp_path_factory, hostile_corpus):
     folder = tmp_path_factory.mktemp("hostile-render")
-    files = {k: v for k, v in (corpus_files() | built(folder / "built", heavy=False)).items()
-             if k not in LABEL_PLACEMENT_PENDING}
+    files = hostile_corpus
     jobs = {name: [["render", path, "-o", str(folder / f"{name}.svg")]] for name, path in files.items()}
     jobs["terminal-everything"].append(["render", files["terminal-everything"], "-o",
                                         str(folder / "terminal-everything.png"), "--scale", "2"])
@@ -44,3 +39,12 @@ def test_every_svg_rendered_from_a_hostile_document_is_well_formed(rendered):
         ET.parse(svg)  # raises on a raw control character or unescaped markup
     text = Path(folder / "label-markdown-html.svg").read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;" in text
+
+
+@pytest.mark.slow
+def test_render_of_a_port_fed_3000_times_ends_cleanly(tmp_path, heavy_hostile_corpus):
+    """Over 30 s of CPU in label placement once: every label weighed every edge into the port."""
+    path = heavy_hostile_corpus["port-connected-3000-times"]
+    results = run_jobs({"port": [["render", path, "-o", str(tmp_path / "port.svg")]]}, tmp_path, qt=True)
+    check_clean("port-connected-3000-times", results["port"])
+    ET.parse(tmp_path / "port.svg")

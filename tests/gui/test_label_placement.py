@@ -167,3 +167,41 @@ def test_the_index_finds_a_segment_from_any_point_along_it_in_few_cells(a, b, t)
     x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
     assert index.items[0] == "s" and set(index.near(x - 1, y - 1, x + 1, y + 1)) == {0}
     assert len(index.cells) <= MAX_CELLS
+
+
+def _work_to_place_a_fan(n: int, monkeypatch) -> int:
+    """Segments looked at (listed by the index, or tested against a spot) while placing the
+    labels of `n` edges from a column of nodes into one port, as a port fed n times is drawn."""
+    import cgeditor.editor.canvas.label_placement as placement
+
+    work = 0
+    near, hits = Index.near, placement._segment_hits_box
+
+    def counted_near(self, *args, **kwargs):
+        nonlocal work
+        found = near(self, *args, **kwargs)
+        work += len(found)
+        return found
+
+    def counted_hits(*args):
+        nonlocal work
+        work += 1
+        return hits(*args)
+
+    monkeypatch.setattr(Index, "near", counted_near)
+    monkeypatch.setattr(placement, "_segment_hits_box", counted_hits)
+    port = (170.0, 55.0 * n)
+    edges = {i: [(70.0, 110.0 * i + 25), port] for i in range(n)}
+    requests = [LabelRequest(i, (40, 16), along_polyline(p, (40, 16)), own_edge=i) for i, p in edges.items()]
+    placed = place_labels([], edges, requests)
+    assert len(placed.rects) == n
+    monkeypatch.undo()
+    return work
+
+
+def test_placing_the_labels_of_edges_into_one_port_takes_work_in_proportion_to_their_number(monkeypatch):
+    """A port fed 3,000 times took minutes to render: each label weighed every edge near the
+    port, so twice the edges cost each label twice the work.  Past a crowd of edges a spot is
+    as bad as it gets, and the work per label levels off."""
+    per_label = [_work_to_place_a_fan(n, monkeypatch) / n for n in (1200, 2400)]
+    assert per_label[1] < 1.7 * per_label[0], per_label

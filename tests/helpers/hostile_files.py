@@ -1,9 +1,10 @@
 """The hostile corpus: the small cases kept as files in tests/hostile/corpus, and the ones too
 big (or too odd) to keep, built at test time.
 
-`built(folder, heavy)` writes the generated cases into `folder` and returns {name: path}; the
-heavy ones (a cycle through 200,000 nodes, 2^15000 and 2^14400 paths) only when asked, since each command
-over them takes seconds.  A FIFO, a device and a folder stand for inputs that are not files.  `run_jobs` runs command
+`built(folder)` writes the generated cases into `folder` and returns {name: path};
+`built_heavy(folder)` the same classes at the sizes that found them (a cycle through 200,000
+nodes, 2^15000 and 2^14400 paths, a port fed 3,000 times), for --run-slow.  The test session
+writes each set once (the `hostile_corpus` fixtures in tests/conftest.py).  A FIFO, a device and a folder stand for inputs that are not files.  `run_jobs` runs command
 lines over them under resource limits (cli_runner.py) and `check_clean` holds each result to
 the rules: exit 0 or 2, one short line, no traceback, 10 s of CPU and 500 MB.
 """
@@ -50,17 +51,14 @@ def _fanned_chain(folder: Path, name: str, n: int, fan: int) -> str:
     return _write(folder, name, nodes, edges, below)
 
 
-def built(folder: Path, heavy: bool) -> dict[str, str]:
+def built(folder: Path) -> dict[str, str]:
+    """The generated cases at sizes that stay hostile (a message of 200 ids of 195 characters,
+    300 problems, a port fed 300 times) and cost each command milliseconds."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
-        "cycle-2000-long-ids": _cycle(folder, "cycle-2000-long-ids", 2000, 195),
-        "many-problems": _write(folder, "many-problems",
-                                [{"id": f"n{i}", "kind": "op", "op": "add"} for i in range(3000)], []),
-        "port-connected-3000-times": _write(
-            folder, "port-connected-3000-times",
-            [{"id": f"x{i}", "kind": "variable", "value": 1.0} for i in range(3000)]
-            + [{"id": "s", "kind": "op", "op": "neg"}],
-            [{"source": f"x{i}", "target": "s", "port": 0} for i in range(3000)]),
+        "cycle-200-long-ids": _cycle(folder, "cycle-200-long-ids", 200, 195),
+        "many-problems": _many_problems(folder, "many-problems", 300),
+        "port-connected-300-times": _port_fed(folder, "port-connected-300-times", 300),
         "not-a-file-folder": str(folder),
         "not-a-file-device": os.devnull,
         "not-a-file-zero": "/dev/zero",
@@ -70,11 +68,30 @@ def built(folder: Path, heavy: bool) -> dict[str, str]:
     if not fifo.exists():
         os.mkfifo(fifo)
     files["not-a-file-fifo"] = str(fifo)
-    if heavy:
-        files["cycle-200k"] = _cycle(folder, "cycle-200k", 200_000, 6)
-        files["paths-2-fan-15000"] = _fanned_chain(folder, "paths-2-fan-15000", 15_000, 2)  # 2^15000
-        files["paths-16-fan-3600"] = _fanned_chain(folder, "paths-16-fan-3600", 3600, 16)  # 2^14400
     return files
+
+
+def built_heavy(folder: Path) -> dict[str, str]:
+    """The same classes at the sizes issue 14 found them (each command over them takes seconds)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "cycle-200k": _cycle(folder, "cycle-200k", 200_000, 6),
+        "cycle-2000-long-ids": _cycle(folder, "cycle-2000-long-ids", 2000, 195),
+        "many-problems-3000": _many_problems(folder, "many-problems-3000", 3000),
+        "port-connected-3000-times": _port_fed(folder, "port-connected-3000-times", 3000),
+        "paths-2-fan-15000": _fanned_chain(folder, "paths-2-fan-15000", 15_000, 2),  # 2^15000
+        "paths-16-fan-3600": _fanned_chain(folder, "paths-16-fan-3600", 3600, 16),  # 2^14400
+    }
+
+
+def _many_problems(folder: Path, name: str, n: int) -> str:
+    return _write(folder, name, [{"id": f"n{i}", "kind": "op", "op": "add"} for i in range(n)], [])
+
+
+def _port_fed(folder: Path, name: str, n: int) -> str:
+    return _write(folder, name, [{"id": f"x{i}", "kind": "variable", "value": 1.0} for i in range(n)]
+                  + [{"id": "s", "kind": "op", "op": "neg"}],
+                  [{"source": f"x{i}", "target": "s", "port": 0} for i in range(n)])
 
 
 # -- running commands over the corpus ------------------------------------------------------------

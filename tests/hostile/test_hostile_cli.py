@@ -8,7 +8,8 @@ Each command runs in a forked child under resource limits (tests/helpers/cli_run
 CPU time and peak memory are measured rather than timed by the test.  `render` over the same
 corpus is in tests/gui/test_hostile_render.py.  Exported worked solutions
 then run under the audit-hook guard: nothing from a label or id may execute.
-The heavy cases (a cycle through 200,000 nodes, 2^15000 and 2^14400 paths) run with --run-slow.
+The generated cases run at small but still hostile sizes; at the sizes that found them (a cycle
+through 200,000 nodes, 2^15000 and 2^14400 paths, a port fed 3,000 times) with --run-slow.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.hostile_files import built, check_clean, corpus_files, run_jobs
+from helpers.hostile_files import check_clean, run_jobs
 from helpers.hostile_text import MARKER
 
 GUARD = Path(__file__).parents[1] / "helpers" / "run_guarded.py"
@@ -84,10 +85,9 @@ def check_scripts_run_nothing(name: str, folder: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def light(tmp_path_factory):
+def light(tmp_path_factory, hostile_corpus):
     folder = tmp_path_factory.mktemp("hostile")
-    files = corpus_files() | built(folder / "built", heavy=False)
-    return files, run_corpus(files, folder), folder
+    return hostile_corpus, run_corpus(hostile_corpus, folder), folder
 
 
 def test_the_corpus_has_a_case_for_every_class(light):
@@ -108,9 +108,8 @@ def test_every_command_over_every_hostile_document_ends_cleanly(light):
 
 
 @pytest.mark.slow
-def test_every_command_over_the_heavy_hostile_documents_ends_cleanly(tmp_path):
-    files = {k: v for k, v in built(tmp_path / "built", heavy=True).items()
-             if k in ("cycle-200k", "paths-2-fan-15000", "paths-16-fan-3600")}
+def test_every_command_over_the_heavy_hostile_documents_ends_cleanly(tmp_path, heavy_hostile_corpus):
+    files = heavy_hostile_corpus
     results = run_corpus(files, tmp_path)
     for name in files:
         check_clean(name, results[name])

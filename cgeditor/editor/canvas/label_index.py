@@ -67,9 +67,10 @@ class Index:
         for i, j in cells:
             self.cells.setdefault((level, i, j), []).append(k)
 
-    def near(self, x0: float, y0: float, x1: float, y1: float) -> list[int]:
+    def near(self, x0: float, y0: float, x1: float, y1: float, enough: int | None = None) -> list[int]:
         """Indices of the items filed in a cell that box (x0, y0, x1, y1) touches; an item filed
-        in several of those cells is listed once for each."""
+        in several of those cells is listed once for each.  With `enough`, the search may stop
+        once more than that many are found (the caller only asks whether there are)."""
         found: list[int] = []
         get = self.cells.get
         floor = math.floor
@@ -79,12 +80,14 @@ class Index:
                 hit = get((level, i0, j0))
                 if hit:
                     found += hit
-                continue
-            for i in range(i0, i1 + 1):
-                for j in range(j0, j1 + 1):
-                    hit = get((level, i, j))
-                    if hit:
-                        found += hit
+            else:
+                for i in range(i0, i1 + 1):
+                    for j in range(j0, j1 + 1):
+                        hit = get((level, i, j))
+                        if hit:
+                            found += hit
+            if enough is not None and len(found) > enough:
+                return found[:enough + 1]
         return found
 
 

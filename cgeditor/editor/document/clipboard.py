@@ -11,6 +11,7 @@ from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Edge, Graph, Node
 
 from cgeditor.editor.document.commands import AddEdgeCommand, AddNodeCommand, Command
+from cgeditor.editor.document.positions import point, shift_within
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
 
@@ -38,7 +39,7 @@ def add_copy_command(graph: Graph, source: Graph, at, text: str) -> tuple[Comman
     top-left node at `at` (or beside the original), and the new ids in `source`'s order."""
     xs = [n.pos[0] for n in source]
     ys = [n.pos[1] for n in source]
-    dx, dy = (at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET
+    dx, dy = shift_within(xs, ys, *((at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET))
     new_ids: dict[str, str] = {}
     given: set[str] = set()  # the graph has none of them until the command is pushed
     parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
@@ -49,7 +50,7 @@ def add_copy_command(graph: Graph, source: Graph, at, text: str) -> tuple[Comman
         new_ids[node.id] = new_id
         label = new_id if node.label == node.id else node.label
         copy = Node(new_id, node.kind, label, node.value, node.op,
-                    (node.pos[0] + dx, node.pos[1] + dy), dict(node.extra), node.trainable)
+                    point((node.pos[0] + dx, node.pos[1] + dy)), dict(node.extra), node.trainable)
         AddNodeCommand(graph, copy, parent)
     for edge in source.edges:
         AddEdgeCommand(graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)
