@@ -123,6 +123,37 @@ def test_zoomed_out_a_large_graph_looks_exactly_as_its_items_draw_it_and_follows
     assert moved != at_once and moved == by_items
 
 
+def test_zoomed_out_each_kind_of_edit_redraws_as_drawing_everything_anew_would(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, document = canvas.scene, canvas.document
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    pictures = [canvas.view.viewport().grab().toImage()]
+
+    def edited_and_redrawn(edit) -> tuple:
+        edit()
+        canvas.wait_evaluated()
+        edited = canvas.view.viewport().grab().toImage()  # only the squares touched drawn anew
+        scene.overview.invalidate()
+        pictures.append(edited)
+        return edited, canvas.view.viewport().grab().toImage()
+
+    def select() -> None:
+        with qtbot.waitSignal(scene.selection_settled):
+            scene.node_item("v5").setSelected(True)
+            scene.edge_item(Edge("v6", "t6", 0)).setSelected(True)
+
+    added = document.add_node(NodeKind.OP, op="add", pos=(170.0, -150.0))
+    for edit in (lambda: document.connect("v0", added, 0),
+                 lambda: document.connect(f"t{LAZY_LIMIT - 1}", added, 1),  # a long edge across the canvas
+                 lambda: document.remove_nodes(["t3"]),
+                 lambda: document.disconnect([Edge("v9", "t9", 0)]),  # t9 is marked invalid
+                 lambda: document.move_nodes({"t7": (250.0, -200.0)}),
+                 select, canvas.document.undo_stack.undo):
+        edited, anew = edited_and_redrawn(edit)
+        assert edited == anew and edited != pictures[-2]
+
+
 def test_a_rubber_band_selects_when_zoomed_out_on_a_large_graph(qtbot):
     canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
     canvas.view.fit_graph()

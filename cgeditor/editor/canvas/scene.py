@@ -66,7 +66,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._selection_timer.setInterval(0)
         self._selection_timer.timeout.connect(self.selection_settled)
         self.selectionChanged.connect(self._selection_timer.start)
-        self.selection_settled.connect(self.overview.invalidate)
+        self.selection_settled.connect(self.overview.selection_changed)
         self._ports_dirty: dict[str, None] = {}  # nodes whose inputs changed during this edit
         self._ports_timer = QTimer(self)
         self._ports_timer.setSingleShot(True)
@@ -199,6 +199,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.touch(item)
             item.setPos(*(change.pos or (0.0, 0.0)))
             self.labels.touch(item)
+            self.overview.touch(item)
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
@@ -214,7 +215,6 @@ class GraphScene(SceneInput, QGraphicsScene):
             return  # values and the output arrive with the next evaluation
         self._graph_rect = None
         self.graph_changes += 1
-        self.overview.invalidate()
         self.labels.schedule()
 
     def _shape_for(self, node: Node):
@@ -228,10 +228,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
+        self.overview.touch(item)
 
     def _remove_node(self, node_id: str) -> None:
         item = self._nodes.pop(node_id)
         self.labels.touch(item)
+        self.overview.touch(item)
         self.removeItem(item)
         self.labels.forget(node_id)
         self.marks.forget(node_id)
@@ -243,10 +245,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._edges[edge] = item
         self.labels.touch(item)
+        self.overview.touch(item)
 
     def _remove_edge(self, edge: Edge) -> None:
         item = self._edges.pop(edge)
         self.labels.touch(item)
+        self.overview.touch(item)
         self.removeItem(item)
         self.labels.forget(edge)
 
@@ -255,8 +259,8 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
+        self.overview.touch(item)
         self._update_edges_of(node_id)
-        self.overview.invalidate()
 
     def _refresh_ports(self, node_id: str) -> None:
         """An edge into the node came or went, so a variadic op's port count may change: the
@@ -285,6 +289,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
+        self.overview.touch(item)
 
     # -- overlays ----------------------------------------------------------------------
 
