@@ -29,6 +29,7 @@ NO_CONTENTS = QGraphicsItem.ItemHasNoContents
 _FLAGS = {False: QGraphicsItem.ItemIsSelectable,  # made once: combining Qt flags costs microseconds
           True: QGraphicsItem.ItemIsSelectable | NO_CONTENTS}
 TILE = 2000.0  # scene units: a scroll step at the overview's zoom exposes a strip a tile or two wide
+BULK = 500  # items touched before the next frame past which everything is drawn anew
 REACH_PX = 3.0  # how far past its shape a box's border or a hairline paints, in pixels
 
 
@@ -68,6 +69,9 @@ class Overview:
         """`item` (a node or an edge) came, went, moved or changed its look."""
         if not self.active or self._touched is None:
             return  # drawn from scratch when next shown anyway
+        if len(self._touched) > BULK:
+            self.invalidate()  # a paste or a delete of many: one pass over all is cheaper
+            return
         self._touched[item] = None
         drawn = self._drawn.get(item)
         if drawn is not None:
@@ -82,6 +86,9 @@ class Overview:
         now = {item for item in self.scene.selectedItems() if isinstance(item, (NodeItem, EdgeItem))}
         changed = now ^ self._selected
         self._selected = now
+        if len(changed) > BULK:
+            self.invalidate()
+            return
         for item in changed:
             self.touch(item)
 

@@ -38,7 +38,9 @@ class GraphScene(SceneInput, QGraphicsScene):
     # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
     selection_settled = Signal()
 
-    def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
+    def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None, place_later: bool = False):
+        """`place_later`: a small graph's labels also wait for `place_labels` (or an idle event
+        loop), as a large one's do; a render checks the drawing's size first, then places once."""
         super().__init__(parent)
         # Qt picks a BSP depth from the item count (17 for a 10,000-node graph): 2^17 leaves
         # cost about 130 MB and answer our view-sized queries no faster than 2^10 do.
@@ -77,7 +79,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
-        if len(self._nodes) > LAZY_LIMIT:
+        if len(self._nodes) > LAZY_LIMIT or place_later:
             self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
