@@ -75,9 +75,9 @@ class Overview:
         self._touched[item] = None
         drawn = self._drawn.get(item)
         if drawn is not None:
-            self._repaint(drawn.reach)
+            self._repaint(drawn[5])
         if item.scene() is self.scene:
-            self._repaint(item.sceneBoundingRect())
+            self._repaint(item.sceneBoundingRect().getCoords())
 
     def selection_changed(self) -> None:
         """The selection settled: the items that joined or left it are drawn anew."""
@@ -107,66 +107,66 @@ class Overview:
                  if tile.meets(left, top, right, bottom)]
         self.scene.painter.paint_overview(p, [t.paths() for t in shown], [t.boxes() for t in shown])
 
-    def _repaint(self, rect: QRectF) -> None:
+    def _repaint(self, reach: Reach) -> None:
+        pad = int(REACH_PX) + 1
+        left, top, right, bottom = reach
+        rect = QRectF(left, top, right - left, bottom - top)
         for view in self.scene.views():
-            pad = int(REACH_PX) + 1
             view.viewport().update(view.mapFromScene(rect).boundingRect().adjusted(-pad, -pad, pad, pad))
 
     def _collect(self) -> None:
         self._touched, self._tiles, self._drawn = {}, {}, {}
         self._selected = {item for item in self.scene.selectedItems()  # one call, not one per item
                           if isinstance(item, (NodeItem, EdgeItem))}
-        for item in (*self.scene.edge_items(), *self.scene.node_items()):
-            self._place(item, next(self._serial))
+        for item in self.scene.edge_items():
+            self._file(item, _edge(item, item in self._selected, next(self._serial)))
+        for item in self.scene.node_items():
+            self._file(item, _node(item, item in self._selected, next(self._serial)))
 
     def _redraw_touched(self) -> None:
         touched, self._touched = self._touched, {}
         for item in touched:
             drawn = self._drawn.pop(item, None)
             if drawn is not None:
-                tile = self._tiles[drawn.tile]
+                tile = self._tiles[drawn[0]]
                 tile.forget(item)
                 if not tile.items:
-                    del self._tiles[drawn.tile]
+                    del self._tiles[drawn[0]]
             if isValid(item) and item.scene() is self.scene:
-                self._place(item, drawn.serial if drawn is not None else next(self._serial))
+                serial = drawn[1] if drawn is not None else next(self._serial)
+                selected = item in self._selected
+                self._file(item, _edge(item, selected, serial) if isinstance(item, EdgeItem) else
+                           _node(item, selected, serial))
 
-    def _place(self, item: QGraphicsItem, serial: int) -> None:
-        drawn = _edge(item, item in self._selected, serial) if isinstance(item, EdgeItem) else \
-            _node(item, item in self._selected, serial)
+    def _file(self, item: QGraphicsItem, drawn: "Drawn") -> None:
         self._drawn[item] = drawn
-        tile = self._tiles.get(drawn.tile)
+        tile = self._tiles.get(drawn[0])
         if tile is None:
-            tile = self._tiles[drawn.tile] = _Tile()
+            tile = self._tiles[drawn[0]] = _Tile()
         tile.add(item, drawn)
 
 
-class _Drawn:
-    """One item as the overview draws it: an edge's control points in a hairline state, or a
-    node's box in a look; the square it is filed under and the scene rect its paint reaches."""
-    __slots__ = ("edge", "serial", "tile", "reach", "look", "shape")
-
-    def __init__(self, edge: bool, serial: int, at: tuple[float, float], reach: QRectF, look, shape):
-        self.edge, self.serial = edge, serial
-        self.tile = (int(at[0] // TILE), int(at[1] // TILE))
-        self.reach, self.look, self.shape = reach, look, shape
+Reach = tuple[float, float, float, float]  # left, top, right, bottom: where an item's paint reaches
+# One item as the overview draws it (a tuple: hundreds of thousands are made at once): the
+# square it is filed under, its stacking serial, whether it is an edge, its look (an edge's
+# hairline state, a node's kind and state), its shape (control points, a box) and its reach.
+Drawn = tuple[tuple[int, int], int, bool, object, object, Reach]
 
 
-def _edge(item: EdgeItem, selected: bool, serial: int) -> _Drawn:
+def _edge(item: EdgeItem, selected: bool, serial: int) -> Drawn:
     state = "invalid" if item.is_invalid() else "selected" if selected or item.is_highlighted() else "normal"
     controls = item.controls()
     (x0, y0), (x1, _), (x2, _), (x3, y3) = controls
-    left, top = min(x0, x2), min(y0, y3)
-    reach = QRectF(left, top, max(x1, x3) - left, max(y0, y3) - top)  # the control points' box
-    return _Drawn(True, serial, ((x0 + x3) / 2, (y0 + y3) / 2), reach, state, controls)
+    reach = (min(x0, x2), min(y0, y3), max(x1, x3), max(y0, y3))  # the control points' box
+    return (int((x0 + x3) / 2 // TILE), int((y0 + y3) / 2 // TILE)), serial, True, state, controls, reach
 
 
-def _node(item: NodeItem, selected: bool, serial: int) -> _Drawn:
+def _node(item: NodeItem, selected: bool, serial: int) -> Drawn:
     body = item.shape_info.body
     state = "selection" if selected else "error" if item.is_invalid() else "accent" if item.is_output() else None
     x, y = item.x() + body.x, item.y() + body.y
-    box = QRectF(x, y, body.w, body.h)
-    return _Drawn(False, serial, (x, y), box, (item.node.kind, state), box)
+    return ((int(x // TILE), int(y // TILE)), serial, False, (item.node.kind, state), QRectF(x, y, body.w, body.h),
+            (x, y, x + body.w, y + body.h))
 
 
 class _Tile:
@@ -175,12 +175,12 @@ class _Tile:
     (an edge can stray out of its square)."""
 
     def __init__(self):
-        self.items: dict[QGraphicsItem, _Drawn] = {}
+        self.items: dict[QGraphicsItem, Drawn] = {}
         self._paths: dict[str, QPainterPath] | None = None
         self._boxes: dict[tuple, list[QRectF]] | None = None
-        self._bounds: tuple[float, float, float, float] | None = None
+        self._bounds: Reach | None = None
 
-    def add(self, item: QGraphicsItem, drawn: _Drawn) -> None:
+    def add(self, item: QGraphicsItem, drawn: Drawn) -> None:
         self.items[item] = drawn
         self._paths = self._boxes = self._bounds = None
 
@@ -190,20 +190,20 @@ class _Tile:
 
     def meets(self, left: float, top: float, right: float, bottom: float) -> bool:
         if self._bounds is None:
-            reaches = [drawn.reach for drawn in self.items.values()]
-            self._bounds = (min(r.left() for r in reaches), min(r.top() for r in reaches),
-                            max(r.right() for r in reaches), max(r.bottom() for r in reaches))
+            reaches = [drawn[5] for drawn in self.items.values()]
+            self._bounds = (min(r[0] for r in reaches), min(r[1] for r in reaches),
+                            max(r[2] for r in reaches), max(r[3] for r in reaches))
         x0, y0, x1, y1 = self._bounds
         return x0 <= right and x1 >= left and y0 <= bottom and y1 >= top
 
     def paths(self) -> dict[str, QPainterPath]:
         if self._paths is None:
             self._paths = {}
-            for drawn in self._in_order(True):
-                path = self._paths.get(drawn.look)
+            for _, _, _, state, controls, _ in self._in_order(True):
+                path = self._paths.get(state)
                 if path is None:
-                    path = self._paths[drawn.look] = QPainterPath()
-                (x0, y0), (x1, y1), (x2, y2), (x3, y3) = drawn.shape
+                    path = self._paths[state] = QPainterPath()
+                (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
                 path.moveTo(x0, y0)
                 path.cubicTo(x1, y1, x2, y2, x3, y3)
         return self._paths
@@ -211,13 +211,13 @@ class _Tile:
     def boxes(self) -> dict[tuple, list[QRectF]]:
         if self._boxes is None:
             self._boxes = {}
-            for drawn in self._in_order(False):
-                self._boxes.setdefault(drawn.look, []).append(drawn.shape)
+            for _, _, _, look, box, _ in self._in_order(False):
+                self._boxes.setdefault(look, []).append(box)
         return self._boxes
 
-    def _in_order(self, edges: bool) -> list[_Drawn]:
-        return sorted((d for d in self.items.values() if d.edge is edges), key=_serial)
+    def _in_order(self, edges: bool) -> list[Drawn]:
+        return sorted((d for d in self.items.values() if d[2] is edges), key=_serial)
 
 
-def _serial(drawn: _Drawn) -> int:
-    return drawn.serial
+def _serial(drawn: Drawn) -> int:
+    return drawn[1]

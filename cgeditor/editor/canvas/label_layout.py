@@ -132,7 +132,7 @@ class LabelLayout:
     def _reset(self) -> None:
         """Forget every placement: labels are hidden until placed, in their tightest slots."""
         self.unplaced = {*self.nodes, *self.edges}
-        self.scene.forget_graph_rect()  # labels are hidden until placed again
+        self.scene.forget_label_rects()  # labels are hidden until placed again
         for label in self.labels.made():
             if label.placed or label.isVisible():
                 label.shrink_to_fit()  # the others shrink when they are placed

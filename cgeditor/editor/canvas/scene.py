@@ -55,6 +55,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.marks = ProblemMarks(self)  # the output tag, problem badges, invalid edges
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
+        self._items_rect: QRectF | None = None  # the nodes' and edges' part: labels come and go more often
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
@@ -149,17 +150,18 @@ class GraphScene(SceneInput, QGraphicsScene):
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
         if self._graph_rect is None:
-            rect = QRectF()
-            for items in (self._nodes.values(), self._edges.values(), self.labels.made(),
-                          self.annotations.items.values()):
-                for item in items:
-                    if item.isVisible():
-                        rect = rect.united(item.sceneBoundingRect())
-            self._graph_rect = rect
+            if self._items_rect is None:
+                self._items_rect = _visible_bounds((self._nodes.values(), self._edges.values()))
+            self._graph_rect = self._items_rect.united(
+                _visible_bounds((self.labels.made(), self.annotations.items.values())))
         return QRectF(self._graph_rect)
 
     def forget_graph_rect(self) -> None:
         """Items or labels moved, came or went: the next `graph_rect` walks them again."""
+        self._graph_rect = self._items_rect = None
+
+    def forget_label_rects(self) -> None:
+        """Only labels (or notes) moved, came or went: the next `graph_rect` walks those again."""
         self._graph_rect = None
 
     def grow_graph_rect(self, rect: QRectF) -> None:
@@ -215,7 +217,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
         else:
             return  # values and the output arrive with the next evaluation
-        self._graph_rect = None
+        self.forget_graph_rect()
         self.graph_changes += 1
         self.labels.schedule()
 
@@ -312,3 +314,12 @@ class GraphScene(SceneInput, QGraphicsScene):
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
         self.labels.place_all()
+
+
+def _visible_bounds(groups) -> QRectF:
+    rect = QRectF()
+    for items in groups:
+        for item in items:
+            if item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+    return rect
