@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from shiboken6 import isValid
 
 from cgeditor.editor.canvas.items import EdgeItem, NodeItem
+from cgeditor.editor.canvas.node_geometry import Point, cubic_points
 from cgeditor.editor.canvas.node_painter import BOX_LOD
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 
@@ -74,10 +75,11 @@ class Overview:
             return
         self._touched[item] = None
         drawn = self._drawn.get(item)
-        if drawn is not None:
-            self._repaint(drawn[5])
-        if item.scene() is self.scene:
-            self._repaint(item.sceneBoundingRect().getCoords())
+        if drawn is not None:  # where it was drawn
+            self._repaint(_curve_reaches(drawn[4]) if drawn[2] else [drawn[5]])
+        if item.scene() is self.scene:  # where it is now
+            self._repaint(_curve_reaches(item.controls()) if isinstance(item, EdgeItem) else
+                          [item.sceneBoundingRect().getCoords()])
 
     def selection_changed(self) -> None:
         """The selection settled: the items that joined or left it are drawn anew."""
@@ -101,18 +103,19 @@ class Overview:
         elif self._touched:
             self._redraw_touched()
         reach = REACH_PX / p.worldTransform().m11()  # cosmetic borders and antialiasing, in scene units
-        left, top = exposed.left() - reach, exposed.top() - reach
-        right, bottom = exposed.right() + reach, exposed.bottom() + reach
+        spots = [r.adjusted(-reach, -reach, reach, reach).getCoords() for r in _exposed_rects(p, exposed)]
+        around = (min(s[0] for s in spots), min(s[1] for s in spots), max(s[2] for s in spots),
+                  max(s[3] for s in spots))
         shown = [tile for _, tile in sorted(self._tiles.items())  # in one order, however they came
-                 if tile.meets(left, top, right, bottom)]
+                 if tile.meets(*around) and (len(spots) == 1 or any(tile.meets(*spot) for spot in spots))]
         self.scene.painter.paint_overview(p, [t.paths() for t in shown], [t.boxes() for t in shown])
 
-    def _repaint(self, reach: Reach) -> None:
+    def _repaint(self, reaches: list[Reach]) -> None:
         pad = int(REACH_PX) + 1
-        left, top, right, bottom = reach
-        rect = QRectF(left, top, right - left, bottom - top)
         for view in self.scene.views():
-            view.viewport().update(view.mapFromScene(rect).boundingRect().adjusted(-pad, -pad, pad, pad))
+            for left, top, right, bottom in reaches:
+                rect = view.mapFromScene(QRectF(left, top, right - left, bottom - top)).boundingRect()
+                view.viewport().update(rect.adjusted(-pad, -pad, pad, pad))
 
     def _collect(self) -> None:
         self._touched, self._tiles, self._drawn = {}, {}, {}
@@ -147,6 +150,34 @@ class Overview:
 
 
 Reach = tuple[float, float, float, float]  # left, top, right, bottom: where an item's paint reaches
+CURVE_PIECES = 8  # a touched edge repaints a box around each eighth of its curve, not its whole box
+MAX_SPOTS = 64  # exposed rects tested tile by tile; beyond, their bounding rect
+
+
+def _exposed_rects(p: QPainter, exposed: QRectF) -> list[QRectF]:
+    """The scene rects a frame repaints: a long edge that moved exposes a thin band across the
+    view, whose bounding rect would take in most squares."""
+    region = p.paintEngine().systemClip()  # the widget's repainted region, in device pixels
+    inverse, invertible = p.worldTransform().inverted()
+    if not invertible or not 0 < region.rectCount() <= MAX_SPOTS:
+        return [exposed]
+    return [inverse.mapRect(QRectF(r)) for r in region]
+
+
+def _curve_reaches(controls: tuple[Point, Point, Point, Point]) -> list[Reach]:
+    """Boxes that together hold the cubic: each piece of its 16-segment polyline, grown by how far
+    the curve can stray from the chords (an eighth of the second derivative's bound over n²)."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
+    bend = 6 * max(abs(x0 - 2 * x1 + x2), abs(y0 - 2 * y1 + y2), abs(x1 - 2 * x2 + x3), abs(y1 - 2 * y2 + y3))
+    stray = bend / (8 * 16 * 16) * 1.5 + 1.0  # the bound per axis, with room for rounding
+    points = cubic_points(controls)
+    step = len(points) // CURVE_PIECES
+    reaches = []
+    for i in range(0, len(points) - 1, step):
+        xs = [x for x, _ in points[i:i + step + 1]]
+        ys = [y for _, y in points[i:i + step + 1]]
+        reaches.append((min(xs) - stray, min(ys) - stray, max(xs) + stray, max(ys) + stray))
+    return reaches
 # One item as the overview draws it (a tuple: hundreds of thousands are made at once): the
 # square it is filed under, its stacking serial, whether it is an edge, its look (an edge's
 # hairline state, a node's kind and state), its shape (control points, a box) and its reach.
