@@ -6,8 +6,8 @@ from __future__ import annotations
 import gc
 import weakref
 
-from PySide6.QtCore import QPoint, QPointF
-from PySide6.QtGui import QTransform
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
+from PySide6.QtGui import QImage, QRegion, QTransform
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
@@ -121,6 +121,81 @@ def test_zoomed_out_a_large_graph_looks_exactly_as_its_items_draw_it_and_follows
     canvas.document.move_nodes({"t7": (250.0, -200.0)})  # into the empty row above
     moved, by_items = drawn_both_ways(canvas, monkeypatch)
     assert moved != at_once and moved == by_items
+
+
+def test_zoomed_out_each_kind_of_edit_redraws_as_drawing_everything_anew_would(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, document = canvas.scene, canvas.document
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    pictures = [canvas.view.viewport().grab().toImage()]
+
+    def edited_and_redrawn(edit) -> tuple:
+        edit()
+        canvas.wait_evaluated()
+        edited = canvas.view.viewport().grab().toImage()  # only the squares touched drawn anew
+        scene.overview.invalidate()
+        pictures.append(edited)
+        return edited, canvas.view.viewport().grab().toImage()
+
+    def select() -> None:
+        with qtbot.waitSignal(scene.selection_settled):
+            scene.node_item("v5").setSelected(True)
+            scene.edge_item(Edge("v6", "t6", 0)).setSelected(True)
+
+    added = document.add_node(NodeKind.OP, op="add", pos=(170.0, -150.0))
+    for edit in (lambda: document.connect("v0", added, 0),
+                 lambda: document.connect(f"t{LAZY_LIMIT - 1}", added, 1),  # a long edge across the canvas
+                 lambda: document.remove_nodes(["t3"]),
+                 lambda: document.disconnect([Edge("v9", "t9", 0)]),  # t9 is marked invalid
+                 lambda: document.move_nodes({"t7": (250.0, -200.0)}),
+                 select, canvas.document.undo_stack.undo):
+        edited, anew = edited_and_redrawn(edit)
+        assert edited == anew and edited != pictures[-2]
+
+
+class PaintedRegion(QObject):
+    """What a widget repainted since it was installed."""
+
+    def __init__(self, widget):
+        super().__init__()
+        self.region = QRegion()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Paint:
+            self.region = self.region.united(event.region())
+        return False
+
+
+def changed_pixels(before: QImage, after: QImage) -> list[QPoint]:
+    changed = []
+    for y in range(before.height()):
+        if before.scanLine(y) != after.scanLine(y):
+            changed += [QPoint(x, y) for x in range(before.width()) if before.pixel(x, y) != after.pixel(x, y)]
+    return changed
+
+
+def test_zoomed_out_an_edit_repaints_every_pixel_it_changes_and_not_the_whole_view(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, document, viewport = canvas.scene, canvas.document, canvas.view.viewport()
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    added = document.add_node(NodeKind.OP, op="add", pos=(170.0, -150.0))
+    for edit in (lambda: document.connect(f"t{LAZY_LIMIT - 1}", added, 0),  # a long curve across the view
+                 lambda: document.move_nodes({"t7": (250.0, -200.0)}),
+                 lambda: document.remove_nodes([added])):
+        canvas.wait_evaluated()
+        before = viewport.grab().toImage()
+        painted = PaintedRegion(viewport)
+        edit()
+        canvas.wait_evaluated()
+        qtbot.waitUntil(lambda: not painted.region.isEmpty())
+        viewport.removeEventFilter(painted)
+        changed = changed_pixels(before, viewport.grab().toImage())
+        assert changed and all(painted.region.contains(p) for p in changed)
+        area = sum(r.width() * r.height() for r in painted.region)
+        assert area < viewport.width() * viewport.height() / 4
 
 
 def test_a_rubber_band_selects_when_zoomed_out_on_a_large_graph(qtbot):

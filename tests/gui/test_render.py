@@ -197,3 +197,15 @@ def test_a_drawing_too_large_is_refused_before_any_label_is_placed(qapp, tmp_pat
     with pytest.raises(RenderError, match=needle):
         render_graph(graph, tmp_path / "big.png", scale=scale)
     assert not list(tmp_path.iterdir())
+
+
+def test_a_render_places_the_labels_once_even_with_overlays_toggled(qapp, tmp_path, monkeypatch):
+    from cgeditor.editor.canvas import label_layout
+
+    placements = []
+    place = label_layout.place_labels
+    monkeypatch.setattr(label_layout, "place_labels", lambda *a, **k: placements.append(1) or place(*a, **k))
+    graph = fileformat.load(example_path())
+    render_graph(graph, tmp_path / "out.svg", overlays={"values": True, "grads": False, "edge_grads": False})
+    assert len(placements) == 1
+    assert "∂" not in "".join(svg_texts(tmp_path / "out.svg"))  # the toggles were kept

@@ -63,7 +63,7 @@ class AnnotationLayer:
                 item.set_arrow(change.annotation)
         else:
             return
-        self.scene.forget_graph_rect()
+        self.scene.forget_label_rects()  # notes and arrows are walked with the labels
 
     def _add(self, annotation) -> None:
         item = ArrowItem(annotation, self) if isinstance(annotation, Arrow) else NoteItem(annotation, self, self.font)

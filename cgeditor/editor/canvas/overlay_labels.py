@@ -88,7 +88,10 @@ class OverlayLabels:
         if self._visible[kind] == visible:
             return
         self._visible[kind] = visible
-        self.place_all()
+        if self.layout.pending():  # a placement of everything is due anyway (a render's, say)
+            self.layout.invalidate_all()
+        else:
+            self.place_all()
 
     def set_teaching(self, state) -> bool:
         """Show only what a step-through (or quiz) has revealed; None: the normal display.

@@ -41,7 +41,7 @@ class ProblemMarks:
                 else:
                     self._status[node_id] = new
                 nodes[node_id].set_status(new[0], list(new[1]), new[2])
-                self.scene.overview.invalidate()
+                self.scene.overview.touch(nodes[node_id])
                 if (new[0], bool(new[1])) != (old[0], bool(old[1])):
                     reshaped.append(node_id)
         return reshaped
@@ -52,15 +52,16 @@ class ProblemMarks:
         for p in ev.problems:
             for e in p.edges:
                 bad[e] = p.message
-        if bad.keys() != self._bad_edges:
-            self.scene.overview.invalidate()
         edges = self.scene.items_by_edge
         for edge in self._bad_edges - bad.keys():  # only edges that were or are marked
             if edge in edges:
                 edges[edge].set_problem(None)
+                self.scene.overview.touch(edges[edge])
         for edge, message in bad.items():
             if edge in edges:
                 edges[edge].set_problem(message)
+                if edge not in self._bad_edges:
+                    self.scene.overview.touch(edges[edge])
         self._bad_edges = set(bad)
 
 

@@ -70,7 +70,7 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
     if not len(graph):
         raise RenderError("nothing to draw: the graph has no nodes")
     document = Document(graph)
-    scene = GraphScene(document)
+    scene = GraphScene(document, place_later=True)  # the document is evaluated: the scene shows it
     try:
         for kind, visible in (overlays or {}).items():
             scene.set_overlay_visible(kind, visible)
@@ -81,8 +81,7 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
                               f"arrange the graph first")
         if fmt == "png":
             _png_scale(least, scale)  # refuses a scale too large before the slow part
-        document.evaluate_now()  # the scene takes the numbers from this signal, synchronously
-        scene.place_labels()  # placement normally waits for an idle event loop
+        scene.place_labels()  # once: placement normally waits for an idle event loop
         drawn = _drawn(scene)
         area = QRectF(drawn.x(), drawn.y(), math.ceil(drawn.width()), math.ceil(drawn.height()))
         pixels = 1.0

@@ -38,7 +38,9 @@ class GraphScene(SceneInput, QGraphicsScene):
     # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
     selection_settled = Signal()
 
-    def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
+    def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None, place_later: bool = False):
+        """`place_later`: a small graph's labels also wait for `place_labels` (or an idle event
+        loop), as a large one's do; a render checks the drawing's size first, then places once."""
         super().__init__(parent)
         # Qt picks a BSP depth from the item count (17 for a 10,000-node graph): 2^17 leaves
         # cost about 130 MB and answer our view-sized queries no faster than 2^10 do.
@@ -53,6 +55,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.marks = ProblemMarks(self)  # the output tag, problem badges, invalid edges
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
+        self._items_rect: QRectF | None = None  # the nodes' and edges' part: labels come and go more often
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
@@ -66,7 +69,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._selection_timer.setInterval(0)
         self._selection_timer.timeout.connect(self.selection_settled)
         self.selectionChanged.connect(self._selection_timer.start)
-        self.selection_settled.connect(self.overview.invalidate)
+        self.selection_settled.connect(self.overview.selection_changed)
         self._ports_dirty: dict[str, None] = {}  # nodes whose inputs changed during this edit
         self._ports_timer = QTimer(self)
         self._ports_timer.setSingleShot(True)
@@ -77,7 +80,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
         self._apply_evaluation()
-        if len(self._nodes) > LAZY_LIMIT:
+        if len(self._nodes) > LAZY_LIMIT or place_later:
             self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
@@ -147,17 +150,18 @@ class GraphScene(SceneInput, QGraphicsScene):
     def graph_rect(self) -> QRectF:
         """The bounding rect of the nodes, edges and visible labels (cached until they move)."""
         if self._graph_rect is None:
-            rect = QRectF()
-            for items in (self._nodes.values(), self._edges.values(), self.labels.made(),
-                          self.annotations.items.values()):
-                for item in items:
-                    if item.isVisible():
-                        rect = rect.united(item.sceneBoundingRect())
-            self._graph_rect = rect
+            if self._items_rect is None:
+                self._items_rect = _visible_bounds((self._nodes.values(), self._edges.values()))
+            self._graph_rect = self._items_rect.united(
+                _visible_bounds((self.labels.made(), self.annotations.items.values())))
         return QRectF(self._graph_rect)
 
     def forget_graph_rect(self) -> None:
         """Items or labels moved, came or went: the next `graph_rect` walks them again."""
+        self._graph_rect = self._items_rect = None
+
+    def forget_label_rects(self) -> None:
+        """Only labels (or notes) moved, came or went: the next `graph_rect` walks those again."""
         self._graph_rect = None
 
     def grow_graph_rect(self, rect: QRectF) -> None:
@@ -199,6 +203,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.touch(item)
             item.setPos(*(change.pos or (0.0, 0.0)))
             self.labels.touch(item)
+            self.overview.touch(item)
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
@@ -212,9 +217,8 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
         else:
             return  # values and the output arrive with the next evaluation
-        self._graph_rect = None
+        self.forget_graph_rect()
         self.graph_changes += 1
-        self.overview.invalidate()
         self.labels.schedule()
 
     def _shape_for(self, node: Node):
@@ -228,10 +232,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
+        self.overview.touch(item)
 
     def _remove_node(self, node_id: str) -> None:
         item = self._nodes.pop(node_id)
         self.labels.touch(item)
+        self.overview.touch(item)
         self.removeItem(item)
         self.labels.forget(node_id)
         self.marks.forget(node_id)
@@ -243,10 +249,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._edges[edge] = item
         self.labels.touch(item)
+        self.overview.touch(item)
 
     def _remove_edge(self, edge: Edge) -> None:
         item = self._edges.pop(edge)
         self.labels.touch(item)
+        self.overview.touch(item)
         self.removeItem(item)
         self.labels.forget(edge)
 
@@ -255,8 +263,8 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
+        self.overview.touch(item)
         self._update_edges_of(node_id)
-        self.overview.invalidate()
 
     def _refresh_ports(self, node_id: str) -> None:
         """An edge into the node came or went, so a variadic op's port count may change: the
@@ -285,6 +293,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
+        self.overview.touch(item)
 
     # -- overlays ----------------------------------------------------------------------
 
@@ -305,3 +314,12 @@ class GraphScene(SceneInput, QGraphicsScene):
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
         self.labels.place_all()
+
+
+def _visible_bounds(groups) -> QRectF:
+    rect = QRectF()
+    for items in groups:
+        for item in items:
+            if item.isVisible():
+                rect = rect.united(item.sceneBoundingRect())
+    return rect

@@ -257,12 +257,14 @@ class GraphView(QGraphicsView):
         """Mark the edge a dragged op would be inserted into."""
         if edge is self._drop_edge:
             return
+        overview = self.scene().overview
         if self._drop_edge is not None and self._drop_edge.scene() is not None:
             self._drop_edge.set_highlighted(False)
+            overview.touch(self._drop_edge)
         self._drop_edge = edge
         if edge is not None:
             edge.set_highlighted(True)
-        self.scene().overview.invalidate()
+            overview.touch(edge)
 
     # -- background -------------------------------------------------------------------------
 
