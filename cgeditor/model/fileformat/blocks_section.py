@@ -87,8 +87,8 @@ def _block(name: str, entry: dict, known: Collection[str], position: dict[str, i
         if isinstance(op, str) and op not in known and op in position:
             if op == name:
                 raise DocumentError("it uses itself (recursion is not allowed)")
-            raise DocumentError(f"it uses block {quote(op)}, defined after it (a block uses only "
-                                f"blocks defined before it, so it cannot use itself through others)")
+            raise DocumentError(f"it uses block {quote(op)}, which is defined after it (a block may "
+                                f"use only blocks defined before it)")
     body = Graph()
     fill(body, nodes, edges, entry.get("output"), known)
     for p in params:
