@@ -199,6 +199,13 @@ class BlockLibrary:
             raise GraphError(f"block {name!r} would have {nodes:,} nodes with every instance written "
                              f"out (at most {MAX_EXPANDED_NODES:,})")
 
+    def written_out(self, name: str) -> int:
+        """How many nodes an instance of block `name` is with every instance inside written out."""
+        size = self._sizes.get(name)
+        if size is None:
+            size = self._sizes[name] = self._size(self[name])
+        return size[1]
+
     def _size(self, block: Block) -> tuple[int, int]:
         """How deep `block` nests blocks (itself counted) and how many nodes it has written out,
         from the (cached) sizes of the blocks it uses, which are already defined."""

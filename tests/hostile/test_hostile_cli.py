@@ -33,7 +33,7 @@ REFUSED = {"label-python-injection": "line break", "label-break-": "line break",
            "not-a-file-zero": "character device", "not-a-file-folder": "folder", "missing": "no such file",
            "coordinates-past-the-limit": "too far out", "cycle-": "cycle through", "many-problems": "not connected",
            "port-connected-": "connected twice", "blocks-recursion": "uses itself (recursion is not allowed)",
-           "blocks-nested-too-deep": "blocks nested more than 32 deep"}
+           "blocks-nested-too-deep": "deep (at most 32)"}
 LOADS = ("terminal-", "label-surrogate", "label-markdown", "label-dot", "label-quotes", "id-docstring",
          "id-quotes", "id-comment", "paths-", "coordinates-far", "values-", "blocks-hostile")
 

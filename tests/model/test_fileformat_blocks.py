@@ -12,7 +12,8 @@ from cgeditor.model import fileformat
 from cgeditor.model.block_edits import flatten
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.fileformat import DocumentError, GraphSnapshot, graph_to_dict
-from cgeditor.model.fileformat.schema import MAX_BLOCK_DEPTH, MAX_BLOCKS
+from cgeditor.model.blocks import MAX_BLOCK_DEPTH
+from cgeditor.model.fileformat.schema import MAX_BLOCKS
 from cgeditor.model.graph import Graph, Node, NodeKind
 from cgeditor.resources import list_examples
 from helpers.block_documents import network
@@ -195,15 +196,24 @@ def test_blocks_nested_as_deep_as_allowed_load_and_evaluate():
 
 
 def test_blocks_nested_deeper_than_allowed_are_refused_at_the_first_too_deep():
-    with pytest.raises(DocumentError, match=f"block 'b{MAX_BLOCK_DEPTH}': blocks nested more than "
-                                            f"{MAX_BLOCK_DEPTH} deep"):
+    with pytest.raises(DocumentError, match=f"^block 'b{MAX_BLOCK_DEPTH}' nests blocks {MAX_BLOCK_DEPTH + 1} "
+                                            f"deep \\(at most {MAX_BLOCK_DEPTH}\\)$"):
         fileformat.graph_from_dict(_chain(MAX_BLOCK_DEPTH + 1))
 
 
 def test_blocks_that_double_at_every_level_are_refused_before_they_are_written_out():
-    with pytest.raises(DocumentError, match="too many nodes with every block written out: more than 200,000 "
-                                            r"\(block 'b\d+' alone is more than 200,000 nodes\)"):
+    with pytest.raises(DocumentError, match=r"^block 'b16' would have 393,214 nodes with every instance "
+                                            r"written out \(at most 200,000\)$"):
         fileformat.graph_from_dict(_chain(20, uses=2))
+
+
+def test_many_instances_of_a_block_that_add_up_past_the_limit_are_refused():
+    doc = _chain(16, uses=2)  # b15 is 196,606 nodes written out: y alone fits, one more does not
+    doc["nodes"] += [{"id": f"y{k}", "kind": "op", "op": "b15"} for k in range(3)]
+    doc["edges"] += [{"source": "x", "target": f"y{k}", "port": 0} for k in range(3)]
+    with pytest.raises(DocumentError, match="too many nodes with every block instance written out: more than "
+                                            "200,000 \\(at node 'y0'\\)"):
+        fileformat.graph_from_dict(doc)
 
 
 def test_too_many_blocks_are_refused():

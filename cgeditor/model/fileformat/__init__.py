@@ -13,14 +13,14 @@ atomically so a crash never leaves half a document behind.
 """
 
 from cgeditor.model.fileformat.reading import graph_from_dict, load, loads, not_regular
-from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BLOCK_DEPTH, MAX_BLOCKS,
+from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BLOCKS,
                                               MAX_BYTES, MAX_COORDINATE, MAX_DEPTH, MAX_EXTRA_LENGTH, MAX_ID_LENGTH,
                                               MAX_LABEL_LENGTH, MAX_NODES, MAX_NOTE_LENGTH, MAX_PORT, SUFFIX, VERSION,
                                               DocumentError)
 from cgeditor.model.fileformat.writing import (GraphSnapshot, ReadOnlyDocumentError, annotation_dict, dumps,
                                                encode_number, graph_to_dict, save)
 
-__all__ = ["BLOCKS_VERSION", "FORMAT", "MAX_ANNOTATIONS", "MAX_BLOCK_DEPTH", "MAX_BLOCKS", "MAX_BYTES", "MAX_COORDINATE",
+__all__ = ["BLOCKS_VERSION", "FORMAT", "MAX_ANNOTATIONS", "MAX_BLOCKS", "MAX_BYTES", "MAX_COORDINATE",
            "MAX_DEPTH", "MAX_EXTRA_LENGTH", "MAX_ID_LENGTH", "MAX_LABEL_LENGTH", "MAX_NODES", "MAX_NOTE_LENGTH",
            "MAX_PORT", "SUFFIX", "VERSION", "DocumentError", "GraphSnapshot", "ReadOnlyDocumentError",
            "annotation_dict", "dumps", "encode_number", "graph_from_dict", "graph_to_dict", "load", "loads",

@@ -8,18 +8,19 @@ ordinary op node whose "op" names a block.  A body is read like a document (the 
 edge checks, every message prefixed with the block's name) and, like a document, may be
 half-built: what it *means* is `validate`'s to report.  The limits count a block's nodes with
 the document's, and its instances written out (what `cgeditor flatten` makes) too, so nesting
-cannot turn a small file into an enormous computation.
+cannot turn a small file into an enormous computation; how deep blocks nest and how large one
+block is written out are the library's rules (`BlockLibrary`), applied as each is defined.
 """
 
 from __future__ import annotations
 
 import keyword
-from typing import Any, Callable, Collection, Iterable
+from typing import Any, Callable, Collection
 
 from cgeditor.model.blocks import Block
 from cgeditor.model.fileformat.checks import check_id, json_type, list_field, quote, show
 from cgeditor.model.fileformat.reading import fill
-from cgeditor.model.fileformat.schema import (BLOCK_KEYS, MAX_BLOCK_DEPTH, MAX_BLOCKS, MAX_FORMULA_LENGTH, MAX_NODES,
+from cgeditor.model.fileformat.schema import (BLOCK_KEYS, MAX_BLOCKS, MAX_FORMULA_LENGTH, MAX_NODES,
                                               DocumentError)
 from cgeditor.model.fileformat.writing import node_dict
 from cgeditor.model.graph import Graph, GraphError, NodeKind
@@ -41,17 +42,16 @@ def read_blocks(data: dict, graph: Graph, room: int) -> Collection[str]:
             raise DocumentError(f"duplicate block name {quote(name)}")
         position[name] = i
     known: dict[str, None] = dict.fromkeys(OPS)
-    depths: dict[str, int] = {}
     for name, entry in zip(position, entries):
         try:
             block = _block(name, entry, known, position, room)
             room -= len(block.body)
-            depths[name] = 1 + max((depths[n] for n in block.uses() if n in depths), default=0)
-            if depths[name] > MAX_BLOCK_DEPTH:
-                raise DocumentError(f"blocks nested more than {MAX_BLOCK_DEPTH} deep")
-            graph.define_block(block)
-        except (DocumentError, GraphError) as e:
+            graph.define_block(block)  # the library's own rules: nesting depth, size written out
+        except DocumentError as e:
             raise DocumentError(f"block {quote(name)}: {e}") from None
+        except GraphError as e:
+            text = str(e)
+            raise DocumentError(text if text.startswith(f"block {name!r}") else f"block {quote(name)}: {text}") from None
         known[name] = None
     return known
 
@@ -132,31 +132,15 @@ def _text(entry: dict, key: str) -> str | None:
 
 
 def check_written_out(graph: Graph) -> None:
-    """Refuse a document whose instances, written out level by level, hold more nodes than a
-    document may: each level can double the size, and evaluating an instance costs what
-    writing it out would."""
-    sizes: dict[str, int] = {}
-    for block in graph.blocks:  # definition order: the blocks a block uses come first
-        params = set(block.params)
-        sizes[block.name] = _size((n for n in block.body if n.id not in params), sizes)
-    total = _size(iter(graph), sizes)
-    if total > MAX_NODES or max(sizes.values()) > MAX_NODES:
-        biggest = max(sizes, key=sizes.__getitem__)
-        raise DocumentError(f"too many nodes with every block written out: more than {MAX_NODES:,} "
-                            f"(block {quote(biggest)} alone is {_count(sizes[biggest])})")
-
-
-def _size(nodes: Iterable, sizes: dict[str, int]) -> int:
+    """Refuse a document whose instances, written out, hold more nodes than a document may
+    (each block is held to that by the library; many instances of one could still add up)."""
+    library = graph.blocks
     total = 0
-    for n in nodes:
-        total += sizes.get(n.op, 1) if n.kind is NodeKind.OP else 1
+    for node in graph:
+        total += library.written_out(node.op) if node.kind is NodeKind.OP and node.op in library else 1
         if total > MAX_NODES:
-            return MAX_NODES + 1  # saturated: the numbers would otherwise grow without bound
-    return total
-
-
-def _count(size: int) -> str:
-    return f"more than {MAX_NODES:,} nodes" if size > MAX_NODES else f"{size:,} nodes"
+            raise DocumentError(f"too many nodes with every block instance written out: more than {MAX_NODES:,} "
+                                f"(at node {quote(node.id)})")
 
 
 # -- writing ----------------------------------------------------------------------------------

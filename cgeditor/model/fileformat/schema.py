@@ -23,7 +23,7 @@ MAX_COORDINATE = 1e9  # far beyond any canvas; keeps layout and rendering arithm
 MAX_ANNOTATIONS = 10_000
 MAX_NOTE_LENGTH = 10_000
 MAX_BLOCKS = 1000  # their nodes count towards MAX_NODES, and so do their instances written out
-MAX_BLOCK_DEPTH = 32  # blocks inside blocks: each level is a few stack frames deep when evaluated
+# (how deep blocks nest, and how large one is written out, are BlockLibrary's rules)
 MAX_FORMULA_LENGTH = MAX_LABEL_LENGTH
 
 NODE_KEYS = ("id", "kind", "label", "value", "op", "pos", "trainable")
