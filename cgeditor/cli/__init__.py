@@ -20,7 +20,7 @@ from cgeditor.model.suggest import did_you_mean
 
 from cgeditor.cli.common import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, CliError, print_error
 
-SUBCOMMANDS = ("eval", "explain", "new", "export", "render")
+SUBCOMMANDS = ("eval", "explain", "new", "export", "render", "flatten")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,7 @@
 Each file is evaluated on its own graph, with the same `--set` and `--output`; a bad file
 becomes its own error and stops nothing.  With `--json` the output is JSON Lines, one object
 per file in the order of the arguments: {"file", "output", "nodes", "edges"} (the single-file
-shape plus the file) or {"file", "error"}.  Without it, a block per file headed by its name.
+shape plus the file, and "instances" for a document with blocks) or {"file", "error"}.  Without it, a block per file headed by its name.
 The exit status is 2 if any file failed, and stderr says how many did.
 """
 
@@ -19,7 +19,7 @@ from cgeditor.model.escape import one_line, terminal
 from cgeditor.model.fileformat import load
 
 from cgeditor.cli.common import BAD_INPUT, EXIT_BAD_INPUT, apply_sets, print_error
-from cgeditor.cli.eval_cmd import edge_items, evaluate_or_explain, node_items, to_table
+from cgeditor.cli.eval_cmd import edge_items, evaluate_or_explain, instance_items, node_items, to_table
 
 
 def run_batch(files: Sequence[str], sets: Sequence[str], output: str | None, as_json: bool, jobs: int) -> int:
@@ -62,9 +62,10 @@ def grade_file(path: str, sets: tuple[str, ...], output: str | None, as_json: bo
             return f'{{"file": {_json_string(path)}, "error": {_json_string(message)}}}', False
         return f"== {terminal(path)} ==\nerror: {terminal(message)}", False
     if as_json:
+        instances = f', "instances": {{{", ".join(instance_items(graph, result))}}}' if len(graph.blocks) else ""
         return (f'{{"file": {_json_string(path)}, "output": {encode_basestring(result.output)}, '
                 f'"nodes": {{{", ".join(node_items(graph, result))}}}, '
-                f'"edges": [{", ".join(edge_items(graph, result))}]}}'), True
+                f'"edges": [{", ".join(edge_items(graph, result))}]{instances}}}'), True
     return f"== {terminal(path)} ==\n{to_table(graph, result)}", True
 
 

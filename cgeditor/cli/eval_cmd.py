@@ -3,6 +3,9 @@
 A readable table by default; with `--json`, a fixed shape for scripts and tests:
 {"output": id, "nodes": {id: {"value", "grad"}}, "edges": [{"source", "target", "port",
 "local_grad"}]}, nodes and edges in file order, non-finite numbers as "nan"/"inf"/"-inf".
+In a document with blocks, an instance's node also has "block": name, and "instances":
+{path: {"block", "nodes": {inner id: {"value", "grad"}}}} follows the edges, nested instances
+under paths such as "h1/n2", gradients d output / d inner node (as in `cgeditor flatten`'s).
 With two or more FILEs, every file is evaluated in one process (see `cgeditor.cli.batch`).
 """
 
@@ -84,14 +87,19 @@ def evaluate_or_explain(graph: Graph, source: str, output: str | None) -> Evalua
 
 
 def to_json(graph: Graph, result: Evaluation) -> str:
-    """The documented shape, one node and one edge per line so it also reads well."""
-    return "\n".join([
+    """The documented shape, one node, edge and instance per line so it also reads well."""
+    blocks = len(graph.blocks) > 0
+    lines = [
         "{",
         f'  "output": {encode_basestring(result.output)},',
         _block('  "nodes": {', ",\n".join(f"    {item}" for item in node_items(graph, result)), "  },"),
-        _block('  "edges": [', ",\n".join(f"    {item}" for item in edge_items(graph, result)), "  ]"),
-        "}",
-    ])
+        _block('  "edges": [', ",\n".join(f"    {item}" for item in edge_items(graph, result)),
+               "  ]," if blocks else "  ]"),
+    ]
+    if blocks:
+        lines.append(_block('  "instances": {', ",\n".join(f"    {item}" for item in instance_items(graph, result)),
+                            "  }"))
+    return "\n".join(lines + ["}"])
 
 
 def _block(opening: str, items: str, closing: str) -> str:
@@ -106,12 +114,35 @@ def _block(opening: str, items: str, closing: str) -> str:
 
 
 def node_items(graph: Graph, result: Evaluation) -> Iterator[str]:
-    """`"id": {"value": v, "grad": g}` for every node, in file order."""
+    """`"id": {"value": v, "grad": g}` for every node, in file order (an instance's with
+    `"block": name` after them)."""
     values, grads = result.values, result.grads
+    if len(graph.blocks):
+        yield from _node_items_with_blocks(graph, result)
+        return
     for node_id in graph.nodes:
         grad = grads[node_id] if node_id in grads else 0.0
         yield (f'{encode_basestring(node_id)}: '
                f'{{"value": {number_text(values[node_id])}, "grad": {number_text(grad)}}}')
+
+
+def _node_items_with_blocks(graph: Graph, result: Evaluation) -> Iterator[str]:
+    values, grads, blocks = result.values, result.grads, graph.blocks
+    for node in graph:
+        grad = grads[node.id] if node.id in grads else 0.0
+        block = f', "block": {encode_basestring(node.op)}' if node.kind is NodeKind.OP and node.op in blocks else ""
+        yield (f'{encode_basestring(node.id)}: '
+               f'{{"value": {number_text(values[node.id])}, "grad": {number_text(grad)}{block}}}')
+
+
+def instance_items(graph: Graph, result: Evaluation) -> Iterator[str]:
+    """`"path": {"block": name, "nodes": {inner id: {"value", "grad"}}}` for every instance."""
+    from cgeditor.model.instance_values import instance_values  # only documents with blocks need it
+
+    for path, found in instance_values(graph, result).items():
+        inner = ", ".join(f'{encode_basestring(i)}: {{"value": {number_text(v)}, "grad": {number_text(g)}}}'
+                          for i, (v, g) in found.nodes.items())
+        yield f'{encode_basestring(path)}: {{"block": {encode_basestring(found.block)}, "nodes": {{{inner}}}}}'
 
 
 def edge_items(graph: Graph, result: Evaluation) -> Iterator[str]:
@@ -139,8 +170,11 @@ _INFINITIES = {float("inf"): '"inf"', float("-inf"): '"-inf"'}
 def to_table(graph: Graph, result: Evaluation) -> str:
     """Columns id, label, kind, value, gradient; numbers right-aligned to 4 significant digits."""
     rows = []
+    blocks = graph.blocks
     for node in graph:
-        kind = f"op {node.op}" if node.kind is NodeKind.OP else node.kind.value
+        kind = node.kind.value
+        if node.kind is NodeKind.OP:
+            kind = f"block {node.op}" if node.op in blocks else f"op {node.op}"
         rows.append((node.id, node.label, kind, format_compact(result.values[node.id]),
                      format_compact(result.grads.get(node.id, 0.0))))
     table = text_table(("id", "label", "kind", "value", "gradient"), rows, right_aligned=(3, 4))

@@ -13,7 +13,7 @@ import stat
 
 from cgeditor.model.expression import (MAX_LENGTH, ExpressionError, MissingValueError,
                                         NotAVariableError, parse_program)
-from cgeditor.model.fileformat import VERSION, not_regular, save
+from cgeditor.model.fileformat import not_regular, save
 from cgeditor.model.graph import Graph
 
 from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path, parse_set
@@ -63,9 +63,6 @@ def add_program_arguments(parser: argparse.ArgumentParser, required: bool) -> ar
 def run(args: argparse.Namespace) -> int:
     output_path(args.out)
     graph = network_from_args(args) if args.mlp is not None else graph_from_expr_args(args)
-    if len(graph.blocks) and VERSION < 2:  # version 1 has no blocks: the file would not load
-        raise CliError(f"{args.out}: the document has blocks ({', '.join(graph.blocks.names())}), "
-                       "which this file format (version 1) cannot save yet")
     save(graph, args.out)
     return 0
 

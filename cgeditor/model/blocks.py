@@ -14,7 +14,7 @@ and friends); a body graph shares its document's library so nested instances res
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from cgeditor.model.node import GraphError, NodeKind
@@ -41,6 +41,7 @@ class Block:
     body: Graph
     formula: str | None = None  # "log(1 + exp(t))" for a user op defined by a formula
     derivatives: dict[str, str] | None = None  # optional hand-written d/dparam formulas
+    _uses: tuple[int, frozenset[str]] | None = field(default=None, init=False, repr=False)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Block):
@@ -62,7 +63,10 @@ class Block:
 
     def uses(self) -> set[str]:
         """The op names of the body's op nodes (registry ops and blocks alike)."""
-        return {n.op for n in self.body if n.kind is NodeKind.OP and n.op}
+        version = self.body.structure_version  # kept until the body changes: the library's
+        if self._uses is None or self._uses[0] != version:  # order and checks ask often
+            self._uses = (version, frozenset(n.op for n in self.body if n.kind is NodeKind.OP and n.op))
+        return set(self._uses[1])
 
 
 class BlockLibrary:
@@ -195,6 +199,13 @@ class BlockLibrary:
             raise GraphError(f"block {name!r} would have {nodes:,} nodes with every instance written "
                              f"out (at most {MAX_EXPANDED_NODES:,})")
 
+    def written_out(self, name: str) -> int:
+        """How many nodes an instance of block `name` is with every instance inside written out."""
+        size = self._sizes.get(name)
+        if size is None:
+            size = self._sizes[name] = self._size(self[name])
+        return size[1]
+
     def _size(self, block: Block) -> tuple[int, int]:
         """How deep `block` nests blocks (itself counted) and how many nodes it has written out,
         from the (cached) sizes of the blocks it uses, which are already defined."""
@@ -310,13 +321,22 @@ def _block_op(library: BlockLibrary, block: Block) -> Op:
             program.append(_program(library, name))
         return program[0]
 
+    # The evaluator asks for the partials right after the value at the same args: running the
+    # inside once for both keeps nested blocks linear in their size (twice per level would
+    # double the work with each level of nesting).
+    latest: list = [None]  # (args, the inside's partials) of the latest forward, set in one step
+
     def forward(*xs: float) -> float:
         p = prepared()
-        return p.run(xs)[0][p.output]
+        values, inner = p.run(xs)
+        latest[0] = (xs, inner)
+        return values[p.output]
 
     def partials(xs: Sequence[float], _out: float) -> list[float]:
         p = prepared()
-        grad = p.gradients(p.run(xs)[1])
+        seen = latest[0]
+        inner = seen[1] if seen is not None and seen[0] == tuple(xs) else p.run(xs)[1]
+        grad = p.gradients(inner)
         return [grad[slot] for slot in p.param_slots]
 
     def call(args: Sequence[str]) -> str:

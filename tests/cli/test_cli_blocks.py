@@ -6,7 +6,7 @@ import pytest
 
 from cgeditor.cli import main
 from cgeditor.model.evaluate import evaluate
-from cgeditor.model.fileformat import VERSION, load, save
+from cgeditor.model.fileformat import load
 from cgeditor.model.mlp import build_mlp
 
 NEURON = """\
@@ -87,33 +87,6 @@ def test_new_refuses_mlp_with_a_program(capsys, tmp_path):
     assert status == 2 and "not allowed with argument" in err
 
 
-@pytest.mark.skipif(VERSION >= 2, reason="the file format saves blocks")
-def test_new_refuses_to_write_blocks_the_file_format_would_lose(capsys, tmp_path):
-    for args in (["--mlp", "2,3,1"], ["--expr", NEURON, *SETS]):
-        status, out, err = run(capsys, "new", *args, "-o", str(tmp_path / "n.cgraph"))
-        assert (status, out) == (2, "")
-        assert err.count("\n") == 1 and "cannot save yet" in err
-    assert list(tmp_path.iterdir()) == []
-
-
-def _saves_blocks():
-    """Whether the file format writes blocks yet (version 2)."""
-    import tempfile
-    from pathlib import Path
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "probe.cgraph"
-        try:
-            save(build_mlp([1, 1]), path)
-            return len(load(path).blocks) > 0
-        except Exception:  # noqa: BLE001 (any failure means: not yet)
-            return False
-
-
-needs_v2 = pytest.mark.xfail(not _saves_blocks(), strict=True, reason="file format v2 pending")
-
-
-@needs_v2
 def test_new_mlp_writes_the_builders_network(capsys, tmp_path):
     target = tmp_path / "net.cgraph"
     status, out, err = run(capsys, "new", "--mlp", "2,3,1", "--activation", "sigmoid", "--loss", "bce",
@@ -124,7 +97,6 @@ def test_new_mlp_writes_the_builders_network(capsys, tmp_path):
     assert evaluate(graph).grads == evaluate(built).grads
 
 
-@needs_v2
 def test_new_mlp_defaults_to_tanh_mse_seed_0_and_takes_set_and_zero_init(capsys, tmp_path):
     target = tmp_path / "net.cgraph"
     assert run(capsys, "new", "--mlp", "2,3,1", "--init", "zero", "--set", "x1=0.5", "-o", str(target))[0] == 0
@@ -134,7 +106,6 @@ def test_new_mlp_defaults_to_tanh_mse_seed_0_and_takes_set_and_zero_init(capsys,
     assert graph == expected
 
 
-@needs_v2
 def test_new_writes_a_program_with_blocks(capsys, tmp_path):
     target = tmp_path / "neuron.cgraph"
     assert run(capsys, "new", "--expr", NEURON, *SETS, "-o", str(target))[0] == 0

@@ -128,7 +128,7 @@ BAD_FILES = [
     ("not an object", b"[]", "must be a JSON object"),
     ("wrong format", b'{"format": "dot", "version": 1}', "\"format\" must be 'cgeditor-graph'"),
     ("unsupported version", b'{"format": "cgeditor-graph", "version": 9}',
-     "unsupported version 9 (written by a newer cgeditor): this cgeditor reads version 1"),
+     "unsupported version 9 (written by a newer cgeditor): this cgeditor reads versions 1 and 2"),
     ("unknown op", doc([X, op("q", "frobnicate")]).encode(), "unknown op 'frobnicate'"),
     ("edge from unknown node", doc([X, op("n", "neg")], [edge("ghost", "n", 0)]).encode(),
      "unknown node 'ghost'"),

@@ -29,7 +29,7 @@ def test_help_alone_prints_the_editor_usage_and_the_subcommands(capsys):
     assert out.startswith("usage: cgeditor") and "subcommands: eval, explain" in out
 
 
-@pytest.mark.parametrize("command", ["eval", "explain", "new", "export", "render"])
+@pytest.mark.parametrize("command", ["eval", "explain", "new", "export", "render", "flatten"])
 def test_help_on_a_subcommand_prints_its_usage(capsys, command):
     status, out, _ = run(capsys, "help", command)
     assert status == 0

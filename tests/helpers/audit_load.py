@@ -25,6 +25,8 @@ def main(cases_path: str) -> int:
     did_you_mean("sqare", ["square"])
     fileformat.loads('{"format": "cgeditor-graph", "version": 1, "nodes": [{"id": "x", "kind": "variable"}]}')
     fileformat.load(example_path())
+    fileformat.loads('{"format": "cgeditor-graph", "version": 2, "blocks": [{"name": "f", "params": ["t"], '
+                     '"nodes": [{"id": "t", "kind": "variable"}], "edges": []}]}')  # the blocks section
     parse_program("y = (x + 1) ** 2", default_value=1.0)
     events = []
     recording = [True]

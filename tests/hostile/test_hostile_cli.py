@@ -32,9 +32,10 @@ REFUSED = {"label-python-injection": "line break", "label-break-": "line break",
            "not-a-file-fifo": "named pipe", "not-a-file-device": "character device",
            "not-a-file-zero": "character device", "not-a-file-folder": "folder", "missing": "no such file",
            "coordinates-past-the-limit": "too far out", "cycle-": "cycle through", "many-problems": "not connected",
-           "port-connected-": "connected twice"}
+           "port-connected-": "connected twice", "blocks-recursion": "uses itself (recursion is not allowed)",
+           "blocks-nested-too-deep": "deep (at most 32)"}
 LOADS = ("terminal-", "label-surrogate", "label-markdown", "label-dot", "label-quotes", "id-docstring",
-         "id-quotes", "id-comment", "paths-", "coordinates-far", "values-")
+         "id-quotes", "id-comment", "paths-", "coordinates-far", "values-", "blocks-hostile")
 
 
 def _first_node(path: str) -> str | None:

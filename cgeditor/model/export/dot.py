@@ -1,17 +1,19 @@
 """Graphviz source: left to right, each node labelled with its value and gradient.
 
 Edges carry their local derivative d target / d source (and the port name where the order of
-inputs matters), so the picture holds every number of the backward pass.
+inputs matters), so the picture holds every number of the backward pass.  A block instance is
+a cluster holding its inside (dot_clusters.py): the wires into it end at its params, the wires
+out of it leave from its returned node.
 """
 
 from __future__ import annotations
 
 from cgeditor.model.escape import dot_string
 from cgeditor.model.evaluate import evaluate
-from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.numbers import format_compact
 
-_SHAPES = {NodeKind.VARIABLE: "ellipse", NodeKind.CONSTANT: "plaintext", NodeKind.OP: "box"}
+SHAPES = {NodeKind.VARIABLE: "ellipse", NodeKind.CONSTANT: "plaintext", NodeKind.OP: "box"}
 
 
 def to_dot(graph: Graph, output: str | None = None) -> str:
@@ -23,20 +25,45 @@ def to_dot(graph: Graph, output: str | None = None) -> str:
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
+    clusters = None
+    if len(graph.blocks):
+        from cgeditor.model.export.dot_clusters import Clusters
+
+        clusters = Clusters(graph, result)
     for node in graph:
-        title = node.label
-        if node.kind is NodeKind.OP:
-            op = graph.op(node.op)
-            title = f"{op.symbol}  {node.label}" if node.label != op.symbol else op.symbol
-        text = f"{title}\nvalue {format_compact(result.values[node.id])}"
-        if node.id in result.grads:
-            text += f"\ngrad {format_compact(result.grads[node.id])}"
-        extra = ", penwidth=2" if node.id == result.output else ""
-        lines.append(f"  {dot_string(node.id)} [label={dot_string(text)}, shape={_SHAPES[node.kind]}{extra}];")
+        if clusters is not None and node.id in clusters.tree:
+            lines += clusters.cluster(node.id, node.id == result.output)
+            continue
+        grad = result.grads[node.id] if node.id in result.grads else None
+        lines.append(node_line(graph, node, dot_string(node.id), result.values[node.id], grad,
+                               node.id == result.output))
     for e in graph.edges:
-        op = graph.op(graph.nodes[e.target].op)
-        local = f"∂ {format_compact(result.edge_grads[e])}"
-        text = f"{op.ports[e.port]}: {local}" if e.port < len(op.ports) else local
-        lines.append(f"  {dot_string(e.source)} -> {dot_string(e.target)} [label={dot_string(text)}];")
+        source, target = dot_string(e.source), dot_string(e.target)
+        if clusters is not None:
+            source, target = clusters.ends(e)
+        lines.append(edge_line(graph, e, source, target, result.edge_grads[e]))
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def node_line(graph: Graph, node: Node, name: str, value: float, grad: float | None, bold: bool,
+              indent: str = "  ") -> str:
+    title = node.label
+    if node.kind is NodeKind.OP:
+        op = graph.op(node.op)
+        title = f"{op.symbol}  {node.label}" if node.label != op.symbol else op.symbol
+    text = f"{title}\nvalue {format_compact(value)}"
+    if grad is not None:
+        text += f"\ngrad {format_compact(grad)}"
+    extra = ", penwidth=2" if bold else ""
+    return f"{indent}{name} [label={dot_string(text)}, shape={SHAPES[node.kind]}{extra}];"
+
+
+def edge_line(graph: Graph, e: Edge, source: str, target: str, local: float, indent: str = "  ",
+              target_op: str | None = None) -> str:
+    """`target_op`: the op of the edge's target when the edge is drawn inside a block."""
+    op = graph.op(target_op or graph.nodes[e.target].op)
+    text = f"∂ {format_compact(local)}"
+    if e.port < len(op.ports):
+        text = f"{op.ports[e.port]}: {text}"
+    return f"{indent}{source} -> {target} [label={dot_string(text)}];"

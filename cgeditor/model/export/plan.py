@@ -2,7 +2,8 @@
 
 Node ids are free text, so each node gets a safe identifier: its id where that is a plain
 ASCII name that shadows nothing the generated code uses, otherwise a cleaned-up form made
-unique.  Names never start with `grad_`, which keeps the gradient names free.
+unique.  Names never start with `grad_`, which keeps the gradient names free.  The blocks the
+graph uses become functions (block_functions.py) whose names no node's name shadows.
 """
 
 from __future__ import annotations
@@ -10,16 +11,44 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Sequence
 
 from cgeditor.model.escape import python_string
 from cgeditor.model.evaluate import Evaluation, evaluate
+from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import Op
 
 # Names the generated scripts use themselves (modules, helpers, builtins the templates call).
 _RESERVED = {"math", "torch", "json", "number", "max", "min", "abs", "float", "print", "result",
              "grads", "dict", "str", "isfinite"}
+
+
+@dataclass
+class Functions:
+    """The blocks a graph uses, in definition order, and the names of their functions."""
+
+    blocks: list[Block] = field(default_factory=list)
+    value: dict[str, str] = field(default_factory=dict)  # block name -> its function
+    partials: dict[str, str] = field(default_factory=dict)  # block name -> d value / d params
+
+    def names(self) -> set[str]:
+        return set(self.value.values()) | set(self.partials.values())
+
+    def code(self, graph: Graph, op_name: str, args: Sequence[str], torch: bool = False) -> str:
+        """Python (or PyTorch) for one op applied to `args`: a block's is a call of its function."""
+        if op_name in self.value:
+            return f"{self.value[op_name]}({', '.join(args)})"
+        op = graph.op(op_name)
+        return op.torch(args) if torch else op.python(args)
+
+    def partial_codes(self, graph: Graph, op_name: str, args: Sequence[str], out: str) -> list[str]:
+        """d op / d each input, as Python: a block's partials function, indexed."""
+        if op_name in self.partials:
+            call = f"{self.partials[op_name]}({', '.join(args)})"
+            return [f"{call}[{i}]" for i in range(len(args))]
+        return graph.op(op_name).python_partials(args, out)
 
 
 @dataclass
@@ -30,6 +59,7 @@ class Plan:
     order: list[str]  # the output's ancestors and every variable, in computation order
     names: dict[str, str]  # node id -> Python identifier
     needs_grad: set[str]  # nodes that depend on some variable and feed the output
+    functions: Functions  # the blocks the code calls
 
     @property
     def variables(self) -> list[str]:
@@ -47,6 +77,16 @@ class Plan:
     def args(self, node_id: str) -> list[str]:
         return [self.names[e.source] for e in self.inputs(node_id)]
 
+    def python(self, node_id: str) -> str:
+        return self.functions.code(self.graph, self.node(node_id).op, self.args(node_id))
+
+    def torch(self, node_id: str) -> str:
+        return self.functions.code(self.graph, self.node(node_id).op, self.args(node_id), torch=True)
+
+    def python_partials(self, node_id: str) -> list[str]:
+        return self.functions.partial_codes(self.graph, self.node(node_id).op, self.args(node_id),
+                                            self.names[node_id])
+
 
 def plan(graph: Graph, output: str | None = None) -> Plan:
     """Evaluate (refusing an invalid graph with its problems) and order what the code needs."""
@@ -60,13 +100,19 @@ def plan(graph: Graph, output: str | None = None) -> Plan:
         if n in feeds_output and (graph.nodes[n].kind is NodeKind.VARIABLE
                                   or any(e.source in needs_grad for e in graph.in_edges(n))):
             needs_grad.add(n)
-    return Plan(graph, evaluation, out, order, python_names(order), needs_grad)
+    functions = Functions()
+    if len(graph.blocks):
+        from cgeditor.model.export.block_functions import functions_for
+
+        functions = functions_for(graph, order)
+    return Plan(graph, evaluation, out, order, python_names(order, functions.names()), needs_grad, functions)
 
 
-def python_names(ids: list[str]) -> dict[str, str]:
+def python_names(ids: Sequence[str], reserved: set[str] = frozenset()) -> dict[str, str]:
+    """Node id -> a safe, unique identifier, none of them in `reserved`."""
     names: dict[str, str] = {}
-    used: set[str] = set()
-    taken = set(ids)
+    used: set[str] = set(reserved)
+    taken = set(ids) | used
     for node_id in ids:
         if _plain(node_id) and node_id not in used:
             name = node_id
@@ -108,6 +154,11 @@ def strip_parens(code: str) -> str:
                 return code
         code = code[1:-1]
     return code
+
+
+def wrapped(code: str) -> str:
+    """A factor as it reads in a product: a name or number as it is, anything else in parentheses."""
+    return code if code.replace("_", "").replace(".", "").isalnum() else f"({strip_parens(code)})"
 
 
 def json_number_helper() -> list[str]:

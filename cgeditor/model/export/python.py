@@ -2,7 +2,8 @@
 
 Meant to be read as a worked solution: each backward line is one edge, upstream gradient times
 the local derivative, with a comment naming the derivative (`grad_x += grad_z1 * y  # dz1/dx`).
-It prints the same JSON as the PyTorch export.  Plain Python arithmetic raises where the
+It prints the same JSON as the PyTorch export.  A block becomes two functions, its value and its
+partials (the same reverse pass written out inside it), which the instances call.  Plain Python arithmetic raises where the
 evaluator gives inf or nan (division by zero, log of a negative number).
 """
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 
 from cgeditor.model.escape import python_comment, python_docstring
 from cgeditor.model.graph import Graph, NodeKind
-from cgeditor.model.export.plan import Plan, json_number_helper, literal, plan, print_result, strip_parens
+from cgeditor.model.export.block_functions import python_functions
+from cgeditor.model.export.plan import Plan, json_number_helper, literal, plan, print_result, strip_parens, wrapped
 
 
 def to_python(graph: Graph, output: str | None = None) -> str:
@@ -29,6 +31,7 @@ def to_python(graph: Graph, output: str | None = None) -> str:
         *json_number_helper(),
         "",
         "",
+        *python_functions(p),
         "# Inputs",
     ]
     for n in p.order:
@@ -39,7 +42,7 @@ def to_python(graph: Graph, output: str | None = None) -> str:
     lines += ["", "# Forward pass"]
     for n in p.order:
         if p.node(n).kind is NodeKind.OP:
-            code = strip_parens(p.op(n).python(p.args(n)))
+            code = strip_parens(p.python(n))
             lines.append(f"{p.names[n]} = {code}{_label_note(p, n)}")
     lines += ["", "# Backward pass"] + _backward(p)
     grads = [(v, f"number(grad_{p.names[v]})" if v in p.needs_grad else "0.0") for v in p.variables]
@@ -58,8 +61,8 @@ def _backward(p: Plan) -> list[str]:
             continue
         name = p.names[n]
         edges = p.inputs(n)
-        locals_ = p.op(n).python_partials(p.args(n), name)
-        lines.append(f"# through {name} = {strip_parens(p.op(n).python(p.args(n)))}")
+        locals_ = p.python_partials(n)
+        lines.append(f"# through {name} = {strip_parens(p.python(n))}")
         for e, local in zip(edges, locals_):
             if e.source not in p.needs_grad:
                 continue
@@ -70,12 +73,8 @@ def _backward(p: Plan) -> list[str]:
             elif local == "-1.0":
                 lines.append(f"grad_{src} -= grad_{name}{comment}")
             else:
-                lines.append(f"grad_{src} += grad_{name} * {_wrapped(local)}{comment}")
+                lines.append(f"grad_{src} += grad_{name} * {wrapped(local)}{comment}")
     return lines
-
-
-def _wrapped(code: str) -> str:
-    return code if code.replace("_", "").replace(".", "").isalnum() else f"({strip_parens(code)})"
 
 
 def _label_note(p: Plan, n: str) -> str:

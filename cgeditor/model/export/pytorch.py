@@ -2,6 +2,7 @@
 
 Running it is an independent check of the evaluator: its last line is the JSON object
 {"output": value, "grads": {variable id: gradient}}, non-finite numbers as "nan"/"inf"/"-inf".
+A block becomes a function of its params that the instances call; autograd goes through it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from cgeditor.model.escape import python_comment, python_docstring
 from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.export.block_functions import torch_functions
 from cgeditor.model.export.plan import json_number_helper, literal, plan, print_result, strip_parens
 
 
@@ -26,6 +28,7 @@ def to_pytorch(graph: Graph, output: str | None = None) -> str:
         *json_number_helper(),
         "",
         "",
+        *torch_functions(p),
     ]
     for n in p.order:
         node = p.node(n)
@@ -36,7 +39,7 @@ def to_pytorch(graph: Graph, output: str | None = None) -> str:
     lines.append("")
     for n in p.order:
         if p.node(n).kind is NodeKind.OP:
-            lines.append(f"{p.names[n]} = {strip_parens(p.op(n).torch(p.args(n)))}")
+            lines.append(f"{p.names[n]} = {strip_parens(p.torch(n))}")
     lines.append("")
     if p.output in p.needs_grad:
         lines.append(f"{out}.backward()")

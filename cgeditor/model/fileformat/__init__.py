@@ -1,4 +1,6 @@
-"""File format v1 (`.cgraph`): JSON in, `Graph` out, and back, with every bad input named.
+"""File format (`.cgraph`, versions 1 and 2): JSON in, `Graph` out, and back, with every bad
+input named.  Version 2 adds the blocks (blocks_section.py); a document without any is written
+as version 1, byte for byte.
 
 Reading is strict about what the document *says* (types, ids, ops, references) and refuses it
 with a one-line `DocumentError`.  It is not strict about what the graph *means*: a cycle or an
@@ -11,13 +13,15 @@ atomically so a crash never leaves half a document behind.
 """
 
 from cgeditor.model.fileformat.reading import graph_from_dict, load, loads, not_regular
-from cgeditor.model.fileformat.schema import (FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_COORDINATE, MAX_DEPTH,
-                                              MAX_EXTRA_LENGTH, MAX_ID_LENGTH, MAX_LABEL_LENGTH, MAX_NODES,
-                                              MAX_NOTE_LENGTH, MAX_PORT, SUFFIX, VERSION, DocumentError)
+from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BLOCKS,
+                                              MAX_BYTES, MAX_COORDINATE, MAX_DEPTH, MAX_EXTRA_LENGTH, MAX_ID_LENGTH,
+                                              MAX_LABEL_LENGTH, MAX_NODES, MAX_NOTE_LENGTH, MAX_PORT, SUFFIX, VERSION,
+                                              DocumentError)
 from cgeditor.model.fileformat.writing import (GraphSnapshot, ReadOnlyDocumentError, annotation_dict, dumps,
                                                encode_number, graph_to_dict, save)
 
-__all__ = ["FORMAT", "MAX_ANNOTATIONS", "MAX_BYTES", "MAX_COORDINATE", "MAX_DEPTH", "MAX_EXTRA_LENGTH",
-           "MAX_ID_LENGTH", "MAX_LABEL_LENGTH", "MAX_NODES", "MAX_NOTE_LENGTH", "MAX_PORT", "SUFFIX", "VERSION",
-           "DocumentError", "GraphSnapshot", "ReadOnlyDocumentError", "annotation_dict", "dumps", "encode_number",
-           "graph_from_dict", "graph_to_dict", "load", "loads", "not_regular", "save"]
+__all__ = ["BLOCKS_VERSION", "FORMAT", "MAX_ANNOTATIONS", "MAX_BLOCKS", "MAX_BYTES", "MAX_COORDINATE",
+           "MAX_DEPTH", "MAX_EXTRA_LENGTH", "MAX_ID_LENGTH", "MAX_LABEL_LENGTH", "MAX_NODES", "MAX_NOTE_LENGTH",
+           "MAX_PORT", "SUFFIX", "VERSION", "DocumentError", "GraphSnapshot", "ReadOnlyDocumentError",
+           "annotation_dict", "dumps", "encode_number", "graph_from_dict", "graph_to_dict", "load", "loads",
+           "not_regular", "save"]

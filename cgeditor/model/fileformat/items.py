@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Collection
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
 from cgeditor.model.fileformat.checks import (check_extra, check_id, is_int, json_type, number, position,
@@ -24,7 +24,9 @@ def identified(i: int, item: Any, what: str) -> tuple[str, str]:
     return item_id, f"{what} {item_id!r}"
 
 
-def node_from(i: int, item: Any) -> Node:
+def node_from(i: int, item: Any, ops: Collection[str] = OPS) -> Node:
+    """Node entry `i`; an op node's "op" must be one of `ops` (the registry's, and in a
+    document with blocks, its blocks' names too)."""
     node_id, where = identified(i, item, "node")
     kind_name = item.get("kind")
     try:
@@ -48,8 +50,8 @@ def node_from(i: int, item: Any) -> Node:
         op = item.get("op")
         if not isinstance(op, str):
             raise DocumentError(f"{where}: \"op\" must be an op name, got {show(op)}")
-        if op not in OPS:
-            raise DocumentError(f"{where}: unknown op {quote(op)}{did_you_mean(op, OPS)}")
+        if op not in ops:
+            raise DocumentError(f"{where}: unknown op {quote(op)}{did_you_mean(op, ops)}")
     else:
         if "op" in item:
             raise DocumentError(f"{where}: a {kind.value} has no \"op\"")

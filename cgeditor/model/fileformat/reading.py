@@ -5,15 +5,16 @@ from __future__ import annotations
 import json
 import os
 import stat
-from typing import Any
+from typing import Any, Collection
 
 from cgeditor.model.escape import one_line
 from cgeditor.model.fileformat.checks import depth, edge_name, is_int, json_type, list_field, no_constants, \
     no_duplicate_keys, quote, show
 from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from
-from cgeditor.model.fileformat.schema import (FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH, MAX_NODES, VERSION,
-                                              DocumentError)
+from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH,
+                                              MAX_NODES, VERSION, VERSIONS, DocumentError)
 from cgeditor.model.graph import Graph
+from cgeditor.model.ops import OPS
 
 
 def load(path: str | os.PathLike, *, lay_out: bool = True) -> Graph:
@@ -91,35 +92,26 @@ def graph_from_dict(data: Any, *, lay_out: bool = True) -> Graph:
     version = data.get("version")
     if not is_int(version):
         raise DocumentError(f"\"version\" must be an integer, got {show(version)}")
-    if version != VERSION:
-        newer = " (written by a newer cgeditor)" if version > VERSION else ""
-        raise DocumentError(f"unsupported version {show(version)}{newer}: this cgeditor reads version {VERSION}")
+    if version not in VERSIONS:
+        newer = " (written by a newer cgeditor)" if version > BLOCKS_VERSION else ""
+        raise DocumentError(f"unsupported version {show(version)}{newer}: this cgeditor reads versions "
+                            f"{VERSION} and {BLOCKS_VERSION}")
     nodes = list_field(data, "nodes")
     edges = list_field(data, "edges")
     if len(nodes) > MAX_NODES:
         raise DocumentError(f"too many nodes: {len(nodes):,} (at most {MAX_NODES:,})")
 
     graph = Graph()
-    for i, item in enumerate(nodes):
-        node = node_from(i, item)
-        if node.id in graph:
-            raise DocumentError(f"duplicate node id {node.id!r}")
-        graph.add_node(node)
-    for i, item in enumerate(edges):
-        edge = edge_from(i, item)
-        for end in (edge.source, edge.target):
-            if end not in graph:
-                raise DocumentError(f"edge {edge_name(edge)} names an unknown node {quote(end)}")
-        if graph.has_edge(edge):
-            raise DocumentError(f"duplicate edge {edge_name(edge)}")
-        graph.add_edge(edge)
-    output = data.get("output")
-    if output is not None:
-        if not isinstance(output, str):
-            raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
-        if output not in graph:
-            raise DocumentError(f"\"output\" names an unknown node {quote(output)}")
-        graph.set_output(output)
+    ops: Collection[str] = OPS
+    if version == BLOCKS_VERSION:  # version 1 has no blocks: a block's name there is an unknown op
+        from cgeditor.model.fileformat.blocks_section import read_blocks
+
+        ops = read_blocks(data, graph, MAX_NODES - len(nodes))
+    fill(graph, nodes, edges, data.get("output"), ops)
+    if len(graph.blocks):
+        from cgeditor.model.fileformat.blocks_section import check_written_out
+
+        check_written_out(graph)
     annotations = list_field(data, "annotations")
     if len(annotations) > MAX_ANNOTATIONS:
         raise DocumentError(f"too many annotations: {len(annotations):,} (at most {MAX_ANNOTATIONS:,})")
@@ -133,6 +125,29 @@ def graph_from_dict(data: Any, *, lay_out: bool = True) -> Graph:
     if lay_out:
         _place_unpositioned(graph)
     return graph
+
+
+def fill(graph: Graph, nodes: list, edges: list, output: Any, ops: Collection[str]) -> None:
+    """Add a document's (or a block body's) nodes, edges and output to `graph`."""
+    for i, item in enumerate(nodes):
+        node = node_from(i, item, ops)
+        if node.id in graph:
+            raise DocumentError(f"duplicate node id {node.id!r}")
+        graph.add_node(node)
+    for i, item in enumerate(edges):
+        edge = edge_from(i, item)
+        for end in (edge.source, edge.target):
+            if end not in graph:
+                raise DocumentError(f"edge {edge_name(edge)} names an unknown node {quote(end)}")
+        if graph.has_edge(edge):
+            raise DocumentError(f"duplicate edge {edge_name(edge)}")
+        graph.add_edge(edge)
+    if output is not None:
+        if not isinstance(output, str):
+            raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
+        if output not in graph:
+            raise DocumentError(f"\"output\" names an unknown node {quote(output)}")
+        graph.set_output(output)
 
 
 def _place_unpositioned(graph: Graph) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Iterator
 
 from cgeditor.model.annotations import Annotation, Note
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_bytes_atomically
-from cgeditor.model.fileformat.schema import NODE_KEYS, FORMAT, VERSION, DocumentError
+from cgeditor.model.fileformat.schema import BLOCKS_VERSION, NODE_KEYS, FORMAT, VERSION, DocumentError
 from cgeditor.model.graph import Graph, Node, NodeKind, is_trainable, trainable_by_name
 
 
@@ -18,18 +18,32 @@ def graph_to_dict(graph: Graph, node_ids: Iterable[str] | None = None) -> dict:
     """The document for `graph` as plain JSON data; with `node_ids`, only those nodes, the edges
     among them, and the output if it is one of them (what the clipboard and undo need)."""
     keep = None if node_ids is None else set(node_ids)
-    nodes = [_node_dict(n) for n in graph if keep is None or n.id in keep]
+    nodes = [node_dict(n) for n in graph if keep is None or n.id in keep]
     edges = [
         {"source": e.source, "target": e.target, "port": e.port}
         for e in graph.edges
         if keep is None or (e.source in keep and e.target in keep)
     ]
-    doc: dict[str, Any] = {"format": FORMAT, "version": VERSION, "nodes": nodes, "edges": edges}
+    blocks = _blocks(graph, keep)
+    doc: dict[str, Any] = {"format": FORMAT, "version": BLOCKS_VERSION if blocks else VERSION}
+    if blocks:
+        doc["blocks"] = blocks
+    doc["nodes"], doc["edges"] = nodes, edges
     if graph.output is not None and (keep is None or graph.output in keep):
         doc["output"] = graph.output
     if keep is None and graph.annotations:  # the clipboard carries nodes only
         doc["annotations"] = [annotation_dict(a) for a in graph.annotations]
     return doc
+
+
+def _blocks(graph: Graph | GraphSnapshot, keep: set[str] | None) -> list[dict[str, Any]]:
+    if isinstance(graph, GraphSnapshot):
+        return graph.blocks
+    if not len(graph.blocks):  # a document without blocks is version 1, byte for byte
+        return []
+    from cgeditor.model.fileformat.blocks_section import block_dicts
+
+    return block_dicts(graph, keep)
 
 
 def annotation_dict(annotation: Annotation) -> dict[str, Any]:
@@ -52,6 +66,7 @@ class GraphSnapshot:
         self.edges = graph.edges
         self.output = graph.output
         self.annotations = graph.annotations
+        self.blocks = _blocks(graph, None)  # as data: editing a body later changes nothing here
 
     def __iter__(self) -> Iterator[Node]:
         return (Node(*fields) for fields in self._nodes)
@@ -87,7 +102,11 @@ def _dumps(graph: Graph | GraphSnapshot, ensure_ascii: bool) -> str:
     def enc(x: Any) -> str:
         return json.dumps(x, ensure_ascii=ensure_ascii)
 
-    lines = ["{", f'  "format": {enc(FORMAT)},', f'  "version": {VERSION},']
+    lines = ["{", f'  "format": {enc(FORMAT)},', f'  "version": {doc["version"]},']
+    if "blocks" in doc:
+        from cgeditor.model.fileformat.blocks_section import block_lines
+
+        lines += block_lines(doc["blocks"], enc)
     for key in ("nodes", "edges"):
         items = doc[key]
         if not items:
@@ -109,7 +128,7 @@ def _dumps(graph: Graph | GraphSnapshot, ensure_ascii: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _node_dict(node: Node) -> dict[str, Any]:
+def node_dict(node: Node) -> dict[str, Any]:
     d: dict[str, Any] = {"id": node.id, "kind": node.kind.value, "label": node.label}
     if node.kind is NodeKind.OP:
         d["op"] = node.op
