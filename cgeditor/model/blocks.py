@@ -151,7 +151,7 @@ class BlockLibrary:
         self._blocks = dict(items)
         if index is not None or not block.uses() <= self._blocks.keys() - {block.name}:
             self._reorder()  # appending a block that uses only earlier ones keeps the order
-        self.touch()
+        self.touch(resized=False)  # a new block changes no other block's size
 
     def remove(self, name: str) -> Block:
         block = self[name]
@@ -159,7 +159,6 @@ class BlockLibrary:
         if users:
             raise GraphError(f"block {name!r} is used inside {', '.join(users)}")
         del self._blocks[name]
-        self._sizes.pop(name, None)
         self.touch()
         return block
 
@@ -167,15 +166,17 @@ class BlockLibrary:
         old = self[block.name]
         self._check(block)
         self._blocks[block.name] = block
-        self._sizes.clear()  # the blocks using it change size with it
         self._reorder()
         self.touch()
         return old
 
-    def touch(self) -> None:
-        """Forget the ops and problems made from the blocks: one of them changed."""
+    def touch(self, resized: bool = True) -> None:
+        """Forget the ops and problems made from the blocks: one of them changed (and, unless
+        only a block was added, the sizes: an edited inside changes its users' sizes too)."""
         self._ops.clear()
         self._problems.clear()
+        if resized:
+            self._sizes.clear()
         self.version += 1
 
     def _check(self, block: Block) -> None:

@@ -242,3 +242,15 @@ def test_blocks_appended_after_the_blocks_they_use_keep_their_definition_order()
     assert g.blocks.names() == ["b0"] + [f"u{k}" for k in range(1, 1000)]
     g.define_block(Block("first", ("t",), body_of({"t": None}, {}, [("c", "u7", ["t"])], "c")), index=0)
     assert g.blocks.names()[:3] == ["b0", "u7", "first"]  # put where asked, after what it uses
+
+
+def test_an_edited_inside_counts_in_the_nesting_limit_of_the_blocks_using_it():
+    g = chain_of_blocks(MAX_BLOCK_DEPTH - 1, 1)  # b30 nests 31 deep
+    g.define_block(Block("leaf", ("t",), body_of({"t": None}, {}, [("e", "exp", ["t"])], "e")), index=0)
+    top = Block("top", ("t",), body_of({"t": None}, {}, [("c", f"b{MAX_BLOCK_DEPTH - 2}", ["t"])], "c"))
+    assert g.blocks.check_new(top) is None  # 32 deep: allowed
+    inner = g.blocks["b0"].body
+    inner.add_node(Node("deeper", NodeKind.OP, op="leaf"))  # b0 now nests leaf: every user one deeper
+    inner.add_edge(Edge("e", "deeper", 0))
+    with pytest.raises(GraphError, match=f"nests blocks {MAX_BLOCK_DEPTH + 1} deep"):
+        g.define_block(top)
