@@ -40,19 +40,19 @@ class Session:
                    QT_QPA_PLATFORM="offscreen")
         self.proc = subprocess.Popen([sys.executable, str(HELPER), str(document), answer, mode],
                                      stdout=subprocess.PIPE, text=True, env=env)
-        self.lines: queue.Queue[str] = queue.Queue()
+        self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
         for line in self.proc.stdout:
             self.lines.put(line.rstrip("\n"))
-        self.lines.put("")  # end of output
+        self.lines.put(None)  # end of output
 
     def expect(self, prefix: str) -> str:
         while True:
             line = self.lines.get(timeout=WAIT_S)
-            assert line, f"the editor ended before {prefix!r}; it said {self.seen}"
+            assert line is not None, f"the editor ended before {prefix!r}; it said {self.seen}"
             self.seen.append(line)
             if line.startswith(prefix):
                 return line

@@ -29,8 +29,15 @@ from cgeditor.model import fileformat  # noqa: E402
 from cgeditor.model.graph import NodeKind  # noqa: E402
 
 
+_SAYING = threading.Lock()
+
+
 def say(line: str) -> None:
-    print(line, flush=True)
+    """One whole line at a time: autosave's writer thread says "writing" while the window
+    thread may be saying something else, and `print` writes a line and its end separately."""
+    with _SAYING:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
 
 def session(document: str, answer: str, mode: str) -> int:
