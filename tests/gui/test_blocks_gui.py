@@ -398,3 +398,12 @@ def test_opening_another_file_while_a_block_is_open_leaves_one_canvas(qtbot, win
     assert not window.block_editing.is_open()
     assert layout.count() == 1 and layout.itemAt(0).widget() is window.view
     assert window.scene.document is window.document
+
+
+def test_saving_blocks_is_refused_with_the_reason_while_the_file_format_cannot_hold_them(qtbot, window, tmp_path):
+    if fileformat.VERSION >= 2:
+        pytest.skip("this file format saves blocks")
+    group_sigmoid(qtbot, window)
+    with pytest.raises(fileformat.DocumentError, match="cannot save yet"):
+        window.document.save(tmp_path / "g.cgraph")
+    assert not (tmp_path / "g.cgraph").exists()
