@@ -23,6 +23,7 @@ from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind, NodeMo
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import format_compact
 from cgeditor.editor.canvas.items import Z_LABEL, NodeItem
+from cgeditor.editor.document.inside_document import bound_body, instance_inputs
 from cgeditor.editor.canvas.node_geometry import NodeShape, edge_controls, input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter, qrect
 
@@ -268,18 +269,13 @@ class Insides:
         """Each inner value, d output / d inner node and local gradient at this instance's
         inputs: the evaluator's, on the body with its params bound to them ("–" where an input
         or the block cannot be computed)."""
-        graph, values = self.scene.graph, self.scene.document.evaluation.values
-        node = graph.node(node_id)
-        block = graph.blocks[node.op]
-        sources = {e.port: e.source for e in graph.in_edges(node_id)}
-        args = [values.get(sources.get(port)) for port in range(len(block.params))]
+        graph = self.scene.graph
+        block = graph.blocks[graph.node(node_id).op]
+        inputs = instance_inputs(graph, self.scene.document.evaluation, node_id)
         empty = {n: (NONE, NONE) for n in block.body.nodes}
-        if any(a is None for a in args) or graph.blocks.problem(block.name) is not None:
+        if len(inputs) < len(block.params) or graph.blocks.problem(block.name) is not None:
             return Texts(empty, {})
-        bound = block.body.copy_contents()
-        bound.blocks = graph.blocks
-        for param, arg in zip(block.params, args):
-            bound.set_value(param, arg)
+        bound = bound_body(block, inputs)
         try:
             ev = evaluate(bound, block_output(block), strict=False)
         except (GraphError, ValueError):  # no output to return (an OutputError is a ValueError)
