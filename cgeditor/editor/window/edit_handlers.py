@@ -1,7 +1,8 @@
 """What the Edit menu's actions do: the clipboard, duplicate, select all, arrange and a new note.
 
-They act on whichever document, scene and view the window shows now (opening a file replaces
-all three), so they read them from the window each time.
+They act on whichever document, scene and view the canvas shows now (opening a file replaces
+all three; a block opened for editing shows its inside), so they read them from the window
+each time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
 from cgeditor.model.fileformat import DocumentError
+from cgeditor.model.graph import GraphError
 from cgeditor.editor.canvas.paste_spot import paste_spot
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.window.evaluation_status import counted
@@ -25,20 +27,23 @@ class EditHandlers:
         if not ids:
             self.window.show_message("Nothing to copy: select some nodes first")
             return False
-        QApplication.clipboard().setText(self.window.document.copy_text(ids))
+        QApplication.clipboard().setText(self.window.scene.document.copy_text(ids))
         self.window.show_message(f"Copied {counted(len(ids), 'node')}")
         return True
 
     def cut(self) -> None:
         if self.copy():
-            self.window.document.remove_nodes(self.window.scene.selected_node_ids())
+            try:
+                self.window.scene.document.remove_nodes(self.window.scene.selected_node_ids())
+            except GraphError as e:
+                self.window.show_message(f"Cannot cut: {e}")
 
     def paste(self) -> None:
         """At the mouse when it is over the canvas, else beside the selection (`paste_spot`)."""
         text = QApplication.clipboard().text()
         try:
             spot = paste_spot(self.window.scene, clipboard.pasted_graph(text), self._mouse())
-            ids = self.window.document.paste_text(text, at=spot)
+            ids = self.window.scene.document.paste_text(text, at=spot)
         except DocumentError as e:
             self.window.show_message(f"Cannot paste: {e}")
             return
@@ -46,7 +51,7 @@ class EditHandlers:
 
     def duplicate(self) -> None:
         """Beside the originals, never on top of them."""
-        doc, selected = self.window.document, self.window.scene.selected_node_ids()
+        doc, selected = self.window.scene.document, self.window.scene.selected_node_ids()
         spot = paste_spot(self.window.scene, clipboard.selection(doc.graph, selected), None) if selected else None
         self._select(doc.duplicate(selected, at=spot))
 
@@ -57,11 +62,11 @@ class EditHandlers:
         return self.window.view.mapToScene(point) if viewport.rect().contains(point) else None
 
     def select_all(self) -> None:
-        self._select(list(self.window.document.graph.nodes), reveal=False)
+        self._select(list(self.window.scene.document.graph.nodes), reveal=False)
 
     def arrange(self) -> None:
         selected = self.window.scene.selected_node_ids()
-        self.window.document.arrange(selected if len(selected) > 1 else None)
+        self.window.scene.document.arrange(selected if len(selected) > 1 else None)
 
     def add_note(self) -> str:
         """A note near the top left of what the canvas shows, opened for typing."""
