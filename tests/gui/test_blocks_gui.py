@@ -400,10 +400,23 @@ def test_opening_another_file_while_a_block_is_open_leaves_one_canvas(qtbot, win
     assert window.scene.document is window.document
 
 
-def test_saving_blocks_is_refused_with_the_reason_while_the_file_format_cannot_hold_them(qtbot, window, tmp_path):
-    if fileformat.VERSION >= 2:
-        pytest.skip("this file format saves blocks")
-    group_sigmoid(qtbot, window)
-    with pytest.raises(fileformat.DocumentError, match="cannot save yet"):
-        window.document.save(tmp_path / "g.cgraph")
-    assert not (tmp_path / "g.cgraph").exists()
+def test_a_grouped_document_saves_and_opens_again_with_its_block_and_the_same_numbers(qtbot, window, tmp_path):
+    instance = group_sigmoid(qtbot, window)
+    grouped = window.document.graph.copy()
+    before = window.document.evaluation.grads["x"]
+    assert window._save_to(tmp_path / "g.cgraph")
+    assert fileformat.load(tmp_path / "g.cgraph") == grouped
+    window.ask_save_changes = lambda *args: QMessageBox.Discard
+    assert window.open_file(tmp_path / "g.cgraph")
+    window.document.evaluate_now()
+    assert window.document.graph.node(instance).op == "sig" and "sig" in window.document.graph.blocks
+    assert window.document.evaluation.grads["x"] == before
+
+
+def test_a_copied_instance_pastes_as_an_instance_of_the_same_block(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    select(window, [instance])
+    press(qtbot, window, Qt.Key_C)
+    press(qtbot, window, Qt.Key_V)
+    instances = [n.id for n in window.document.graph if n.op == "sig"]
+    assert len(instances) == 2 and list(window.document.graph.blocks.names()) == ["sig"]

@@ -91,9 +91,6 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
         target = Path(path) if path is not None else self._path
         if target is None:
             raise DocumentError("the document has no file name yet")
-        if len(self.graph.blocks) and fileformat.VERSION < 2:  # version 1 has no blocks: it would not load
-            raise DocumentError(f"the document has blocks ({', '.join(self.graph.blocks.names())}), which "
-                                "this file format (version 1) cannot save yet; Ungroup them to save")
         fileformat.save(self.graph, target, replace_read_only=replace_read_only)
         self._disk_stamp = _stamp(target)
         self.undo_stack.setClean()
