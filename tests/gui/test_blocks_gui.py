@@ -8,7 +8,7 @@ import math
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from cgeditor.editor.document.document import Document
 from cgeditor.model import block_edits, fileformat

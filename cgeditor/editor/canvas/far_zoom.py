@@ -39,7 +39,7 @@ class Overview:
         self.scene = scene
         self.active = large  # a large graph opens fitted, zoomed out: its items start without paint
         self._tiles: dict[tuple[int, int], _Tile] = {}  # what is drawn, by square of the canvas
-        self._drawn: dict[QGraphicsItem, _Drawn] = {}  # each item as it is drawn now
+        self._drawn: dict[QGraphicsItem, Drawn] = {}  # each item as it is drawn now
         self._touched: dict[QGraphicsItem, None] | None = None  # to draw anew; None: everything
         self._selected: set[QGraphicsItem] = set()  # as drawn
         self._serial = count()  # stacking order: boxes overlap as the items would
