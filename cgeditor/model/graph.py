@@ -12,7 +12,7 @@ import operator
 from typing import Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotation_layer import AnnotationLayer
-from cgeditor.model.blocks import Block, BlockLibrary
+from cgeditor.model.graph_blocks import BlockHolder
 from cgeditor.model.changes import (ANNOTATION_CHANGES, BLOCK_CHANGES, STRUCTURAL, AnnotationAdded,  # noqa: F401
                                     AnnotationChanged, AnnotationRemoved, BlockChanged, BlockDefined,
                                     BlockRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
@@ -27,11 +27,11 @@ from cgeditor.model.numbers import same_number
 from cgeditor.model.ops import OPS, Op
 
 
-class Graph(AnnotationLayer):
+class Graph(AnnotationLayer, BlockHolder):
     """Nodes by id in insertion order, edges in insertion order, and an optional output."""
 
     def __init__(self) -> None:
-        super().__init__()
+        AnnotationLayer.__init__(self)
         self._nodes: dict[str, Node] = {}
         self._edges: dict[Edge, None] = {}
         self._in: dict[str, list[Edge]] = {}
@@ -44,8 +44,7 @@ class Graph(AnnotationLayer):
         self._order: tuple[str, ...] = ()
         self._order_version = -1
         self._fresh_ids = FreshIds()
-        self.blocks = BlockLibrary()  # a body graph shares its document's
-        self._block_watchers: dict[str, Callable[[Change], None]] = {}
+        BlockHolder.__init__(self)
 
     # -- reading -----------------------------------------------------------------------
 
@@ -304,47 +303,6 @@ class Graph(AnnotationLayer):
         if self._output != node_id:
             old, self._output = self._output, node_id
             self._emit(OutputChanged(old, node_id))
-
-    # -- blocks (see blocks.py): each change is structural, so plans rebuild ------------------
-
-    def define_block(self, block: Block, index: int | None = None) -> None:
-        """Add `block` to the library (refused with the reason: see `BlockLibrary`)."""
-        self.blocks.define(block, index)
-        self._watch(block)
-        self._emit(BlockDefined(block))
-
-    def remove_block(self, name: str) -> Block:
-        """Remove block `name`, refused while an instance or another block uses it."""
-        users = [n.id for n in self._nodes.values() if n.op == name and n.kind is NodeKind.OP]
-        if users:
-            raise GraphError(f"block {name!r} is used by {', '.join(users[:10])}"
-                             f"{' and more' if len(users) > 10 else ''}")
-        index = self.blocks.names().index(name) if name in self.blocks else 0
-        block = self.blocks.remove(name)
-        block.body.unsubscribe(self._block_watchers.pop(name))
-        self._emit(BlockRemoved(block, index))
-        return block
-
-    def replace_block(self, block: Block) -> Block:
-        """Put `block` in place of the block of its name (every instance computes it)."""
-        old = self.blocks.replace(block)
-        old.body.unsubscribe(self._block_watchers.pop(old.name))
-        self._watch(block)
-        self._emit(BlockChanged(block.name))
-        return old
-
-    def _watch(self, block: Block) -> None:
-        """Bind the body to this library and re-announce an edit of it as `BlockChanged`
-        (a move or a note inside changes no number, so it is not)."""
-        block.body.blocks = self.blocks
-
-        def edited(change: Change, name: str = block.name) -> None:
-            if not isinstance(change, (NodeMoved, *ANNOTATION_CHANGES)):
-                self.blocks.touch()
-                self._emit(BlockChanged(name))
-
-        block.body.subscribe(edited)
-        self._block_watchers[block.name] = edited
 
     def copy(self) -> "Graph":
         g = self.copy_contents()
