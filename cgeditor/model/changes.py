@@ -131,6 +131,12 @@ class Journal:
             self._touched.clear()
             self._base = version
 
+    def restart(self, version: int) -> None:
+        """The structure became `version` all at once: asked about any earlier version, `since`
+        answers None (re-plan everything)."""
+        self._touched.clear()
+        self._base = version
+
     def since(self, version: int) -> list[str] | None:
         """The nodes touched after `version`, or None if that is no longer known."""
         if version < self._base:

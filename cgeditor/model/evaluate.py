@@ -12,8 +12,10 @@ recomputes only what lies downstream of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple, Sequence
 
+from cgeditor.model.collector import collector_paused
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.evaluation import Evaluation
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
@@ -58,11 +60,24 @@ class _Plan:
     op_position: dict[int, int]  # node index → position in `ops`
     leaves: list[tuple[int, str]]
     problems: list[Problem]
-    consumers: list[list[int]]  # node index → indices of op nodes that read it
+    _consumers: list[list[int]] | None  # see `consumers`; None until asked for
     edge_count: int  # edges into computable op nodes
     kernel: ForwardKernel
     # output index → the backward path and its kernel entries
     paths: dict[int, tuple[list[PathStep], list]] = field(default_factory=dict)
+
+    @property
+    def consumers(self) -> list[list[int]]:
+        """Node index → indices of the op nodes that read it, ascending: what a value edit
+        recomputes.  Built on first use, as a one-off evaluation (the command line) never
+        needs it."""
+        if self._consumers is None:
+            consumers: list[list[int]] = [[] for _ in self.ids]
+            for op in self.ops:
+                for j in set(op.inputs):
+                    consumers[j].append(op.node)
+            self._consumers = consumers
+        return self._consumers
 
 
 def resolve_output(graph: Graph, output: str | None = None) -> str:
@@ -83,42 +98,46 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
 
 
 def _build_plan(graph: Graph) -> _Plan:
-    problems = validate(graph)
-    broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
-    ids: list[str] = []
-    index: dict[str, int] = {}
-    ops: list[PlanOp] = []
-    leaves: list[tuple[int, str]] = []
-    place_nodes(graph, graph.topological_order(), broken, ids, index, ops, leaves)
-    consumers: list[list[int]] = [[] for _ in ids]
-    for op in ops:
-        for j in set(op.inputs):
-            consumers[j].append(op.node)
-    return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 sum(len(op.in_edges) for op in ops), forward_kernel(ops))
+    with collector_paused():  # a plan of 100k ops is half a million objects, none of them garbage
+        problems = validate(graph)
+        broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
+        ids: list[str] = []
+        index: dict[str, int] = {}
+        ops: list[PlanOp] = []
+        leaves: list[tuple[int, str]] = []
+        place_nodes(graph, graph.topological_order(), broken, ids, index, ops, leaves)
+        return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, None,
+                     sum(map(len, map(_IN_EDGES, ops))), forward_kernel(ops))
 
 
 def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[str], index: dict[str, int],
                 ops: list[PlanOp], leaves: list[tuple[int, str]]) -> None:
-    """Append the computable nodes of `order` (topological) to a plan's lists."""
+    """Append the computable nodes of `order` (topological) to a plan's lists.  Run once per node
+    of a 200k-node file, so what the loop calls is bound once outside it."""
+    nodes, sorted_in_edges, op_named, op_kind = graph.nodes, graph.sorted_in_edges, graph.op, NodeKind.OP
+    new_tuple = tuple.__new__  # PlanOp(...) without its Python-level __new__
     for node_id in order:  # cycles and what they feed are left out
-        node = graph.nodes[node_id]
         if node_id in broken:
             continue
-        if node.kind is not NodeKind.OP:
-            index[node_id] = len(ids)
-            leaves.append((len(ids), node_id))
+        node = nodes[node_id]
+        k = len(ids)
+        if node.kind is not op_kind:
+            index[node_id] = k
+            leaves.append((k, node_id))
             ids.append(node_id)
             continue
-        in_edges = graph.sorted_in_edges(node_id)
+        in_edges = sorted_in_edges(node_id)
         try:
             inputs = tuple([index[e.source] for e in in_edges])
         except KeyError:
             continue  # fed by something that cannot be computed
-        op = graph.op(node.op)  # known: unknown ops are in `broken`
-        index[node_id] = len(ids)
-        ops.append(PlanOp(len(ids), op.forward, op.partials, inputs, in_edges, op.name))
+        op = op_named(node.op)  # known: unknown ops are in `broken`
+        index[node_id] = k
+        ops.append(new_tuple(PlanOp, (k, op.forward, op.partials, inputs, in_edges, op.name)))
         ids.append(node_id)
+
+
+_IN_EDGES = attrgetter("in_edges")
 
 
 def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
