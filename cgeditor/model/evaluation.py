@@ -28,7 +28,7 @@ class BackwardStep:
 
 
 _MISSING = object()
-_IN_EDGES = attrgetter("in_edges")
+_IN_EDGES, _NODE = attrgetter("in_edges"), attrgetter("node")
 
 
 class IndexedMapping(Mapping):
@@ -59,6 +59,9 @@ class IndexedMapping(Mapping):
         """The values of `keys`, in order (`default` for a key not here, else KeyError): one
         comprehension rather than a Mapping call per key, for writing 200k of them out."""
         index, items = self._index, self._items
+        keys = keys if isinstance(keys, list) else list(keys)
+        if len(keys) == len(items) and keys == list(index):  # in the index's order: compared in C
+            return list(items)
         if default is _MISSING:
             return [items[index[k]] for k in keys]
         return [items[index[k]] if k in index else default for k in keys]
@@ -110,15 +113,27 @@ class _EdgeGrads(Mapping):
         return self._slot(edge) is not None
 
     def take(self, edges: Iterable[Edge]) -> list[float]:
-        """The local gradients of `edges`, in order (KeyError for an edge not here), through one
-        edge-keyed dict built in C: edges are tuples, so hashing them all is cheap once."""
-        ops, partials = self._plan.ops, self._partials
-        by_edge = dict(zip(chain.from_iterable(map(_IN_EDGES, ops)),
-                           chain.from_iterable([partials[op.node] for op in ops])))
-        return [by_edge[e] for e in edges]
-
-    def __repr__(self) -> str:
-        return repr(dict(self))
+        """The local gradients of `edges`, in order (KeyError for an edge not here): each
+        looked for first where it sits as a rule, at its port in its target's in-edges (the
+        same Edge object there), without a Mapping call per edge."""
+        plan, partials = self._plan, self._partials
+        index, op_position, ops = plan.index, plan.op_position, plan.ops
+        edges = edges if isinstance(edges, list) else list(edges)
+        if len(edges) == plan.edge_count and edges == list(chain.from_iterable(map(_IN_EDGES, ops))):
+            # in the plan's order (a document listing each node's inputs before the next node)
+            grads = list(chain.from_iterable(map(partials.__getitem__, map(_NODE, ops))))
+            if len(grads) == len(edges):
+                return grads
+        grads = []
+        for e in edges:
+            i = index.get(e.target)
+            pos = op_position.get(i)
+            k = e.port
+            if pos is not None and k < len(in_edges := ops[pos].in_edges) and in_edges[k] is e:
+                grads.append(partials[i][k])
+            else:
+                grads.append(self[e])
+        return grads
 
 
 class Evaluation:

@@ -41,6 +41,8 @@ def node_from(i: int, item: Any, ops: Collection[str] = OPS) -> Node:
         raise DocumentError(
             f"node {node_id!r}: \"kind\" must be \"variable\", \"constant\" or \"op\", got {show(kind_name)}")
     label = item.get("label", node_id)
+    if label == node_id:
+        label = node_id  # one string for both, not two equal copies
     if not isinstance(label, str) or len(label) > MAX_LABEL_LENGTH:
         raise DocumentError(f"node {node_id!r}: \"label\" must be a string of at most {MAX_LABEL_LENGTH} "
                             f"characters, got {show(label)}")
@@ -95,9 +97,10 @@ def well_formed_edge(item: Any, nodes: dict[str, Node]) -> Edge | None:
     if type(item) is not dict or not item.keys() <= _EDGE_KEY_SET:
         return None
     source, target, port = item.get("source"), item.get("target"), item.get("port")
-    if type(source) is str and type(target) is str and type(port) is int and 0 <= port < MAX_PORT \
-            and source in nodes and target in nodes:  # a known node's id passed `check_id`
-        return Edge(source, target, port)
+    if type(source) is str and type(target) is str and type(port) is int and 0 <= port < MAX_PORT:
+        source_node, target_node = nodes.get(source), nodes.get(target)
+        if source_node is not None and target_node is not None:  # a known node's id passed `check_id`
+            return Edge(source_node.id, target_node.id, port)  # the nodes' own strings: one copy of each id
     return None
 
 
