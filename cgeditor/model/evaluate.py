@@ -170,10 +170,12 @@ class Evaluator:
         """The plan for the graph as it is: extended when the structure changed only at the end
         of the document (see `replan`), else built again."""
         if self._plan is None or self._plan_version != self.graph.structure_version:
-            from cgeditor.model.replan import replanned  # it builds on this module's plan types
-
             touched = self.graph.journal.since(self._plan_version) if self._plan is not None else None
-            grown = replanned(self.graph, self._plan, touched) if touched is not None else None
+            grown = None
+            if touched is not None:
+                from cgeditor.model.replan import replanned  # it builds on this module's plan types
+
+                grown = replanned(self.graph, self._plan, touched)
             if grown is None:
                 self._plan, self._values = _build_plan(self.graph), []
             else:
