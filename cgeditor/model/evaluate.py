@@ -20,7 +20,7 @@ from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.evaluation import Evaluation
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
 from cgeditor.model.numbers import same_number
-from cgeditor.model.ops import Forward, Partials
+from cgeditor.model.ops import Forward, Op, Partials
 from cgeditor.model.suggest import did_you_mean, listing
 from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
@@ -116,6 +116,7 @@ def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[
     of a 200k-node file, so what the loop calls is bound once outside it."""
     nodes, sorted_in_edges, op_named, op_kind = graph.nodes, graph.sorted_in_edges, graph.op, NodeKind.OP
     new_tuple = tuple.__new__  # PlanOp(...) without its Python-level __new__
+    found: dict[str, Op] = {}  # op name → op, asked of the graph once per name
     for node_id in order:  # cycles and what they feed are left out
         if node_id in broken:
             continue
@@ -128,10 +129,17 @@ def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[
             continue
         in_edges = sorted_in_edges(node_id)
         try:
-            inputs = tuple([index[e.source] for e in in_edges])
+            if len(in_edges) == 2:
+                inputs = (index[in_edges[0].source], index[in_edges[1].source])
+            elif len(in_edges) == 1:
+                inputs = (index[in_edges[0].source],)
+            else:
+                inputs = tuple([index[e.source] for e in in_edges])
         except KeyError:
             continue  # fed by something that cannot be computed
-        op = op_named(node.op)  # known: unknown ops are in `broken`
+        op = found.get(node.op)
+        if op is None:
+            op = found[node.op] = op_named(node.op)  # known: unknown ops are in `broken`
         index[node_id] = k
         ops.append(new_tuple(PlanOp, (k, op.forward, op.partials, inputs, in_edges, op.name)))
         ids.append(node_id)
@@ -146,11 +154,13 @@ def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
     reaches = [False] * len(plan.ids)
     reaches[out_index] = True
     path = []
+    ops, new_tuple = plan.ops, tuple.__new__  # PathStep(...) without its Python-level __new__
     for pos in range(plan.op_position.get(out_index, -1), -1, -1):
-        op = plan.ops[pos]
+        op = ops[pos]
         if reaches[op.node]:
-            path.append(PathStep(op.node, op.inputs, op.in_edges))
-            for j in op.inputs:
+            inputs = op.inputs
+            path.append(new_tuple(PathStep, (op.node, inputs, op.in_edges)))
+            for j in inputs:
                 reaches[j] = True
     return path
 

@@ -105,7 +105,11 @@ class Graph(AnnotationLayer):
         edges = self._in_sorted.get(node_id)
         if edges is None:
             edges = self._in.get(node_id, ())
-            edges = tuple(sorted(edges, key=_PORT_SOURCE) if len(edges) > 1 else edges)
+            if len(edges) == 2:  # most op nodes: one comparison, as the stable sort would order them
+                a, b = edges
+                edges = (a, b) if a.port < b.port or (a.port == b.port and a.source <= b.source) else (b, a)
+            else:
+                edges = tuple(sorted(edges, key=_PORT_SOURCE) if len(edges) > 1 else edges)
             if node_id in self._in:
                 self._in_sorted[node_id] = edges
         return edges

@@ -102,8 +102,9 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     in_edges = graph.sorted_in_edges(node_id)
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
-    if n >= op.min_arity and (op.max_arity is None or n == op.max_arity) \
-            and list(map(_PORT, in_edges)) == list(range(n)):
+    if n >= op.min_arity and (op.max_arity is None or n == op.max_arity) and (
+            (in_edges[0].port == 0 and in_edges[-1].port == n - 1) if 0 < n <= 2  # sorted by port
+            else list(map(_PORT, in_edges)) == list(range(n))):
         return _block_problems(graph, node_id, op_name) if instance else []
     problems = _block_problems(graph, node_id, op_name) if instance else []
     by_port: dict[int, list[Edge]] = {}
