@@ -51,7 +51,8 @@ def chain_graph(n_nodes: int) -> Graph:
     return g
 
 
-def measure(argv: list[str], out: Path, env: dict | None = None, timeout: float = 900.0) -> tuple[float, float, float, str]:
+def measure(argv: list[str], out: Path, env: dict | None = None,
+            timeout: float = 900.0) -> tuple[float, float, float, str]:
     """Wall seconds, CPU seconds (user + system), peak RSS in MB and stderr of one run of `argv`
     writing its stdout to `out`, launched by spawn.py so that the peak is the command's own."""
     try:
