@@ -51,9 +51,10 @@ def chain_graph(n_nodes: int) -> Graph:
     return g
 
 
-def measure(argv: list[str], out: Path, env: dict | None = None, timeout: float = 900.0) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB and stderr of one run of `argv` writing its stdout to `out`,
-    launched by spawn.py so that the peak is the command's own, not this process's."""
+def measure(argv: list[str], out: Path, env: dict | None = None,
+            timeout: float = 900.0) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MB and stderr of one run of `argv`
+    writing its stdout to `out`, launched by spawn.py so that the peak is the command's own."""
     try:
         proc = subprocess.run([sys.executable, str(HERE / "spawn.py"), str(out), "--", *argv], capture_output=True,
                               text=True, cwd=HERE, env=env or os.environ, timeout=timeout, check=False)
@@ -63,23 +64,26 @@ def measure(argv: list[str], out: Path, env: dict | None = None, timeout: float 
     message = result["stderr"].strip()
     if result["exit"] != 0:
         raise RuntimeError(message.splitlines()[-1] if message else f"exit {result['exit']}")
-    return result["wall"], result["peak_mb"], message
+    return result["wall"], result["cpu"], result["peak_mb"], message
 
 
 def timed_row(case: str, who: str, argv: list[str], out: Path, repeats: int, env: dict | None = None,
               note: str = "") -> tuple[dict, str]:
-    """A row of `repeats` whole-process runs (median, min, max in ms; peak RSS in the note)."""
-    walls, peaks, message = [], [], ""
+    """A row of `repeats` whole-process runs (median, min, max in ms; the median CPU time, which
+    a machine shared with other work disturbs less than wall time, and peak RSS in the note)."""
+    walls, cpus, peaks, message = [], [], [], ""
     try:
         for _ in range(repeats):
-            wall, peak, message = measure(argv, out, env)
+            wall, cpu, peak, message = measure(argv, out, env)
             walls.append(wall * 1000.0)
+            cpus.append(cpu * 1000.0)
             peaks.append(peak)
     except (RuntimeError, TimeoutError) as e:
         return {"case": case, "who": who, "skipped": f"failed: {e}"}, ""
-    notes = [f"peak RSS {max(peaks):.0f} MB"] + ([note] if note else [])
+    notes = [f"CPU {statistics.median(cpus):.0f} ms", f"peak RSS {max(peaks):.0f} MB"] + ([note] if note else [])
     return {"case": case, "who": who, "median_ms": statistics.median(walls), "min_ms": min(walls),
-            "max_ms": max(walls), "runs": len(walls), "note": "; ".join(notes)}, message
+            "max_ms": max(walls), "runs": len(walls), "cpu_ms": statistics.median(cpus),
+            "note": "; ".join(notes)}, message
 
 
 def agree(ours: Path, theirs: Path) -> bool:

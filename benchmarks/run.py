@@ -95,7 +95,10 @@ def summary(rows: list[dict]) -> list[str]:
         if not a or not b or "median_ms" not in a or "median_ms" not in b:
             return "–"
         x = b["median_ms"] / a["median_ms"]
-        return f"{x:.1f}× faster" if x >= 1 else f"{1 / x:.1f}× slower"
+        text = f"{x:.1f}× faster" if x >= 1 else f"{1 / x:.1f}× slower"
+        if "cpu_ms" in a and "cpu_ms" in b:  # whole processes: CPU time, steadier on a shared machine
+            text += f" (CPU time: cgeditor {a['cpu_ms'] / b['cpu_ms']:.2f}× micrograd's)"
+        return text
 
     lines = ["| what is measured | cgeditor | micrograd 0.1.0 | cgeditor vs micrograd |", "|---|---|---|---|"]
     micro = "micrograd 0.1.0"

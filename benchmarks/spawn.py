@@ -1,4 +1,4 @@
-"""Runs one command and prints its wall time and its own peak RSS as JSON, for bench_cli.py.
+"""Runs one command and prints its wall time, CPU time and its own peak RSS as JSON, for bench_cli.py.
 
 A child's peak RSS (ru_maxrss) keeps the high-water mark of the process it was forked from, so
 a benchmark that holds large graphs would see its own size in every child; this small launcher
@@ -23,7 +23,7 @@ def main() -> None:
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
-    print(json.dumps({"wall": wall, "peak_mb": usage.ru_maxrss / 1024.0,
+    print(json.dumps({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024.0,
                       "exit": os.waitstatus_to_exitcode(status), "stderr": err.decode(errors="replace")}))
 
 

@@ -15,6 +15,7 @@ from json.encoder import encode_basestring, encode_basestring_ascii
 from multiprocessing import get_context
 from typing import Sequence
 
+from cgeditor.model.collector import collector_paused
 from cgeditor.model.escape import one_line, terminal
 from cgeditor.model.fileformat import load
 
@@ -52,6 +53,11 @@ def _print_all(results, as_json: bool) -> int:
 def grade_file(path: str, sets: tuple[str, ...], output: str | None, as_json: bool) -> tuple[str, bool]:
     """One file's JSON line or text block, and whether it evaluated.  A module-level function,
     so the spawned workers of `--jobs` can import it."""
+    with collector_paused():  # see `collector`; the file's graph is freed before it resumes
+        return _graded(path, sets, output, as_json)
+
+
+def _graded(path: str, sets: tuple[str, ...], output: str | None, as_json: bool) -> tuple[str, bool]:
     try:
         graph = load(path, lay_out=False)  # nothing is drawn
         apply_sets(graph, sets)
@@ -64,8 +70,8 @@ def grade_file(path: str, sets: tuple[str, ...], output: str | None, as_json: bo
     if as_json:
         instances = f', "instances": {{{", ".join(instance_items(graph, result))}}}' if len(graph.blocks) else ""
         return (f'{{"file": {_json_string(path)}, "output": {encode_basestring(result.output)}, '
-                f'"nodes": {{{", ".join(node_items(graph, result))}}}, '
-                f'"edges": [{", ".join(edge_items(graph, result))}]{instances}}}'), True
+                f'"nodes": {{{", ".join(node_items(graph, result, list(graph.nodes)))}}}, '
+                f'"edges": [{", ".join(edge_items(result, graph.edges))}]{instances}}}'), True
     return f"== {terminal(path)} ==\n{to_table(graph, result)}", True
 
 

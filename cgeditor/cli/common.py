@@ -32,11 +32,40 @@ BAD_INPUT = (CliError, DocumentError, InvalidGraphError, OutputError, GraphError
 
 
 class ArgumentParser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (argparse prints the whole usage first)."""
+    """argparse, but a usage error is one line (argparse prints the whole usage first), and
+    help is laid out by `HelpFormatter`."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         print(terminal(f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)"), file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, given the terminal's width as `shutil.get_terminal_size` finds
+    it: argparse asks shutil itself, and importing shutil (with bz2 and lzma) was a tenth of
+    what `cgeditor eval` spent before reading its file."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, terminal_columns() - 2 if width is None else width)
+
+
+def terminal_columns() -> int:
+    """$COLUMNS, else the width of the terminal on stdout, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
 
 
 def print_error(message: str) -> None:
@@ -68,6 +97,16 @@ def shown_problems(problems: Sequence[Problem]) -> list[str]:
     if len(problems) > MAX_PROBLEMS_SHOWN:
         shown.append(f"and {len(problems) - MAX_PROBLEMS_SHOWN} more problems")
     return shown
+
+
+def add_program_arguments(parser: argparse.ArgumentParser, required: bool) -> argparse._MutuallyExclusiveGroup:
+    """--expr PROGRAM | --expr-file PATH (for `new`, and for `eval` as an alternative to FILE)."""
+    group = parser.add_mutually_exclusive_group(required=required)
+    group.add_argument("--expr", metavar="PROGRAM",
+                       help="the program, e.g. 'L = (x + x*y)**2' or 'c = a + b; d = c * c'; "
+                            "def name(params): blocks may come first")
+    group.add_argument("--expr-file", metavar="PATH", help="read the program from a text file")
+    return group
 
 
 def add_set_argument(parser: argparse.ArgumentParser) -> None:

@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import argparse
 from json.encoder import encode_basestring
-from typing import Iterator
+import sys
+from math import isfinite
+from operator import attrgetter
+from typing import Callable, Iterable, Iterator, Sequence, TextIO
 
+from cgeditor.model.collector import collector_paused
 from cgeditor.model.escape import terminal
 from cgeditor.model.evaluate import Evaluation, Evaluator, OutputError
 from cgeditor.model.fileformat import load
-from cgeditor.model.graph import Graph, NodeKind
+from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.numbers import format_compact
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, shown_problems, text_table
-from cgeditor.cli.new_cmd import add_program_arguments, graph_from_expr_args
+from cgeditor.cli.common import (CliError, add_program_arguments, add_set_argument, apply_sets, shown_problems,
+                                 text_table)
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
@@ -60,7 +65,14 @@ def run(args: argparse.Namespace) -> int:
         from cgeditor.cli.batch import run_batch  # only batches need the worker pool
 
         return run_batch(args.files, args.set, args.output, args.json, args.jobs)
+    with collector_paused():  # see `collector`; what `_run_one` built is freed before it resumes
+        return _run_one(args, typed)
+
+
+def _run_one(args: argparse.Namespace, typed: bool) -> int:
     if typed:
+        from cgeditor.cli.new_cmd import graph_from_expr_args  # only programs need the parser
+
         graph = graph_from_expr_args(args)  # applies --set itself
         source = "--expr" if args.expr is not None else args.expr_file
     else:
@@ -68,7 +80,10 @@ def run(args: argparse.Namespace) -> int:
         graph = load(source, lay_out=False)  # nothing is drawn
         apply_sets(graph, args.set)
     result = evaluate_or_explain(graph, source, args.output)
-    print(to_json(graph, result) if args.json else to_table(graph, result))
+    if args.json:
+        write_json(graph, result, sys.stdout)
+    else:
+        print(to_table(graph, result))
     return 0
 
 
@@ -86,53 +101,62 @@ def evaluate_or_explain(graph: Graph, source: str, output: str | None) -> Evalua
         raise CliError(f"{source}: {e}{hint}") from None
 
 
-def to_json(graph: Graph, result: Evaluation) -> str:
-    """The documented shape, one node, edge and instance per line so it also reads well."""
-    blocks = len(graph.blocks) > 0
-    lines = [
-        "{",
-        f'  "output": {encode_basestring(result.output)},',
-        _block('  "nodes": {', ",\n".join(f"    {item}" for item in node_items(graph, result)), "  },"),
-        _block('  "edges": [', ",\n".join(f"    {item}" for item in edge_items(graph, result)),
-               "  ]," if blocks else "  ]"),
-    ]
+def write_json(graph: Graph, result: Evaluation, out: TextIO) -> None:
+    """The documented shape, one node, edge and instance per line so it also reads well, written
+    a few thousand lines at a time: a 200k-node result is never one string in memory."""
+    ids, edges, blocks = list(graph.nodes), graph.edges, len(graph.blocks) > 0
+    values, grads = result.values.take(ids), result.grads.take(ids, 0.0)
+    edge_grads = result.edge_grads.take(edges)
+    out.write(f'{{\n  "output": {encode_basestring(result.output)},\n')
+    _write_block(out, '  "nodes": {', "  },", len(ids), lambda k: node_lines(graph, ids[k], values[k], grads[k]))
+    _write_block(out, '  "edges": [', "  ]," if blocks else "  ]", len(edges),
+                 lambda k: edge_lines(edges[k], edge_grads[k]))
     if blocks:
-        lines.append(_block('  "instances": {', ",\n".join(f"    {item}" for item in instance_items(graph, result)),
-                            "  }"))
-    return "\n".join(lines + ["}"])
+        instances = list(instance_items(graph, result))
+        _write_block(out, '  "instances": {', "  }", len(instances), lambda k: instances[k])
+    out.write("}\n")
 
 
-def _block(opening: str, items: str, closing: str) -> str:
-    if not items:
-        return opening + closing.lstrip()
-    return "\n".join([opening, items, closing])
-
-
-# The JSON is written item by item with the encoder's own string escaping and float repr
-# (exactly what json.dumps writes for them): one json.dumps call per node cost more than the
-# evaluation itself at 100k nodes.
-
-
-def node_items(graph: Graph, result: Evaluation) -> Iterator[str]:
-    """`"id": {"value": v, "grad": g}` for every node, in file order (an instance's with
-    `"block": name` after them)."""
-    values, grads = result.values, result.grads
-    if len(graph.blocks):
-        yield from _node_items_with_blocks(graph, result)
+def _write_block(out: TextIO, opening: str, closing: str, n: int, lines: Callable[[slice], Iterable[str]]) -> None:
+    if not n:
+        out.write(opening + closing.lstrip() + "\n")
         return
-    for node_id in graph.nodes:
-        grad = grads[node_id] if node_id in grads else 0.0
-        yield (f'{encode_basestring(node_id)}: '
-               f'{{"value": {number_text(values[node_id])}, "grad": {number_text(grad)}}}')
+    out.write(opening + "\n    ")
+    for start in range(0, n, _CHUNK):
+        out.write((",\n    " if start else "") + ",\n    ".join(lines(slice(start, start + _CHUNK))))
+    out.write("\n" + closing + "\n")
 
 
-def _node_items_with_blocks(graph: Graph, result: Evaluation) -> Iterator[str]:
-    values, grads, blocks = result.values, result.grads, graph.blocks
-    for node in graph:
-        grad = grads[node.id] if node.id in grads else 0.0
-        block = f', "block": {encode_basestring(node.op)}' if node.kind is NodeKind.OP and node.op in blocks else ""
-        yield (f'{encode_basestring(node.id)}: '
-               f'{{"value": {number_text(values[node.id])}, "grad": {number_text(grad)}{block}}}')
+_CHUNK = 4096  # lines per write
+
+# The JSON is written with the encoder's own string escaping and float repr (exactly what
+# json.dumps writes for them), a list at a time through `map`: one json.dumps call per node
+# cost more than the evaluation itself at 100k nodes, and so did a Python-level call per line.
+
+
+def node_items(graph: Graph, result: Evaluation, ids: list[str]) -> Iterable[str]:
+    """`"id": {"value": v, "grad": g}` for each of `ids` (an instance's with `"block": name`)."""
+    return node_lines(graph, ids, result.values.take(ids), result.grads.take(ids, 0.0))
+
+
+def edge_items(result: Evaluation, edges: list[Edge]) -> Iterable[str]:
+    """`{"source", "target", "port", "local_grad"}` for each of `edges`."""
+    return edge_lines(edges, result.edge_grads.take(edges))
+
+
+def node_lines(graph: Graph, ids: Sequence[str], values: Sequence[float], grads: Sequence[float]) -> Iterable[str]:
+    texts = (map(encode_basestring, ids), number_texts(values), number_texts(grads))
+    if not len(graph.blocks):
+        return map(_NODE_LINE, *texts)
+    nodes, blocks = graph.nodes, graph.blocks
+    names = [f', "block": {encode_basestring(node.op)}' if node.kind is NodeKind.OP and node.op in blocks else ""
+             for node in map(nodes.__getitem__, ids)]
+    return map(_INSTANCE_LINE, *texts, names)
+
+
+def edge_lines(edges: Sequence[Edge], grads: Sequence[float]) -> Iterable[str]:
+    return map(_EDGE_LINE, map(encode_basestring, map(_SOURCE, edges)), map(encode_basestring, map(_TARGET, edges)),
+               map(_PORT, edges), number_texts(grads))
 
 
 def instance_items(graph: Graph, result: Evaluation) -> Iterator[str]:
@@ -140,31 +164,30 @@ def instance_items(graph: Graph, result: Evaluation) -> Iterator[str]:
     from cgeditor.model.instance_values import instance_values  # only documents with blocks need it
 
     for path, found in instance_values(graph, result).items():
-        inner = ", ".join(f'{encode_basestring(i)}: {{"value": {number_text(v)}, "grad": {number_text(g)}}}'
-                          for i, (v, g) in found.nodes.items())
+        inner_ids = list(found.nodes)
+        inner = ", ".join(map(_NODE_LINE, map(encode_basestring, inner_ids),
+                              number_texts([v for v, _ in found.nodes.values()]),
+                              number_texts([g for _, g in found.nodes.values()])))
         yield f'{encode_basestring(path)}: {{"block": {encode_basestring(found.block)}, "nodes": {{{inner}}}}}'
 
 
-def edge_items(graph: Graph, result: Evaluation) -> Iterator[str]:
-    """`{"source", "target", "port", "local_grad"}` for every edge, in file order."""
-    edge_grads = result.edge_grads
-    for e in graph.edges:
-        yield (f'{{"source": {encode_basestring(e.source)}, "target": {encode_basestring(e.target)}, '
-               f'"port": {e.port}, "local_grad": {number_text(edge_grads[e])}}}')
+_NODE_LINE = '{}: {{"value": {}, "grad": {}}}'.format
+_INSTANCE_LINE = '{}: {{"value": {}, "grad": {}{}}}'.format
+_EDGE_LINE = '{{"source": {}, "target": {}, "port": {}, "local_grad": {}}}'.format
+_SOURCE, _TARGET, _PORT = attrgetter("source"), attrgetter("target"), attrgetter("port")
 
 
-def number_text(x: float) -> str:
-    """A number as JSON text: finite values as json.dumps writes them, the rest as "nan",
-    "inf" and "-inf" (strings, since JSON has no such numbers)."""
-    x = float(x)
-    if x != x:
-        return '"nan"'
-    if x in _INFINITIES:
-        return _INFINITIES[x]
-    return float.__repr__(x)
+def number_texts(xs: Iterable[float]) -> list[str]:
+    """Numbers as JSON text: finite values as json.dumps writes them (their repr), the rest as
+    "nan", "inf" and "-inf" (strings, since JSON has no such numbers)."""
+    xs = list(map(float, xs))
+    texts = list(map(float.__repr__, xs))
+    if all(map(isfinite, xs)):
+        return texts
+    return [_NONFINITE.get(text, text) for text in texts]
 
 
-_INFINITIES = {float("inf"): '"inf"', float("-inf"): '"-inf"'}
+_NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}
 
 
 def to_table(graph: Graph, result: Evaluation) -> str:

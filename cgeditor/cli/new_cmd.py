@@ -16,7 +16,7 @@ from cgeditor.model.expression import (MAX_LENGTH, ExpressionError, MissingValue
 from cgeditor.model.fileformat import not_regular, save
 from cgeditor.model.graph import Graph
 
-from cgeditor.cli.common import CliError, add_set_argument, apply_sets, output_path, parse_set
+from cgeditor.cli.common import CliError, add_program_arguments, add_set_argument, apply_sets, output_path, parse_set
 
 _NETWORK_OPTIONS = ("activation", "loss", "seed", "init")
 
@@ -48,16 +48,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_set_argument(p)
     p.add_argument("-o", "--out", metavar="FILE", required=True,
                    help="the document to write (replaced atomically if it exists)")
-
-
-def add_program_arguments(parser: argparse.ArgumentParser, required: bool) -> argparse._MutuallyExclusiveGroup:
-    """--expr PROGRAM | --expr-file PATH (for `new`, and for `eval` as an alternative to FILE)."""
-    group = parser.add_mutually_exclusive_group(required=required)
-    group.add_argument("--expr", metavar="PROGRAM",
-                       help="the program, e.g. 'L = (x + x*y)**2' or 'c = a + b; d = c * c'; "
-                            "def name(params): blocks may come first")
-    group.add_argument("--expr-file", metavar="PATH", help="read the program from a text file")
-    return group
 
 
 def run(args: argparse.Namespace) -> int:

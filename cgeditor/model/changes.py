@@ -3,8 +3,7 @@ evaluator's caches key on.  `cgeditor.model.graph` re-exports them with the grap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cgeditor.model.annotations import Annotation
 
@@ -13,88 +12,128 @@ if TYPE_CHECKING:
     from cgeditor.model.graph import Edge, Node
 
 
-@dataclass(frozen=True)
-class NodeAdded:
+class _Change:
+    """One mutation, as a read-only record: made from its fields (by position or name), equal
+    to another of its own class with equal fields, hashable if they are.  What
+    `@dataclass(frozen=True)` gave, without generating and compiling six methods for each of
+    fifteen classes at import, which was a tenth of what `cgeditor eval` did on a small file."""
+
+    __slots__: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        names = self.__slots__
+        if kwargs or len(args) != len(names):
+            values = dict(zip(names, args))
+            if len(args) > len(names) or values.keys() & kwargs.keys() or set(names) != values.keys() | kwargs.keys():
+                raise TypeError(f"{type(self).__name__} takes the fields {', '.join(names)}, each once")
+            values.update(kwargs)
+            args = tuple(values[n] for n in names)
+        for name, value in zip(names, args):
+            object.__setattr__(self, name, value)
+
+    def _fields(self) -> tuple:
+        return tuple(getattr(self, n) for n in self.__slots__)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is read-only")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._fields() == other._fields()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+
+class NodeAdded(_Change):
+    __slots__ = ("node",)
     node: Node
 
 
-@dataclass(frozen=True)
-class NodeRemoved:
+class NodeRemoved(_Change):
+    __slots__ = ("node",)
     node: Node
 
 
-@dataclass(frozen=True)
-class NodeMoved:
+class NodeMoved(_Change):
+    __slots__ = ("node_id", "pos")
     node_id: str
     pos: tuple[float, float] | None
 
 
-@dataclass(frozen=True)
-class EdgeAdded:
+class EdgeAdded(_Change):
+    __slots__ = ("edge",)
     edge: Edge
 
 
-@dataclass(frozen=True)
-class EdgeRemoved:
+class EdgeRemoved(_Change):
+    __slots__ = ("edge",)
     edge: Edge
 
 
-@dataclass(frozen=True)
-class ValueChanged:
+class ValueChanged(_Change):
+    __slots__ = ("node_id", "value")
     node_id: str
     value: float | None
 
 
-@dataclass(frozen=True)
-class LabelChanged:
+class LabelChanged(_Change):
+    __slots__ = ("node_id", "label")
     node_id: str
     label: str
 
 
-@dataclass(frozen=True)
-class TrainableChanged:
+class TrainableChanged(_Change):
+    __slots__ = ("node_id", "trainable")
     node_id: str
     trainable: bool | None
 
 
-@dataclass(frozen=True)
-class OutputChanged:
+class OutputChanged(_Change):
+    __slots__ = ("old", "new")
     old: str | None
     new: str | None
 
 
-@dataclass(frozen=True)
-class AnnotationAdded:
+class AnnotationAdded(_Change):
+    __slots__ = ("annotation",)
     annotation: Annotation
 
 
-@dataclass(frozen=True)
-class AnnotationRemoved:
+class AnnotationRemoved(_Change):
+    __slots__ = ("annotation",)
     annotation: Annotation
 
 
-@dataclass(frozen=True)
-class AnnotationChanged:
+class AnnotationChanged(_Change):
     """An annotation moved or its text changed; `annotation` is the new one (same id)."""
 
+    __slots__ = ("annotation",)
     annotation: Annotation
 
 
-@dataclass(frozen=True)
-class BlockDefined:
+class BlockDefined(_Change):
+    __slots__ = ("block",)
     block: Block
 
 
-@dataclass(frozen=True)
-class BlockRemoved:
+class BlockRemoved(_Change):
+    __slots__ = ("block", "index")
     block: Block
     index: int  # its place in the library, to undo the removal exactly
 
 
-@dataclass(frozen=True)
-class BlockChanged:
+class BlockChanged(_Change):
     """Block `name` was replaced, or its inside edited: every instance may compute anew."""
 
+    __slots__ = ("name",)
     name: str
 
 
@@ -130,6 +169,12 @@ class Journal:
         else:
             self._touched.clear()
             self._base = version
+
+    def restart(self, version: int) -> None:
+        """The structure became `version` all at once: asked about any earlier version, `since`
+        answers None (re-plan everything)."""
+        self._touched.clear()
+        self._base = version
 
     def since(self, version: int) -> list[str] | None:
         """The nodes touched after `version`, or None if that is no longer known."""

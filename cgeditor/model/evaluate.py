@@ -12,13 +12,15 @@ recomputes only what lies downstream of it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import NamedTuple, Sequence
 
+from cgeditor.model.collector import collector_paused
 from cgeditor.model.graph import Edge, Graph, NodeKind
 from cgeditor.model.evaluation import Evaluation
 from cgeditor.model.compiled_loop import ForwardKernel, backward_entries, forward_kernel, run_backward
 from cgeditor.model.numbers import same_number
-from cgeditor.model.ops import Forward, Partials
+from cgeditor.model.ops import Forward, Op, Partials
 from cgeditor.model.suggest import did_you_mean, listing
 from cgeditor.model.validate import UNCOMPUTABLE, InvalidGraphError, Problem, validate
 
@@ -58,11 +60,24 @@ class _Plan:
     op_position: dict[int, int]  # node index → position in `ops`
     leaves: list[tuple[int, str]]
     problems: list[Problem]
-    consumers: list[list[int]]  # node index → indices of op nodes that read it
+    _consumers: list[list[int]] | None  # see `consumers`; None until asked for
     edge_count: int  # edges into computable op nodes
     kernel: ForwardKernel
     # output index → the backward path and its kernel entries
     paths: dict[int, tuple[list[PathStep], list]] = field(default_factory=dict)
+
+    @property
+    def consumers(self) -> list[list[int]]:
+        """Node index → indices of the op nodes that read it, ascending: what a value edit
+        recomputes.  Built on first use, as a one-off evaluation (the command line) never
+        needs it."""
+        if self._consumers is None:
+            consumers: list[list[int]] = [[] for _ in self.ids]
+            for op in self.ops:
+                for j in set(op.inputs):
+                    consumers[j].append(op.node)
+            self._consumers = consumers
+        return self._consumers
 
 
 def resolve_output(graph: Graph, output: str | None = None) -> str:
@@ -83,42 +98,54 @@ def resolve_output(graph: Graph, output: str | None = None) -> str:
 
 
 def _build_plan(graph: Graph) -> _Plan:
-    problems = validate(graph)
-    broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
-    ids: list[str] = []
-    index: dict[str, int] = {}
-    ops: list[PlanOp] = []
-    leaves: list[tuple[int, str]] = []
-    place_nodes(graph, graph.topological_order(), broken, ids, index, ops, leaves)
-    consumers: list[list[int]] = [[] for _ in ids]
-    for op in ops:
-        for j in set(op.inputs):
-            consumers[j].append(op.node)
-    return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, consumers,
-                 sum(len(op.in_edges) for op in ops), forward_kernel(ops))
+    with collector_paused():  # a plan of 100k ops is half a million objects, none of them garbage
+        problems = validate(graph)
+        broken = {p.owners[0] for p in problems if p.code in UNCOMPUTABLE}
+        ids: list[str] = []
+        index: dict[str, int] = {}
+        ops: list[PlanOp] = []
+        leaves: list[tuple[int, str]] = []
+        place_nodes(graph, graph.topological_order(), broken, ids, index, ops, leaves)
+        return _Plan(ids, index, ops, {op.node: k for k, op in enumerate(ops)}, leaves, problems, None,
+                     sum(map(len, map(_IN_EDGES, ops))), forward_kernel(ops))
 
 
 def place_nodes(graph: Graph, order: Sequence[str], broken: set[str], ids: list[str], index: dict[str, int],
                 ops: list[PlanOp], leaves: list[tuple[int, str]]) -> None:
-    """Append the computable nodes of `order` (topological) to a plan's lists."""
+    """Append the computable nodes of `order` (topological) to a plan's lists.  Run once per node
+    of a 200k-node file, so what the loop calls is bound once outside it."""
+    nodes, sorted_in_edges, op_named, op_kind = graph.nodes, graph.sorted_in_edges, graph.op, NodeKind.OP
+    new_tuple = tuple.__new__  # PlanOp(...) without its Python-level __new__
+    found: dict[str, Op] = {}  # op name → op, asked of the graph once per name
     for node_id in order:  # cycles and what they feed are left out
-        node = graph.nodes[node_id]
         if node_id in broken:
             continue
-        if node.kind is not NodeKind.OP:
-            index[node_id] = len(ids)
-            leaves.append((len(ids), node_id))
+        node = nodes[node_id]
+        k = len(ids)
+        if node.kind is not op_kind:
+            index[node_id] = k
+            leaves.append((k, node_id))
             ids.append(node_id)
             continue
-        in_edges = graph.sorted_in_edges(node_id)
+        in_edges = sorted_in_edges(node_id)
         try:
-            inputs = tuple([index[e.source] for e in in_edges])
+            if len(in_edges) == 2:
+                inputs = (index[in_edges[0].source], index[in_edges[1].source])
+            elif len(in_edges) == 1:
+                inputs = (index[in_edges[0].source],)
+            else:
+                inputs = tuple([index[e.source] for e in in_edges])
         except KeyError:
             continue  # fed by something that cannot be computed
-        op = graph.op(node.op)  # known: unknown ops are in `broken`
-        index[node_id] = len(ids)
-        ops.append(PlanOp(len(ids), op.forward, op.partials, inputs, in_edges, op.name))
+        op = found.get(node.op)
+        if op is None:
+            op = found[node.op] = op_named(node.op)  # known: unknown ops are in `broken`
+        index[node_id] = k
+        ops.append(new_tuple(PlanOp, (k, op.forward, op.partials, inputs, in_edges, op.name)))
         ids.append(node_id)
+
+
+_IN_EDGES = attrgetter("in_edges")
 
 
 def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
@@ -127,11 +154,13 @@ def _backward_path(plan: _Plan, out_index: int) -> list[PathStep]:
     reaches = [False] * len(plan.ids)
     reaches[out_index] = True
     path = []
+    ops, new_tuple = plan.ops, tuple.__new__  # PathStep(...) without its Python-level __new__
     for pos in range(plan.op_position.get(out_index, -1), -1, -1):
-        op = plan.ops[pos]
+        op = ops[pos]
         if reaches[op.node]:
-            path.append(PathStep(op.node, op.inputs, op.in_edges))
-            for j in op.inputs:
+            inputs = op.inputs
+            path.append(new_tuple(PathStep, (op.node, inputs, op.in_edges)))
+            for j in inputs:
                 reaches[j] = True
     return path
 
@@ -151,10 +180,12 @@ class Evaluator:
         """The plan for the graph as it is: extended when the structure changed only at the end
         of the document (see `replan`), else built again."""
         if self._plan is None or self._plan_version != self.graph.structure_version:
-            from cgeditor.model.replan import replanned  # it builds on this module's plan types
-
             touched = self.graph.journal.since(self._plan_version) if self._plan is not None else None
-            grown = replanned(self.graph, self._plan, touched) if touched is not None else None
+            grown = None
+            if touched is not None:
+                from cgeditor.model.replan import replanned  # it builds on this module's plan types
+
+                grown = replanned(self.graph, self._plan, touched)
             if grown is None:
                 self._plan, self._values = _build_plan(self.graph), []
             else:

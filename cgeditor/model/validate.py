@@ -66,8 +66,11 @@ class InvalidGraphError(ValueError):
 
 def validate(graph: Graph) -> list[Problem]:
     problems: list[Problem] = []
+    op_kind = NodeKind.OP
     for node in graph:
-        problems += node_problems(graph, node)
+        found = _op_node_problems(graph, node.id, node.op) if node.kind is op_kind else node_problems(graph, node)
+        if found:
+            problems += found
     problems += cycle_problems(graph)
     return problems
 
@@ -99,8 +102,9 @@ def _op_node_problems(graph: Graph, node_id: str, op_name: str | None) -> list[P
     in_edges = graph.sorted_in_edges(node_id)
     n = len(in_edges)
     # The common case, checked cheaply: ports 0..n-1 wired once each, n within the op's arity.
-    if n >= op.min_arity and (n == op.max_arity if not op.variadic else True) \
-            and list(map(_PORT, in_edges)) == list(range(n)):
+    if n >= op.min_arity and (op.max_arity is None or n == op.max_arity) and (
+            (in_edges[0].port == 0 and in_edges[-1].port == n - 1) if 0 < n <= 2  # sorted by port
+            else list(map(_PORT, in_edges)) == list(range(n))):
         return _block_problems(graph, node_id, op_name) if instance else []
     problems = _block_problems(graph, node_id, op_name) if instance else []
     by_port: dict[int, list[Edge]] = {}

@@ -11,24 +11,13 @@ document is closed, `release` thaws everything so its cycles are collected at th
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 
 from PySide6.QtCore import QTimer
 
+from cgeditor.model.collector import collector_paused  # noqa: F401  (the editor's builds use it too)
 from cgeditor.model.graph import Graph
 
 LARGE_GRAPH = 1000  # nodes; smaller documents build in a blink and are left to the collector
-
-
-@contextmanager
-def collector_paused():
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def freeze_if_large(graph: Graph) -> None:

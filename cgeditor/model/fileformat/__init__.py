@@ -17,8 +17,19 @@ from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTA
                                               MAX_BYTES, MAX_COORDINATE, MAX_DEPTH, MAX_EXTRA_LENGTH, MAX_ID_LENGTH,
                                               MAX_LABEL_LENGTH, MAX_NODES, MAX_NOTE_LENGTH, MAX_PORT, SUFFIX, VERSION,
                                               DocumentError)
-from cgeditor.model.fileformat.writing import (GraphSnapshot, ReadOnlyDocumentError, annotation_dict, dumps,
-                                               encode_number, graph_to_dict, save)
+
+_WRITING = ("GraphSnapshot", "ReadOnlyDocumentError", "annotation_dict", "dumps", "encode_number", "graph_to_dict",
+            "save")
+
+
+def __getattr__(name: str):
+    """The writing half is imported on first use: `cgeditor eval` reads and never writes."""
+    if name in _WRITING:
+        from cgeditor.model.fileformat import writing
+
+        return getattr(writing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["BLOCKS_VERSION", "FORMAT", "MAX_ANNOTATIONS", "MAX_BLOCKS", "MAX_BYTES", "MAX_COORDINATE",
            "MAX_DEPTH", "MAX_EXTRA_LENGTH", "MAX_ID_LENGTH", "MAX_LABEL_LENGTH", "MAX_NODES", "MAX_NOTE_LENGTH",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import chain
 from typing import Any
 
 from cgeditor.model.fileformat.schema import (MAX_COORDINATE, MAX_DEPTH, MAX_EXTRA_LENGTH, NONFINITE,
@@ -28,19 +29,19 @@ def no_constants(name: str) -> float:
 
 def depth(data: Any) -> int:
     """Nesting depth (counted only up to MAX_DEPTH + 1), without recursion: a hostile document
-    must not exhaust the stack.  Walked a level at a time, which keeps a 100k-node file's check
-    to list comprehensions."""
-    containers = (dict, list)
-    level = [data] if isinstance(data, containers) else []
+    must not exhaust the stack.  Walked a level at a time, each level one comprehension over
+    every value in it, which keeps a 200k-node file's check to a few C loops.  `data` is what
+    `json.loads` made: its containers are exactly dicts and lists."""
+    level = [data] if data.__class__ in _CONTAINERS else []
     depth = 0
     while level and depth <= MAX_DEPTH:
         depth += 1
-        deeper: list = []
-        for item in level:
-            children = item.values() if isinstance(item, dict) else item
-            deeper += [c for c in children if isinstance(c, containers)]
-        level = deeper
+        children = chain.from_iterable([item.values() if item.__class__ is dict else item for item in level])
+        level = [c for c in children if c.__class__ in _CONTAINERS]
     return depth
+
+
+_CONTAINERS = frozenset({dict, list})
 
 
 def check_extra(value: Any, where: str) -> None:

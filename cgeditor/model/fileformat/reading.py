@@ -7,13 +7,14 @@ import os
 import stat
 from typing import Any, Collection
 
+from cgeditor.model.collector import collector_paused
 from cgeditor.model.escape import one_line
 from cgeditor.model.fileformat.checks import depth, edge_name, is_int, json_type, list_field, no_constants, \
     no_duplicate_keys, quote, show
-from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from
+from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from, well_formed_edge
 from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH,
                                               MAX_NODES, VERSION, VERSIONS, DocumentError)
-from cgeditor.model.graph import Graph
+from cgeditor.model.graph import Edge, Graph, Node
 from cgeditor.model.ops import OPS
 
 
@@ -66,8 +67,16 @@ def loads(text: str, *, lay_out: bool = True) -> Graph:
         raise DocumentError(f"document is larger than {MAX_BYTES // (1024 * 1024)} MB")
     if not text.strip():
         raise DocumentError("empty document")
+    with collector_paused():  # nothing built here is garbage until it is all built
+        data = _parsed(text)
+        if depth(data) > MAX_DEPTH:
+            raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
+        return graph_from_dict(data, lay_out=lay_out)
+
+
+def _parsed(text: str) -> Any:
     try:
-        data = json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
+        return json.loads(text, object_pairs_hook=no_duplicate_keys, parse_constant=no_constants)
     except json.JSONDecodeError as e:
         raise DocumentError(f"not JSON: {e.msg} at line {e.lineno}, column {e.colno}") from None
     except RecursionError:
@@ -76,9 +85,6 @@ def loads(text: str, *, lay_out: bool = True) -> Graph:
         if isinstance(e, DocumentError):
             raise
         raise DocumentError(f"not JSON: {one_line(str(e), 300)}") from None
-    if depth(data) > MAX_DEPTH:
-        raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
-    return graph_from_dict(data, lay_out=lay_out)
 
 
 def graph_from_dict(data: Any, *, lay_out: bool = True) -> Graph:
@@ -128,20 +134,27 @@ def graph_from_dict(data: Any, *, lay_out: bool = True) -> Graph:
 
 
 def fill(graph: Graph, nodes: list, edges: list, output: Any, ops: Collection[str]) -> None:
-    """Add a document's (or a block body's) nodes, edges and output to `graph`."""
+    """Give `graph`, which has no nodes yet, a document's (or a block body's) nodes, edges and
+    output, built in one pass (`Graph.take_checked`) after checking each entry as `add_node`
+    and `add_edge` would, with the document's messages."""
+    by_id: dict[str, Node] = {}
     for i, item in enumerate(nodes):
         node = node_from(i, item, ops)
-        if node.id in graph:
+        if node.id in by_id:
             raise DocumentError(f"duplicate node id {node.id!r}")
-        graph.add_node(node)
+        by_id[node.id] = node
+    seen: dict[Edge, None] = {}
     for i, item in enumerate(edges):
-        edge = edge_from(i, item)
-        for end in (edge.source, edge.target):
-            if end not in graph:
-                raise DocumentError(f"edge {edge_name(edge)} names an unknown node {quote(end)}")
-        if graph.has_edge(edge):
+        edge = well_formed_edge(item, by_id)
+        if edge is None:
+            edge = edge_from(i, item)
+            for end in (edge.source, edge.target):
+                if end not in by_id:
+                    raise DocumentError(f"edge {edge_name(edge)} names an unknown node {quote(end)}")
+        if edge in seen:
             raise DocumentError(f"duplicate edge {edge_name(edge)}")
-        graph.add_edge(edge)
+        seen[edge] = None
+    graph.take_checked(by_id, seen)
     if output is not None:
         if not isinstance(output, str):
             raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
