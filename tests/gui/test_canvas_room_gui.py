@@ -123,3 +123,16 @@ def test_docks_the_user_widened_keep_their_width_when_the_window_shrinks(window,
     qtbot.waitUntil(lambda: window.width() == 1024)
     qtbot.waitUntil(lambda: graph_fills_view(window))
     assert window.palette_dock.width() == 260
+
+
+def test_at_1024x700_every_palette_entry_shows_its_whole_name(make_window, qtbot):
+    """"Hyperbolic tangent" was cut to "Hyperboli…" in the 164 px palette; the long names show a
+    short one there (the full name stays in the tooltip), so the canvas keeps its room."""
+    window = make_window(Document.open(example_path("chain_rule")))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.palette_dock.width() < 200)
+    tree = window.palette.tree
+    for key, item in window.palette._items.items():
+        index = tree.indexFromItem(item)
+        assert tree.sizeHintForIndex(index).width() <= tree.visualRect(index).width(), item.text(0)
+        assert item.toolTip(0).startswith(next(e.title for e in window.palette.entries if e.key == key))
