@@ -252,7 +252,7 @@ class TeachingTools(QObject):
             if on:
                 self.fit_for_presentation()
             else:
-                view.fit_graph()
+                view.show_graph()
                 self.camera.remember_zoom()
 
     # -- quiz, paths, selection ------------------------------------------------------------
