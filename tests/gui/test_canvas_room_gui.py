@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QTabBar, QToolBar
 
 from cgeditor.editor.canvas.node_painter import TEXT_LOD
 from cgeditor.editor.document.document import Document
@@ -162,3 +162,15 @@ def test_at_1024x700_a_graph_too_long_to_read_whole_opens_readable_at_its_inputs
     qtbot.waitUntil(opened_readable_at_its_start)
     QTest.keyClick(view, Qt.Key_F)
     assert view.visible_scene_rect().contains(scene.graph_rect())
+
+
+def test_at_1024x700_the_tabbed_docks_show_their_whole_names(make_window, qtbot):
+    """Inspector, Paths, Chart and Lesson share one column: they read "Inspec…", "Pat…", "Ch…"."""
+    window = make_window(Document.open(example_path("chain_rule")))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.inspector_dock.width() < 300)
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible()]
+    assert {bar.tabText(i) for bar in bars for i in range(bar.count())} >= {"Inspector", "Paths", "Lesson"}
+    for bar in bars:
+        for i in range(bar.count()):
+            assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width(), bar.tabText(i)
