@@ -81,3 +81,11 @@ def test_in_a_tall_graph_the_bubble_goes_just_outside_it_when_that_shares_the_sc
     crowd = [QRectF(0, y, 600, 40) for y in range(0, 3000, 60)]  # no gap inside the graph
     s = spot((300, 400), [], seen=QRectF(-100, -100, 800, 540), clear=crowd, graph=tall)
     assert s.above and s.tail.y() == 0
+
+
+def test_a_pointer_slanting_further_than_a_bubble_width_to_get_below_hangs_the_bubble_above_instead():
+    """deep_chain presenting at 1920×1080: a step near the graph's top pointed at a bubble below
+    the graph, 650 px off to the side, past a column of nodes under it."""
+    bar = QRectF(200, 150, 200, 40)  # under the step: a free pointer below slants 240 units aside
+    s = spot((300, 20), [bar])
+    assert s.above and s.tail.y() == 0 and abs(s.tail.x() - 300) < 1

@@ -3,7 +3,9 @@ how far the bubble slides along so that it stays inside the view.
 
 The bubble hangs below the graph, or above it, where it can hide no node or number.  Its pointer
 runs from the current step to the bubble's tail; of the ends tried along either side, the one
-whose pointer crosses the fewest other nodes wins (below before above, then the shortest).  A
+whose pointer crosses the fewest other nodes wins, then the shortest pointer, where hanging above
+counts as a bubble's width longer (below is where the class looks first, but a pointer slanting
+across the screen to a free spot below loses the eye).  A
 graph taller than the view would leave the bubble off screen whichever side it takes, so there
 the bubble goes into the nearest gap between the nodes around the step, near enough to share
 the screen with it, or just outside the graph when that is near enough too (covering as little
@@ -58,7 +60,7 @@ def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float,
         for rank, (y, above) in enumerate(((graph.bottom(), False), (graph.top(), True))):
             for x in xs:
                 if graph.left() <= x <= graph.right() or x == ax:
-                    cost = (_crossings(ax, ay, x, y, obstacles), rank, abs(x - ax))
+                    cost = (_crossings(ax, ay, x, y, obstacles), math.hypot(x - ax, y - ay) + rank * w)
                     if best is None or cost < best[0]:
                         best = (cost, x, y, above)
     else:  # the bubble must share the screen with the step: it goes in a gap within reach
