@@ -42,6 +42,7 @@ class Op:
     infix: str | None = None  # the Python operator the expression parser maps to this op
     category: str = "arithmetic"
     aliases: tuple[str, ...] = field(default=())
+    short_title: str = ""  # what a narrow list (the palette) shows when `title` is long; "" = title
     # Optional: (forward, partials) as Python expressions over inputs `x`, `y` and the output
     # `out`, for a node with exactly `min_arity` inputs, in this module's namespace.  The
     # evaluator inlines them into its loop, which saves two calls and a list per node.  A
@@ -289,19 +290,20 @@ _OPS: list[Op] = [
     Op(name="cos", symbol="cos", title="Cosine", min_arity=1, max_arity=1, forward=safe_cos,
        partials=lambda xs, out: (-safe_sin(xs[0]),), python=_call("math.cos"),
        python_partials=lambda a, o: [f"-math.sin({a[0]})"], torch=_call("torch.cos"), category="function"),
-    Op(name="tanh", symbol="tanh", title="Hyperbolic tangent", min_arity=1, max_arity=1,
-       **_templated("math.tanh(x)", "(1.0 - out * out,)", 1),
+    Op(name="tanh", symbol="tanh", title="Hyperbolic tangent", short_title="Tanh", min_arity=1,
+       max_arity=1, **_templated("math.tanh(x)", "(1.0 - out * out,)", 1),
        python=_call("math.tanh"), python_partials=lambda a, o: [f"1.0 - {o} ** 2"],
        torch=_call("torch.tanh"), category="activation"),
     Op(name="sigmoid", symbol="σ", title="Sigmoid", min_arity=1, max_arity=1,
        **_templated("sigmoid(x)", "(out * (1.0 - out),)", 1),
        python=lambda a: f"(1.0 / (1.0 + math.exp(-{a[0]})))", python_partials=lambda a, o: [f"{o} * (1.0 - {o})"],
        torch=_call("torch.sigmoid"), category="activation"),
-    Op(name="relu", symbol="ReLU", title="Rectified linear", min_arity=1, max_arity=1,
+    Op(name="relu", symbol="ReLU", title="Rectified linear", short_title="ReLU", min_arity=1, max_arity=1,
        **_templated("relu(x)", "(1.0 if x > 0.0 else 0.0,)", 1),
        python=lambda a: f"max({a[0]}, 0.0)", python_partials=lambda a, o: [f"(1.0 if {a[0]} > 0 else 0.0)"],
        torch=_call("torch.relu"), category="activation"),
-    Op(name="abs", symbol="|x|", title="Absolute value", min_arity=1, max_arity=1, forward=abs,
+    Op(name="abs", symbol="|x|", title="Absolute value", short_title="Absolute", min_arity=1,
+       max_arity=1, forward=abs,
        partials=lambda xs, out: (sign(xs[0]),), python=_call("abs"),
        python_partials=lambda a, o: [f"math.copysign(1.0, {a[0]}) if {a[0]} != 0 else 0.0"],
        torch=_call("torch.abs"), category="function"),

@@ -72,3 +72,20 @@ def test_a_callout_too_wide_for_the_screen_breaks_each_line_in_two_at_most_and_f
     assert callout.text() == "\n".join(lines)  # the narration itself, however it is broken
     callout.set_text(lines[:1], 36, 2000)
     assert callout.shown_lines() == lines[:1] and callout.font_px() == 36
+
+
+def test_in_a_tall_graph_the_bubble_goes_just_outside_it_when_that_shares_the_screen_with_the_step():
+    """On the 40-node graph at 1024×700 the one free place was just above the graph, a few
+    units further than the gaps tried: the bubble covered the value on top of the graph."""
+    tall = QRectF(0, 0, 600, 3000)
+    crowd = [QRectF(0, y, 600, 40) for y in range(0, 3000, 60)]  # no gap inside the graph
+    s = spot((300, 400), [], seen=QRectF(-100, -100, 800, 540), clear=crowd, graph=tall)
+    assert s.above and s.tail.y() == 0
+
+
+def test_a_pointer_slanting_further_than_a_bubble_width_to_get_below_hangs_the_bubble_above_instead():
+    """deep_chain presenting at 1920×1080: a step near the graph's top pointed at a bubble below
+    the graph, 650 px off to the side, past a column of nodes under it."""
+    bar = QRectF(200, 150, 200, 40)  # under the step: a free pointer below slants 240 units aside
+    s = spot((300, 20), [bar])
+    assert s.above and s.tail.y() == 0 and abs(s.tail.x() - 300) < 1

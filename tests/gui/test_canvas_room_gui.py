@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import QTabBar, QToolBar
 
+from cgeditor.editor.canvas.node_painter import TEXT_LOD
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.window import file_dialogs
 from cgeditor.model.expression import parse_program
@@ -123,3 +124,53 @@ def test_docks_the_user_widened_keep_their_width_when_the_window_shrinks(window,
     qtbot.waitUntil(lambda: window.width() == 1024)
     qtbot.waitUntil(lambda: graph_fills_view(window))
     assert window.palette_dock.width() == 260
+
+
+def test_at_1024x700_every_palette_entry_shows_its_whole_name(make_window, qtbot):
+    """"Hyperbolic tangent" was cut to "Hyperboli…" in the 164 px palette; the long names show a
+    short one there (the full name stays in the tooltip), so the canvas keeps its room."""
+    window = make_window(Document.open(example_path("chain_rule")))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.palette_dock.width() < 200)
+    tree = window.palette.tree
+    for key, item in window.palette._items.items():
+        index = tree.indexFromItem(item)
+        assert tree.sizeHintForIndex(index).width() <= tree.visualRect(index).width(), item.text(0)
+        assert item.toolTip(0).startswith(next(e.title for e in window.palette.entries if e.key == key))
+
+
+def test_at_1024x700_a_graph_too_long_to_read_whole_opens_readable_at_its_inputs(make_window, qtbot):
+    """deep_chain fitted whole at 0.35 zoom, where not one name or number is drawn: it opens
+    readable, showing its start, with the minimap telling there is more; a window large enough
+    shows it whole, and F fits it whole in any window."""
+    window = make_window(Document.open(example_path("deep_chain")))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.palette_dock.width() < 200)
+    view, scene = window.view, window.scene
+
+    def opened_readable_at_its_start() -> bool:
+        seen, graph = view.visible_scene_rect(), scene.graph_rect()
+        return (view.zoom_level() * scene.painter.theme.overlay_px >= 6 and view.zoom_level() >= TEXT_LOD
+                and seen.left() < graph.left() < seen.right() < graph.right()
+                and seen.top() < graph.top() and graph.bottom() < seen.bottom())
+
+    qtbot.waitUntil(opened_readable_at_its_start)
+    assert view.minimap.isVisible()
+    window.resize(1920, 1080)
+    qtbot.waitUntil(lambda: graph_fills_view(window))
+    window.resize(1024, 700)
+    qtbot.waitUntil(opened_readable_at_its_start)
+    QTest.keyClick(view, Qt.Key_F)
+    assert view.visible_scene_rect().contains(scene.graph_rect())
+
+
+def test_at_1024x700_the_tabbed_docks_show_their_whole_names(make_window, qtbot):
+    """Inspector, Paths, Chart and Lesson share one column: they read "Inspec…", "Pat…", "Ch…"."""
+    window = make_window(Document.open(example_path("chain_rule")))
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.width() == 1024 and window.inspector_dock.width() < 300)
+    bars = [bar for bar in window.findChildren(QTabBar) if bar.isVisible()]
+    assert {bar.tabText(i) for bar in bars for i in range(bar.count())} >= {"Inspector", "Paths", "Lesson"}
+    for bar in bars:
+        for i in range(bar.count()):
+            assert bar.tabRect(i).width() >= bar.tabSizeHint(i).width(), bar.tabText(i)

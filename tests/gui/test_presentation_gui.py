@@ -193,3 +193,18 @@ def test_in_a_tall_graph_the_callout_keeps_clear_of_its_step_and_of_the_step_cou
         assert window.view.visible_scene_rect().contains(bubble)
         on_screen = window.view.mapFromScene(bubble).boundingRect().translated(window.view.viewport().pos())
         assert not teaching._badge.geometry().intersects(on_screen), f"step {teaching.stepper.position}: counter on it"
+
+
+def test_on_a_graph_larger_than_the_screen_the_step_counter_covers_no_node_or_number(qtbot, make_window):
+    """At 1024×700 the counter in the bottom-right corner sat on the "add" node of this graph."""
+    from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
+    window = presenting_forty_nodes(qtbot, make_window)
+    teaching, view = window.teaching, window.view
+    for _ in range(30):
+        key(qtbot, window, Qt.Key_PageDown)
+        qtbot.waitUntil(lambda: not teaching.camera.glide or not teaching.camera.glide.is_moving())
+        badge = teaching._badge.geometry().translated(-view.viewport().pos())  # in the viewport
+        seen = [item for item in view.items(badge) if isinstance(item, NodeItem)
+                or (isinstance(item, OverlayLabel) and item.isVisible())]
+        assert not seen, f"step {teaching.stepper.position}: the counter covers {seen[0]}"
+        assert not badge.intersects(teaching.layer.bubble_on_screen().toRect())

@@ -17,12 +17,14 @@ from PySide6.QtWidgets import QGraphicsView
 from cgeditor.editor.canvas.empty_hint import EmptyHint
 from cgeditor.editor.canvas import node_creation
 from cgeditor.editor.canvas.items import EdgeItem
+from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.editor.canvas.minimap import Minimap
 from cgeditor.editor.panels.node_entries import NODE_MIME
 
 MIN_ZOOM, MAX_ZOOM = 0.02, 4.0  # 0.02: a pasted 10,000-node network still fits the window
 FIT_MAX_ZOOM = 1.6  # fitting a tiny graph should not blow it up to poster size
 FIT_MARGIN = 40.0
+OPEN_MIN_ZOOM = 0.45  # a graph opens no smaller: its numbers 6 px tall (below 0.36 they are not drawn)
 ZOOM_STEP = 1.25
 WORLD = 1.0e6  # the scrollable area: far beyond any graph, so panning never hits a wall
 
@@ -31,7 +33,7 @@ class GraphView(QGraphicsView):
     def __init__(self, scene, parent=None):
         super().__init__(scene, parent)
         self._fitted_once = False  # before anything scrolls: `_view_moved` asks
-        self._keeps_fit = False  # fitted and not zoomed or panned since: a resize fits again
+        self._keeps_fit = None  # fit_graph or show_graph, done and not zoomed or panned since: a resize does it again
         self.minimap = Minimap(self)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
@@ -66,7 +68,7 @@ class GraphView(QGraphicsView):
         factor = target / self.zoom_level()
         if abs(factor - 1.0) < 1e-9:
             return
-        self._keeps_fit = False
+        self._keeps_fit = None
         before = self.mapToScene(anchor.toPoint())
         self.scale(factor, factor)
         after = self.mapToScene(anchor.toPoint())
@@ -80,17 +82,28 @@ class GraphView(QGraphicsView):
         self.zoom_by(1 / ZOOM_STEP)
 
     def fit_graph(self) -> None:
+        """The whole graph, however small that makes it (Fit Graph)."""
         self._fit(self.scene().graph_rect())
-        self._keeps_fit = True
+        self._keeps_fit = self.fit_graph
+
+    def show_graph(self) -> None:
+        """How a graph opens: whole while its numbers stay readable; a graph too long for that
+        (deep_chain at 1024×700 fitted at 0.35, every name and number gone) is shown from its
+        start, the inputs, at the least readable zoom, and the minimap tells there is more.
+        A large graph (far zoom) opens whole, as an overview."""
+        large = len(self.scene().graph) > LAZY_LIMIT
+        self._fit(self.scene().graph_rect(), MIN_ZOOM if large else OPEN_MIN_ZOOM)
+        self._keeps_fit = self.show_graph
 
     def frame_selection(self) -> None:
         rect = QRectF()
         for item in self.scene().selectedItems():
             rect = rect.united(item.sceneBoundingRect())
         self._fit(rect if not rect.isEmpty() else self.scene().graph_rect())
-        self._keeps_fit = False
+        self._keeps_fit = None
 
-    def _fit(self, rect: QRectF) -> None:
+    def _fit(self, rect: QRectF, least: float = MIN_ZOOM) -> None:
+        """Zoom to show `rect`, but no smaller than `least`: then show its start (top left)."""
         if rect.isEmpty():
             self.setTransform(QTransform())
             self.centerOn(0, 0)
@@ -98,14 +111,16 @@ class GraphView(QGraphicsView):
             rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
             vp = self.viewport().rect()
             scale = min(vp.width() / rect.width(), vp.height() / rect.height())
-            scale = max(MIN_ZOOM, min(FIT_MAX_ZOOM, scale))
+            scale = max(MIN_ZOOM, least, min(FIT_MAX_ZOOM, scale))
             self.setTransform(QTransform.fromScale(scale, scale))
-            self.centerOn(rect.center())
+            w, h = vp.width() / scale, vp.height() / scale
+            self.centerOn(rect.center().x() if rect.width() <= w else rect.left() + w / 2,
+                          rect.center().y() if rect.height() <= h else rect.top() + h / 2)
         self._view_moved()
 
     def pan_to(self, point: QPointF) -> None:
         """Centre the view on `point` (a user's choice, so a resize no longer fits the graph)."""
-        self._keeps_fit = False
+        self._keeps_fit = None
         self.centerOn(point)
 
     def set_minimap_visible(self, on: bool) -> None:
@@ -117,7 +132,7 @@ class GraphView(QGraphicsView):
         return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def _scroll_by_scene(self, delta: QPointF) -> None:
-        self._keeps_fit = False
+        self._keeps_fit = None
         z = self.zoom_level()
         h, v = self.horizontalScrollBar(), self.verticalScrollBar()
         h.setValue(round(h.value() - delta.x() * z))
@@ -129,12 +144,12 @@ class GraphView(QGraphicsView):
         super().showEvent(event)
         if not self._fitted_once:
             self._fitted_once = True
-            self.fit_graph()
+            self.show_graph()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self._keeps_fit:
-            self.fit_graph()
+        if self._keeps_fit is not None:
+            self._keeps_fit()
         else:
             self._view_moved()
 

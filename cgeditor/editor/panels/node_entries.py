@@ -28,6 +28,11 @@ class Entry:
     symbol: str
     category: str
     keywords: str  # lower-case words a search matches
+    short_title: str = ""  # the palette's name for it when the title is too long for a dock
+
+    @property
+    def palette_title(self) -> str:
+        return self.short_title or self.title
 
     def rank(self, text: str) -> int | None:
         """How well `text` matches: 0 exact, 1 prefix, 2 anywhere, None not at all."""
@@ -47,7 +52,7 @@ def node_entries(blocks: BlockLibrary | None = None) -> list[Entry]:
                Entry("constant", "Constant", "c", "inputs", "constant number literal fixed")]
     for op in OPS.values():
         words = " ".join([op.name, op.title.lower(), op.symbol.lower(), *op.aliases, op.infix or ""])
-        entries.append(Entry(op.name, op.title, op.symbol, op.category, words))
+        entries.append(Entry(op.name, op.title, op.symbol, op.category, words, op.short_title))
     return entries + block_entries(blocks)
 
 

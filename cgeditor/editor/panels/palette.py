@@ -120,7 +120,7 @@ class PaletteWidget(QWidget):
                 group.setFont(0, font)
                 group.setForeground(0, theme.color("muted"))
                 groups[entry.category] = group
-            item = QTreeWidgetItem(group, [entry.title])
+            item = QTreeWidgetItem(group, [entry.palette_title])
             item.setIcon(0, entry_icon(entry, theme))
             item.setData(0, KEY_ROLE, entry.key)
             item.setToolTip(0, f"{entry.title} ({entry.key}) — drag onto the canvas, or double-click")

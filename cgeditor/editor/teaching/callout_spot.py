@@ -3,10 +3,13 @@ how far the bubble slides along so that it stays inside the view.
 
 The bubble hangs below the graph, or above it, where it can hide no node or number.  Its pointer
 runs from the current step to the bubble's tail; of the ends tried along either side, the one
-whose pointer crosses the fewest other nodes wins (below before above, then the shortest).  A
+whose pointer crosses the fewest other nodes wins, then the shortest pointer, where hanging above
+counts as a bubble's width longer (below is where the class looks first, but a pointer slanting
+across the screen to a free spot below loses the eye).  A
 graph taller than the view would leave the bubble off screen whichever side it takes, so there
 the bubble goes into the nearest gap between the nodes around the step, near enough to share
-the screen with it (covering as little as can be when there is no such gap).
+the screen with it, or just outside the graph when that is near enough too (covering as little
+as can be when there is no such gap).
 
 Rects are handled as plain (left, top, right, bottom) tuples: a placement tries a few hundred
 spots against the nodes nearby at every step, too many for a call into Qt each.
@@ -24,6 +27,7 @@ BAND_STEP = 24.0  # screen pixels between the heights tried for a gap in a tall 
 EDGE_ROOM = 8.0  # screen pixels kept between the bubble and the view's sides
 OWN_WEIGHT = 100  # covering one of the step's own nodes counts as covering this many others
 SHARED_ROOM = 120.0  # screen pixels of a tall view's height left over when step and bubble share it
+OUTSIDE_ROOM = 48.0  # screen pixels beside a bubble just outside a tall graph and its step, at the least
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -56,7 +60,7 @@ def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float,
         for rank, (y, above) in enumerate(((graph.bottom(), False), (graph.top(), True))):
             for x in xs:
                 if graph.left() <= x <= graph.right() or x == ax:
-                    cost = (_crossings(ax, ay, x, y, obstacles), rank, abs(x - ax))
+                    cost = (_crossings(ax, ay, x, y, obstacles), math.hypot(x - ax, y - ay) + rank * w)
                     if best is None or cost < best[0]:
                         best = (cost, x, y, above)
     else:  # the bubble must share the screen with the step: it goes in a gap within reach
@@ -64,6 +68,9 @@ def callout_spot(anchor: QPointF, bubble: tuple[float, float], tail_half: float,
         reach, band = seen.height() - h - SHARED_ROOM / zoom, BAND_STEP / zoom
         tails = [(math.hypot(x - ax, i * band), x, ay + (-i if above else i) * band, above)
                  for above in (False, True) for x in xs for i in range(1, max(int(reach / band), 1) + 1)]
+        for y, above in ((graph.bottom(), False), (graph.top(), True)):  # just outside the graph
+            if abs(y - ay) + h + OUTSIDE_ROOM / zoom <= seen.height():  # covers nothing, if in reach
+                tails += [(math.hypot(x - ax, y - ay), x, y, above) for x in xs]
         centres = {x: x + _shift(QPointF(x, ay), bubble[0], tail_half, zoom, seen) / zoom for x in xs}
         for length, x, y, above in sorted(tails):
             top, centre = y - h if above else y, centres[x]  # where the bubble is once slid into view

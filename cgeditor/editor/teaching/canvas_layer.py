@@ -326,6 +326,16 @@ class CanvasLayer(QObject):
             return None
         return view.mapFromScene(self.bubble_scene_rect()).boundingRect().toRectF()
 
+    def graph_on_screen(self) -> list[QRectF]:
+        """The nodes and numbers in the view's viewport, for the step counter to keep clear of."""
+        view = self.scene.view()
+        if view is None:
+            return []
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        return [view.mapFromScene(item.sceneBoundingRect()).boundingRect().toRectF()
+                for item in self.scene.items(seen, Qt.IntersectsItemBoundingRect)
+                if isinstance(item, NodeItem) or (isinstance(item, OverlayLabel) and item.isVisible())]
+
     def _sync_minimap(self) -> None:
         """The minimap stays out of the bubble's way: it hides while the two would overlap."""
         view = self.scene.view()

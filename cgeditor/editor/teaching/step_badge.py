@@ -13,13 +13,16 @@ MARGIN = 16  # px from the canvas' corner
 
 
 class StepBadge(QLabel):
-    """A small rounded label, "step 7 of 24", in the canvas' top-right corner, or another corner
-    while the callout is in that one (a callout above the graph used to run under it)."""
+    """A small rounded label, "step 7 of 24", in the canvas' top-right corner, or wherever else
+    along the canvas' edges it covers neither the callout nor a node or number (a callout
+    above the graph used to run under it; on a large graph it sat on a node)."""
 
-    def __init__(self, view: QGraphicsView, keep_clear: Callable[[], QRectF | None]):
+    def __init__(self, view: QGraphicsView, callout: Callable[[], QRectF | None],
+                 graph: Callable[[], list[QRectF]]):
         super().__init__(view)
         self.view = view
-        self.keep_clear = keep_clear  # the callout's place in the viewport, if it shows
+        self.callout = callout  # the callout's place in the viewport, if it shows
+        self.graph = graph  # the nodes and numbers on screen, in the viewport
         self.setAttribute(Qt.WA_TransparentForMouseEvents)
         self.setStyleSheet("QLabel { background: rgba(20, 24, 32, 200); color: white; border-radius: 8px;"
                            " padding: 6px 14px; font-size: 22px; }")
@@ -37,13 +40,30 @@ class StepBadge(QLabel):
         self.raise_()
 
     def place(self) -> None:
+        """The first free spot: top right, top left, along the top, then the same along the
+        bottom, then rows nearer and nearer the middle (a graph filling the screen may leave no
+        edge free); with none free, the one under the fewest things, and the callout last of all."""
         vp = self.view.viewport().geometry()
-        clear = self.keep_clear()
-        corners = [QPoint(x, y) for y in (vp.top() + MARGIN, vp.bottom() - self.height() - MARGIN)
-                   for x in (vp.right() - self.width() - MARGIN, vp.left() + MARGIN)]
-        for corner in corners:
-            spot = QRectF(corner.x(), corner.y(), self.width(), self.height())
-            if clear is None or not spot.intersects(clear.translated(vp.topLeft())):
-                self.move(corner)
-                return
-        self.move(corners[0])
+        bubble = self.callout()
+        covered = [bubble] if bubble is not None else []
+        things = self.graph()
+        w, h = self.width(), self.height()
+        right, bottom = vp.width() - w - MARGIN, vp.height() - h - MARGIN
+        xs = [right, MARGIN, *_between(right, MARGIN, w // 2)]
+        ys = sorted({MARGIN, bottom, *_between(bottom, MARGIN, h)},
+                    key=lambda y: (min(y - MARGIN, bottom - y), y))  # the edges first, the top one first
+        best = None
+        for rank, (y, x) in enumerate((y, x) for y in ys for x in xs):
+            spot = QRectF(x, y, w, h)
+            cost = (sum(spot.intersects(r) for r in covered), sum(spot.intersects(r) for r in things), rank)
+            if best is None or cost < best[0]:
+                best = (cost, QPoint(round(x) + vp.left(), round(y) + vp.top()))
+            if cost[:2] == (0, 0):
+                break
+        self.move(best[1])
+
+
+def _between(start: int, end: int, step: int) -> list[float]:
+    """Places strictly between `start` and `end`, about `step` apart."""
+    count = max(int(abs(end - start) / max(step, 1)), 1)
+    return [start + (end - start) * i / count for i in range(1, count)]

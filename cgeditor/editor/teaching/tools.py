@@ -132,7 +132,7 @@ class TeachingTools(QObject):
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
         if self._badge is not None:
             self._badge.deleteLater()
-        self._badge = StepBadge(self.window.view, self.layer.bubble_on_screen)
+        self._badge = StepBadge(self.window.view, self.layer.bubble_on_screen, self.layer.graph_on_screen)
         self.layer.callout_placed.connect(self._badge.place)
         self._scene.selection_settled.connect(self._selection_changed)
         self.stepper.changed.connect(self.refresh)
@@ -252,7 +252,7 @@ class TeachingTools(QObject):
             if on:
                 self.fit_for_presentation()
             else:
-                view.fit_graph()
+                view.show_graph()
                 self.camera.remember_zoom()
 
     # -- quiz, paths, selection ------------------------------------------------------------

@@ -70,6 +70,9 @@ class MainWindow(QMainWindow):
         self.window_actions = WindowActions(self, self.undo_group.createUndoAction(self),
                                      self.undo_group.createRedoAction(self))
         self._build_docks()
+        # Tabbed docks (Inspector, Paths, Chart, Lesson) share a 256 px column at 1024×700: with
+        # the style's roomy tabs their names read "Inspec…", "Pat…", "Ch…".
+        self.setStyleSheet("QMainWindow > QTabBar::tab { padding: 4px 7px; }")
         self._build_menus()
         self.evaluation_label = QLabel()
         self.evaluation_label.setTextFormat(Qt.PlainText)  # document text, never markup
