@@ -148,3 +148,21 @@ def test_minimap_takes_at_most_a_quarter_of_a_small_views_width_and_height(canva
     view.resize(300, 200)
     view.minimap.sync()
     assert not view.minimap.isVisible()  # too small to show anything: the canvas keeps its room
+
+
+def test_the_minimap_takes_a_corner_that_covers_no_node_when_one_is_free(qtbot):
+    graph = Graph()
+    for k in range(12):  # a diagonal from top left to bottom right: two corners stay empty
+        graph.add_node(Node(f"v{k}", NodeKind.VARIABLE, value=1.0, pos=(k * 120.0, k * 80.0)))
+    canvas = Canvas(qtbot, Document(graph))
+    view = canvas.view
+    view.resize(800, 560)
+    view.fit_graph()
+    view.zoom_by(1.6)
+    view.minimap.sync()
+    assert view.minimap.isVisible()
+    area = view.mapToScene(view.minimap.geometry()).boundingRect()
+    covered = [n for n in graph.nodes if canvas.scene.node_item(n).sceneBoundingRect().intersects(area)]
+    assert covered == []
+    corner = view.minimap.geometry()
+    assert corner.right() < view.width() - 1 - 100 or corner.bottom() < view.height() - 1 - 100  # it moved

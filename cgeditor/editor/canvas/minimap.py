@@ -6,10 +6,11 @@ by itself when the graph does not fit the view, and clicking or dragging in it m
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
+from cgeditor.editor.canvas.items import NodeItem
 from cgeditor.model.graph import NodeKind
 
 SIZE = (210, 140)
@@ -60,7 +61,7 @@ class Minimap(QWidget):
             return
         shrink = min(1.0, MAX_SHARE * parent.width() / SIZE[0], MAX_SHARE * parent.height() / SIZE[1])
         self.resize(round(SIZE[0] * shrink), round(SIZE[1] * shrink))
-        self.move(parent.width() - self.width() - MARGIN, parent.height() - self.height() - MARGIN)
+        self.move(self._corner())
         graph = self.view.scene().graph_rect()
         fits = graph.isEmpty() or self.view.visible_scene_rect().contains(graph)
         clear = self.keep_clear() if self.keep_clear is not None else None
@@ -69,6 +70,20 @@ class Minimap(QWidget):
         if self.isVisible():
             self.raise_()
             self.update()
+
+    def _corner(self) -> QPoint:
+        """The corner of the view whose nodes the map covers fewest (bottom right on a tie):
+        a corner left free by the graph is taken, so the map hides no node there."""
+        view, w, h = self.view, self.width(), self.height()
+        right, bottom = view.width() - w - MARGIN, view.height() - h - MARGIN
+        corners = [QPoint(right, bottom), QPoint(MARGIN, bottom), QPoint(right, MARGIN), QPoint(MARGIN, MARGIN)]
+        scene = view.scene()
+
+        def covered(corner: QPoint) -> int:
+            area = view.mapToScene(QRect(corner, self.size())).boundingRect()
+            return sum(isinstance(item, NodeItem) for item in scene.items(area))
+
+        return min(corners, key=covered)
 
     def paintEvent(self, event) -> None:
         scene = self.view.scene()
