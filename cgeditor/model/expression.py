@@ -8,14 +8,20 @@ name may be reassigned Python style (later uses see the newest node, which gets 
 such as `c_2`).  `name = 2.0` declares a variable with that value, as micrograd's
 `a = Value(2.0)` does.  The last statement is the output.
 
+`def name(params):` defines a block (a function: a body of assignments and one final `return`,
+calling only blocks defined above it); each call of it becomes an instance node, and the
+top-level names stay variables with their names.
+
 Anything else is refused with an `ExpressionError` naming the construct, line and column (the
 translation itself is in `expression_translate`).
 """
 
 from __future__ import annotations
 
-from cgeditor.model.expression_translate import MAX_LENGTH, ExpressionError, Translator
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.blocks import Block
+from cgeditor.model.expression_syntax import MAX_LENGTH, ExpressionError
+from cgeditor.model.expression_translate import Pending, Translator
+from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
 
 __all__ = ["MAX_LENGTH", "ExpressionError", "MissingValueError", "NotAVariableError", "parse_program",
            "program_variables"]
@@ -65,17 +71,30 @@ def parse_program(text: str, values: dict[str, float] | None = None,
     if missing:
         raise MissingValueError(missing)
     graph = Graph()
-    for node_id, p in zip(ids, program.nodes):
-        label = p.label if p.kind is NodeKind.CONSTANT else node_id
-        graph.add_node(Node(node_id, p.kind, label, p.value, p.op))
-    for node_id, p in zip(ids, program.nodes):
-        for port, source in enumerate(p.inputs):
-            graph.add_edge(Edge(ids[source], node_id, port))
-    graph.set_output(ids[program.output])
+    for scope in program.blocks:
+        body = _fill(Graph(), scope.nodes, scope.ids(program.names), scope.output)
+        try:
+            graph.define_block(Block(scope.block, scope.params, body))
+        except GraphError as e:  # what the library refuses beyond what the parser checked
+            raise ExpressionError(f"def {scope.block}: {e}", scope.line, 1) from None
+    _fill(graph, program.nodes, ids, program.output)
     from cgeditor.model.layout import layered_layout  # drawn only here; `eval FILE` imports this module too
 
-    for node_id, pos in layered_layout(graph).items():
-        graph.nodes[node_id].pos = pos
+    for laid_out in (graph, *(block.body for block in graph.blocks)):
+        for node_id, pos in layered_layout(laid_out).items():
+            laid_out.nodes[node_id].pos = pos
+    return graph
+
+
+def _fill(graph: Graph, nodes: list[Pending], ids: list[str], output: int) -> Graph:
+    """`graph` with the nodes of one scope (the top level or a block's body) added."""
+    for node_id, p in zip(ids, nodes):
+        label = p.label if p.kind is NodeKind.CONSTANT else node_id
+        graph.add_node(Node(node_id, p.kind, label, p.value, p.op))
+    for node_id, p in zip(ids, nodes):
+        for port, source in enumerate(p.inputs):
+            graph.add_edge(Edge(ids[source], node_id, port))
+    graph.set_output(ids[output])
     return graph
 
 

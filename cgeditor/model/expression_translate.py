@@ -1,79 +1,34 @@
-"""The whitelist translation behind `expression`: Python syntax (parsed with `ast`, never run)
-to the pending nodes of a program, with every refused construct named with its line and column.
+"""The whitelist translation behind `expression`: a syntax tree (read by `expression_syntax`,
+never run) to the pending nodes of a program and of the blocks its `def`s define, with every
+refused construct named with its line and column.
 
-Numbers become constants, names variables, `+ - * / **` and `^` (power, with power's precedence)
-and the registry's functions op nodes; statements are separated by newlines or `;`.
+Numbers become constants, names variables, `+ - * / **` and `^` and the registry's functions op
+nodes, calls of a block instance nodes.  A `def` is assignments and one final `return`; it sees
+only its parameters and the names it assigned, and calls only blocks defined above it (so
+recursion cannot be written); the checks of a `def` itself are in `expression_defs`.
+
+A program has at most `MAX_BLOCKS` blocks, nesting at most `MAX_BLOCK_DEPTH` deep, and at most
+`MAX_NODES` nodes written out in full, so a few lines of blocks calling each other twice cannot
+ask for 2**40 evaluations.
 """
 
 from __future__ import annotations
 
 import ast
-import io
-import re
-import tokenize
 from dataclasses import dataclass, field
 
-from cgeditor.model.fileformat import MAX_ID_LENGTH
+from cgeditor.model.expression_defs import check_body_statement, check_definition, last_return
+from cgeditor.model.expression_syntax import (BINARY, FLATTENED, REFUSED_EXPR, REFUSED_OPERATOR,
+                                              REFUSED_STMT, ExpressionError, Source, is_square,
+                                              number_literal)
+from cgeditor.model.fileformat import MAX_ID_LENGTH, MAX_NODES
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.numbers import format_full
 from cgeditor.model.ops import INFIX_OPS, OPS
 from cgeditor.model.suggest import did_you_mean
 
-MAX_LENGTH = 100_000
-
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.BitXor: "**"}
-_FLATTENED = (ast.Add, ast.Mult)  # a + b + c is one add: left to right, the same float result
-
-_REFUSED_EXPR = {
-    ast.Attribute: "attribute access (x.y)",
-    ast.Subscript: "subscript (x[...])",
-    ast.Compare: "comparison",
-    ast.Lambda: "lambda",
-    ast.IfExp: "conditional expression (a if c else b)",
-    ast.BoolOp: "boolean operator (and/or)",
-    ast.NamedExpr: "assignment expression (:=)",
-    ast.Starred: "starred expression (*x)",
-    ast.JoinedStr: "f-string",
-    ast.List: "list",
-    ast.Tuple: "tuple",
-    ast.Set: "set",
-    ast.Dict: "dict",
-    ast.ListComp: "list comprehension",
-    ast.SetComp: "set comprehension",
-    ast.DictComp: "dict comprehension",
-    ast.GeneratorExp: "generator expression",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.YieldFrom: "yield",
-    ast.Slice: "slice",
-}
-_REFUSED_OPERATOR = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitAnd: "&",
-}
-_REFUSED_STMT = {
-    ast.Import: "import statement", ast.ImportFrom: "import statement",
-    ast.FunctionDef: "function definition", ast.AsyncFunctionDef: "function definition",
-    ast.ClassDef: "class definition", ast.Return: "return statement", ast.Delete: "del statement",
-    ast.For: "for loop", ast.AsyncFor: "for loop", ast.While: "while loop",
-    ast.If: "if statement", ast.With: "with statement", ast.AsyncWith: "with statement",
-    ast.Raise: "raise statement", ast.Try: "try statement", ast.Assert: "assert statement",
-    ast.Global: "global statement", ast.Nonlocal: "nonlocal statement", ast.Pass: "pass",
-    ast.Break: "break", ast.Continue: "continue", ast.AnnAssign: "annotated assignment",
-    ast.Match: "match statement",
-}
-
-
-class ExpressionError(ValueError):
-    """A program the parser refuses; `line` and `column` (1-based) locate it when known, and
-    `reason` is the message without that location (for a dialog that marks the spot itself)."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        self.line = line
-        self.column = column
-        self.reason = message
-        where = f"line {line}, column {column}: " if line is not None and column is not None else ""
-        super().__init__(where + message)
+MAX_BLOCK_DEPTH = 32
+MAX_BLOCKS = 256  # far more than a lesson needs; defining blocks costs more the more there are
 
 
 @dataclass
@@ -90,14 +45,23 @@ class Pending:
 
 
 @dataclass
-class Program:
-    nodes: list[Pending]
-    output: int
-    names: set[str]  # every name the text uses, kept free for the nodes called that
+class Scope:
+    """The top level or one block's body: its nodes and what each name is bound to now."""
 
-    def ids(self) -> list[str]:
-        """Named nodes keep their name (or name_2, name_3 on reassignment); others get op-name ids."""
-        taken = set(self.names)
+    block: str | None = None  # the block whose body this is; None at the top level
+    params: tuple[str, ...] = ()
+    line: int = 0
+    nodes: list[Pending] = field(default_factory=list)
+    bindings: dict[str, int] = field(default_factory=dict)
+    output: int | None = None
+    depth: int = 1  # blocks within blocks, this one counted
+    expanded: int = 0  # its nodes with every call written out
+
+    def ids(self, names: set[str]) -> list[str]:
+        """Named nodes keep their name (or name_2, name_3 on reassignment); others get op-name
+        ids that avoid every name the text uses.  A body's parameters are its first nodes, so
+        they keep their names."""
+        taken = set(names)
         named: set[str] = set()
         counters: dict[str, int] = {}  # the next suffix per stem, so many rebindings stay linear
         ids = []
@@ -119,65 +83,67 @@ class Program:
         return ids
 
 
+@dataclass
+class Program:
+    nodes: list[Pending]
+    output: int
+    names: set[str]  # every name the text uses, kept free for the nodes called that
+    blocks: list[Scope]  # the bodies of the `def`s, in definition order
+
+    def ids(self) -> list[str]:
+        return Scope(nodes=self.nodes).ids(self.names)
+
+
 class Translator:
     """Walks the syntax tree with an explicit stack (deep expressions must not overflow ours)."""
 
     def __init__(self, text: str):
-        if len(text) > MAX_LENGTH:
-            raise ExpressionError(f"the program is too long ({len(text):,} characters; at most "
-                                  f"{MAX_LENGTH:,})")
-        self.source, self.powers = _with_power_operator(text.removeprefix("\ufeff"))
-        self.lines = re.split(r"\r\n|\r|\n", self.source)
-        self.nodes: list[Pending] = []
-        self.bindings: dict[str, int] = {}
+        self.source = Source(text)
+        self.scope = Scope()
         self.names: set[str] = set()
+        self.defined: dict[str, int] = {}  # every def's name → its line, known before any is read
+        self.blocks: dict[str, Scope] = {}  # the blocks read so far
 
     def program(self) -> Program:
-        try:
-            tree = ast.parse(self.source, mode="exec")
-        except SyntaxError as e:
-            line, column = e.lineno, e.offset
-            if line is not None and column is not None:
-                column = self._original_column(line, max(column - 1, 0))
-            raise ExpressionError(f"syntax error: {e.msg}", line, column) from None
-        except (RecursionError, MemoryError):
-            raise ExpressionError("the program is nested too deeply to read (split long chains "
-                                  "into several statements)") from None
-        except ValueError as e:  # e.g. an integer literal with too many digits
-            raise ExpressionError(f"cannot read the program: {e}") from None
-        for name in (n for n in ast.walk(tree) if isinstance(n, ast.Name)):
-            if len(name.id) > MAX_ID_LENGTH:  # the name becomes a node id, which files cap
-                raise self.error(name, f"the name {name.id[:20]}… is longer than {MAX_ID_LENGTH} characters")
-            self.names.add(name.id)
+        tree = self.source.parse()
+        for node in ast.walk(tree):
+            name = node.id if isinstance(node, ast.Name) else node.arg if isinstance(node, ast.arg) else None
+            if name is not None and len(name) > MAX_ID_LENGTH:  # a name becomes a node id, which files cap
+                raise self.error(node, f"the name {name[:20]}… is longer than {MAX_ID_LENGTH} characters")
+            if isinstance(node, ast.Name):
+                self.names.add(node.id)
+        for statement in tree.body:
+            if isinstance(statement, ast.FunctionDef):
+                self.defined.setdefault(statement.name, statement.lineno)
         output = None
         for statement in tree.body:
-            output = self.statement(statement)
+            result = self.statement(statement)
+            output = output if result is None else result
         if output is None:
+            if self.blocks:
+                first = next(iter(self.blocks))
+                raise ExpressionError(f"the program only defines blocks: add a statement that uses "
+                                      f"one, such as y = {first}(...)")
             raise ExpressionError("the program is empty: type an expression such as (x + x*y)**2")
-        return Program(self.nodes, output, self.names)
-
-    # -- positions -------------------------------------------------------------------------
+        return Program(self.scope.nodes, output, self.names, list(self.blocks.values()))
 
     def error(self, node: ast.AST, message: str) -> ExpressionError:
-        line = getattr(node, "lineno", None)
-        offset = getattr(node, "col_offset", None)
-        if line is None or offset is None:
-            return ExpressionError(message)
-        text = self.lines[line - 1] if line <= len(self.lines) else ""
-        chars = len(text.encode("utf-8")[:offset].decode("utf-8", errors="replace"))
-        return ExpressionError(message, line, self._original_column(line, chars))
-
-    def _original_column(self, line: int, chars: int) -> int:
-        """1-based column in the user's text, undoing the `^` → `**` rewrite."""
-        column = chars
-        for col in self.powers.get(line, ()):
-            if col < column:
-                column -= 1
-        return column + 1
+        return self.source.error(node, message)
 
     # -- statements ------------------------------------------------------------------------
 
-    def statement(self, stmt: ast.stmt) -> int:
+    def statement(self, stmt: ast.stmt) -> int | None:
+        """The node a top-level statement or a body's assignment makes (None for a `def`)."""
+        if self.scope.block is not None:
+            check_body_statement(self.source, stmt, self.scope.block)
+        result = self.translate(stmt)
+        if self.scope.expanded > MAX_NODES:
+            where = f"{self.scope.block} would have" if self.scope.block else "the program would have"
+            raise self.error(stmt, f"{where} {self.scope.expanded:,} nodes with every call written "
+                                   f"out (at most {MAX_NODES:,})")
+        return result
+
+    def translate(self, stmt: ast.stmt) -> int | None:
         if isinstance(stmt, ast.Expr):
             return self.expression(stmt.value)
         if isinstance(stmt, ast.Assign):
@@ -188,14 +154,39 @@ class Translator:
         if isinstance(stmt, ast.AugAssign):
             target = self.target(stmt.target)
             op = self.binary_op(stmt, stmt.op)
-            current = self.load(ast.Name(id=target, ctx=ast.Load()))
+            current = self.load(stmt.target)
             result = self.add(Pending(NodeKind.OP, op=op, inputs=[current, self.expression(stmt.value)]))
             return self.bind(target, None, result)
-        what = _REFUSED_STMT.get(type(stmt), f"{type(stmt).__name__} statement")
-        raise self.error(stmt, f"{what} is not allowed (only expressions and name = expression)")
+        if isinstance(stmt, ast.FunctionDef):
+            self.define(stmt)
+            return None
+        if isinstance(stmt, ast.Return):
+            raise self.error(stmt, "return statement is allowed only as the last statement of a def")
+        what = REFUSED_STMT.get(type(stmt), f"{type(stmt).__name__} statement")
+        raise self.error(stmt, f"{what} is not allowed (only expressions, name = expression and def)")
+
+    def define(self, fn: ast.FunctionDef) -> None:
+        """Read a `def` into a block: its parameters are its body's first nodes."""
+        if len(self.blocks) >= MAX_BLOCKS:
+            raise self.error(fn, f"a program defines at most {MAX_BLOCKS} blocks")
+        params = check_definition(self.source, fn, self.blocks, self.defined)
+        outer, self.scope = self.scope, Scope(block=fn.name, params=params, line=fn.lineno)
+        for name in params:
+            self.scope.bindings[name] = self.add(Pending(NodeKind.VARIABLE, name=name))
+        for stmt in fn.body[:-1]:
+            self.statement(stmt)
+        last = fn.body[-1]
+        self.scope.output = self.expression(last_return(self.source, fn))
+        if self.scope.expanded > MAX_NODES:
+            raise self.error(last, f"{fn.name} would have {self.scope.expanded:,} nodes with every "
+                                   f"call written out (at most {MAX_NODES:,})")
+        self.blocks[fn.name], self.scope = self.scope, outer
 
     def target(self, target: ast.expr) -> str:
         if isinstance(target, ast.Name):
+            if target.id in self.defined:
+                raise self.error(target, f"{target.id} is a block (line {self.defined[target.id]}): "
+                                         "a variable cannot have its name")
             return target.id
         if isinstance(target, (ast.Tuple, ast.List)):
             raise self.error(target, "unpacking assignment (a, b = ...) is not allowed")
@@ -203,16 +194,21 @@ class Translator:
 
     def bind(self, name: str, value: ast.expr | None, result: int) -> int:
         node = self.nodes[result]
-        if value is not None and _number_literal(value) is not None:
-            node.kind, node.declared = NodeKind.VARIABLE, True  # a = 2.0 declares a variable
-            node.name = name
+        if value is not None and number_literal(value) is not None:
+            if self.scope.block is None:
+                node.kind, node.declared = NodeKind.VARIABLE, True  # a = 2.0 declares a variable
+            node.name = name  # in a body, a named constant: a block's variables are its parameters
         elif node.name is None and node.kind is NodeKind.OP:
             node.name = name
         # else `b = a`: b is another name for the node a already is
-        self.bindings[name] = result
+        self.scope.bindings[name] = result
         return result
 
     # -- expressions -----------------------------------------------------------------------
+
+    @property
+    def nodes(self) -> list[Pending]:
+        return self.scope.nodes
 
     def expression(self, root: ast.expr) -> int:
         """Post-order over the tree; each op node is built once its inputs are."""
@@ -240,12 +236,12 @@ class Translator:
             if not isinstance(node.op, (ast.USub, ast.UAdd)):
                 raise self.error(node, f"operator {'not' if isinstance(node.op, ast.Not) else '~'} "
                                        "is not allowed")
-            return [] if _number_literal(node) is not None else [node.operand]
+            return [] if number_literal(node) is not None else [node.operand]
         if isinstance(node, ast.BinOp):
             self.binary_op(node, node.op)
-            if _is_square(node):
+            if is_square(node):
                 return [node.left]
-            if isinstance(node.op, _FLATTENED):
+            if isinstance(node.op, FLATTENED):
                 kind, operands, left = type(node.op), [node.right], node.left
                 while isinstance(left, ast.BinOp) and type(left.op) is kind:
                     operands.append(left.right)
@@ -261,7 +257,7 @@ class Translator:
     def build(self, node: ast.expr, args: list[int]) -> int:
         if isinstance(node, ast.Name):
             return self.load(node)
-        literal = _number_literal(node)
+        literal = number_literal(node)
         if literal is not None:
             return self.add(Pending(NodeKind.CONSTANT, value=literal, label=format_full(literal)))
         if isinstance(node, ast.UnaryOp):
@@ -269,23 +265,34 @@ class Translator:
                 return args[0]
             return self.add(Pending(NodeKind.OP, op="neg", inputs=args))
         if isinstance(node, ast.BinOp):
-            op = "square" if _is_square(node) else self.binary_op(node, node.op)
+            op = "square" if is_square(node) else self.binary_op(node, node.op)
             return self.add(Pending(NodeKind.OP, op=op, inputs=args))
         return self.add(Pending(NodeKind.OP, op=node.func.id, inputs=args))  # a checked call
 
     def load(self, name: ast.Name) -> int:
-        if name.id not in self.bindings:
-            self.bindings[name.id] = self.add(Pending(NodeKind.VARIABLE, name=name.id))
-        return self.bindings[name.id]
+        scope = self.scope
+        if name.id in self.defined:
+            raise self.error(name, f"{name.id} is a block: call it, as {name.id}(...)")
+        if name.id not in scope.bindings:
+            if scope.block is not None:
+                raise self.error(name, f"{name.id} is used before it is defined in {scope.block} (a "
+                                       f"block sees only its parameters, {', '.join(scope.params)}, "
+                                       "and the names it assigned above)")
+            scope.bindings[name.id] = self.add(Pending(NodeKind.VARIABLE, name=name.id))
+        return scope.bindings[name.id]
 
     def add(self, pending: Pending) -> int:
+        block = self.blocks.get(pending.op) if pending.kind is NodeKind.OP else None
+        self.scope.expanded += 1 if block is None else block.expanded
+        if block is not None:
+            self.scope.depth = max(self.scope.depth, block.depth + 1)
         self.nodes.append(pending)
         return len(self.nodes) - 1
 
     def binary_op(self, node: ast.AST, op: ast.operator) -> str:
-        symbol = _BINARY.get(type(op))
+        symbol = BINARY.get(type(op))
         if symbol is None:
-            raise self.error(node, f"operator {_REFUSED_OPERATOR.get(type(op), '?')} is not allowed "
+            raise self.error(node, f"operator {REFUSED_OPERATOR.get(type(op), '?')} is not allowed "
                                    "(use + - * / ** or ^)")
         return INFIX_OPS[symbol].name
 
@@ -294,10 +301,13 @@ class Translator:
         if not isinstance(func, ast.Name):
             if isinstance(func, (ast.Attribute, ast.Lambda, ast.Subscript)):
                 raise self.error(func, f"{self.describe(func)} is not allowed")
-            raise self.error(func, "only the registry's functions can be called, by name")
-        op = OPS.get(func.id)
-        if op is None:
-            raise self.error(call, f"unknown function {func.id}{did_you_mean(func.id, OPS)} (functions: {', '.join(OPS)})")
+            raise self.error(func, "only the registry's functions and the program's blocks can be "
+                                   "called, by name")
+        name = func.id
+        block = self.blocks.get(name)
+        op = OPS.get(name)
+        if block is None and op is None:
+            raise self.error(call, self.not_callable(name))
         for arg in call.args:
             if isinstance(arg, ast.Starred):
                 raise self.error(arg, f"{self.describe(arg)} is not allowed")
@@ -306,14 +316,33 @@ class Translator:
             shown = f"{keyword.arg}=..." if keyword.arg else "**..."
             raise self.error(keyword, f"keyword argument ({shown}) is not allowed")
         n = len(call.args)
-        if not op.accepts_arity(n):
+        if block is not None:
+            if block.depth + 1 > MAX_BLOCK_DEPTH and self.scope.block is not None:
+                raise self.error(call, f"blocks nest more than {MAX_BLOCK_DEPTH} deep here ({name} "
+                                       f"is {block.depth} deep)")
+            if n != len(block.params):
+                k = len(block.params)
+                raise self.error(call, f"{name} takes {k} argument{'s' if k != 1 else ''} "
+                                       f"({', '.join(block.params)}), got {n}")
+        elif not op.accepts_arity(n):
             if op.max_arity is None:
                 wanted = f"at least {op.min_arity} arguments"
             elif op.min_arity == op.max_arity:
                 wanted = f"{op.min_arity} argument{'s' if op.min_arity != 1 else ''}"
             else:
                 wanted = f"{op.min_arity} to {op.max_arity} arguments"
-            raise self.error(call, f"{func.id} takes {wanted}, got {n}")
+            raise self.error(call, f"{name} takes {wanted}, got {n}")
+
+    def not_callable(self, name: str) -> str:
+        """Why `name(...)` cannot be called: recursion, a block defined below, or no such name."""
+        if name == self.scope.block:
+            return f"recursion: {name} calls itself (a block cannot use itself)"
+        if name in self.defined:
+            return (f"{name} is used before it is defined (line {self.defined[name]}): a block "
+                    "can be called only below its def")
+        known = [*OPS, *self.blocks]
+        blocks = f"; blocks: {', '.join(self.blocks)}" if self.blocks else ""
+        return f"unknown function {name}{did_you_mean(name, known)} (functions: {', '.join(OPS)}{blocks})"
 
     def number(self, node: ast.Constant) -> float:
         value = node.value
@@ -331,52 +360,4 @@ class Translator:
     def describe(self, node: ast.AST) -> str:
         if isinstance(node, ast.Constant):
             return "string" if isinstance(node.value, str) else f"constant {node.value!r}"
-        return _REFUSED_EXPR.get(type(node), type(node).__name__)
-
-
-def _number_literal(node: ast.expr) -> float | None:
-    """The value of `2`, `-3.5` or `+1` (a literal, not an expression), else None."""
-    sign = 1.0
-    while isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        if isinstance(node.operand, ast.UnaryOp):
-            return None  # --3 is negation of a literal: an op, as typed
-        if isinstance(node.op, ast.USub):
-            sign = -sign
-        node = node.operand
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        try:
-            return sign * float(node.value)
-        except OverflowError:
-            return None  # reported by the number check
-    return None
-
-
-def _with_power_operator(text: str) -> tuple[str, dict[int, list[int]]]:
-    """`text` with each `^` operator written `**`, so `x^2 + 1` means (x**2) + 1.
-
-    Python gives `^` a lower precedence than `+`; rewriting the token keeps the precedence a
-    reader expects.  Returns the new text and, per line, the original columns rewritten.
-    """
-    powers: dict[int, list[int]] = {}
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(text).readline):
-            if tok.type == tokenize.OP and tok.string == "^":
-                powers.setdefault(tok.start[0], []).append(tok.start[1])
-    except (tokenize.TokenError, SyntaxError, RecursionError, MemoryError):
-        return text, {}  # the parser will report what is wrong, with the original columns
-    if not powers:
-        return text, {}
-    lines = io.StringIO(text).readlines()  # the lines tokenize numbered
-    for line, columns in powers.items():
-        row = lines[line - 1]
-        for col in sorted(columns, reverse=True):
-            row = row[:col] + "**" + row[col + 1:]
-        lines[line - 1] = row
-    return "".join(lines), powers
-
-
-def _is_square(node: ast.BinOp) -> bool:
-    """`x**2` (or `x^2`): a square node, whose one edge carries 2x, rather than a power node whose
-    exponent edge would show the gradient with respect to the literal 2."""
-    return isinstance(node.op, (ast.Pow, ast.BitXor)) and _number_literal(node.right) == 2.0
+        return REFUSED_EXPR.get(type(node), type(node).__name__)

@@ -2,8 +2,9 @@
 
 A press on a port or a node begins a gesture (`gestures.Gesture`); a note or an arrow begins its
 own when Qt hands it the press.  Until the release (or Escape) the gesture in progress gets every
-mouse move and nothing else does.  Double clicks open the inline editors or the node search,
-Delete deletes the selection, and a right click opens the context menu.
+mouse move and nothing else does.  Double clicks open the inline editors or the node search, or
+expand an instance of a block (and collapse it, as Escape does); Delete deletes the selection,
+and a right click opens the context menu.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QTransform
 
-from cgeditor.model.graph import NodeKind
+from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.editor.canvas.context_menu import context_menu
 from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
 from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
+from cgeditor.editor.canvas.insides import InsideFrame
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_creation import open_node_search
 from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS
@@ -36,7 +38,10 @@ class SceneInput:
         """Delete, Backspace, the context menu and the Edit menu: the selection goes, in one step."""
         nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
         if nodes or edges or notes:
-            self.document.remove_nodes(nodes, edges, notes)
+            try:
+                self.document.remove_nodes(nodes, edges, notes)
+            except GraphError as e:
+                self.say(str(e))
 
     def begin_gesture(self, gesture: Gesture, pos: QPointF) -> None:
         """Route the mouse to `gesture` until the release (or Escape), starting at `pos`."""
@@ -110,8 +115,12 @@ class SceneInput:
                 edit_value(self, item.owner)
             else:
                 self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
+        elif isinstance(item, NodeItem) and self.document.is_instance(item.node_id):
+            self.insides.toggle(item.node_id)
         elif isinstance(item, NodeItem):
             rename_inline(self, item.node_id)
+        elif isinstance(item, InsideFrame):
+            self.insides.collapse(item.instance_id)
         elif self.annotations.owns(item):
             super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:
@@ -125,6 +134,8 @@ class SceneInput:
         elif event.key() == Qt.Key_Escape and self._gesture is not None:
             self._gesture.cancel()
             self._gesture = None
+            event.accept()
+        elif event.key() == Qt.Key_Escape and self.focusItem() is None and self.insides.collapse_last():
             event.accept()
         else:
             super().keyPressEvent(event)
