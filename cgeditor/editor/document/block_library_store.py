@@ -63,12 +63,12 @@ class BlockStore:
         path = self.path(name)
         try:
             graph = fileformat.load(path, lay_out=False)
-        except fileformat.DocumentError as e:
-            raise LibraryError(f"{path.name}: {e}") from None
+        except fileformat.DocumentError as e:  # its message names the file
+            raise LibraryError(str(e)) from None
         if len(graph.nodes):
-            raise LibraryError(f"{path.name}: a library file holds blocks only, not {len(graph.nodes):,} nodes")
+            raise LibraryError(f"{path}: a library file holds blocks only, not {len(graph.nodes):,} nodes")
         if name not in graph.blocks:
-            raise LibraryError(f"{path.name}: holds no block named {name}")
+            raise LibraryError(f"{path}: holds no block named {name}")
         return _with_uses(graph.blocks, graph.blocks[name])
 
 
