@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from cgeditor.editor.document.block_library_store import BlockStore, LibraryError, default_folder, missing_blocks
 from cgeditor.editor.document.document import Document
 from cgeditor.model import fileformat
+from cgeditor.model.expression import parse_program
 from cgeditor.model.formula_ops import block_from_formula
 from cgeditor.model.mlp import build_mlp
 from helpers.block_graphs import grouped_sigmoid
@@ -75,20 +76,36 @@ def test_a_block_saved_from_an_instance_round_trips_and_inserts_into_another_doc
     assert doc.graph.blocks.names() == [] and len(doc.graph) == 0
 
 
+NESTED = """\
+def softplus(t):
+    return log(1 + exp(t))
+
+def unused(t):
+    return t
+
+def neuron(x, w, b):
+    return softplus(x*w + b)
+
+L = neuron(x, w, b)
+"""
+
+
 @needs_v2
-def test_a_nested_block_brings_the_blocks_it_uses(qtbot, make_window, tmp_path):
+def test_a_nested_block_brings_the_blocks_it_uses_and_only_those(qtbot, make_window, tmp_path):
+    source = parse_program(NESTED, default_value=1.0)
     store = BlockStore(tmp_path)
-    net = build_mlp([2, 1])  # blocks: the neuron and the loss
-    name = net.blocks.names()[-1]
-    store.save(net.blocks, name)
-    blocks = store.load(name)
-    assert [b.name for b in blocks][-1] == name
+    store.save(source.blocks, "neuron")
+    assert [b.name for b in store.load("neuron")] == ["softplus", "neuron"]
     window = make_window(Document())
     window.user_blocks.store = store
-    window.user_blocks.insert_from_library(name)
+    instance = window.user_blocks.insert_from_library("neuron")
     doc = window.document
-    assert doc.graph.blocks.names() == [b.name for b in blocks]
-    assert doc.graph.blocks == net.blocks
+    assert doc.graph.blocks.names() == ["softplus", "neuron"]
+    assert doc.graph.node(instance).op == "neuron"
+    for name in ("softplus", "neuron"):
+        assert doc.graph.blocks[name] == source.blocks[name]
+    doc.undo_stack.undo()
+    assert doc.graph.blocks.names() == [] and len(doc.graph) == 0
 
 
 def test_a_bad_library_file_is_one_line(tmp_path):
