@@ -55,17 +55,19 @@ class _ParamRows:
         self.hand_written = QLineEdit(hand_written)
         self.hand_written.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.hand_written.setPlaceholderText(f"your ∂/∂{param} (optional: checked, never used)")
+        self.yours = _label(f"your ∂/∂{param}:")
         self.check = _label()
         self.check.setWordWrap(True)
         grid.addWidget(self.name, row, 0, Qt.AlignRight)
         grid.addWidget(self.sample, row, 1)
         grid.addWidget(self.derived, row, 2)
         grid.addWidget(self.at_sample, row, 3)
+        grid.addWidget(self.yours, row + 1, 0, 1, 2, Qt.AlignRight)
         grid.addWidget(self.hand_written, row + 1, 2, 1, 2)
         grid.addWidget(self.check, row + 2, 2, 1, 2)
 
     def widgets(self) -> list[QWidget]:
-        return [self.name, self.sample, self.derived, self.at_sample, self.hand_written, self.check]
+        return [self.name, self.sample, self.derived, self.at_sample, self.yours, self.hand_written, self.check]
 
     def show_check(self, text: str, ok: bool) -> None:
         self.check.setText(text)
