@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from cgeditor.model.graph import Graph
 
 BLOCK_CATEGORY = "block"
+# A few lines of blocks each calling the one before twice describe 2^n nodes, and nesting is
+# evaluated by recursion: a library refuses what would not be computed in reasonable time.
+MAX_BLOCK_DEPTH = 32
+MAX_EXPANDED_NODES = 200_000  # a block's nodes with every instance written out (files cap nodes so)
 _REGISTRY_NAMES = frozenset(OPS) | frozenset(a for op in OPS.values() for a in op.aliases)
 
 
@@ -69,6 +73,7 @@ class BlockLibrary:
         self._blocks: dict[str, Block] = {}
         self._ops: dict[str, Op] = {}  # made on demand; dropped whenever any block changes
         self._problems: dict[str, str | None] = {}
+        self._sizes: dict[str, tuple[int, int]] = {}  # name -> (depth, nodes written out)
         self.version = 0
 
     # -- reading -----------------------------------------------------------------------
@@ -140,7 +145,8 @@ class BlockLibrary:
         items = list(self._blocks.items())
         items.insert(len(items) if index is None else index, (block.name, block))
         self._blocks = dict(items)
-        self._reorder()
+        if index is not None or not block.uses() <= self._blocks.keys() - {block.name}:
+            self._reorder()  # appending a block that uses only earlier ones keeps the order
         self.touch()
 
     def remove(self, name: str) -> Block:
@@ -149,6 +155,7 @@ class BlockLibrary:
         if users:
             raise GraphError(f"block {name!r} is used inside {', '.join(users)}")
         del self._blocks[name]
+        self._sizes.pop(name, None)
         self.touch()
         return block
 
@@ -156,6 +163,7 @@ class BlockLibrary:
         old = self[block.name]
         self._check(block)
         self._blocks[block.name] = block
+        self._sizes.clear()  # the blocks using it change size with it
         self._reorder()
         self.touch()
         return old
@@ -180,6 +188,27 @@ class BlockLibrary:
         for p in params:
             if p not in block.body or block.body.nodes[p].kind is not NodeKind.VARIABLE:
                 raise GraphError(f"block {name!r}: parameter {p!r} is not a variable of its body")
+        depth, nodes = self._size(block)
+        if depth > MAX_BLOCK_DEPTH:
+            raise GraphError(f"block {name!r} nests blocks {depth} deep (at most {MAX_BLOCK_DEPTH})")
+        if nodes > MAX_EXPANDED_NODES:
+            raise GraphError(f"block {name!r} would have {nodes:,} nodes with every instance written "
+                             f"out (at most {MAX_EXPANDED_NODES:,})")
+
+    def _size(self, block: Block) -> tuple[int, int]:
+        """How deep `block` nests blocks (itself counted) and how many nodes it has written out,
+        from the (cached) sizes of the blocks it uses, which are already defined."""
+        depth, nodes = 1, 0
+        for node in block.body:
+            used = node.op if node.kind is NodeKind.OP and node.op in self._blocks else None
+            if used is None or used == block.name:
+                nodes += 1
+                continue
+            size = self._sizes.get(used)
+            if size is None:
+                size = self._sizes[used] = self._size(self._blocks[used])
+            depth, nodes = max(depth, size[0] + 1), nodes + size[1]
+        return depth, nodes
 
     def _reorder(self) -> None:
         """Put every block after the blocks it uses, otherwise keeping the order (a replaced

@@ -21,13 +21,13 @@ from cgeditor.model.expression_defs import check_body_statement, check_definitio
 from cgeditor.model.expression_syntax import (BINARY, FLATTENED, REFUSED_EXPR, REFUSED_OPERATOR,
                                               REFUSED_STMT, ExpressionError, Source, is_square,
                                               number_literal)
+from cgeditor.model.blocks import MAX_BLOCK_DEPTH
 from cgeditor.model.fileformat import MAX_ID_LENGTH, MAX_NODES
 from cgeditor.model.graph import NodeKind
 from cgeditor.model.numbers import format_full
 from cgeditor.model.ops import INFIX_OPS, OPS
 from cgeditor.model.suggest import did_you_mean
 
-MAX_BLOCK_DEPTH = 32
 MAX_BLOCKS = 256  # far more than a lesson needs; defining blocks costs more the more there are
 
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from cgeditor.model.blocks import Block, inside
+from cgeditor.model.blocks import MAX_BLOCK_DEPTH, Block, inside
 from cgeditor.model.changes import BlockChanged, BlockDefined, BlockRemoved
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
@@ -207,3 +207,38 @@ def test_an_instance_wired_wrong_or_of_a_broken_block_is_a_problem():
     assert "block sig is broken inside" in problems[0].message
     result = evaluate(g, strict=False)
     assert "h" not in result.values
+
+
+def chain_of_blocks(n: int, calls: int) -> Graph:
+    """b0(t) = exp(t); b_k(t) calls b_{k-1} `calls` times in a row (nesting k + 1 deep)."""
+    g = Graph()
+    g.define_block(Block("b0", ("t",), body_of({"t": None}, {}, [("e", "exp", ["t"])], "e")))
+    for k in range(1, n):
+        ops = [(f"c{i}", f"b{k - 1}", ["t" if i == 0 else f"c{i - 1}"]) for i in range(calls)]
+        g.define_block(Block(f"b{k}", ("t",), body_of({"t": None}, {}, ops, f"c{calls - 1}")))
+    return g
+
+
+def test_blocks_nesting_deeper_than_the_limit_are_refused_with_the_depth():
+    g = chain_of_blocks(MAX_BLOCK_DEPTH, 1)  # b31 is 32 deep: allowed
+    deeper = Block("deeper", ("t",), body_of({"t": None}, {}, [("c", f"b{MAX_BLOCK_DEPTH - 1}", ["t"])], "c"))
+    with pytest.raises(GraphError, match=f"nests blocks {MAX_BLOCK_DEPTH + 1} deep"):
+        g.define_block(deeper)
+    assert "deeper" not in g.blocks
+
+
+def test_blocks_doubling_at_each_level_are_refused_before_they_describe_too_many_nodes():
+    g = chain_of_blocks(17, 2)  # b16 written out: 2^16 nodes and their connecting instances
+    more = Block("more", ("t",), body_of({"t": None}, {}, [("c0", "b16", ["t"]), ("c1", "b16", ["c0"]),
+                                                          ("c2", "b16", ["c1"]), ("c3", "b16", ["c2"])], "c3"))
+    with pytest.raises(GraphError, match="nodes with every instance written out"):
+        g.define_block(more)
+
+
+def test_blocks_appended_after_the_blocks_they_use_keep_their_definition_order():
+    g = chain_of_blocks(1, 1)
+    for k in range(1, 1000):
+        g.define_block(Block(f"u{k}", ("t",), body_of({"t": None}, {}, [("c", "b0", ["t"])], "c")))
+    assert g.blocks.names() == ["b0"] + [f"u{k}" for k in range(1, 1000)]
+    g.define_block(Block("first", ("t",), body_of({"t": None}, {}, [("c", "u7", ["t"])], "c")), index=0)
+    assert g.blocks.names()[:3] == ["b0", "u7", "first"]  # put where asked, after what it uses
