@@ -37,6 +37,7 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
         node_id = item.node_id
         menu.addAction("Set as output", lambda: doc.set_output(node_id)).setEnabled(not item.is_output())
         menu.addAction("Rename…", lambda: rename_inline(scene, node_id))
+        _block_entries(scene, menu, node_id)
         menu.addSeparator()
         menu.addAction("Delete", scene.delete_selection)
     elif isinstance(item, EdgeItem):
@@ -52,6 +53,21 @@ def context_menu(scene, item, pos: QPointF, screen_pos) -> None:
             menu.addAction("Fit graph", view.fit_graph)
     menu.exec(screen_pos)
     menu.deleteLater()
+
+
+def _block_entries(scene, menu: QMenu, node_id: str) -> None:
+    """Group a selection; expand, ungroup, make unique or edit an instance."""
+    ask = scene.block_requested.emit
+    if len(scene.selected_node_ids()) > 1:
+        menu.addSeparator()
+        menu.addAction("Group into Block…", lambda: ask("group", node_id))
+    elif scene.document.is_instance(node_id):
+        menu.addSeparator()
+        expanded = scene.insides.is_expanded(node_id)
+        menu.addAction("Collapse" if expanded else "Expand", lambda: scene.insides.toggle(node_id))
+        menu.addAction("Edit Block", lambda: ask("edit", node_id))
+        menu.addAction("Make Unique…", lambda: ask("make_unique", node_id))
+        menu.addAction("Ungroup", lambda: ask("ungroup", node_id))
 
 
 def paste_at(scene, pos: QPointF) -> list[str]:

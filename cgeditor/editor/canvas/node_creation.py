@@ -12,7 +12,7 @@ from cgeditor.editor.panels.node_search import NodeSearchPopup
 
 
 def create_node(scene, key: str, pos: QPointF) -> str:
-    """Add the palette entry `key` ("variable", "constant" or an op name) centred at `pos`."""
+    """Add the palette entry `key` ("variable", "constant", an op's or a block's name) centred at `pos`."""
     doc = scene.document
     at = (pos.x(), pos.y())
     if key == "variable":
@@ -43,7 +43,7 @@ def open_node_search(scene, pos: QPointF, entries=None, on_chosen=None, title: s
     view = scene.view()
     if view is None:
         return None
-    popup = NodeSearchPopup(entries or node_entries(), view, title)
+    popup = NodeSearchPopup(entries or node_entries(scene.graph.blocks), view, title)
     popup.setAttribute(Qt.WA_DeleteOnClose)
     popup.chosen.connect(on_chosen or (lambda key: create_node(scene, key, pos)))
     popup.open_at(view.viewport().mapToGlobal(view.mapFromScene(pos)))

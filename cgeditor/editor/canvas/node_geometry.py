@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from cgeditor.model.escape import visible
 from cgeditor.model.graph import Graph, Node, NodeKind
-from cgeditor.model.ops import get_op
+from cgeditor.model.ops import Op
 
 from cgeditor.editor.canvas.label_placement import Point, Rect
 
@@ -38,6 +38,7 @@ class NodeShape:
     body: Rect
     inputs: tuple[Point, ...]
     port_names: tuple[str, ...]  # "" where the order of inputs does not matter
+    symbol: str | None  # what an op node shows (its op's symbol, a block's name); None: unknown op
     output: Point
     tag: Rect | None  # the "output" tag, if this node is the output
     badge: Point | None  # centre of the warning badge, if the node has problems
@@ -74,16 +75,16 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
     return max(op.max_arity, wired)
 
 
-def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
+def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *, op: Op | None = None,
                is_output: bool = False, invalid: bool = False) -> NodeShape:
-    """The node's shape; nodes of one kind, op and width share one (a large graph has few)."""
+    """The node's shape, `op` being what the graph's lookup (`graph.op`) says an op node
+    computes; nodes of one kind, ports and width share one (a large graph has few)."""
     label = visible(node.label)  # as the painter draws it
     if node.kind is NodeKind.VARIABLE:
         w, h = max(60.0, measure("label", label) + 32), 42.0
     elif node.kind is NodeKind.CONSTANT:
         w, h = max(52.0, measure("label", label) + 28), 34.0
     else:
-        op = get_op(node.op or "")
         symbol = op.symbol if op else "?"
         named = op.ports if op else ()
         names_w = max((measure("small", n) for n in named), default=0.0)
@@ -91,21 +92,22 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *,
         w += names_w + 8 if names_w else 0
         h = max(50.0, n_inputs * PORT_SPACING + 12)
     tw = measure("small", "output") + 12 if is_output else None
-    return _shape(node.kind, node.op, n_inputs, w, h, tw, invalid)
+    names: tuple[str, ...] = ()
+    shown = None
+    if node.kind is NodeKind.OP:
+        names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
+        shown = op.symbol if op else None
+    return _shape(node.kind, names, shown, n_inputs, w, h, tw, invalid)
 
 
 @lru_cache(maxsize=4096)
-def _shape(kind: NodeKind, op_name: str | None, n_inputs: int, w: float, h: float,
-           tag_w: float | None, invalid: bool) -> NodeShape:
+def _shape(kind: NodeKind, names: tuple[str, ...], symbol: str | None, n_inputs: int, w: float,
+           h: float, tag_w: float | None, invalid: bool) -> NodeShape:
     body = Rect.centered(0.0, 0.0, w, h)
     inputs = tuple((-w / 2, (i - (n_inputs - 1) / 2) * PORT_SPACING) for i in range(n_inputs))
-    names: tuple[str, ...] = ()
-    if kind is NodeKind.OP:
-        op = get_op(op_name or "")
-        names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
     tag = None if tag_w is None else Rect(body.right - tag_w - 6, body.y - TAG_HEIGHT + 1, tag_w, TAG_HEIGHT)
     badge = (body.x + 4, body.y + 4) if invalid else None
-    return NodeShape(kind, body, inputs, names, (w / 2, 0.0), tag, badge)
+    return NodeShape(kind, body, inputs, names, symbol, (w / 2, 0.0), tag, badge)
 
 
 def edge_controls(p0: Point, p1: Point) -> tuple[Point, Point, Point, Point]:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPen
 
 from cgeditor.model.escape import visible
 from cgeditor.model.graph import Node, NodeKind
-from cgeditor.model.ops import get_op
 from cgeditor.editor.canvas.label_placement import Rect
 from cgeditor.editor.canvas.node_geometry import BADGE_RADIUS, PORT_RADIUS, NodeShape
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
@@ -187,11 +186,11 @@ class NodePainter:
             if name:
                 p.drawText(QRectF(x + 7, y - 8, names_w + 4, 16), Qt.AlignLeft | Qt.AlignVCenter, name)
         content = body.adjusted(names_w + 8 if names_w else 0, 0, 0, 0)
-        op = get_op(node.op or "")
+        symbol = shape.symbol
         symbol_box = QRectF(content.left(), content.center().y() - 19, content.width(), 26)
         p.setFont(self.fonts["symbol"])
-        p.setPen(t.color("text") if op else t.color("error"))
-        p.drawText(symbol_box, Qt.AlignCenter, op.symbol if op else "?")
+        p.setPen(t.color("text") if symbol is not None else t.color("error"))
+        p.drawText(symbol_box, Qt.AlignCenter, symbol if symbol is not None else "?")
         p.setFont(self.fonts["small"])
         p.setPen(t.color("muted"))
         p.drawText(QRectF(content.left(), content.center().y() + 6, content.width(), 14),

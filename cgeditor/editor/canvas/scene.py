@@ -13,6 +13,7 @@ from types import MappingProxyType
 from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
+from cgeditor.model.changes import BLOCK_CHANGES
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
                            NodeKind, NodeMoved, NodeRemoved)
 from cgeditor.model.layout import layered_layout
@@ -26,6 +27,7 @@ from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.editor.canvas.overlay_labels import OverlayLabels
 from cgeditor.editor.canvas.problem_marks import ProblemMarks
 from cgeditor.editor.canvas.far_zoom import Overview
+from cgeditor.editor.canvas.insides import Insides
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 BSP_DEPTH = 10
@@ -37,6 +39,7 @@ class GraphScene(SceneInput, QGraphicsScene):
     # Once per event-loop turn in which the selection changed: Qt's selectionChanged fires per
     # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
     selection_settled = Signal()
+    block_requested = Signal(str, str)  # the context menu asks for a block edit: (what, node id)
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None):
         super().__init__(parent)
@@ -58,6 +61,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.inline_editor = None  # the value or label editor last opened
         self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
         self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
+        self.insides = Insides(self)  # expanded instances of blocks
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
@@ -118,6 +122,14 @@ class GraphScene(SceneInput, QGraphicsScene):
 
     def selected_node_ids(self) -> list[str]:
         return [i.node_id for i in self.selectedItems() if isinstance(i, NodeItem)]
+
+    def select_only(self, node_ids) -> None:
+        """Select exactly these nodes (those that have items)."""
+        self.clearSelection()
+        for node_id in node_ids:
+            item = self._nodes.get(node_id)
+            if item is not None:
+                item.setSelected(True)
 
     def selected_edges(self) -> list[Edge]:
         return [i.edge for i in self.selectedItems() if isinstance(i, EdgeItem)]
@@ -190,6 +202,10 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._add_edge(edge)
 
     def _on_change(self, change: Change) -> None:
+        self._mirror(change)
+        self.insides.on_change(change)
+
+    def _mirror(self, change: Change) -> None:
         if isinstance(change, NodeAdded):
             self._add_node(change.node)
         elif isinstance(change, NodeRemoved):
@@ -210,6 +226,8 @@ class GraphScene(SceneInput, QGraphicsScene):
         elif isinstance(change, LabelChanged):
             self._refresh_node(change.node_id)
             self._apply_evaluation()  # tooltips name the node; a rename is not re-evaluated
+        elif isinstance(change, BLOCK_CHANGES):
+            self._refresh_instances()
         else:
             return  # values and the output arrive with the next evaluation
         self._graph_rect = None
@@ -220,7 +238,8 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _shape_for(self, node: Node):
         is_output, problems, _ = self.marks.status(node.id)
         n = input_count(self.graph, node, self._spare_ports)
-        return node_shape(node, n, self.painter.measure, is_output=is_output, invalid=bool(problems))
+        op = self.graph.op(node.op) if node.kind is NodeKind.OP else None
+        return node_shape(node, n, self.painter.measure, op=op, is_output=is_output, invalid=bool(problems))
 
     def _add_node(self, node: Node, fallback=None) -> None:
         item = NodeItem(node, self._shape_for(node), self.painter, self.overview.item_flags())
@@ -257,6 +276,12 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         self._update_edges_of(node_id)
         self.overview.invalidate()
+
+    def _refresh_instances(self) -> None:
+        """A block came, went or changed: its instances' ports and names may have too."""
+        for node in self.graph:
+            if node.kind is NodeKind.OP and node.op in self.graph.blocks:
+                self._refresh_node(node.id)
 
     def _refresh_ports(self, node_id: str) -> None:
         """An edge into the node came or went, so a variadic op's port count may change: the
@@ -295,6 +320,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._refresh_node(node_id)
         resized = bool(reshaped) | self.labels.show_evaluation(ev)
         self.marks.mark_edges(ev)
+        self.insides.show_evaluation()
         if resized:
             self.labels.schedule()
 

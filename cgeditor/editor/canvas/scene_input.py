@@ -2,8 +2,9 @@
 
 A press on a port or a node begins a gesture (`gestures.Gesture`); a note or an arrow begins its
 own when Qt hands it the press.  Until the release (or Escape) the gesture in progress gets every
-mouse move and nothing else does.  Double clicks open the inline editors or the node search,
-Delete deletes the selection, and a right click opens the context menu.
+mouse move and nothing else does.  Double clicks open the inline editors or the node search, or
+expand an instance of a block (and collapse it, as Escape does); Delete deletes the selection,
+and a right click opens the context menu.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from cgeditor.model.graph import NodeKind
 from cgeditor.editor.canvas.context_menu import context_menu
 from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
 from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
+from cgeditor.editor.canvas.insides import InsideFrame
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_creation import open_node_search
 from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS
@@ -110,8 +112,12 @@ class SceneInput:
                 edit_value(self, item.owner)
             else:
                 self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
+        elif isinstance(item, NodeItem) and self.document.is_instance(item.node_id):
+            self.insides.toggle(item.node_id)
         elif isinstance(item, NodeItem):
             rename_inline(self, item.node_id)
+        elif isinstance(item, InsideFrame):
+            self.insides.collapse(item.instance_id)
         elif self.annotations.owns(item):
             super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:
@@ -125,6 +131,8 @@ class SceneInput:
         elif event.key() == Qt.Key_Escape and self._gesture is not None:
             self._gesture.cancel()
             self._gesture = None
+            event.accept()
+        elif event.key() == Qt.Key_Escape and self.focusItem() is None and self.insides.collapse_last():
             event.accept()
         else:
             super().keyPressEvent(event)

@@ -191,5 +191,5 @@ class WireDrag(Gesture):
             except GraphError as e:
                 scene.say(str(e))
 
-        entries = [e for e in node_entries() if e.key not in ("variable", "constant")]
+        entries = [e for e in node_entries(self.scene.graph.blocks) if e.key not in ("variable", "constant")]
         open_node_search(scene, pos, entries, add, title="Connect to")

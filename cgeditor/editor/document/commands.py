@@ -14,7 +14,6 @@ from typing import Iterable
 from PySide6.QtGui import QUndoCommand
 
 from cgeditor.model.annotations import Annotation, Point
-from cgeditor.model.fileformat import graph_from_dict, graph_to_dict
 from cgeditor.model.graph import Edge, Graph, Node
 
 Pos = tuple[float, float] | None
@@ -92,9 +91,9 @@ class AddNodeCommand(Command):
 class RemoveNodesCommand(Command):
     """Remove nodes with every edge touching them.
 
-    The removed nodes and the edges among them are kept as a file-format dict (the same
-    serializer as files and the clipboard); the edges to the rest of the graph, each node's place
-    in the node order and the output mark are kept beside it, so undo restores the graph exactly.
+    Copies of the removed nodes are kept with the edges touching them, each node's place in the
+    node order and the output mark, so undo restores the graph exactly.  (Copies, not the file
+    format: an instance of a block is a node the file format alone cannot read back.)
     """
 
     def __init__(self, graph: Graph, node_ids: Iterable[str], parent: Command | None = None):
@@ -104,7 +103,7 @@ class RemoveNodesCommand(Command):
         super().__init__(f"Delete {label}", parent)
         self.graph = graph
         self.ids = ids
-        self.saved = graph_to_dict(graph, ids)
+        self.saved = {n: graph.node(n).copy() for n in ids}
         self.indices: dict[str, int] = {}
         self.edges: list[tuple[int, Edge]] = []
         self.output: str | None = None
@@ -119,9 +118,8 @@ class RemoveNodesCommand(Command):
             self.graph.remove_node(node_id)
 
     def undo(self) -> None:
-        saved = graph_from_dict(self.saved)
         for node_id in sorted(self.ids, key=self.indices.__getitem__):
-            self.graph.add_node(saved.node(node_id).copy(), self.indices[node_id])
+            self.graph.add_node(self.saved[node_id].copy(), self.indices[node_id])
         for index, edge in self.edges:  # ascending, so each lands at its old place
             self.graph.add_edge(edge, index)
         if self.output is not None:

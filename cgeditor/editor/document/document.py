@@ -5,8 +5,9 @@ scene and panels learn about the result from the graph's change notifications, n
 here.  Values and gradients are derived, not edited: any change that can affect them schedules
 one evaluation (a 0-ms single-shot timer, so a compound edit or a burst of keystrokes evaluates
 once), done by an `Evaluator` kept across edits so a value change recomputes only what lies
-downstream of it.  The edits that splice an op node into the wiring (`insertion_edits`) and
-those of notes and arrows (`annotation_edits`) are mixed in from modules of their own.
+downstream of it.  The edits that splice an op node into the wiring (`insertion_edits`), those
+of notes and arrows (`annotation_edits`) and those of blocks (`grouping_edits`) are mixed in
+from modules of their own.
 """
 
 from __future__ import annotations
@@ -34,13 +35,14 @@ from cgeditor.editor.document.commands import (AddEdgeCommand, AddNodeCommand, C
                                                SetValueCommand, SetValuesCommand)
 from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.gc_pause import collector_paused, freeze_if_large
+from cgeditor.editor.document.grouping_edits import GroupingEdits
 from cgeditor.editor.document.insertion_edits import InsertionEdits
 from cgeditor.editor.document.positions import point
 
 _NOT_EVALUATED = (NodeMoved, LabelChanged, TrainableChanged, *ANNOTATION_CHANGES)  # cannot alter a value or a gradient
 
 
-class Document(InsertionEdits, AnnotationEdits, QObject):
+class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
     evaluated = Signal()  # after each (coalesced) re-evaluation; read .evaluation
     modified_changed = Signal(bool)  # clean/dirty, following the undo stack's clean state
     path_changed = Signal()

@@ -1,8 +1,9 @@
 """The entries the palette and the node search offer: every op of the registry plus Variable and
-Constant, ranked against typed text, each with a miniature of its node as icon.
+Constant, and the document's blocks, ranked against typed text, each with a miniature of its node
+as icon.
 
-Entries are generated from `cgeditor.model.ops.OPS`, so a new op appears in both without touching
-either.  A palette drag carries an entry's key under `NODE_MIME`, which the canvas view reads.
+Entries are generated from `cgeditor.model.ops.OPS` and the document's `BlockLibrary`, so a new
+op or block appears in both without touching either.  A palette drag carries an entry's key under `NODE_MIME`, which the canvas view reads.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
+from cgeditor.model.blocks import BLOCK_CATEGORY, BlockLibrary
 from cgeditor.model.ops import OPS
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
@@ -21,7 +23,7 @@ KEY_ROLE = Qt.UserRole + 1  # item data role holding an entry's key, in the pale
 
 @dataclass(frozen=True)
 class Entry:
-    key: str  # "variable", "constant" or an op name
+    key: str  # "variable", "constant", an op's or a block's name
     title: str
     symbol: str
     category: str
@@ -40,13 +42,19 @@ class Entry:
         return 2 if text in self.keywords else None
 
 
-def node_entries() -> list[Entry]:
+def node_entries(blocks: BlockLibrary | None = None) -> list[Entry]:
     entries = [Entry("variable", "Variable", "x", "inputs", "variable input leaf parameter"),
                Entry("constant", "Constant", "c", "inputs", "constant number literal fixed")]
     for op in OPS.values():
         words = " ".join([op.name, op.title.lower(), op.symbol.lower(), *op.aliases, op.infix or ""])
         entries.append(Entry(op.name, op.title, op.symbol, op.category, words))
-    return entries
+    return entries + block_entries(blocks)
+
+
+def block_entries(blocks: BlockLibrary | None) -> list[Entry]:
+    """One entry per block of the document, in definition order."""
+    return [Entry(b.name, f"{b.name}({', '.join(b.params)})", b.name, BLOCK_CATEGORY,
+                  f"{b.name.lower()} block function {' '.join(b.params).lower()}") for b in blocks or ()]
 
 
 def search(entries: list[Entry], text: str) -> list[Entry]:

@@ -1,7 +1,9 @@
-"""The node palette: the node entries, searchable, grouped by category.
+"""The node palette: the node entries, searchable, grouped by category, the document's blocks last.
 
 Dragging an entry onto the view creates that node at the drop point (the view reads
-`NODE_MIME`); double-click or Enter asks the view to add it at its centre.
+`NODE_MIME`); double-click or Enter asks the view to add it at its centre.  The "Blocks"
+section follows the document's library: it is filled again whenever a block is defined,
+removed or changed.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from cgeditor.model.changes import BLOCK_CHANGES
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
-from cgeditor.editor.panels.node_entries import KEY_ROLE, NODE_MIME, entry_icon, node_entries, search
+from cgeditor.editor.panels.node_entries import (KEY_ROLE, NODE_MIME, Entry, block_entries, entry_icon,
+                                                 node_entries, search)
 
 CATEGORY_TITLES = {"inputs": "Inputs", "arithmetic": "Arithmetic", "function": "Functions",
-                   "activation": "Activations", "comparison": "Comparison"}
+                   "activation": "Activations", "comparison": "Comparison", "block": "Blocks"}
 
 
 class _EntryTree(QTreeWidget):
@@ -35,8 +39,11 @@ class PaletteWidget(QWidget):
 
     def __init__(self, view=None, parent: QWidget | None = None, theme: Theme = DEFAULT_THEME):
         super().__init__(parent)
-        self.view = view
-        self.entries = node_entries()
+        self.view = None
+        self._graph = None  # whose blocks the "Blocks" section lists
+        self._theme = theme
+        self._ops = node_entries()  # the registry's, fixed
+        self.entries: list[Entry] = list(self._ops)
         self.filter_edit = QLineEdit(placeholderText="Search nodes…", clearButtonEnabled=True)
         self.tree = _EntryTree()
         self.tree.setHeaderHidden(True)
@@ -51,13 +58,41 @@ class PaletteWidget(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.tree)
         self._items: dict[str, QTreeWidgetItem] = {}
-        self._fill(theme)
+        self._groups: dict[str, QTreeWidgetItem] = {}
+        self._fill(self._ops)
         self.filter_edit.textChanged.connect(self._apply_filter)
         self.filter_edit.returnPressed.connect(self._activate_first)
         self.tree.itemActivated.connect(self._on_activated)
+        self.set_view(view)
 
-    def set_view(self, view) -> None:
+    def set_view(self, view, blocks_of=None) -> None:
+        """Add nodes through `view`; list the blocks of `blocks_of` (the document graph whose
+        library they are; by default the graph the view shows)."""
         self.view = view
+        graph = blocks_of if blocks_of is not None else view.scene().graph if view is not None else None
+        if graph is not self._graph:
+            if self._graph is not None:
+                self._graph.unsubscribe(self._on_change)
+            self._graph = graph
+            if graph is not None:
+                graph.subscribe(self._on_change)
+            self._fill_blocks()
+
+    def _on_change(self, change) -> None:
+        if isinstance(change, BLOCK_CHANGES):
+            self._fill_blocks()
+
+    def _fill_blocks(self) -> None:
+        group = self._groups.pop("block", None)
+        if group is not None:
+            for i in range(group.childCount()):
+                self._items.pop(group.child(i).data(0, KEY_ROLE), None)
+            self.tree.invisibleRootItem().removeChild(group)
+        blocks = block_entries(self._graph.blocks if self._graph is not None else None)
+        self.entries = self._ops + blocks
+        self._fill(blocks)
+        if self.filter_edit.text():
+            self._apply_filter(self.filter_edit.text())
 
     def item(self, key: str) -> QTreeWidgetItem:
         return self._items[key]
@@ -69,9 +104,9 @@ class PaletteWidget(QWidget):
     def visible_keys(self) -> list[str]:
         return [k for k, i in self._items.items() if not i.isHidden() and not i.parent().isHidden()]
 
-    def _fill(self, theme: Theme) -> None:
-        groups: dict[str, QTreeWidgetItem] = {}
-        for entry in self.entries:
+    def _fill(self, entries: list[Entry]) -> None:
+        theme, groups = self._theme, self._groups
+        for entry in entries:
             group = groups.get(entry.category)
             if group is None:
                 group = QTreeWidgetItem(self.tree, [CATEGORY_TITLES.get(entry.category, entry.category.title())])

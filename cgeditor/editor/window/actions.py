@@ -71,6 +71,13 @@ class WindowActions:
         self.select_all = a(window, "Select &All", Key.SelectAll, "Select every node")
         self.arrange = a(window, "A&rrange", "Ctrl+L",
                          "Lay out the graph (or the selection) from inputs to output")
+        self.group = a(window, "&Group into Block…", "Ctrl+G",
+                       "Make the selected nodes one block (a function) with one instance in their place")
+        self.ungroup = a(window, "U&ngroup", "Ctrl+Shift+G", "Write the selected instance's inside back into the graph")
+        self.make_unique = a(window, "Make Uni&que…", None,
+                             "Give the selected instance its own copy of its block, to edit apart from the others")
+        self.edit_block = a(window, "&Edit Block", None,
+                            "Open the selected instance's block for editing (every instance changes)")
         self.fit = a(window, "&Fit Graph", "F", "Zoom to show the whole graph")
         self.frame = a(window, "Frame &Selection", "Shift+F", "Zoom to the selected nodes")
         self.zoom_in = a(window, "Zoom &In", ["Ctrl+=", Key.ZoomIn], "Zoom in")
@@ -106,6 +113,8 @@ class WindowActions:
         edit.addActions([self.cut, self.copy, self.paste, self.duplicate, self.delete])
         edit.addSeparator()
         edit.addActions([self.select_all, self.arrange])
+        edit.addSeparator()
+        edit.addActions([self.group, self.ungroup, self.make_unique, self.edit_block])
         edit.addSeparator()
         edit.addAction(self.add_note)
         view = bar.addMenu("&View")

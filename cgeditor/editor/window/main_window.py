@@ -20,6 +20,7 @@ from cgeditor.editor.window import exporting, help_dialogs
 
 from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
+from cgeditor.editor.window.block_handlers import BlockHandlers
 from cgeditor.editor.window.edit_handlers import EditHandlers
 from cgeditor.editor.window.evaluation_status import evaluation_summary
 from cgeditor.editor.window.file_menus import RecentMenu, examples_menu
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.evaluation_label.setTextFormat(Qt.PlainText)  # document text, never markup
         self.statusBar().addPermanentWidget(self.evaluation_label)
         self.editing = EditHandlers(self)
+        self.blocks = BlockHandlers(self)
         self._connect_actions()
         self.teaching = TeachingTools(self)  # before restoreState, which places its docks
         self.document_changed.connect(lambda: self.teaching.set_document(self.document))
@@ -134,6 +136,10 @@ class MainWindow(QMainWindow):
         a.select_all.triggered.connect(self.editing.select_all)
         a.arrange.triggered.connect(self.editing.arrange)
         a.add_note.triggered.connect(self.editing.add_note)
+        a.group.triggered.connect(self.blocks.group)
+        a.ungroup.triggered.connect(lambda: self.blocks.ungroup())
+        a.make_unique.triggered.connect(lambda: self.blocks.make_unique())
+        a.edit_block.triggered.connect(lambda: self.blocks.edit_block())
         a.fit.triggered.connect(lambda: self.view.fit_graph())
         a.frame.triggered.connect(lambda: self.view.frame_selection())
         a.zoom_in.triggered.connect(lambda: self.view.zoom_in())
@@ -180,6 +186,7 @@ class MainWindow(QMainWindow):
         self.inspector.set_document(document)
         self.scene.selection_settled.connect(self._selection_changed)
         self.scene.show_message.connect(self.show_message)
+        self.scene.block_requested.connect(self.blocks.on_request)
         document.evaluated.connect(self._show_evaluation)
         document.modified_changed.connect(self.setWindowModified)
         document.path_changed.connect(self._update_title)

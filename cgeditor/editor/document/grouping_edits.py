@@ -1,0 +1,79 @@
+"""The Document's edits that move nodes into and out of blocks: group a selection into a new
+block, ungroup an instance, give an instance its own copy of its block.  What each does is the
+model's (`cgeditor.model.block_edits`); these check the block's name first and push the one
+undo command."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from PySide6.QtGui import QUndoStack
+
+from cgeditor.model import block_edits
+from cgeditor.model.blocks import Block, BlockLibrary
+from cgeditor.model.graph import Graph, GraphError
+
+from cgeditor.editor.document.block_commands import RewriteCommand
+
+
+class GroupingEdits:
+    """Mixed into `Document`: each method pushes exactly one undo command on its stack."""
+
+    graph: Graph
+    undo_stack: QUndoStack
+
+    def block_name_problem(self, name: str) -> str | None:
+        """Why a new block cannot be called `name`, or None (the library's rules)."""
+        if name in self.graph.blocks:
+            return f"a block named {name!r} already exists"
+        try:
+            BlockLibrary().define(Block(name, (), Graph()))  # the library's checks of a name alone
+        except GraphError as e:
+            return str(e)
+        return None
+
+    def suggest_block_name(self, stem: str = "block") -> str:
+        """A free name for a new block: `stem`, else stem2, stem3, ..."""
+        name, k = stem, 1
+        while self.block_name_problem(name) is not None:
+            k += 1
+            name = f"{stem}{k}"
+        return name
+
+    def group_problem(self, node_ids: Iterable[str]) -> str | None:
+        """Why the nodes cannot become one block (none chosen, more than one output), or None."""
+        try:
+            block_edits.group(self.graph, list(node_ids), "block")
+        except GraphError as e:
+            return str(e)
+        return None
+
+    def group(self, node_ids: Iterable[str], name: str) -> str:
+        """The nodes as a new block `name` and one instance of it in their place, as one step;
+        returns the instance's id.  Raises GraphError with the reason when the selection cannot
+        be a block (more than one output) or the name is not free."""
+        self._check_name(name)
+        rewrite = block_edits.group(self.graph, list(node_ids), name)
+        self.undo_stack.push(RewriteCommand(self.graph, rewrite, f"Group {len(rewrite.removed)} nodes as {name}"))
+        return rewrite.instance.id
+
+    def ungroup(self, instance_id: str) -> list[str]:
+        """The instance's inside written back in its place, as one step; returns the new ids."""
+        rewrite = block_edits.ungroup(self.graph, instance_id)
+        block = self.graph.node(instance_id).op
+        self.undo_stack.push(RewriteCommand(self.graph, rewrite, f"Ungroup {block}"))
+        return [n.id for n in rewrite.nodes]
+
+    def make_unique(self, instance_id: str, new_name: str) -> None:
+        """Give the instance its own copy of its block, called `new_name`, as one step."""
+        self._check_name(new_name)
+        rewrite = block_edits.make_unique(self.graph, instance_id, new_name)
+        self.undo_stack.push(RewriteCommand(self.graph, rewrite, f"Make {instance_id} unique as {new_name}"))
+
+    def is_instance(self, node_id: str) -> bool:
+        return node_id in self.graph and block_edits.is_instance(self.graph, self.graph.node(node_id))
+
+    def _check_name(self, name: str) -> None:
+        problem = self.block_name_problem(name)
+        if problem is not None:
+            raise GraphError(problem)

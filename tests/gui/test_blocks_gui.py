@@ -1,0 +1,219 @@
+"""Blocks in the editor, driven as a user drives them: select, Ctrl+G, the name dialog, the
+pills on the canvas, double-click to expand, Escape to collapse, the palette's Blocks section,
+Ungroup and Make Unique, each one undo step."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from cgeditor.editor.document.document import Document
+from cgeditor.model import block_edits, fileformat
+from cgeditor.model.evaluate import evaluate
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.numbers import format_compact
+from helpers.block_graphs import SIGMOID_PARTS, grouped_sigmoid, written_out_sigmoid
+
+X = 0.7
+
+
+@pytest.fixture
+def window(make_window, qtbot):
+    window = make_window(Document(written_out_sigmoid(X)))
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.view.setFocus()
+    return window
+
+
+def answer_names(window, *names: str) -> list[str]:
+    """Answer the next name dialogs with `names`; returns the suggestions they offered."""
+    offered, answers = [], list(names)
+
+    def ask(parent, title, prompt, suggestion):
+        offered.append(suggestion)
+        return answers.pop(0)
+
+    window.blocks.ask_name = ask
+    return offered
+
+
+def press(qtbot, window, key, modifiers=Qt.ControlModifier) -> None:
+    qtbot.keyClick(window.view, key, modifiers)
+    QApplication.processEvents()  # the coalesced evaluation and selection notification
+
+
+def select(window, ids) -> None:
+    window.scene.select_only(ids)
+    QApplication.processEvents()
+
+
+def group_sigmoid(qtbot, window) -> str:
+    answer_names(window, "sig")
+    select(window, SIGMOID_PARTS)
+    press(qtbot, window, Qt.Key_G)
+    (instance,) = [n.id for n in window.document.graph if n.op == "sig"]
+    window.document.evaluate_now()
+    return instance
+
+
+def sigmoid_op_graph() -> Graph:
+    """The same L = w · σ(x) with the registry's sigmoid op."""
+    g = Graph()
+    g.add_node(Node("x", NodeKind.VARIABLE, value=X))
+    g.add_node(Node("w", NodeKind.VARIABLE, value=3.0))
+    g.add_node(Node("sig", NodeKind.OP, op="sigmoid"))
+    g.add_node(Node("L", NodeKind.OP, op="mul"))
+    for edge in (Edge("x", "sig", 0), Edge("sig", "L", 0), Edge("w", "L", 1)):
+        g.add_edge(edge)
+    g.set_output("L")
+    return g
+
+
+def test_ctrl_g_groups_a_written_out_sigmoid_whose_pills_show_the_sigmoid_ops_gradients(qtbot, window):
+    offered = answer_names(window, "sig")
+    select(window, SIGMOID_PARTS)
+    press(qtbot, window, Qt.Key_G)
+    assert offered == ["block"]
+    doc, scene = window.document, window.scene
+    instance = "sig"
+    assert doc.graph.node(instance).op == "sig" and scene.selected_node_ids() == [instance]
+    item = scene.node_item(instance)
+    assert item.shape_info.port_names == ("x",) and item.shape_info.symbol == "sig"
+    doc.evaluate_now()
+    QApplication.processEvents()
+    want = evaluate(sigmoid_op_graph())
+    local = scene.edge_label(Edge("x", instance, 0))
+    assert local.number() == pytest.approx(want.edge_grads[Edge("x", "sig", 0)], rel=1e-12)
+    assert local.number() == pytest.approx(math.exp(X) / (1 + math.exp(X)) ** 2, rel=1e-12)
+    assert scene.value_label(instance).number() == pytest.approx(want.values["sig"], rel=1e-12)
+    assert scene.grad_label(instance).number() == pytest.approx(want.grads["sig"], rel=1e-12)
+    assert scene.grad_label("x").number() == pytest.approx(want.grads["x"], rel=1e-12)
+    assert scene.value_label(instance).text() == format_compact(want.values["sig"])
+
+
+def test_group_is_one_undo_step_that_gives_the_file_back_byte_for_byte(qtbot, window):
+    doc = window.document
+    before = fileformat.dumps(doc.graph)
+    group_sigmoid(qtbot, window)
+    assert doc.undo_stack.count() == 1
+    grouped = doc.graph.copy()
+    assert grouped == grouped_sigmoid(X)
+    press(qtbot, window, Qt.Key_Z)
+    assert fileformat.dumps(doc.graph) == before and len(doc.graph.blocks) == 0
+    press(qtbot, window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert doc.graph == grouped
+    assert window.scene.node_item("sig").shape_info.port_names == ("x",)
+
+
+def test_a_selection_with_two_outputs_is_refused_with_the_reason_before_any_name_is_asked(qtbot, window):
+    offered = answer_names(window, "never")
+    select(window, ["e", "d"])  # both feed s, outside the selection
+    press(qtbot, window, Qt.Key_G)
+    assert offered == [] and window.document.undo_stack.count() == 0
+    assert "more than one output" in window.statusBar().currentMessage()
+
+
+def test_the_name_dialog_offers_a_free_name_and_a_taken_one_is_refused(qtbot, window):
+    group_sigmoid(qtbot, window)
+    doc = window.document
+    doc.add_node(NodeKind.OP, op="exp", pos=(600.0, 300.0))
+    extra = [n for n in doc.graph.nodes if n.startswith("exp")][0]
+    select(window, [extra])
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(5, answer)
+            return
+        seen.append(dialog.textValue())
+        dialog.setTextValue("sig")  # taken
+        dialog.accept()
+
+    seen: list[str] = []
+    from cgeditor.editor.window.block_handlers import ask_block_name
+    window.blocks.ask_name = ask_block_name
+    QTimer.singleShot(0, answer)
+    press(qtbot, window, Qt.Key_G)
+    assert seen == ["block"]
+    assert "already exists" in window.statusBar().currentMessage()
+    assert doc.undo_stack.count() == 2 and doc.graph.blocks.names() == ["sig"]
+
+
+def test_double_click_expands_the_instance_in_place_and_escape_or_double_click_collapses(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    scene, view = window.scene, window.view
+    steps = window.document.undo_stack.count()
+    centre = scene.node_item(instance).sceneBoundingRect().center()
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(centre))
+    frame = scene.insides.frame(instance)
+    assert frame is not None and frame.isVisible()
+    assert frame.mapRectToScene(frame.frame_rect()).top() > scene.node_item(instance).sceneBoundingRect().bottom()
+    e = math.exp(X)
+    texts = frame.texts()
+    assert texts["x"] == (format_compact(X), format_compact(e / (1 + e) ** 2))
+    assert texts["e"] == (format_compact(e), format_compact(1 / (1 + e) ** 2))  # 1/d − e/d² through both paths
+    assert texts["s"] == (format_compact(e / (1 + e)), "1")
+    assert "sig" in frame.title()
+    press(qtbot, window, Qt.Key_Escape, Qt.NoModifier)
+    assert scene.insides.frame(instance) is None
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(centre))
+    frame = scene.insides.frame(instance)
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(frame.mapRectToScene(frame.frame_rect()).center()))
+    assert scene.insides.frame(instance) is None
+    assert window.document.undo_stack.count() == steps  # view state, not an edit
+
+
+def test_an_expanded_inside_follows_a_new_input_value(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    window.scene.insides.expand(instance)
+    window.document.set_value("x", 0.0)
+    window.document.evaluate_now()
+    assert window.scene.insides.frame(instance).texts()["s"] == ("0.5", "1")
+
+
+def test_the_palette_lists_the_documents_blocks_and_drops_an_instance(qtbot, window):
+    palette = window.palette
+    assert "sig" not in palette.visible_keys()
+    group_sigmoid(qtbot, window)
+    assert "sig" in palette.visible_keys()
+    assert palette.item("sig").parent().text(0) == "Blocks"
+    before = set(window.document.graph.nodes)
+    window.view.add_entry_at_centre("sig")
+    (new,) = set(window.document.graph.nodes) - before
+    assert window.document.graph.node(new).op == "sig"
+    press(qtbot, window, Qt.Key_Z)
+    press(qtbot, window, Qt.Key_Z)
+    assert "sig" not in palette.visible_keys()
+
+
+def test_ungroup_writes_the_inside_back_as_one_step_with_the_same_numbers(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    doc = window.document
+    grouped = fileformat.dumps(block_edits.flatten(doc.graph))
+    want = evaluate(doc.graph)
+    select(window, [instance])
+    press(qtbot, window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    assert instance not in doc.graph and doc.undo_stack.count() == 2
+    assert {"e", "d", "s"} <= set(doc.graph.nodes)
+    got = evaluate(doc.graph)
+    assert got.grads["x"] == pytest.approx(want.grads["x"], rel=1e-12)
+    press(qtbot, window, Qt.Key_Z)
+    assert fileformat.dumps(block_edits.flatten(doc.graph)) == grouped and doc.graph.node(instance).op == "sig"
+
+
+def test_make_unique_from_the_edit_menu_gives_one_instance_its_own_block(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    doc = window.document
+    grouped = doc.graph.copy()
+    offered = answer_names(window, "sig_own")
+    select(window, [instance])
+    window.window_actions.make_unique.trigger()
+    assert offered == ["sig2"]
+    assert doc.graph.node(instance).op == "sig_own" and doc.graph.blocks.names() == ["sig", "sig_own"]
+    assert "sig_own" in window.palette.visible_keys()
+    press(qtbot, window, Qt.Key_Z)
+    assert doc.graph == grouped
