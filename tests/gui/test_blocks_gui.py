@@ -157,6 +157,7 @@ def test_double_click_expands_the_instance_in_place_and_escape_or_double_click_c
     assert texts["x"] == (format_compact(X), format_compact(e / (1 + e) ** 2))
     assert texts["e"] == (format_compact(e), format_compact(1 / (1 + e) ** 2))  # 1/d − e/d² through both paths
     assert texts["s"] == (format_compact(e / (1 + e)), "1")
+    assert frame.edge_texts()[Edge("x", "e", 0)] == format_compact(e)  # d exp(x) / dx
     assert "sig" in frame.title()
     press(qtbot, window, Qt.Key_Escape, Qt.NoModifier)
     assert scene.insides.frame(instance) is None
@@ -217,3 +218,37 @@ def test_make_unique_from_the_edit_menu_gives_one_instance_its_own_block(qtbot, 
     assert "sig_own" in window.palette.visible_keys()
     press(qtbot, window, Qt.Key_Z)
     assert doc.graph == grouped
+
+
+def test_stepping_through_a_collapsed_instance_is_one_step_with_its_insides_local_gradient(qtbot, window):
+    from helpers.teaching_windows import key, start_teaching
+
+    group_sigmoid(qtbot, window)
+    start_teaching(qtbot, window)
+    tools = window.teaching
+    seen = list(tools.narration.current_lines())
+    for _ in range(tools.stepper.count() - 1):
+        key(qtbot, window, Qt.Key_PageDown)
+        seen += tools.narration.current_lines()
+    local = format_compact(math.exp(X) / (1 + math.exp(X)) ** 2)
+    dx = format_compact(window.document.evaluation.grads["x"])
+    assert seen == ["Forward pass. Given x = 0.7, w = 3", "sig = sig(x) = sig(0.7) = 0.6682",
+                    "L = sig × w = 0.6682 × 3 = 2.005", "Backward pass. ∂L/∂L = 1",
+                    "∂L/∂sig += ∂L/∂L · ∂[sig × w]/∂sig = 1 · 3 = 3",
+                    "∂L/∂w += ∂L/∂L · ∂[sig × w]/∂w = 1 · 0.6682 = 0.6682",
+                    f"∂L/∂x += ∂L/∂sig · ∂sig/∂x = 3 · {local} = {dx}"]
+    assert tools.displayed_state().grads["x"].value == pytest.approx(window.document.evaluation.grads["x"])
+
+
+def test_the_paths_panel_treats_a_collapsed_instance_as_one_node(qtbot, window):
+    from helpers.teaching_windows import click_node
+
+    group_sigmoid(qtbot, window)
+    dock = window.teaching.paths_dock
+    dock.show()
+    dock.raise_()
+    qtbot.waitExposed(dock.widget())
+    click_node(qtbot, window, "x")
+    paths = window.teaching.paths
+    local = format_compact(math.exp(X) / (1 + math.exp(X)) ** 2)
+    assert paths.rows() == [f"L → sig → x: 3 · {local} = {format_compact(window.document.evaluation.grads['x'])}"]

@@ -2,8 +2,9 @@
 
 Expanding is view state, not an edit: nothing in the document changes and nothing is undone.
 The frame is one read-only item that paints the block's body (its nodes, edges and, at this
-instance's inputs, every inner value and d output / d inner node); `Insides` works out what it
-shows from the model (`blocks.inside`) and pushes it in, as the scene does for its own items.
+instance's inputs, every inner value, d output / d inner node and local gradient); `Insides`
+gets those from the evaluator, run on the body with the params bound to the instance's inputs,
+and pushes them in, as the scene does for its own items.
 Double-clicking the frame, Escape or "Collapse" folds it back.
 """
 
@@ -15,18 +16,20 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from cgeditor.model.block_edits import is_instance
-from cgeditor.model.blocks import inside
+from cgeditor.model.block_edits import block_output, is_instance
 from cgeditor.model.changes import BLOCK_CHANGES
-from cgeditor.model.graph import Graph, GraphError, Node, NodeKind, NodeMoved, NodeRemoved
+from cgeditor.model.evaluate import evaluate
+from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind, NodeMoved, NodeRemoved
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import format_compact
-from cgeditor.editor.canvas.items import Z_LABEL
+from cgeditor.editor.canvas.items import Z_LABEL, NodeItem
 from cgeditor.editor.canvas.node_geometry import NodeShape, edge_controls, input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter, qrect
 
 Z_FRAME = Z_LABEL + 10  # over the canvas' own nodes and labels: the inside is looked at, not around
-PAD, TITLE_H, STEM, ROW = 26.0, 24.0, 28.0, 20.0  # margins, title band, line up to the instance, label row
+PAD, TITLE_H, STEM, ROW = 26.0, 24.0, 56.0, 20.0  # margins, title band, line up to the instance
+#                                                   (room for its own labels), label row
+NONE = "–"  # what a number that cannot be computed reads
 
 
 @dataclass
@@ -36,6 +39,15 @@ class InnerNode:
     pos: tuple[float, float]  # the node's centre, in the frame's coordinates
     value: str  # the texts of its labels ("–" where nothing is computable)
     grad: str
+    returned: bool  # the block's output: drawn with the output's border
+
+
+@dataclass(frozen=True)
+class Texts:
+    """What the frame's labels read at this instance's inputs."""
+
+    nodes: dict[str, tuple[str, str]]  # inner id → (value, grad)
+    edges: dict[Edge, str]  # inner edge → its local gradient
 
 
 class InsideFrame(QGraphicsItem):
@@ -47,34 +59,46 @@ class InsideFrame(QGraphicsItem):
         self._painter = painter
         self._title = ""
         self._nodes: dict[str, InnerNode] = {}
-        self._edges: list[tuple[str, str, int]] = []
+        self._edges: list[Edge] = []
+        self._edge_texts: dict[Edge, str] = {}
         self._size = (0.0, 0.0)
+        self._below = True  # below the instance (the line to it leaves the top), else above
         self.setZValue(Z_FRAME)
         self.setToolTip("Double-click the frame (or press Escape) to collapse")
 
-    def set_contents(self, title: str, nodes: dict[str, InnerNode], edges: list[tuple[str, str, int]],
+    def set_contents(self, title: str, nodes: dict[str, InnerNode], edges: list[Edge],
                      size: tuple[float, float]) -> None:
         self.prepareGeometryChange()
         self._title, self._nodes, self._edges, self._size = title, nodes, edges, size
         self.update()
 
-    def set_texts(self, texts: dict[str, tuple[str, str]]) -> None:
-        for node_id, (value, grad) in texts.items():
+    def set_texts(self, texts: Texts) -> None:
+        for node_id, (value, grad) in texts.nodes.items():
             self._nodes[node_id].value, self._nodes[node_id].grad = value, grad
+        self._edge_texts = dict(texts.edges)
         self.update()
 
     def texts(self) -> dict[str, tuple[str, str]]:
         """Each inner node's value and gradient as shown: {inner id: (value, grad)}."""
         return {n: (i.value, i.grad) for n, i in self._nodes.items()}
 
+    def edge_texts(self) -> dict[Edge, str]:
+        """Each inner edge's local gradient as shown."""
+        return dict(self._edge_texts)
+
     def title(self) -> str:
         return self._title
+
+    def set_below(self, below: bool) -> None:
+        if below != self._below:
+            self._below = below
+            self.update()
 
     def frame_rect(self) -> QRectF:
         return QRectF(0, 0, *self._size)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, -STEM, self._size[0], self._size[1] + STEM).adjusted(-4, -4, 4, 6)
+        return QRectF(0, -STEM, self._size[0], self._size[1] + 2 * STEM).adjusted(-4, -4, 4, 6)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -86,7 +110,11 @@ class InsideFrame(QGraphicsItem):
         frame = self.frame_rect()
         w = frame.width()
         p.setPen(QPen(t.color("accent"), 1.4, Qt.DashLine))
-        p.drawLine(QPointF(w / 2, -STEM), QPointF(w / 2, 0))
+        h = frame.height()
+        if self._below:
+            p.drawLine(QPointF(w / 2, -STEM), QPointF(w / 2, 0))
+        else:
+            p.drawLine(QPointF(w / 2, h), QPointF(w / 2, h + STEM))
         shadow = QColor(t.shadow)
         shadow.setAlpha(40)
         p.setPen(Qt.NoPen)
@@ -98,25 +126,31 @@ class InsideFrame(QGraphicsItem):
         p.setFont(self._painter.fonts["small"])
         p.setPen(t.color("muted"))
         p.drawText(QRectF(10, 4, w - 20, TITLE_H - 6), Qt.AlignLeft | Qt.AlignVCenter, self._title)
-        for source, target, port in self._edges:
-            a, b = self._nodes[source], self._nodes[target]
+        middles = []
+        for edge in self._edges:
+            a, b = self._nodes[edge.source], self._nodes[edge.target]
             p0 = (a.pos[0] + a.shape.output[0], a.pos[1] + a.shape.output[1])
-            x, y = b.shape.input_point(port)
+            x, y = b.shape.input_point(edge.port)
             (x0, y0), (x1, y1), (x2, y2), (x3, y3) = edge_controls(p0, (b.pos[0] + x, b.pos[1] + y))
             path = QPainterPath(QPointF(x0, y0))
             path.cubicTo(x1, y1, x2, y2, x3, y3)
             self._painter.paint_edge(p, path)
+            middles.append((path.pointAtPercent(0.5), self._edge_texts.get(edge, NONE)))
         for inner in self._nodes.values():
             p.save()
             p.translate(*inner.pos)
-            self._painter.paint_node(p, inner.node, inner.shape)
+            self._painter.paint_node(p, inner.node, inner.shape, is_output=inner.returned)
             p.restore()
             body = qrect(inner.shape.body).translated(*inner.pos)
-            for text, style, y in ((inner.value, "value", body.top() - ROW - 1),
-                                   ("∂ " + inner.grad, "grad", body.bottom() + 2)):
-                lw, lh = self._painter.label_size(text)
-                self._painter.paint_label(p, QRectF(body.center().x() - lw / 2, y, lw, lh), text, style,
-                                          text.lstrip("∂ ") in ("nan", "inf", "-inf"))
+            self._label(p, inner.value, "value", body.center().x(), body.top() - ROW - 1)
+            self._label(p, "∂ " + inner.grad, "grad", body.center().x(), body.bottom() + 2)
+        for middle, text in middles:
+            self._label(p, "∂ " + text, "edge_grad", middle.x(), middle.y() - ROW / 2)
+
+    def _label(self, p, text: str, style: str, centre_x: float, top: float) -> None:
+        w, h = self._painter.label_size(text)
+        self._painter.paint_label(p, QRectF(centre_x - w / 2, top, w, h), text, style,
+                                  text.removeprefix("∂ ") in ("nan", "inf", "-inf"))
 
 
 class Insides:
@@ -192,8 +226,7 @@ class Insides:
         spots.update(layered_layout(body, missing) if missing else {})
         measure = self.scene.painter.measure
         shapes = {n.id: node_shape(n, input_count(body, n), measure,
-                                   op=body.op(n.op) if n.kind is NodeKind.OP else None,
-                                   is_output=n.id == body.output) for n in body}
+                                   op=body.op(n.op) if n.kind is NodeKind.OP else None) for n in body}
         if not shapes:
             self.collapse(node_id)
             return
@@ -202,9 +235,9 @@ class Insides:
         right = max(spots[n][0] + s.bounds.right for n, s in shapes.items())
         bottom = max(spots[n][1] + s.body.bottom + ROW for n, s in shapes.items())
         dx, dy = PAD - left, PAD + TITLE_H - top
-        nodes = {n.id: InnerNode(n.copy(), shapes[n.id], (spots[n.id][0] + dx, spots[n.id][1] + dy), "–", "–")
-                 for n in body}
-        edges = [(e.source, e.target, e.port) for e in body.edges if e.source in nodes and e.target in nodes]
+        nodes = {n.id: InnerNode(n.copy(), shapes[n.id], (spots[n.id][0] + dx, spots[n.id][1] + dy), NONE, NONE,
+                                 n.id == body.output) for n in body}
+        edges = list(body.edges)
         params = ", ".join(block.params)
         title = f"inside {block.name}({params}) at {node.label}"
         size = (max(right - left + 2 * PAD, measure("small", title) + 24), bottom - top + 2 * PAD + TITLE_H)
@@ -214,24 +247,40 @@ class Insides:
         self._place(node_id)
 
     def _place(self, node_id: str) -> None:
-        """Below the instance, centred on it."""
+        """Centred on the instance, below it, or above it where that covers fewer nodes."""
         frame, item = self._frames[node_id], self.scene.node_item(node_id)
-        w = frame.frame_rect().width()
-        frame.setPos(item.x() - w / 2, item.y() + item.shape_info.body.bottom + STEM)
+        w, h = frame.frame_rect().width(), frame.frame_rect().height()
+        body = item.shape_info.body
+        below = QPointF(item.x() - w / 2, item.y() + body.bottom + STEM)
+        above = QPointF(item.x() - w / 2, item.y() + body.y - STEM - h)
+        covered = [self._nodes_under(QRectF(corner, frame.frame_rect().size())) for corner in (below, above)]
+        on_top = covered[1] < covered[0]
+        frame.set_below(not on_top)
+        frame.setPos(above if on_top else below)
 
-    def _texts(self, node_id: str) -> dict[str, tuple[str, str]]:
-        """Each inner node's value and d output / d node at this instance's inputs ("–" where
-        an input or the block cannot be computed)."""
+    def _nodes_under(self, rect: QRectF) -> int:
+        return sum(isinstance(i, NodeItem) for i in self.scene.items(rect, Qt.IntersectsItemBoundingRect))
+
+    def _texts(self, node_id: str) -> Texts:
+        """Each inner value, d output / d inner node and local gradient at this instance's
+        inputs: the evaluator's, on the body with its params bound to them ("–" where an input
+        or the block cannot be computed)."""
         graph, values = self.scene.graph, self.scene.document.evaluation.values
         node = graph.node(node_id)
         block = graph.blocks[node.op]
         sources = {e.port: e.source for e in graph.in_edges(node_id)}
         args = [values.get(sources.get(port)) for port in range(len(block.params))]
-        empty = {n: ("–", "–") for n in block.body.nodes}
-        if any(a is None for a in args):
-            return empty
+        empty = {n: (NONE, NONE) for n in block.body.nodes}
+        if any(a is None for a in args) or graph.blocks.problem(block.name) is not None:
+            return Texts(empty, {})
+        bound = block.body.copy_contents()
+        bound.blocks = graph.blocks
+        for param, arg in zip(block.params, args):
+            bound.set_value(param, arg)
         try:
-            found = inside(graph.blocks, block.name, args)
-        except GraphError:
-            return empty
-        return {**empty, **{n: (format_compact(v), format_compact(g)) for n, (v, g) in found.items()}}
+            ev = evaluate(bound, block_output(block), strict=False)
+        except (GraphError, ValueError):  # no output to return (an OutputError is a ValueError)
+            return Texts(empty, {})
+        shown = {n: (format_compact(v), format_compact(ev.grads[n]) if n in ev.grads else NONE)
+                 for n, v in ev.values.items()}
+        return Texts({**empty, **shown}, {e: format_compact(g) for e, g in ev.edge_grads.items()})
