@@ -252,3 +252,62 @@ def test_the_paths_panel_treats_a_collapsed_instance_as_one_node(qtbot, window):
     paths = window.teaching.paths
     local = format_compact(math.exp(X) / (1 + math.exp(X)) ** 2)
     assert paths.rows() == [f"L → sig → x: 3 · {local} = {format_compact(window.document.evaluation.grads['x'])}"]
+
+
+def test_edit_block_opens_the_inside_whose_edits_change_every_instance_and_undo_as_one_step(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    doc = window.document
+    second = doc.add_node(NodeKind.OP, op="sig", pos=(380.0, 300.0))
+    doc.connect("w", second, 0)
+    grouped = doc.graph.copy()
+    select(window, [instance])
+    window.window_actions.edit_block.trigger()
+    editing = window.block_editing
+    assert editing.is_open() and editing.bar.isVisible() and "sig(x)" in editing.crumbs.text()
+    inside = window.scene.document
+    assert inside is not doc and inside.graph is doc.graph.blocks["sig"].body
+    assert window.view.isVisible() and set(n.node_id for n in window.scene.node_items()) == {"x", "one", "e", "d", "s"}
+    QApplication.processEvents()
+    label = window.scene.value_label("one")  # typed on the inside's canvas: e / (2 + e) at every instance
+    qtbot.mouseDClick(window.view.viewport(), Qt.LeftButton,
+                      pos=window.view.mapFromScene(label.sceneBoundingRect().center()))
+    editor = window.scene.inline_editor
+    editor.selectAll()
+    qtbot.keyClicks(editor, "2")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    assert doc.graph.blocks["sig"].body.node("one").value == 2.0
+    doc.evaluate_now()
+    e, ew = math.exp(X), math.exp(3.0)
+    assert doc.evaluation.values[instance] == pytest.approx(e / (2 + e), rel=1e-12)
+    assert doc.evaluation.values[second] == pytest.approx(ew / (2 + ew), rel=1e-12)
+    assert doc.undo_stack.count() == 4  # group, add, connect, and the edit inside
+    qtbot.mouseClick(editing.back_button, Qt.LeftButton)
+    assert not editing.is_open() and window.scene.document is doc and window.view.isVisible()
+    press(qtbot, window, Qt.Key_Z)
+    assert doc.graph == grouped
+    doc.evaluate_now()
+    assert doc.evaluation.values[instance] == pytest.approx(e / (1 + e), rel=1e-12)
+
+
+def test_inside_a_block_its_params_stay_and_it_cannot_use_itself(qtbot, window):
+    group_sigmoid(qtbot, window)
+    window.block_editing.open("sig")
+    scene = window.scene
+    steps = window.document.undo_stack.count()
+    scene.select_only(["x"])
+    press(qtbot, window, Qt.Key_Delete, Qt.NoModifier)
+    assert "x" in scene.graph and "parameter of block sig" in window.statusBar().currentMessage()
+    with pytest.raises(Exception, match="cannot use itself"):
+        scene.document.add_node(NodeKind.OP, op="sig")
+    scene.select_only(["e"])
+    press(qtbot, window, Qt.Key_G)
+    assert "go back to the document" in window.statusBar().currentMessage()
+    assert window.document.undo_stack.count() == steps
+
+
+def test_undoing_the_group_while_its_inside_is_open_goes_back_to_the_graph(qtbot, window):
+    group_sigmoid(qtbot, window)
+    window.block_editing.open("sig")
+    press(qtbot, window, Qt.Key_Z)
+    assert not window.block_editing.is_open() and window.scene.document is window.document
+    assert "sig" not in window.document.graph.blocks and window.view.isVisible()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QTransform
 
-from cgeditor.model.graph import NodeKind
+from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.editor.canvas.context_menu import context_menu
 from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
 from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
@@ -38,7 +38,10 @@ class SceneInput:
         """Delete, Backspace, the context menu and the Edit menu: the selection goes, in one step."""
         nodes, edges, notes = self.selected_node_ids(), self.selected_edges(), self.annotations.selected_ids()
         if nodes or edges or notes:
-            self.document.remove_nodes(nodes, edges, notes)
+            try:
+                self.document.remove_nodes(nodes, edges, notes)
+            except GraphError as e:
+                self.say(str(e))
 
     def begin_gesture(self, gesture: Gesture, pos: QPointF) -> None:
         """Route the mouse to `gesture` until the release (or Escape), starting at `pos`."""

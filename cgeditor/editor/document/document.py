@@ -48,10 +48,14 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
     path_changed = Signal()
 
     def __init__(self, graph: Graph | None = None, path: Path | str | None = None,
-                 parent: QObject | None = None):
+                 parent: QObject | None = None, *, undo_stack: QUndoStack | None = None,
+                 inside_of: str | None = None):
+        """`inside_of` names the block whose body `graph` is, opened for editing from its
+        document, whose `undo_stack` it shares (its edits are that document's)."""
         super().__init__(parent)
         self.graph = graph if graph is not None else Graph()
-        self.undo_stack = QUndoStack(self)
+        self.inside_of = inside_of
+        self.undo_stack = undo_stack if undo_stack is not None else QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self._path = Path(path) if path is not None else None
         self._disk_stamp = _stamp(self._path)
@@ -67,6 +71,11 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
         self.evaluate_now()
 
     # -- documents ---------------------------------------------------------------------
+
+    def detach(self) -> None:
+        """Stop following the graph (a block's inside closed: its graph lives on in the block)."""
+        self._timer.stop()
+        self.graph.unsubscribe(self._on_graph_change)
 
     @classmethod
     def open(cls, path: Path | str, parent: QObject | None = None) -> "Document":
@@ -130,8 +139,7 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
                  value: float | None = None, label: str | None = None) -> str:
         kind = NodeKind(kind)
         if kind is NodeKind.OP:
-            if self.graph.op(op) is None:
-                raise GraphError(f"unknown op {op!r}")
+            self.check_op(op)
             stem, value = op, None
         else:
             stem, op = ("x" if kind is NodeKind.VARIABLE else "c"), None
@@ -145,6 +153,7 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
                      annotations: Iterable[str] = ()) -> None:
         """Delete nodes (with every edge touching them), further edges and annotations, as one step."""
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
+        self.check_removal(ids)
         removed = set(ids)
         loose = [e for e in dict.fromkeys(edges) if self.graph.has_edge(e)
                  and e.source not in removed and e.target not in removed]
@@ -252,7 +261,7 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
         editor (x2, add3), and `label` is a free id a command line can name (`--set w=4`)."""
         label = label.strip()
         return (label != node_id and is_generated_id(self.graph.node(node_id)) and usable_id(label)
-                and label not in self.graph)
+                and label not in self.graph and node_id not in self.params())
 
     def set_trainable(self, node_id: str, trainable: bool) -> None:
         """Let gradient descent change a variable (or keep it fixed), as one undo step."""

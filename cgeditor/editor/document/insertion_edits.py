@@ -77,8 +77,7 @@ class InsertionEdits:
         return node.id
 
     def _new_op_node(self, op: str, pos) -> Node:
-        if self.graph.op(op) is None:
-            raise GraphError(f"unknown op {op!r}")
+        self.check_op(op)
         return Node(self.graph.fresh_id(op), NodeKind.OP, "", None, op, point(pos))
 
     def _edge_text(self, edge: Edge) -> str:

@@ -1,7 +1,8 @@
 """What the Edit menu's actions do: the clipboard, duplicate, select all, arrange and a new note.
 
-They act on whichever document, scene and view the window shows now (opening a file replaces
-all three), so they read them from the window each time.
+They act on whichever document, scene and view the canvas shows now (opening a file replaces
+all three; a block opened for editing shows its inside), so they read them from the window
+each time.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
 from cgeditor.model.fileformat import DocumentError
+from cgeditor.model.graph import GraphError
 from cgeditor.editor.window.evaluation_status import counted
 
 
@@ -22,31 +24,34 @@ class EditHandlers:
         if not ids:
             self.window.show_message("Nothing to copy: select some nodes first")
             return False
-        QApplication.clipboard().setText(self.window.document.copy_text(ids))
+        QApplication.clipboard().setText(self.window.scene.document.copy_text(ids))
         self.window.show_message(f"Copied {counted(len(ids), 'node')}")
         return True
 
     def cut(self) -> None:
         if self.copy():
-            self.window.document.remove_nodes(self.window.scene.selected_node_ids())
+            try:
+                self.window.scene.document.remove_nodes(self.window.scene.selected_node_ids())
+            except GraphError as e:
+                self.window.show_message(f"Cannot cut: {e}")
 
     def paste(self) -> None:
         try:
-            ids = self.window.document.paste_text(QApplication.clipboard().text())
+            ids = self.window.scene.document.paste_text(QApplication.clipboard().text())
         except DocumentError as e:
             self.window.show_message(f"Cannot paste: {e}")
             return
         self._select(ids)
 
     def duplicate(self) -> None:
-        self._select(self.window.document.duplicate(self.window.scene.selected_node_ids()))
+        self._select(self.window.scene.document.duplicate(self.window.scene.selected_node_ids()))
 
     def select_all(self) -> None:
-        self._select(list(self.window.document.graph.nodes), reveal=False)
+        self._select(list(self.window.scene.document.graph.nodes), reveal=False)
 
     def arrange(self) -> None:
         selected = self.window.scene.selected_node_ids()
-        self.window.document.arrange(selected if len(selected) > 1 else None)
+        self.window.scene.document.arrange(selected if len(selected) > 1 else None)
 
     def add_note(self) -> str:
         """A note near the top left of what the canvas shows, opened for typing."""

@@ -20,6 +20,7 @@ from cgeditor.editor.window import exporting, help_dialogs
 
 from cgeditor.editor.window import file_dialogs
 from cgeditor.editor.window.actions import WindowActions
+from cgeditor.editor.window.block_editing import BlockEditing
 from cgeditor.editor.window.block_handlers import BlockHandlers
 from cgeditor.editor.window.edit_handlers import EditHandlers
 from cgeditor.editor.window.evaluation_status import evaluation_summary
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self.blocks = BlockHandlers(self)
         self._connect_actions()
         self.teaching = TeachingTools(self)  # before restoreState, which places its docks
+        self.block_editing = BlockEditing(self)  # a block's inside, opened in the canvas area
         self.document_changed.connect(lambda: self.teaching.set_document(self.document))
         self.resize(1280, 800)
         # Fixed starting sizes: docks sized by their contents' hints would jump with the selection.
@@ -157,6 +159,8 @@ class MainWindow(QMainWindow):
 
     def set_document(self, document: Document) -> None:
         """Show `document`, replacing (and deleting) the current one with its scene and view."""
+        if self.view is not None:
+            self.block_editing.back()
         old, old_scene, old_view = self.document, self.scene, self.view
         if old_scene is not None:
             old_scene.detach()
