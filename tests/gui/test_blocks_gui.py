@@ -264,6 +264,8 @@ def test_edit_block_opens_the_inside_whose_edits_change_every_instance_and_undo_
     window.window_actions.edit_block.trigger()
     editing = window.block_editing
     assert editing.is_open() and editing.bar.isVisible() and "sig(x)" in editing.crumbs.text()
+    assert window.scene.value_label("s").number() == pytest.approx(math.exp(X) / (1 + math.exp(X)))  # at `sig`
+    assert not window.scene.document.problems
     inside = window.scene.document
     assert inside is not doc and inside.graph is doc.graph.blocks["sig"].body
     assert window.view.isVisible() and set(n.node_id for n in window.scene.node_items()) == {"x", "one", "e", "d", "s"}
@@ -311,3 +313,34 @@ def test_undoing_the_group_while_its_inside_is_open_goes_back_to_the_graph(qtbot
     press(qtbot, window, Qt.Key_Z)
     assert not window.block_editing.is_open() and window.scene.document is window.document
     assert "sig" not in window.document.graph.blocks and window.view.isVisible()
+
+
+def test_a_params_value_inside_is_the_instances_input_and_cannot_be_typed(qtbot, window):
+    group_sigmoid(qtbot, window)
+    window.block_editing.open("sig", "sig")
+    scene, view = window.scene, window.view
+    QApplication.processEvents()
+    label = scene.value_label("x")
+    assert label.number() == X
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(label.sceneBoundingRect().center()))
+    assert scene.inline_editor is None
+    assert "each instance's input is its value" in window.statusBar().currentMessage()
+
+
+def test_an_instances_context_menu_expands_edits_and_ungroups_it(qtbot, window):
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QPointF
+
+    from helpers.canvas import context_menu_choose
+
+    instance = group_sigmoid(qtbot, window)
+    canvas = SimpleNamespace(view=window.view, at=lambda p: window.view.mapFromScene(QPointF(*p)))
+    centre = window.scene.node_item(instance).sceneBoundingRect().center()
+    offered = context_menu_choose(canvas, (centre.x(), centre.y()), "Expand")
+    assert {"Expand", "Edit Block", "Make Unique…", "Ungroup"} <= set(offered)
+    assert window.scene.insides.is_expanded(instance)
+    assert "Collapse" in context_menu_choose(canvas, (centre.x(), centre.y()), "Collapse")
+    assert not window.scene.insides.is_expanded(instance)
+    context_menu_choose(canvas, (centre.x(), centre.y()), "Ungroup")
+    assert instance not in window.document.graph and window.document.undo_stack.count() == 2

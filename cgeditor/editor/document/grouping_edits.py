@@ -42,6 +42,12 @@ class GroupingEdits:
         if home is not None and op in blocks and (op == home or home in blocks.uses_transitively(blocks[op])):
             raise GraphError(f"block {home} cannot use {op}: a block cannot use itself")
 
+    def check_param_value(self, node_id: str) -> None:
+        """Raise GraphError if the node is a param of the block being edited: its value is
+        each instance's input, never its own."""
+        if node_id in self.params():
+            raise GraphError(f"{node_id} is a parameter of block {self.inside_of}: each instance's input is its value")
+
     def check_removal(self, node_ids: Iterable[str]) -> None:
         """Raise GraphError if one of the nodes is a param of the block being edited."""
         kept = [n for n in node_ids if n in self.params()]

@@ -71,7 +71,9 @@ class BlockHandlers:
     def edit_block(self, node_id: str | None = None) -> None:
         node_id = node_id or self._instance("edit its block")
         if node_id is not None:
-            self.window.block_editing.open(self._scene.document.graph.node(node_id).op)
+            doc = self._scene.document
+            at = node_id if doc is self.window.document else None  # numbers at a top-level instance
+            self.window.block_editing.open(doc.graph.node(node_id).op, at)
 
     def on_request(self, what: str, node_id: str) -> None:
         """The canvas' context menu asked for `what` ("group", "ungroup", "make_unique", "edit")."""
