@@ -344,3 +344,13 @@ def test_an_instances_context_menu_expands_edits_and_ungroups_it(qtbot, window):
     assert not window.scene.insides.is_expanded(instance)
     context_menu_choose(canvas, (centre.x(), centre.y()), "Ungroup")
     assert instance not in window.document.graph and window.document.undo_stack.count() == 2
+
+
+def test_ctrl_d_duplicates_an_instance_as_an_instance_of_the_same_block(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    select(window, [instance, "x"])
+    press(qtbot, window, Qt.Key_D)
+    copies = [n for n in window.scene.selected_node_ids() if n != instance and window.document.graph.node(n).op]
+    assert [window.document.graph.node(n).op for n in copies] == ["sig"]
+    window.document.evaluate_now()
+    assert window.document.evaluation.values[copies[0]] == window.document.evaluation.values[instance]

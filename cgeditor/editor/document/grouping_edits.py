@@ -15,7 +15,7 @@ from typing import Iterable
 from PySide6.QtGui import QUndoStack
 
 from cgeditor.model import block_edits
-from cgeditor.model.blocks import Block, BlockLibrary
+from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Graph, GraphError
 
 from cgeditor.editor.document.block_commands import RewriteCommand
@@ -57,10 +57,8 @@ class GroupingEdits:
 
     def block_name_problem(self, name: str) -> str | None:
         """Why a new block cannot be called `name`, or None (the library's rules)."""
-        if name in self.graph.blocks:
-            return f"a block named {name!r} already exists"
         try:
-            BlockLibrary().define(Block(name, (), Graph()))  # the library's checks of a name alone
+            self.graph.blocks.check_new(Block(name, (), Graph()))  # a name alone: nothing inside
         except GraphError as e:
             return str(e)
         return None
