@@ -354,3 +354,30 @@ def test_ctrl_d_duplicates_an_instance_as_an_instance_of_the_same_block(qtbot, w
     assert [window.document.graph.node(n).op for n in copies] == ["sig"]
     window.document.evaluate_now()
     assert window.document.evaluation.values[copies[0]] == window.document.evaluation.values[instance]
+
+
+def choose(menu, text: str) -> None:
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    action.trigger()
+
+
+def test_the_palette_deletes_an_unused_block_as_one_step_and_refuses_a_used_one(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    palette, doc = window.palette, window.document
+    choose(palette.block_menu("sig"), "Delete Block")
+    assert "sig" in doc.graph.blocks and "used by sig" in window.statusBar().currentMessage()
+    select(window, [instance])
+    press(qtbot, window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    ungrouped = doc.graph.copy()
+    choose(palette.block_menu("sig"), "Delete Block")
+    assert len(doc.graph.blocks) == 0 and "sig" not in palette.visible_keys()
+    assert doc.undo_stack.count() == 3
+    press(qtbot, window, Qt.Key_Z)
+    assert doc.graph == ungrouped and "sig" in palette.visible_keys()
+
+
+def test_the_palette_opens_a_block_for_editing(qtbot, window):
+    group_sigmoid(qtbot, window)
+    choose(window.palette.block_menu("sig"), "Edit Block")
+    assert window.block_editing.block_name() == "sig"
+    assert window.scene.document.graph is window.document.graph.blocks["sig"].body

@@ -18,7 +18,7 @@ from cgeditor.model import block_edits
 from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Graph, GraphError
 
-from cgeditor.editor.document.block_commands import RewriteCommand
+from cgeditor.editor.document.block_commands import RemoveBlockCommand, RewriteCommand
 
 
 class GroupingEdits:
@@ -103,6 +103,15 @@ class GroupingEdits:
         self._check_name(new_name)
         rewrite = block_edits.make_unique(self.graph, instance_id, new_name)
         self.undo_stack.push(RewriteCommand(self.graph, rewrite, f"Make {instance_id} unique as {new_name}"))
+
+    def remove_block(self, name: str) -> None:
+        """Delete block `name` from the library, as one step; refused (GraphError with the
+        reason, nothing changed) while an instance or another block uses it."""
+        self._check_top_level("delete a block")
+        command = RemoveBlockCommand(self.graph, name)
+        command.redo()  # the model's refusal comes before anything is pushed
+        command.done = True
+        self.undo_stack.push(command)
 
     def is_instance(self, node_id: str) -> bool:
         return node_id in self.graph and block_edits.is_instance(self.graph, self.graph.node(node_id))
