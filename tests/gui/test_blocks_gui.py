@@ -299,8 +299,10 @@ def test_inside_a_block_its_params_stay_and_it_cannot_use_itself(qtbot, window):
     scene.select_only(["x"])
     press(qtbot, window, Qt.Key_Delete, Qt.NoModifier)
     assert "x" in scene.graph and "parameter of block sig" in window.statusBar().currentMessage()
-    with pytest.raises(Exception, match="cannot use itself"):
-        scene.document.add_node(NodeKind.OP, op="sig")
+    tree = window.palette.tree  # the palette's "sig" chosen with Enter: it cannot go inside sig
+    tree.setCurrentItem(window.palette.item("sig"))
+    qtbot.keyClick(tree, Qt.Key_Return)
+    assert "cannot use itself" in window.statusBar().currentMessage()
     scene.select_only(["e"])
     press(qtbot, window, Qt.Key_G)
     assert "go back to the document" in window.statusBar().currentMessage()
