@@ -264,6 +264,8 @@ def test_edit_block_opens_the_inside_whose_edits_change_every_instance_and_undo_
     window.window_actions.edit_block.trigger()
     editing = window.block_editing
     assert editing.is_open() and editing.bar.isVisible() and "sig(x)" in editing.crumbs.text()
+    assert window.scene.value_label("s").number() == pytest.approx(math.exp(X) / (1 + math.exp(X)))  # at `sig`
+    assert not window.scene.document.problems
     inside = window.scene.document
     assert inside is not doc and inside.graph is doc.graph.blocks["sig"].body
     assert window.view.isVisible() and set(n.node_id for n in window.scene.node_items()) == {"x", "one", "e", "d", "s"}
@@ -297,8 +299,10 @@ def test_inside_a_block_its_params_stay_and_it_cannot_use_itself(qtbot, window):
     scene.select_only(["x"])
     press(qtbot, window, Qt.Key_Delete, Qt.NoModifier)
     assert "x" in scene.graph and "parameter of block sig" in window.statusBar().currentMessage()
-    with pytest.raises(Exception, match="cannot use itself"):
-        scene.document.add_node(NodeKind.OP, op="sig")
+    tree = window.palette.tree  # the palette's "sig" chosen with Enter: it cannot go inside sig
+    tree.setCurrentItem(window.palette.item("sig"))
+    qtbot.keyClick(tree, Qt.Key_Return)
+    assert "cannot use itself" in window.statusBar().currentMessage()
     scene.select_only(["e"])
     press(qtbot, window, Qt.Key_G)
     assert "go back to the document" in window.statusBar().currentMessage()
@@ -311,3 +315,71 @@ def test_undoing_the_group_while_its_inside_is_open_goes_back_to_the_graph(qtbot
     press(qtbot, window, Qt.Key_Z)
     assert not window.block_editing.is_open() and window.scene.document is window.document
     assert "sig" not in window.document.graph.blocks and window.view.isVisible()
+
+
+def test_a_params_value_inside_is_the_instances_input_and_cannot_be_typed(qtbot, window):
+    group_sigmoid(qtbot, window)
+    window.block_editing.open("sig", "sig")
+    scene, view = window.scene, window.view
+    QApplication.processEvents()
+    label = scene.value_label("x")
+    assert label.number() == X
+    qtbot.mouseDClick(view.viewport(), Qt.LeftButton, pos=view.mapFromScene(label.sceneBoundingRect().center()))
+    assert scene.inline_editor is None
+    assert "each instance's input is its value" in window.statusBar().currentMessage()
+
+
+def test_an_instances_context_menu_expands_edits_and_ungroups_it(qtbot, window):
+    from types import SimpleNamespace
+
+    from PySide6.QtCore import QPointF
+
+    from helpers.canvas import context_menu_choose
+
+    instance = group_sigmoid(qtbot, window)
+    canvas = SimpleNamespace(view=window.view, at=lambda p: window.view.mapFromScene(QPointF(*p)))
+    centre = window.scene.node_item(instance).sceneBoundingRect().center()
+    offered = context_menu_choose(canvas, (centre.x(), centre.y()), "Expand")
+    assert {"Expand", "Edit Block", "Make Unique…", "Ungroup"} <= set(offered)
+    assert window.scene.insides.is_expanded(instance)
+    assert "Collapse" in context_menu_choose(canvas, (centre.x(), centre.y()), "Collapse")
+    assert not window.scene.insides.is_expanded(instance)
+    context_menu_choose(canvas, (centre.x(), centre.y()), "Ungroup")
+    assert instance not in window.document.graph and window.document.undo_stack.count() == 2
+
+
+def test_ctrl_d_duplicates_an_instance_as_an_instance_of_the_same_block(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    select(window, [instance, "x"])
+    press(qtbot, window, Qt.Key_D)
+    copies = [n for n in window.scene.selected_node_ids() if n != instance and window.document.graph.node(n).op]
+    assert [window.document.graph.node(n).op for n in copies] == ["sig"]
+    window.document.evaluate_now()
+    assert window.document.evaluation.values[copies[0]] == window.document.evaluation.values[instance]
+
+
+def choose(menu, text: str) -> None:
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    action.trigger()
+
+
+def test_the_palette_deletes_an_unused_block_as_one_step_and_refuses_a_used_one(qtbot, window):
+    instance = group_sigmoid(qtbot, window)
+    palette, doc = window.palette, window.document
+    choose(palette.block_menu("sig"), "Delete Block")
+    assert "sig" in doc.graph.blocks and "used by sig" in window.statusBar().currentMessage()
+    select(window, [instance])
+    press(qtbot, window, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    ungrouped = doc.graph.copy()
+    choose(palette.block_menu("sig"), "Delete Block")
+    assert len(doc.graph.blocks) == 0 and "sig" not in palette.visible_keys()
+    assert doc.undo_stack.count() == 3
+    press(qtbot, window, Qt.Key_Z)
+    assert doc.graph == ungrouped and "sig" in palette.visible_keys()
+
+
+def test_the_palette_opens_a_block_for_editing(qtbot, window):
+    group_sigmoid(qtbot, window)
+    choose(window.palette.block_menu("sig"), "Edit Block")
+    assert window.block_editing.block_name() == "sig"
+    assert window.scene.document.graph is window.document.graph.blocks["sig"].body

@@ -5,21 +5,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, Qt
 
-from cgeditor.model.graph import NodeKind
+from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.editor.canvas.items import EdgeItem, OverlayLabel
 from cgeditor.editor.panels.node_entries import node_entries
 from cgeditor.editor.panels.node_search import NodeSearchPopup
 
 
-def create_node(scene, key: str, pos: QPointF) -> str:
-    """Add the palette entry `key` ("variable", "constant", an op's or a block's name) centred at `pos`."""
+def create_node(scene, key: str, pos: QPointF) -> str | None:
+    """Add the palette entry `key` ("variable", "constant", an op's or a block's name) centred
+    at `pos`; None, with the reason in the status bar, where it cannot go (a block inside
+    itself)."""
     doc = scene.document
     at = (pos.x(), pos.y())
     if key == "variable":
         return doc.add_node(NodeKind.VARIABLE, pos=at)
     if key == "constant":
         return doc.add_node(NodeKind.CONSTANT, pos=at)
-    return doc.add_node(NodeKind.OP, op=key, pos=at)
+    try:
+        return doc.add_node(NodeKind.OP, op=key, pos=at)
+    except GraphError as e:
+        scene.say(str(e))
+        return None
 
 
 def edge_at(scene, pos: QPointF) -> EdgeItem | None:
@@ -30,11 +36,15 @@ def edge_at(scene, pos: QPointF) -> EdgeItem | None:
     return None
 
 
-def drop_entry(scene, key: str, pos: QPointF) -> str:
+def drop_entry(scene, key: str, pos: QPointF) -> str | None:
     """A palette entry dropped on the canvas: an op dropped onto an edge goes into that edge."""
     edge = edge_at(scene, pos)
     if edge is not None and key not in ("variable", "constant"):
-        return scene.document.insert_on_edge(edge.edge, key, (pos.x(), pos.y()))
+        try:
+            return scene.document.insert_on_edge(edge.edge, key, (pos.x(), pos.y()))
+        except GraphError as e:
+            scene.say(str(e))
+            return None
     return create_node(scene, key, pos)
 
 

@@ -110,11 +110,7 @@ class SceneInput:
             return
         item = self.item_at(event.scenePos())
         if isinstance(item, OverlayLabel) and item.style == "value":
-            node = self.graph.node(item.owner)
-            if node.kind is not NodeKind.OP:
-                edit_value(self, item.owner)
-            else:
-                self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
+            self._edit_value(item.owner)
         elif isinstance(item, NodeItem) and self.document.is_instance(item.node_id):
             self.insides.toggle(item.node_id)
         elif isinstance(item, NodeItem):
@@ -126,6 +122,18 @@ class SceneInput:
         elif item is None:
             open_node_search(self, event.scenePos())
         event.accept()
+
+    def _edit_value(self, node_id: str) -> None:
+        node = self.graph.node(node_id)
+        try:
+            self.document.check_param_value(node_id)
+        except GraphError as e:
+            self.say(str(e))
+            return
+        if node.kind is not NodeKind.OP:
+            edit_value(self, node_id)
+        else:
+            self.show_message.emit(f"{node.label} is computed by {node.op}; edit its inputs instead")
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.focusItem() is None:

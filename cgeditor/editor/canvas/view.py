@@ -248,7 +248,7 @@ class GraphView(QGraphicsView):
         event.acceptProposedAction()
         self.setFocus()
 
-    def add_entry_at_centre(self, key: str) -> str:
+    def add_entry_at_centre(self, key: str) -> str | None:
         """Add the palette entry `key` at the centre of what the view shows (the palette's
         double-click or Enter)."""
         return node_creation.create_node(self.scene(), key, self.mapToScene(self.viewport().rect().center()))

@@ -1,5 +1,6 @@
-"""The undo command of an edit that moves nodes into or out of a block (group, ungroup, make
-unique): the model's `Rewrite` (what to remove, add, rewire and define) done as one step.
+"""The undo commands of blocks: an edit that moves nodes into or out of a block (group, ungroup,
+make unique) is the model's `Rewrite` (what to remove, add, rewire and define) done as one step;
+deleting an unused block is another.
 
 Undo takes the added edges and nodes away, puts the removed nodes back where they stood (with
 their edges and the output mark, as `RemoveNodesCommand` keeps them) and forgets the block it
@@ -9,6 +10,7 @@ defined, so the graph is exactly as before.
 from __future__ import annotations
 
 from cgeditor.model.block_edits import Rewrite
+from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Graph
 
 from cgeditor.editor.document.commands import Command, RemoveNodesCommand
@@ -46,3 +48,26 @@ class RewriteCommand(Command):
         self.removal.undo()
         if rw.block is not None:
             graph.remove_block(rw.block.name)
+
+
+class RemoveBlockCommand(Command):
+    """Remove an unused block from the library; undo puts it back in its place."""
+
+    def __init__(self, graph: Graph, name: str, parent: Command | None = None):
+        super().__init__(f"Delete block {name}", parent)
+        self.graph = graph
+        self.name = name
+        self.removed: tuple[Block, int] | None = None
+        self.done = False  # redone once already, to find out whether the model allows it
+
+    def redo(self) -> None:
+        if self.done:
+            self.done = False
+            return
+        names = self.graph.blocks.names()
+        index = names.index(self.name) if self.name in names else 0
+        self.removed = (self.graph.remove_block(self.name), index)
+
+    def undo(self) -> None:
+        block, index = self.removed
+        self.graph.define_block(block, index)

@@ -21,8 +21,21 @@ def copy_text(graph: Graph, node_ids: Iterable[str]) -> str:
 
 
 def selection(graph: Graph, node_ids: Iterable[str]) -> Graph:
-    """The nodes and the edges among them, as a graph of their own (read back as a file would be)."""
-    return fileformat.graph_from_dict(fileformat.graph_to_dict(graph, node_ids))
+    """The nodes and the edges among them, and the output if it is one of them, as a graph of
+    their own.  It shares the graph's blocks, so an instance among them stays one (the file
+    format alone could not read it back without its block)."""
+    keep = set(node_ids)
+    part = Graph()
+    part.blocks = graph.blocks
+    for node in graph:
+        if node.id in keep:
+            part.add_node(node.copy())
+    for edge in graph.edges:
+        if edge.source in keep and edge.target in keep:
+            part.add_edge(edge)
+    if graph.output in keep:
+        part.set_output(graph.output)
+    return part
 
 
 def pasted_graph(text: str) -> Graph:

@@ -223,6 +223,7 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
         node = self.graph.node(node_id)
         if node.kind is NodeKind.OP:
             raise GraphError(f"{node.label} is an op: its value is computed, not set")
+        self.check_param_value(node_id)
         value = float(value)
         if same_number(node.value, value):
             return

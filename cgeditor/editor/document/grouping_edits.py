@@ -15,10 +15,10 @@ from typing import Iterable
 from PySide6.QtGui import QUndoStack
 
 from cgeditor.model import block_edits
-from cgeditor.model.blocks import Block, BlockLibrary
+from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Graph, GraphError
 
-from cgeditor.editor.document.block_commands import RewriteCommand
+from cgeditor.editor.document.block_commands import RemoveBlockCommand, RewriteCommand
 
 
 class GroupingEdits:
@@ -42,6 +42,12 @@ class GroupingEdits:
         if home is not None and op in blocks and (op == home or home in blocks.uses_transitively(blocks[op])):
             raise GraphError(f"block {home} cannot use {op}: a block cannot use itself")
 
+    def check_param_value(self, node_id: str) -> None:
+        """Raise GraphError if the node is a param of the block being edited: its value is
+        each instance's input, never its own."""
+        if node_id in self.params():
+            raise GraphError(f"{node_id} is a parameter of block {self.inside_of}: each instance's input is its value")
+
     def check_removal(self, node_ids: Iterable[str]) -> None:
         """Raise GraphError if one of the nodes is a param of the block being edited."""
         kept = [n for n in node_ids if n in self.params()]
@@ -51,10 +57,8 @@ class GroupingEdits:
 
     def block_name_problem(self, name: str) -> str | None:
         """Why a new block cannot be called `name`, or None (the library's rules)."""
-        if name in self.graph.blocks:
-            return f"a block named {name!r} already exists"
         try:
-            BlockLibrary().define(Block(name, (), Graph()))  # the library's checks of a name alone
+            self.graph.blocks.check_new(Block(name, (), Graph()))  # a name alone: nothing inside
         except GraphError as e:
             return str(e)
         return None
@@ -99,6 +103,15 @@ class GroupingEdits:
         self._check_name(new_name)
         rewrite = block_edits.make_unique(self.graph, instance_id, new_name)
         self.undo_stack.push(RewriteCommand(self.graph, rewrite, f"Make {instance_id} unique as {new_name}"))
+
+    def remove_block(self, name: str) -> None:
+        """Delete block `name` from the library, as one step; refused (GraphError with the
+        reason, nothing changed) while an instance or another block uses it."""
+        self._check_top_level("delete a block")
+        command = RemoveBlockCommand(self.graph, name)
+        command.redo()  # the model's refusal comes before anything is pushed
+        command.done = True
+        self.undo_stack.push(command)
 
     def is_instance(self, node_id: str) -> bool:
         return node_id in self.graph and block_edits.is_instance(self.graph, self.graph.node(node_id))

@@ -215,7 +215,10 @@ class Inspector(QWidget):
         self._show_value_error("")
         if self._merge_id is None:
             self._merge_id = new_merge_id()
-        self._document.set_value(self._node_id, value, self._merge_id)
+        try:
+            self._document.set_value(self._node_id, value, self._merge_id)
+        except GraphError as e:  # a block's parameter, while its inside is open
+            self._show_value_error(str(e))
 
     def _value_done(self) -> None:
         self._end_typing()

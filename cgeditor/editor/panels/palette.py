@@ -3,13 +3,14 @@
 Dragging an entry onto the view creates that node at the drop point (the view reads
 `NODE_MIME`); double-click or Enter asks the view to add it at its centre.  The "Blocks"
 section follows the document's library: it is filled again whenever a block is defined,
-removed or changed.
+removed or changed, and its entries' context menu edits or deletes a block.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QAbstractItemView, QLineEdit, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from cgeditor.model.changes import BLOCK_CHANGES
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
@@ -36,6 +37,7 @@ class _EntryTree(QTreeWidget):
 
 class PaletteWidget(QWidget):
     entry_activated = Signal(str)  # an entry was chosen with double-click or Enter
+    block_requested = Signal(str, str)  # a block entry's context menu: ("edit" | "delete", name)
 
     def __init__(self, view=None, parent: QWidget | None = None, theme: Theme = DEFAULT_THEME):
         super().__init__(parent)
@@ -63,6 +65,8 @@ class PaletteWidget(QWidget):
         self.filter_edit.textChanged.connect(self._apply_filter)
         self.filter_edit.returnPressed.connect(self._activate_first)
         self.tree.itemActivated.connect(self._on_activated)
+        self.tree.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.set_view(view)
 
     def set_view(self, view, blocks_of=None) -> None:
@@ -134,6 +138,21 @@ class PaletteWidget(QWidget):
         best = search(self.entries, text)
         if best:
             self.tree.setCurrentItem(self._items[best[0].key])
+
+    def block_menu(self, name: str) -> QMenu:
+        """What a right click on block `name`'s entry offers."""
+        menu = QMenu(self)
+        menu.addAction("Edit Block", lambda: self.block_requested.emit("edit", name))
+        menu.addAction("Delete Block", lambda: self.block_requested.emit("delete", name))
+        return menu
+
+    def _context_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        group = item.parent() if item is not None else None
+        if group is not None and group is self._groups.get("block"):
+            menu = self.block_menu(item.data(0, KEY_ROLE))
+            menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
 
     def _activate_first(self) -> None:
         current = self.tree.currentItem()

@@ -1,7 +1,8 @@
 """Editing a block's inside in the main window, as Blender edits a node group.
 
 "Edit Block" shows the block's body on a canvas of its own in place of the document's, under a
-breadcrumb bar ("Graph › sig", with a Back button).  Its edits are the document's: they go
+breadcrumb bar ("Graph › sig", with a Back button), with the numbers at the instance it was
+opened from.  Its edits are the document's: they go
 onto the document's undo stack, and every instance computes the changed block.  Opening another
 document, or the block going away (an undo of the group that made it), goes back.
 """
@@ -16,13 +17,14 @@ from cgeditor.model.changes import BLOCK_CHANGES
 from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.editor.canvas.view import GraphView
 from cgeditor.editor.document.document import Document
+from cgeditor.editor.document.inside_document import InsideDocument
 
 
 class BlockEditing:
     def __init__(self, window):
         self.window = window
         self._top = None  # (document, scene, view) of the document, while a block is open
-        self._inside: Document | None = None
+        self._inside: InsideDocument | None = None
         self.bar = QWidget()
         row = QHBoxLayout(self.bar)
         row.setContentsMargins(6, 3, 6, 3)
@@ -42,22 +44,23 @@ class BlockEditing:
     def block_name(self) -> str | None:
         return self._inside.inside_of if self._inside is not None else None
 
-    def open(self, name: str) -> None:
-        """Show block `name`'s inside for editing (going back from another block first)."""
+    def open(self, name: str, instance_id: str | None = None) -> None:
+        """Show block `name`'s inside for editing, with the numbers at instance `instance_id`
+        (going back from another block first)."""
         self.back()
         w = self.window
         top = w.document
         if w.teaching.is_teaching():
             w.teaching.set_teaching(False)
         self._top = (top, w.scene, w.view)
-        inside = self._inside = Document(top.graph.blocks[name].body, parent=top, undo_stack=top.undo_stack,
-                                         inside_of=name)
+        inside = self._inside = InsideDocument(top, name, instance_id)
         scene = GraphScene(inside, parent=inside)
         view = GraphView(scene)
         self._show(scene, view, inside, top)
         top.graph.subscribe(self._on_top_change)
+        at = f", numbers at {top.graph.node(instance_id).label}" if instance_id in top.graph else ""
         self.crumbs.setText(f"{top.name}  ›  {name}({', '.join(top.graph.blocks[name].params)})"
-                            "  —  edits change every instance")
+                            f"  —  edits change every instance{at}")
         self.bar.show()
         w.show_message(f"Editing block {name}: every instance follows")
 

@@ -1,5 +1,6 @@
-"""What the block actions do (Edit menu and an instance's context menu): group the selection
-into a new block, ungroup an instance, make it unique, open a block's inside for editing.
+"""What the block actions do (Edit menu, an instance's context menu, a block's palette entry):
+group the selection into a new block, ungroup an instance, make it unique, open a block's
+inside for editing, delete an unused block.
 
 They act on the document the canvas shows (the inside of a block while one is open), and
 say why in the status bar when they cannot.
@@ -71,7 +72,25 @@ class BlockHandlers:
     def edit_block(self, node_id: str | None = None) -> None:
         node_id = node_id or self._instance("edit its block")
         if node_id is not None:
-            self.window.block_editing.open(self._scene.document.graph.node(node_id).op)
+            doc = self._scene.document
+            at = node_id if doc is self.window.document else None  # numbers at a top-level instance
+            self.window.block_editing.open(doc.graph.node(node_id).op, at)
+
+    def delete_block(self, name: str) -> None:
+        """Delete an unused block from the document (the palette's "Delete Block")."""
+        self.window.block_editing.back()
+        try:
+            self.window.document.remove_block(name)
+        except GraphError as e:
+            self._refuse(f"Cannot delete block {name}: {e}")
+            return
+        self.window.show_message(f"Deleted block {name}")
+
+    def on_palette_request(self, what: str, name: str) -> None:
+        if what == "delete":
+            self.delete_block(name)
+        else:
+            self.window.block_editing.open(name)
 
     def on_request(self, what: str, node_id: str) -> None:
         """The canvas' context menu asked for `what` ("group", "ungroup", "make_unique", "edit",

@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
         a.ungroup.triggered.connect(lambda: self.blocks.ungroup())
         a.make_unique.triggered.connect(lambda: self.blocks.make_unique())
         a.edit_block.triggered.connect(lambda: self.blocks.edit_block())
+        self.palette.block_requested.connect(self.blocks.on_palette_request)
         a.fit.triggered.connect(lambda: self.view.fit_graph())
         a.frame.triggered.connect(lambda: self.view.frame_selection())
         a.zoom_in.triggered.connect(lambda: self.view.zoom_in())
