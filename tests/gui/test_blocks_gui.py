@@ -383,3 +383,18 @@ def test_the_palette_opens_a_block_for_editing(qtbot, window):
     choose(window.palette.block_menu("sig"), "Edit Block")
     assert window.block_editing.block_name() == "sig"
     assert window.scene.document.graph is window.document.graph.blocks["sig"].body
+
+
+def test_opening_another_file_while_a_block_is_open_leaves_one_canvas(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    from cgeditor.resources import example_path
+
+    group_sigmoid(qtbot, window)
+    window.block_editing.open("sig")
+    window.ask_save_changes = lambda *args: QMessageBox.Discard
+    assert window.open_file(example_path())
+    layout = window.canvas_area.layout()
+    assert not window.block_editing.is_open()
+    assert layout.count() == 1 and layout.itemAt(0).widget() is window.view
+    assert window.scene.document is window.document

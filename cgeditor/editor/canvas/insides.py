@@ -27,7 +27,7 @@ from cgeditor.editor.canvas.node_geometry import NodeShape, edge_controls, input
 from cgeditor.editor.canvas.node_painter import NodePainter, qrect
 
 Z_FRAME = Z_LABEL + 10  # over the canvas' own nodes and labels: the inside is looked at, not around
-PAD, TITLE_H, STEM, ROW = 26.0, 24.0, 56.0, 20.0  # margins, title band, line up to the instance
+PAD, TITLE_H, STEM, ROW = 26.0, 28.0, 56.0, 20.0  # margins, title band, line up to the instance
 #                                                   (room for its own labels), label row
 NONE = "–"  # what a number that cannot be computed reads
 
@@ -123,9 +123,9 @@ class InsideFrame(QGraphicsItem):
         p.setBrush(t.color("canvas"))
         p.setPen(QPen(t.color("accent"), 1.6))
         p.drawRoundedRect(frame, 10, 10)
-        p.setFont(self._painter.fonts["small"])
+        p.setFont(self._painter.fonts["label"])
         p.setPen(t.color("muted"))
-        p.drawText(QRectF(10, 4, w - 20, TITLE_H - 6), Qt.AlignLeft | Qt.AlignVCenter, self._title)
+        p.drawText(QRectF(12, 5, w - 24, TITLE_H - 6), Qt.AlignLeft | Qt.AlignVCenter, self._title)
         middles = []
         for edge in self._edges:
             a, b = self._nodes[edge.source], self._nodes[edge.target]
@@ -183,6 +183,9 @@ class Insides:
         self._frames[node_id] = frame
         self.scene.addItem(frame)
         self._build(node_id)
+        view = self.scene.view()
+        if node_id in self._frames and view is not None:
+            view.ensureVisible(frame.sceneBoundingRect(), 20, 20)
 
     def collapse(self, node_id: str) -> None:
         frame = self._frames.pop(node_id, None)
@@ -240,7 +243,7 @@ class Insides:
         edges = list(body.edges)
         params = ", ".join(block.params)
         title = f"inside {block.name}({params}) at {node.label}"
-        size = (max(right - left + 2 * PAD, measure("small", title) + 24), bottom - top + 2 * PAD + TITLE_H)
+        size = (max(right - left + 2 * PAD, measure("label", title) + 28), bottom - top + 2 * PAD + TITLE_H)
         frame = self._frames[node_id]
         frame.set_contents(title, nodes, edges, size)
         frame.set_texts(self._texts(node_id))

@@ -52,8 +52,9 @@ def node_entries(blocks: BlockLibrary | None = None) -> list[Entry]:
 
 
 def block_entries(blocks: BlockLibrary | None) -> list[Entry]:
-    """One entry per block of the document, in definition order."""
-    return [Entry(b.name, f"{b.name}({', '.join(b.params)})", b.name, BLOCK_CATEGORY,
+    """One entry per block of the document, in definition order; a block's icon shows ƒ (its
+    name, often long, is the entry's text)."""
+    return [Entry(b.name, f"{b.name}({', '.join(b.params)})", "ƒ", BLOCK_CATEGORY,
                   f"{b.name.lower()} block function {' '.join(b.params).lower()}") for b in blocks or ()]
 
 

@@ -1,7 +1,7 @@
 """Editing a block's inside in the main window, as Blender edits a node group.
 
 "Edit Block" shows the block's body on a canvas of its own in place of the document's, under a
-breadcrumb bar ("Graph › sig", with a Back button), with the numbers at the instance it was
+breadcrumb bar over its top left ("Graph › sig", with a Back button), with the numbers at the instance it was
 opened from.  Its edits are the document's: they go
 onto the document's undo stack, and every instance computes the changed block.  Opening another
 document, or the block going away (an undo of the group that made it), goes back.
@@ -10,7 +10,7 @@ document, or the block going away (an undo of the group that made it), goes back
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
 
 from cgeditor.model.changes import BLOCK_CHANGES
 
@@ -25,18 +25,9 @@ class BlockEditing:
         self.window = window
         self._top = None  # (document, scene, view) of the document, while a block is open
         self._inside: InsideDocument | None = None
-        self.bar = QWidget()
-        row = QHBoxLayout(self.bar)
-        row.setContentsMargins(6, 3, 6, 3)
-        self.back_button = QPushButton("‹ Back to graph")
-        self.back_button.setToolTip("Close the block and show the whole graph again")
-        self.back_button.clicked.connect(self.back)
-        self.crumbs = QLabel()
-        self.crumbs.setTextFormat(Qt.PlainText)
-        row.addWidget(self.back_button)
-        row.addWidget(self.crumbs, 1)
-        self.bar.hide()
-        window.canvas_area.layout().insertWidget(0, self.bar)
+        self.bar: QFrame | None = None  # the breadcrumb bar, on the inside's canvas
+        self.back_button: QPushButton | None = None
+        self.crumbs: QLabel | None = None
 
     def is_open(self) -> bool:
         return self._inside is not None
@@ -59,9 +50,8 @@ class BlockEditing:
         self._show(scene, view, inside, top)
         top.graph.subscribe(self._on_top_change)
         at = f", numbers at {top.graph.node(instance_id).label}" if instance_id in top.graph else ""
-        self.crumbs.setText(f"{top.name}  ›  {name}({', '.join(top.graph.blocks[name].params)})"
-                            f"  —  edits change every instance{at}")
-        self.bar.show()
+        self._breadcrumbs(view, f"{top.name}  ›  {name}({', '.join(top.graph.blocks[name].params)})"
+                                f"  —  edits change every instance{at}")
         w.show_message(f"Editing block {name}: every instance follows")
 
     def back(self) -> None:
@@ -74,10 +64,29 @@ class BlockEditing:
         top.graph.unsubscribe(self._on_top_change)
         inner_scene.detach()
         self._show(scene, view, top, top)
+        self.window.canvas_area.layout().removeWidget(inner_view)
         inner_view.deleteLater()
         inside.detach()
         inside.deleteLater()
-        self.bar.hide()
+        self.bar = self.back_button = self.crumbs = None  # they go with the inside's view
+
+    def _breadcrumbs(self, view: GraphView, text: str) -> None:
+        """The bar over the top left of the inside's canvas: Back, and where the canvas is."""
+        self.bar = QFrame(view)
+        self.bar.setFrameShape(QFrame.StyledPanel)
+        self.bar.setAutoFillBackground(True)
+        row = QHBoxLayout(self.bar)
+        row.setContentsMargins(6, 3, 10, 3)
+        self.back_button = QPushButton("‹ Back to graph")
+        self.back_button.setToolTip("Close the block and show the whole graph again")
+        self.back_button.clicked.connect(self.back)
+        self.crumbs = QLabel(text)
+        self.crumbs.setTextFormat(Qt.PlainText)  # names are document text, never markup
+        row.addWidget(self.back_button)
+        row.addWidget(self.crumbs)
+        self.bar.move(8, 8)
+        self.bar.adjustSize()
+        self.bar.show()
 
     def _show(self, scene: GraphScene, view: GraphView, document: Document, top: Document) -> None:
         w = self.window
