@@ -70,6 +70,7 @@ def _block_entries(scene, menu: QMenu, node_id: str) -> None:
         menu.addAction("Edit Block", lambda: ask("edit", node_id))
         menu.addAction("Make Unique…", lambda: ask("make_unique", node_id))
         menu.addAction("Ungroup", lambda: ask("ungroup", node_id))
+        menu.addAction("Save Block to Library", lambda: ask("save_to_library", node_id))
 
 
 def paste_at(scene, pos: QPointF) -> list[str]:

@@ -44,6 +44,8 @@ class WindowActions:
         self.new = a(window, "&New", Key.New, "Start an empty graph")
         self.new_from_expression = a(window, "New from Ex&pression…", "Ctrl+Shift+N",
                                      "Type a formula or a short program and get its graph")
+        self.new_network = a(window, "New Net&work…", None,
+                             "Build a fully connected network (layer sizes, activation, loss) as a new graph")
         self.open = a(window, "&Open…", Key.Open, "Open a graph file")
         self.save = a(window, "&Save", Key.Save, "Save the graph")
         self.save_as = a(window, "Save &As…", Key.SaveAs, "Save the graph under a new name")
@@ -78,6 +80,11 @@ class WindowActions:
                              "Give the selected instance its own copy of its block, to edit apart from the others")
         self.edit_block = a(window, "&Edit Block", None,
                             "Open the selected instance's block for editing (every instance changes)")
+        self.new_operation = a(window, "New &Operation…", None,
+                               "Define an op by a formula, e.g. softplus(t) = log(1 + exp(t)); its derivatives are derived")
+        self.save_to_library = a(window, "Save Block to &Library", None,
+                                 "Keep the selected instance's block in your library, for other graphs")
+        self.library_menu = QMenu("&Insert from Library", window)
         self.fit = a(window, "&Fit Graph", "F", "Zoom to show the whole graph")
         self.frame = a(window, "Frame &Selection", "Shift+F", "Zoom to the selected nodes")
         self.zoom_in = a(window, "Zoom &In", ["Ctrl+=", Key.ZoomIn], "Zoom in")
@@ -97,7 +104,7 @@ class WindowActions:
                    docks: list[QDockWidget]) -> None:
         bar = window.menuBar()
         file = bar.addMenu("&File")
-        file.addActions([self.new, self.new_from_expression, self.open])
+        file.addActions([self.new, self.new_from_expression, self.new_network, self.open])
         file.addMenu(recent)
         file.addMenu(examples)
         file.addSeparator()
@@ -115,6 +122,8 @@ class WindowActions:
         edit.addActions([self.select_all, self.arrange])
         edit.addSeparator()
         edit.addActions([self.group, self.ungroup, self.make_unique, self.edit_block])
+        edit.addActions([self.new_operation, self.save_to_library])
+        edit.addMenu(self.library_menu)
         edit.addSeparator()
         edit.addAction(self.add_note)
         view = bar.addMenu("&View")

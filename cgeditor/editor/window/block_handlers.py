@@ -93,9 +93,12 @@ class BlockHandlers:
             self.window.block_editing.open(name)
 
     def on_request(self, what: str, node_id: str) -> None:
-        """The canvas' context menu asked for `what` ("group", "ungroup", "make_unique", "edit")."""
+        """The canvas' context menu asked for `what` ("group", "ungroup", "make_unique", "edit",
+        "save_to_library")."""
         if what == "group":
             self.group()
+        elif what == "save_to_library":
+            self.window.user_blocks.save_to_library(node_id)
         else:
             {"ungroup": self.ungroup, "make_unique": self.make_unique, "edit": self.edit_block}[what](node_id)
 

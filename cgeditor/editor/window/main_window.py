@@ -23,6 +23,7 @@ from cgeditor.editor.window.actions import WindowActions
 from cgeditor.editor.window.block_editing import BlockEditing
 from cgeditor.editor.window.block_handlers import BlockHandlers
 from cgeditor.editor.window.dock_sizes import DefaultDockSizes
+from cgeditor.editor.window.user_blocks import UserBlocks
 from cgeditor.editor.window.edit_handlers import EditHandlers
 from cgeditor.editor.window.evaluation_status import evaluation_summary
 from cgeditor.editor.window.file_menus import RecentMenu, examples_menu
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.evaluation_label)
         self.editing = EditHandlers(self)
         self.blocks = BlockHandlers(self)
+        self.user_blocks = UserBlocks(self)
         self._connect_actions()
         self.teaching = TeachingTools(self)  # before restoreState, which places its docks
         self.block_editing = BlockEditing(self)  # a block's inside, opened in the canvas area
