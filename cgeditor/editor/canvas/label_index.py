@@ -46,7 +46,7 @@ class Index:
         self._file(level, size, _box_cells(x0, y0, x1, y1, size), item)
 
     def add_segment(self, item, a: Point, b: Point) -> None:
-        clipped = _clip(a, b, self.within)
+        clipped = clip_segment(a, b, self.within)
         if clipped is None:
             return
         (x0, y0), (x1, y1) = clipped
@@ -120,7 +120,7 @@ def _segment_cells(x0: float, y0: float, x1: float, y1: float, size: float) -> l
     return cells
 
 
-def _clip(a: Point, b: Point, box: Box) -> tuple[Point, Point] | None:
+def clip_segment(a: Point, b: Point, box: Box) -> tuple[Point, Point] | None:
     """The part of segment a–b inside the closed `box` (Liang–Barsky), or None."""
     (x0, y0), (x1, y1) = a, b
     dx, dy = x1 - x0, y1 - y0

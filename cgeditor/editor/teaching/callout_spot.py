@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF
 
+from cgeditor.editor.canvas.label_index import clip_segment
+
 SLIDES = (0, 1, -1, 2, -2, 3, -3, 4, -4, 6, -6, 8, -8)  # pointer ends tried, in steps from the anchor's x
 BAND_STEP = 24.0  # screen pixels between the heights tried for a gap in a tall graph
 EDGE_ROOM = 8.0  # screen pixels kept between the bubble and the view's sides
@@ -113,23 +115,4 @@ def _overlap(a: Box, b: Box) -> bool:
 
 def _crossings(x0: float, y0: float, x1: float, y1: float, boxes: list[Box]) -> int:
     """How many of `boxes` the segment from (x0, y0) to (x1, y1) passes through."""
-    return sum(_segment_meets(x0, y0, x1, y1, b) for b in boxes)
-
-
-def _segment_meets(x0: float, y0: float, x1: float, y1: float, b: Box) -> bool:
-    """Liang–Barsky: whether some point of the segment lies inside box `b`."""
-    dx, dy = x1 - x0, y1 - y0
-    lo, hi = 0.0, 1.0
-    for p, q in ((-dx, x0 - b[0]), (dx, b[2] - x0), (-dy, y0 - b[1]), (dy, b[3] - y0)):
-        if p == 0:
-            if q < 0:
-                return False
-        else:
-            t = q / p
-            if p < 0:
-                lo = max(lo, t)
-            else:
-                hi = min(hi, t)
-            if lo > hi:
-                return False
-    return True
+    return sum(clip_segment((x0, y0), (x1, y1), b) is not None for b in boxes)
