@@ -202,6 +202,27 @@ def test_a_drawing_too_large_is_refused_before_any_label_is_placed(qapp, tmp_pat
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_chain_too_long_to_draw_is_refused_before_it_is_laid_out(qapp, tmp_path, monkeypatch, fmt):
+    """A 200,000-node cycle was laid out and built into a scene before being refused: the layout's
+    least extent (a layer per node of the chain) is known without it."""
+    from cgeditor.model import layout
+
+    def laying_out(*args, **kwargs):
+        raise AssertionError("laid out before the size was checked")
+
+    graph = Graph()
+    for i in range(6000):  # 5,999 layers of LAYER_GAP: over MAX_EXTENT wide
+        graph.add_node(Node(f"n{i}", NodeKind.OP, op="neg"))
+        if i:
+            graph.add_edge(Edge(f"n{i - 1}", f"n{i}", 0))
+    monkeypatch.setattr(layout, "layered_layout", laying_out)
+    monkeypatch.setattr(scene_module, "layered_layout", laying_out)
+    with pytest.raises(RenderError, match="too many in a row"):
+        render_graph(graph, tmp_path / f"chain.{fmt}")
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_render_places_the_labels_once_even_with_overlays_toggled(qapp, tmp_path, monkeypatch):
     from cgeditor.editor.canvas import label_layout
 
