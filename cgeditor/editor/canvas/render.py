@@ -64,14 +64,15 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
     fmt = image_format(out_path)
     if scale is not None and not (math.isfinite(scale) and scale > 0):
         raise RenderError(f"scale must be a positive number, got {scale}")
-    graph = (source.graph if isinstance(source, Document) else source).copy()
-    if output is not None:
-        if output not in graph:
-            raise RenderError(f"no node with id {output!r} to use as the output")
-        graph.set_output(output)
+    graph = source.graph if isinstance(source, Document) else source
+    if output is not None and output not in graph:
+        raise RenderError(f"no node with id {output!r} to use as the output")
     if not len(graph):
         raise RenderError("nothing to draw: the graph has no nodes")
-    _check_size(_least_laid_out(graph), fmt, scale)  # before the layout of nodes without positions
+    _check_size(_least_laid_out(graph), fmt, scale)  # before copying, and laying out nodes without positions
+    graph = graph.copy()
+    if output is not None:
+        graph.set_output(output)
     document = Document(graph)
     scene = GraphScene(document, place_later=True)  # the document is evaluated: the scene shows it
     try:
