@@ -180,7 +180,8 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
         if _covers(x, y, x + w, y + h, boxes, covered):
             covering.append(rank)
             continue
-        cost += _crossing_cost(x, y, w, h, own, segments, best_cost - cost, seen)
+        stop = _losing_count(cost, 0.0, best_cost)
+        cost += _crossing_cost(x, y, w, h, own, segments, stop, seen)
         if cost < best_cost:
             best, best_cost, best_rank = (x, y), cost, rank
     weighed = []
@@ -196,7 +197,10 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
         if least >= best_cost:
             break
         cost = rank * RANK_COST
-        cost += overlap + _crossing_cost(x, y, w, h, own, segments, best_cost - cost - overlap, seen)
+        stop = _losing_count(cost, overlap, best_cost, ties_win=rank < best_rank)
+        if not stop:
+            continue
+        cost += overlap + _crossing_cost(x, y, w, h, own, segments, stop, seen)
         if cost < best_cost or (cost == best_cost and rank < best_rank):
             best, best_cost, best_rank = (x, y), cost, rank
     return None if best is None else (best, best_cost)
@@ -266,15 +270,26 @@ def _covers(x0: float, y0: float, x1: float, y1: float, boxes: Index, seen: list
     return False
 
 
+def _losing_count(cost: float, overlap: float, best_cost: float, ties_win: bool = False) -> int:
+    """How many crossings make a spot of rank cost `cost` and overlap cost `overlap` lose to
+    `best_cost` (or, with `ties_win`, cost more than it), summed as the spot's cost is; past
+    CROSSINGS_COUNTED, one more than that (it never loses by crossings)."""
+    for n in range(CROSSINGS_COUNTED + 1):
+        total = cost + (overlap + EDGE_CROSSING * n)
+        if total > best_cost or (total == best_cost and not ties_win):
+            return n
+    return CROSSINGS_COUNTED + 1
+
+
 def _crossing_cost(x: float, y: float, w: float, h: float, own_edge: int, segments: Index,
-                   budget: float, seen: list) -> float:
+                   stop: int, seen: list) -> float:
     """EDGE_CROSSING for each foreign edge crossing Rect(x, y, w, h) with GAP / 2 around, up to
-    CROSSINGS_COUNTED; once that reaches `budget` the rest is not counted.  The segments in
-    `seen` (which crossed the label's other spots; updated here) are tried first: when one
-    crossing is already too many, one of them usually tells so without asking the index."""
+    CROSSINGS_COUNTED; once `stop` are found (the spot loses) the rest are not counted.  The
+    segments in `seen` (which crossed the label's other spots; updated here) are tried first:
+    when one crossing is already too many, one of them usually tells so without the index."""
     x0, y0 = x - GAP / 2, y - GAP / 2  # the rect with GAP / 2 around, as Rect.adjusted has it
     x1, y1 = x0 + (w + GAP), y0 + (h + GAP)
-    if EDGE_CROSSING >= budget:
+    if stop == 1:
         for i, item in enumerate(seen):
             _, (a0, b0, a1, b1), a, b = item
             if a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0 or not _segment_hits_box(a, b, x0, y0, x1, y1):
@@ -295,7 +310,7 @@ def _crossing_cost(x: float, y: float, w: float, h: float, own_edge: int, segmen
             if len(seen) < SEEN and items[k] not in seen:
                 seen.insert(0, items[k])
             crossed.add(number)
-            if len(crossed) == CROSSINGS_COUNTED or EDGE_CROSSING * len(crossed) >= budget:
+            if len(crossed) == CROSSINGS_COUNTED or len(crossed) == stop:
                 break
     return EDGE_CROSSING * len(crossed)
 
