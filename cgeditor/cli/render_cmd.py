@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
         image_format(args.out)
     except RenderError as e:
         raise CliError(str(e)) from None
-    graph = load(args.file)
+    graph = load(args.file, lay_out=False)  # render lays out once it knows the picture is not too large
     apply_sets(graph, args.set)
     if args.output is not None and args.output not in graph:
         raise CliError(f"--output {args.output}: no node with id {args.output!r}")

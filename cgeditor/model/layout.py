@@ -22,6 +22,7 @@ sees it (crossings, total wire length).
 
 from __future__ import annotations
 
+from collections import Counter
 from statistics import median
 from typing import Iterable
 
@@ -50,21 +51,46 @@ def layered_layout(graph: Graph, node_ids: Iterable[str] | None = None) -> Posit
     its centre is where the subset's centre was; if none of them had a position, it goes to the
     right of the others.
     """
+    ids, edges = _block(graph, node_ids)
+    if not ids:
+        return {}
+    first = graph.output if graph.output in set(ids) else None
+    positions = _Layered(ids, edges, first).positions()
+    if node_ids is None:
+        return positions
+    return _moved_into_place(graph, positions)
+
+
+def layered_extent(graph: Graph, node_ids: Iterable[str] | None = None) -> tuple[float, float]:
+    """The least width and height that `layered_layout(graph, node_ids)`'s positions span,
+    found in linear time without laying anything out: its layers are LAYER_GAP apart, and the
+    nodes of its fullest layer at least ROW_GAP.  So a picture too large to draw is known before
+    the layout's slow part (a 200,000-node cycle is 34 million units wide)."""
+    ids, edges = _block(graph, node_ids)
+    if not ids:
+        return 0.0, 0.0
+    _, layer = _layering(ids, edges)
+    return (max(layer) - min(layer)) * LAYER_GAP, (max(Counter(layer).values()) - 1) * ROW_GAP
+
+
+def _block(graph: Graph, node_ids: Iterable[str] | None) -> tuple[list[str], list[tuple[str, str, int]]]:
+    """The nodes to lay out, in graph order, and the edges among them (no self-loops)."""
     if node_ids is None:
         ids = list(graph.nodes)
     else:
         wanted = set(node_ids)
         ids = [n for n in graph.nodes if n in wanted]
-    if not ids:
-        return {}
     chosen = set(ids)
     edges = [(e.source, e.target, e.port) for e in graph.edges
              if e.source in chosen and e.target in chosen and e.source != e.target]
-    first = graph.output if graph.output in chosen else None
-    positions = _Layered(ids, edges, first).positions()
-    if node_ids is None:
-        return positions
-    return _moved_into_place(graph, positions)
+    return ids, edges
+
+
+def _layering(ids: list[str], edges: list[tuple[str, str, int]]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """The edges as arcs between node numbers with cycles broken, and each node's layer."""
+    index = {n: i for i, n in enumerate(ids)}
+    arcs = acyclic([(index[s], index[t], p) for s, t, p in edges], len(ids))
+    return arcs, assign_layers(len(ids), arcs)
 
 
 def _moved_into_place(graph: Graph, positions: Positions) -> Positions:
@@ -102,8 +128,7 @@ class _Layered:
         ports = [1] * len(ids)
         for _, t, p in edges:
             ports[index[t]] = max(ports[index[t]], p + 1)
-        arcs = acyclic([(index[s], index[t], p) for s, t, p in edges], len(ids))
-        layer = assign_layers(len(ids), arcs)
+        arcs, layer = _layering(ids, edges)
         # Proper layered graph: up[v] / down[u] hold (neighbour, port key); the port key orders
         # wires arriving at one node (0 for a dummy, which has a single input).
         self.layer = layer

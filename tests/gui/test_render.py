@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage
 
 from cgeditor.cli import main
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.canvas.render import MAX_MEGAPIXELS, MAX_PIXELS, RenderError, render_graph
 from cgeditor.editor.canvas import scene as scene_module
+from cgeditor.editor.canvas.items import OverlayLabel
 from cgeditor.editor.canvas.scene import GraphScene
 from cgeditor.model import fileformat
-from cgeditor.model.graph import Graph, Node, NodeKind
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.resources import example_path, list_examples
 
 MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "svg": b"<?xml", "pdf": b"%PDF-"}
@@ -199,6 +202,27 @@ def test_a_drawing_too_large_is_refused_before_any_label_is_placed(qapp, tmp_pat
     assert not list(tmp_path.iterdir())
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_a_chain_too_long_to_draw_is_refused_before_it_is_laid_out(qapp, tmp_path, monkeypatch, fmt):
+    """A 200,000-node cycle was laid out and built into a scene before being refused: the layout's
+    least extent (a layer per node of the chain) is known without it."""
+    from cgeditor.model import layout
+
+    def laying_out(*args, **kwargs):
+        raise AssertionError("laid out before the size was checked")
+
+    graph = Graph()
+    for i in range(6000):  # 5,999 layers of LAYER_GAP: over MAX_EXTENT wide
+        graph.add_node(Node(f"n{i}", NodeKind.OP, op="neg"))
+        if i:
+            graph.add_edge(Edge(f"n{i - 1}", f"n{i}", 0))
+    monkeypatch.setattr(layout, "layered_layout", laying_out)
+    monkeypatch.setattr(scene_module, "layered_layout", laying_out)
+    with pytest.raises(RenderError, match="too many in a row"):
+        render_graph(graph, tmp_path / f"chain.{fmt}")
+    assert not list(tmp_path.iterdir())
+
+
 def test_a_render_places_the_labels_once_even_with_overlays_toggled(qapp, tmp_path, monkeypatch):
     from cgeditor.editor.canvas import label_layout
 
@@ -209,3 +233,38 @@ def test_a_render_places_the_labels_once_even_with_overlays_toggled(qapp, tmp_pa
     render_graph(graph, tmp_path / "out.svg", overlays={"values": True, "grads": False, "edge_grads": False})
     assert len(placements) == 1
     assert "∂" not in "".join(svg_texts(tmp_path / "out.svg"))  # the toggles were kept
+
+
+def _layered_dag(n_ops: int, seed: int) -> Graph:
+    """A fixed random DAG of add/mul/tanh without positions, inputs drawn from the 8 nodes before."""
+    rng = random.Random(seed)
+    graph = Graph()
+    ids = [f"x{i}" for i in range(4)]
+    for i, leaf in enumerate(ids):
+        graph.add_node(Node(leaf, NodeKind.VARIABLE, value=0.25 * i - 0.4))
+    for i in range(n_ops):
+        op = rng.choice(("add", "mul", "tanh"))
+        graph.add_node(Node(f"n{i}", NodeKind.OP, op=op))
+        for port, source in enumerate(rng.sample(ids[-8:], 1 if op == "tanh" else 2)):
+            graph.add_edge(Edge(source, f"n{i}", port))
+        ids.append(f"n{i}")
+    graph.set_output(ids[-1])
+    return graph
+
+
+def test_the_labels_of_a_small_layered_dag_cover_no_other_label_and_no_node(qapp, tmp_path):
+    """The quality that making the placement faster must keep: on a layered layout every value,
+    gradient and edge label finds a spot clear of the nodes and of each other."""
+    path = tmp_path / "dag.cgraph"
+    fileformat.save(_layered_dag(24, seed=5), path)
+    scene = GraphScene(Document(fileformat.load(path)), place_later=True)  # laid out as render has it
+    scene.place_labels()
+    labels = [item.sceneBoundingRect() for item in scene.items()
+              if isinstance(item, OverlayLabel) and item.isVisible()]
+    nodes = [QRectF(item.x() + b.x, item.y() + b.y, b.w, b.h)
+             for item in scene.items_by_node.values() for b in [item.shape_info.bounds]]
+    assert len(labels) > 2 * len(nodes)  # values, gradients and the edges' local gradients
+    for i, label in enumerate(labels):
+        assert not any(label.intersects(other) for other in labels[i + 1:])
+        assert not any(label.intersects(node) for node in nodes)
+    scene.detach()

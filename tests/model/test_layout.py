@@ -7,7 +7,7 @@ import pytest
 from cgeditor.model.expression import parse_program
 from cgeditor.model.fileformat import load
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
-from cgeditor.model.layout import LAYER_GAP, ROW_GAP, layered_layout
+from cgeditor.model.layout import LAYER_GAP, ROW_GAP, layered_extent, layered_layout
 from cgeditor.model.layout_metrics import count_crossings, total_edge_length
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.cgraph"))
@@ -150,6 +150,30 @@ def test_long_chain_lays_out_in_one_row_of_layers():
     positions = layered_layout(g)
     assert positions["n1999"] == (2000 * LAYER_GAP, 0.0)
     assert {y for _, y in positions.values()} == {0.0}
+
+
+def _span(positions) -> tuple[float, float]:
+    xs, ys = [x for x, _ in positions.values()], [y for _, y in positions.values()]
+    return max(xs) - min(xs), max(ys) - min(ys)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_extent_known_before_laying_out_is_the_layouts_width_and_at_most_its_height(path):
+    graph = load(path)
+    width, height = _span(layered_layout(graph))
+    least = layered_extent(graph)
+    assert least[0] == width and least[1] <= height
+
+
+def test_the_extent_of_a_subset_and_of_a_cycle_bound_their_layouts():
+    graph = parse_program(MICROGRAD)
+    subset = sorted(graph.nodes)[::2]
+    width, height = _span(layered_layout(graph, subset))
+    assert layered_extent(graph, subset)[0] == width and layered_extent(graph, subset)[1] <= height
+    cycle = _graph([(f"c{i}", "op", {"op": "neg"}) for i in range(50)],
+                   [(f"c{i}", f"c{(i + 1) % 50}", 0) for i in range(50)])
+    width, height = _span(layered_layout(cycle))
+    assert layered_extent(cycle) == (49 * LAYER_GAP, 0.0) and width == 49 * LAYER_GAP
 
 
 def test_count_crossings_sees_an_x_and_total_length_adds_wires():

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter, QPdf
 from PySide6.QtSvg import QSvgGenerator
 
 from cgeditor.model.graph import Graph
+from cgeditor.model.layout import layered_extent
 
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_atomically
 from cgeditor.editor.document.document import Document
@@ -55,32 +56,29 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
     drawn at 1 pixel per unit or, if that exceeds the budget, at the largest scale within it, and
     `notify` hears one line saying so.  `output` chooses the node to differentiate; `overlays`
     maps "values", "grads", "edge_grads" to shown/hidden (default: all shown).  The size is
-    checked before the labels are placed, so a drawing too large is refused at once.  The file
+    checked before nodes without positions are laid out (from a bound the layout keeps) and again
+    before the labels are placed, so a drawing too large is refused at once.  The file
     is replaced with `atomic_write`'s policy; a read-only one raises ReadOnlyFileError unless
     `replace_read_only`.
     """
     fmt = image_format(out_path)
     if scale is not None and not (math.isfinite(scale) and scale > 0):
         raise RenderError(f"scale must be a positive number, got {scale}")
-    graph = (source.graph if isinstance(source, Document) else source).copy()
-    if output is not None:
-        if output not in graph:
-            raise RenderError(f"no node with id {output!r} to use as the output")
-        graph.set_output(output)
+    graph = source.graph if isinstance(source, Document) else source
+    if output is not None and output not in graph:
+        raise RenderError(f"no node with id {output!r} to use as the output")
     if not len(graph):
         raise RenderError("nothing to draw: the graph has no nodes")
+    _check_size(_least_laid_out(graph), fmt, scale)  # before copying, and laying out nodes without positions
+    graph = graph.copy()
+    if output is not None:
+        graph.set_output(output)
     document = Document(graph)
     scene = GraphScene(document, place_later=True)  # the document is evaluated: the scene shows it
     try:
         for kind, visible in (overlays or {}).items():
             scene.set_overlay_visible(kind, visible)
-        least = _drawn(scene)  # no labels are placed yet: the drawing can only grow from this
-        if max(least.width(), least.height()) > MAX_EXTENT:
-            raise RenderError(f"the drawing would be {least.width():.0f} × {least.height():.0f} units "
-                              f"(at most {MAX_EXTENT} a side): some nodes lie far from the rest; "
-                              f"arrange the graph first")
-        if fmt == "png":
-            _png_scale(least, scale)  # refuses a scale too large before the slow part
+        _check_size(_drawn(scene), fmt, scale)  # no labels are placed yet: the drawing can only grow
         scene.place_labels()  # once: placement normally waits for an idle event loop
         drawn = _drawn(scene)
         area = QRectF(drawn.x(), drawn.y(), math.ceil(drawn.width()), math.ceil(drawn.height()))
@@ -102,6 +100,31 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
     finally:
         scene.detach()
     return Path(out_path)
+
+
+def _check_size(least: QRectF, fmt: str, scale: float | None) -> None:
+    """RenderError if a drawing at least `least` is too large for any image, or for a PNG at
+    `scale`: said before the slow part (layout, label placement, drawing)."""
+    if max(least.width(), least.height()) > MAX_EXTENT:
+        raise RenderError(f"the drawing would be {least.width():.0f} × {least.height():.0f} units "
+                          f"(at most {MAX_EXTENT} a side): some nodes lie far from the rest, or "
+                          f"too many in a row; arrange the graph first")
+    if fmt == "png":
+        _png_scale(least, scale)
+
+
+def _least_laid_out(graph: Graph) -> QRectF:
+    """What the drawing spans at least, margins included, before nodes without positions are
+    laid out: the nodes with positions span their box, and the layout's block its least extent."""
+    placed = [n.pos for n in graph if n.pos is not None]
+    width = height = 0.0
+    if placed:
+        xs, ys = [x for x, _ in placed], [y for _, y in placed]
+        width, height = max(xs) - min(xs), max(ys) - min(ys)
+    if len(placed) < len(graph):
+        block = layered_extent(graph, [n.id for n in graph if n.pos is None])
+        width, height = max(width, block[0]), max(height, block[1])
+    return QRectF(0, 0, width, height).adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
 
 
 def _drawn(scene: GraphScene) -> QRectF:
