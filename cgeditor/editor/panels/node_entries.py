@@ -57,10 +57,11 @@ def node_entries(blocks: BlockLibrary | None = None) -> list[Entry]:
 
 
 def block_entries(blocks: BlockLibrary | None) -> list[Entry]:
-    """One entry per block of the document, in definition order; a block's icon shows ƒ (its
-    name, often long, is the entry's text)."""
+    """One entry per block of the document, in definition order; a block's icon shows ƒ, the
+    palette its name, and the tooltip and search its parameters (`name(x1, x2, ...)` is too
+    wide for the dock)."""
     return [Entry(b.name, f"{b.name}({', '.join(b.params)})", "ƒ", BLOCK_CATEGORY,
-                  f"{b.name.lower()} block function {' '.join(b.params).lower()}") for b in blocks or ()]
+                  f"{b.name.lower()} block function {' '.join(b.params).lower()}", b.name) for b in blocks or ()]
 
 
 def search(entries: list[Entry], text: str) -> list[Entry]:
