@@ -40,6 +40,7 @@ class Session:
                    QT_QPA_PLATFORM="offscreen")
         self.proc = subprocess.Popen([sys.executable, str(HELPER), str(document), answer, mode],
                                      stdout=subprocess.PIPE, text=True, env=env)
+        _STARTED.append(self.proc)
         self.lines: queue.Queue[str | None] = queue.Queue()
         self.seen: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -63,6 +64,20 @@ class Session:
 
     def finish(self) -> int:
         return self.proc.wait(timeout=WAIT_S)
+
+
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def no_session_outlives_its_test():
+    """A failed expectation leaves its editor running (a `hold` one never ends): kill it."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=WAIT_S)
 
 
 @pytest.fixture
