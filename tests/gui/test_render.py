@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage
 from cgeditor.cli import main
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.canvas.render import MAX_MEGAPIXELS, MAX_PIXELS, RenderError, render_graph
+from cgeditor.editor.canvas import render as render_module
 from cgeditor.editor.canvas import scene as scene_module
 from cgeditor.editor.canvas.items import OverlayLabel
 from cgeditor.editor.canvas.scene import GraphScene
@@ -268,3 +269,34 @@ def test_the_labels_of_a_small_layered_dag_cover_no_other_label_and_no_node(qapp
         assert not any(label.intersects(other) for other in labels[i + 1:])
         assert not any(label.intersects(node) for node in nodes)
     scene.detach()
+
+
+def test_a_graph_with_more_nodes_than_a_picture_can_show_is_refused_at_once(qapp, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(render_module, "MAX_DRAWN_NODES", 30)
+    graph = Graph()
+    for k in range(31):
+        graph.add_node(Node(f"v{k}", NodeKind.VARIABLE, value=1.0))
+    path = tmp_path / "many.cgraph"
+    fileformat.save(graph, path)
+    code, out, err = run_cli(capsys, path, "-o", tmp_path / "many.png")
+    assert code == 2 and out == ""
+    assert "31 nodes, more than a picture can show (at most 30)" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "many.png").exists()
+    graph.remove_node("v30")
+    render_graph(graph, tmp_path / "thirty.svg")  # at the limit: drawn
+    assert (tmp_path / "thirty.svg").stat().st_size > 0
+
+
+def test_a_png_that_would_be_drawn_too_small_to_read_is_refused_before_any_layout(qapp, tmp_path):
+    graph = Graph()
+    previous = None
+    for k in range(2000):  # a long chain: 2,000 layers side by side
+        graph.add_node(Node(f"n{k}", NodeKind.VARIABLE if previous is None else NodeKind.OP, value=1.0 if previous is None else None,
+                            op=None if previous is None else "neg"))
+        if previous is not None:
+            graph.add_edge(Edge(previous, f"n{k}", 0))
+        previous = f"n{k}"
+    with pytest.raises(RenderError, match="too small to read: render it as SVG"):
+        render_graph(graph, tmp_path / "chain.png")
+    assert not (tmp_path / "chain.png").exists() and all(n.pos is None for n in graph)
+    render_graph(graph, tmp_path / "chain.svg")  # a vector format has no pixel budget

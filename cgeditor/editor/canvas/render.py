@@ -30,6 +30,10 @@ BACKGROUND = QColor("#ffffff")  # figures go on slides and paper, not on the can
 MAX_PIXELS = 20000  # per side of a PNG: beyond this QImage fails
 MAX_MEGAPIXELS = 32  # of a PNG: 128 MB of image in memory, about a second to compress
 MAX_EXTENT = 1_000_000  # scene units per side: a drawing wider than this has a stray far-off node
+# Nodes drawn with their labels: placing and painting cost about 4 ms of CPU a node, so 20,000
+# stay within a couple of minutes, and a picture of more is unreadable at any image size.
+MAX_DRAWN_NODES = 20_000
+MIN_FITTED_SCALE = 0.1  # below this a node's text is about a pixel tall: the PNG shows nothing readable
 POINTS_PER_INCH = 72
 
 
@@ -69,6 +73,10 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
         raise RenderError(f"no node with id {output!r} to use as the output")
     if not len(graph):
         raise RenderError("nothing to draw: the graph has no nodes")
+    if len(graph) > MAX_DRAWN_NODES:
+        raise RenderError(f"the graph has {len(graph):,} nodes, more than a picture can show "
+                          f"(at most {MAX_DRAWN_NODES:,}); export it with --format dot, or open it "
+                          f"in the editor")
     _check_size(_least_laid_out(graph), fmt, scale)  # before copying, and laying out nodes without positions
     graph = graph.copy()
     if output is not None:
@@ -146,6 +154,10 @@ def _png_scale(area: QRectF, scale: float | None) -> float:
                           f"side and {MAX_MEGAPIXELS} megapixels); use a smaller scale")
     fit = min(MAX_PIXELS / max(area.width(), area.height()),
               math.sqrt(MAX_MEGAPIXELS * 1e6 / (area.width() * area.height())))
+    if fit < MIN_FITTED_SCALE:
+        raise RenderError(f"the image would be {width} × {height} pixels; within the pixel budget "
+                          f"({MAX_PIXELS} a side, {MAX_MEGAPIXELS} megapixels) it would be drawn at scale "
+                          f"{fit:.2g}, too small to read: render it as SVG or PDF instead")
     while max(_pixel_size(area, fit)) > MAX_PIXELS or math.prod(_pixel_size(area, fit)) > MAX_MEGAPIXELS * 1e6:
         fit *= 0.999  # rounding up to whole pixels may just overshoot
     return fit
