@@ -8,24 +8,7 @@ from cgeditor.cli import main
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.fileformat import load
 from cgeditor.model.mlp import build_mlp
-
-NEURON = """\
-def softplus(t):
-    return log(1 + exp(t))
-
-def neuron(x1, x2, w1, w2, b):
-    z = x1*w1 + x2*w2 + b
-    return tanh(z)
-
-h1 = neuron(x1, x2, a, c, b1)
-L = softplus(h1 * v)
-"""
-
-WRITTEN_OUT = """\
-z = x1*a + x2*c + b1
-h1 = tanh(z)
-L = log(1 + exp(h1 * v))
-"""
+from helpers.block_programs import NEURON, WRITTEN_OUT
 
 SETS = ["--set", "x1=0.7", "--set", "x2=-1.2", "--set", "a=0.4", "--set", "c=-0.9", "--set", "b1=0.3",
         "--set", "v=1.7"]

@@ -5,18 +5,7 @@ import pytest
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.expression import ExpressionError, parse_program, program_variables
 from cgeditor.model.graph import NodeKind
-
-NEURON = """\
-def softplus(t):
-    return log(1 + exp(t))
-
-def neuron(x1, x2, w1, w2, b):
-    z = x1*w1 + x2*w2 + b
-    return tanh(z)
-
-h1 = neuron(x1, x2, a, c, b1)
-L = softplus(h1 * v)
-"""
+from helpers.block_programs import NEURON, WRITTEN_OUT
 
 REFUSED = [
     # recursion, direct and through a block defined below
@@ -122,12 +111,6 @@ def test_program_variables_are_the_top_level_names_not_the_parameters():
 
 
 # -- blocks as graphs ---------------------------------------------------------------------------
-
-WRITTEN_OUT = """\
-z = x1*a + x2*c + b1
-h1 = tanh(z)
-L = log(1 + exp(h1 * v))
-"""
 
 VALUES = {"x1": 0.7, "x2": -1.2, "a": 0.4, "c": -0.9, "b1": 0.3, "v": 1.7}
 
