@@ -61,12 +61,14 @@ class Minimap(QWidget):
             return
         shrink = min(1.0, MAX_SHARE * parent.width() / SIZE[0], MAX_SHARE * parent.height() / SIZE[1])
         self.resize(round(SIZE[0] * shrink), round(SIZE[1] * shrink))
-        self.move(self._corner())
         graph = self.view.scene().graph_rect()
         fits = graph.isEmpty() or self.view.visible_scene_rect().contains(graph)
+        wanted = self.enabled and not fits and self.width() >= MIN_WIDTH
+        if wanted:  # finding a corner asks the scene for items: only for a map that may show
+            self.move(self._corner())
         clear = self.keep_clear() if self.keep_clear is not None else None
         in_the_way = clear is not None and clear.intersects(QRectF(self.geometry()))
-        self.setVisible(self.enabled and not fits and not in_the_way and self.width() >= MIN_WIDTH)
+        self.setVisible(wanted and not in_the_way)
         if self.isVisible():
             self.raise_()
             self.update()
