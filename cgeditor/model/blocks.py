@@ -373,14 +373,6 @@ def _block_op(library: BlockLibrary, block: Block) -> Op:
               torch=call, ports=params, category=BLOCK_CATEGORY)
 
 
-def inside(library: BlockLibrary, name: str, args: Sequence[float]) -> dict[str, tuple[float, float]]:
-    """Each inside node of block `name` evaluated at `args`: id → (value, d output / d node)."""
-    p = _program(library, name)
-    values, partials = p.run(args)
-    grad = p.gradients(partials)
-    return {node_id: (values[i], grad[i]) for i, node_id in enumerate(p.plan.ids)}
-
-
 def _body_problem(block: Block) -> str | None:
     from cgeditor.model.evaluate import OutputError, resolve_output
     from cgeditor.model.validate import ProblemCode, validate
