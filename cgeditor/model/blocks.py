@@ -69,6 +69,37 @@ class Block:
         return set(self._uses[1])
 
 
+@dataclass
+class Extent:
+    """How deep a body nests blocks (itself counted) and how many nodes it holds with every
+    instance written out: what the size limits hold.  The library counts a block's body so as
+    it is defined; the expression translator counts a `def` as it reads it, to name the line."""
+
+    depth: int = 1
+    nodes: int = 0
+
+    def add(self, used: "Extent | None" = None) -> None:
+        """One node more: a plain one, or an instance of a block of extent `used`."""
+        if used is None:
+            self.nodes += 1
+        else:
+            self.depth = max(self.depth, used.depth + 1)
+            self.nodes += used.nodes
+
+    def check(self, name: str) -> None:
+        """Raise `GraphError` if block `name` of this extent nests too deep or is too large."""
+        if self.depth > MAX_BLOCK_DEPTH:
+            raise GraphError(f"block {name!r} nests blocks {self.depth} deep (at most {MAX_BLOCK_DEPTH})")
+        self.check_nodes(f"block {name!r}")
+
+    def check_nodes(self, what: str) -> None:
+        """Raise `GraphError` if `what` ("block 'f'", "the program") is too large written out
+        (a document's top level nests in nothing, so only its size counts)."""
+        if self.nodes > MAX_EXPANDED_NODES:
+            raise GraphError(f"{what} would have {self.nodes:,} nodes with every instance written out "
+                             f"(at most {MAX_EXPANDED_NODES:,})")
+
+
 class BlockLibrary:
     """A document's blocks by name, in an order where every block comes after the blocks it
     uses (definition order, kept so when a block is replaced), and the ops made from them."""
@@ -77,7 +108,7 @@ class BlockLibrary:
         self._blocks: dict[str, Block] = {}
         self._ops: dict[str, Op] = {}  # made on demand; dropped whenever any block changes
         self._problems: dict[str, str | None] = {}
-        self._sizes: dict[str, tuple[int, int]] = {}  # name -> (depth, nodes written out)
+        self._sizes: dict[str, Extent] = {}
         self.version = 0
 
     # -- reading -----------------------------------------------------------------------
@@ -193,34 +224,27 @@ class BlockLibrary:
         for p in params:
             if p not in block.body or block.body.nodes[p].kind is not NodeKind.VARIABLE:
                 raise GraphError(f"block {name!r}: parameter {p!r} is not a variable of its body")
-        depth, nodes = self._size(block)
-        if depth > MAX_BLOCK_DEPTH:
-            raise GraphError(f"block {name!r} nests blocks {depth} deep (at most {MAX_BLOCK_DEPTH})")
-        if nodes > MAX_EXPANDED_NODES:
-            raise GraphError(f"block {name!r} would have {nodes:,} nodes with every instance written "
-                             f"out (at most {MAX_EXPANDED_NODES:,})")
+        self._size(block).check(name)
 
     def written_out(self, name: str) -> int:
         """How many nodes an instance of block `name` is with every instance inside written out."""
+        return self.extent(name).nodes
+
+    def extent(self, name: str) -> Extent:
+        """How deep block `name` nests and how large it is written out (cached until a block changes)."""
         size = self._sizes.get(name)
         if size is None:
             size = self._sizes[name] = self._size(self[name])
-        return size[1]
+        return size
 
-    def _size(self, block: Block) -> tuple[int, int]:
-        """How deep `block` nests blocks (itself counted) and how many nodes it has written out,
-        from the (cached) sizes of the blocks it uses, which are already defined."""
-        depth, nodes = 1, 0
+    def _size(self, block: Block) -> Extent:
+        """`block`'s extent, from the (cached) extents of the blocks it uses, already defined."""
+        size = Extent()
+        blocks = self._blocks
         for node in block.body:
-            used = node.op if node.kind is NodeKind.OP and node.op in self._blocks else None
-            if used is None or used == block.name:
-                nodes += 1
-                continue
-            size = self._sizes.get(used)
-            if size is None:
-                size = self._sizes[used] = self._size(self._blocks[used])
-            depth, nodes = max(depth, size[0] + 1), nodes + size[1]
-        return depth, nodes
+            used = node.op if node.kind is NodeKind.OP and node.op in blocks and node.op != block.name else None
+            size.add(None if used is None else self.extent(used))
+        return size
 
     def _reorder(self) -> None:
         """Put every block after the blocks it uses, otherwise keeping the order (a replaced
@@ -347,14 +371,6 @@ def _block_op(library: BlockLibrary, block: Block) -> Op:
               forward=forward, partials=partials, python=call,
               python_partials=lambda a, o: [f"{name}_partials({', '.join(a)})[{i}]" for i in range(len(a))],
               torch=call, ports=params, category=BLOCK_CATEGORY)
-
-
-def inside(library: BlockLibrary, name: str, args: Sequence[float]) -> dict[str, tuple[float, float]]:
-    """Each inside node of block `name` evaluated at `args`: id → (value, d output / d node)."""
-    p = _program(library, name)
-    values, partials = p.run(args)
-    grad = p.gradients(partials)
-    return {node_id: (values[i], grad[i]) for i, node_id in enumerate(p.plan.ids)}
 
 
 def _body_problem(block: Block) -> str | None:

@@ -7,9 +7,10 @@ nodes, calls of a block instance nodes.  A `def` is assignments and one final `r
 only its parameters and the names it assigned, and calls only blocks defined above it (so
 recursion cannot be written); the checks of a `def` itself are in `expression_defs`.
 
-A program has at most `MAX_BLOCKS` blocks, nesting at most `MAX_BLOCK_DEPTH` deep, and at most
-`MAX_NODES` nodes written out in full, so a few lines of blocks calling each other twice cannot
-ask for 2**40 evaluations.
+A program has at most `MAX_BLOCKS` blocks.  How deep blocks nest and how many nodes a block or
+the program holds written out in full are the block library's rules (`blocks.Extent`): each
+scope is counted as it is read and the first statement that breaks one is refused with its
+line, so a few lines of blocks calling each other twice cannot ask for 2**40 evaluations.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from cgeditor.model.expression_defs import check_body_statement, check_definitio
 from cgeditor.model.expression_syntax import (BINARY, FLATTENED, REFUSED_EXPR, REFUSED_OPERATOR,
                                               REFUSED_STMT, ExpressionError, Source, is_square,
                                               number_literal)
-from cgeditor.model.blocks import MAX_BLOCK_DEPTH
-from cgeditor.model.fileformat import MAX_ID_LENGTH, MAX_NODES
-from cgeditor.model.graph import NodeKind
+from cgeditor.model.blocks import Extent
+from cgeditor.model.fileformat import MAX_ID_LENGTH
+from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.model.numbers import format_full
 from cgeditor.model.ops import INFIX_OPS, OPS
 from cgeditor.model.suggest import did_you_mean
@@ -54,8 +55,7 @@ class Scope:
     nodes: list[Pending] = field(default_factory=list)
     bindings: dict[str, int] = field(default_factory=dict)
     output: int | None = None
-    depth: int = 1  # blocks within blocks, this one counted
-    expanded: int = 0  # its nodes with every call written out
+    extent: Extent = field(default_factory=Extent)  # how deep it nests, how large written out
 
     def ids(self, names: set[str]) -> list[str]:
         """Named nodes keep their name (or name_2, name_3 on reassignment); others get op-name
@@ -137,11 +137,20 @@ class Translator:
         if self.scope.block is not None:
             check_body_statement(self.source, stmt, self.scope.block)
         result = self.translate(stmt)
-        if self.scope.expanded > MAX_NODES:
-            where = f"{self.scope.block} would have" if self.scope.block else "the program would have"
-            raise self.error(stmt, f"{where} {self.scope.expanded:,} nodes with every call written "
-                                   f"out (at most {MAX_NODES:,})")
+        self.check_extent(stmt)
         return result
+
+    def check_extent(self, stmt: ast.stmt) -> None:
+        """Refuse at `stmt` a scope that the library would not hold: nesting too deep, or too
+        large with every call written out (the library's `GraphError`, given the line)."""
+        scope = self.scope
+        try:
+            if scope.block is None:
+                scope.extent.check_nodes("the program")
+            else:
+                scope.extent.check(scope.block)
+        except GraphError as e:
+            raise self.error(stmt, str(e)) from None
 
     def translate(self, stmt: ast.stmt) -> int | None:
         if isinstance(stmt, ast.Expr):
@@ -177,9 +186,7 @@ class Translator:
             self.statement(stmt)
         last = fn.body[-1]
         self.scope.output = self.expression(last_return(self.source, fn))
-        if self.scope.expanded > MAX_NODES:
-            raise self.error(last, f"{fn.name} would have {self.scope.expanded:,} nodes with every "
-                                   f"call written out (at most {MAX_NODES:,})")
+        self.check_extent(last)
         self.blocks[fn.name], self.scope = self.scope, outer
 
     def target(self, target: ast.expr) -> str:
@@ -283,9 +290,7 @@ class Translator:
 
     def add(self, pending: Pending) -> int:
         block = self.blocks.get(pending.op) if pending.kind is NodeKind.OP else None
-        self.scope.expanded += 1 if block is None else block.expanded
-        if block is not None:
-            self.scope.depth = max(self.scope.depth, block.depth + 1)
+        self.scope.extent.add(None if block is None else block.extent)
         self.nodes.append(pending)
         return len(self.nodes) - 1
 
@@ -317,9 +322,6 @@ class Translator:
             raise self.error(keyword, f"keyword argument ({shown}) is not allowed")
         n = len(call.args)
         if block is not None:
-            if block.depth + 1 > MAX_BLOCK_DEPTH and self.scope.block is not None:
-                raise self.error(call, f"blocks nest more than {MAX_BLOCK_DEPTH} deep here ({name} "
-                                       f"is {block.depth} deep)")
             if n != len(block.params):
                 k = len(block.params)
                 raise self.error(call, f"{name} takes {k} argument{'s' if k != 1 else ''} "

@@ -6,10 +6,11 @@ import math
 
 import pytest
 
-from cgeditor.model.blocks import MAX_BLOCK_DEPTH, Block, inside
+from cgeditor.model.blocks import MAX_BLOCK_DEPTH, Block
 from cgeditor.model.changes import BlockChanged, BlockDefined, BlockRemoved
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
+from cgeditor.model.instance_values import inside_at
 from cgeditor.model.validate import ProblemCode, validate
 from helpers.graph_builders import build
 
@@ -94,12 +95,12 @@ def test_nested_instances_have_the_values_and_gradients_of_the_hand_flattened_gr
 
 def test_inside_reports_each_inner_nodes_value_and_gradient_of_the_blocks_output():
     g = nested_graph()
-    found = inside(g.blocks, "neuron", [0.5, -1.2, 0.3])
+    found = inside_at(g.blocks, "neuron", {"x": 0.5, "w": -1.2, "b": 0.3})
     s = 0.5 * -1.2 + 0.3
     sig = 1.0 / (1.0 + math.exp(-s))
-    assert found["s"][0] == pytest.approx(s)
-    assert found["n2"] == pytest.approx((sig, 1.0))
-    assert found["w"][1] == pytest.approx(sig * (1.0 - sig) * 0.5)
+    assert found.values["s"] == pytest.approx(s)
+    assert (found.values["n2"], found.grads["n2"]) == pytest.approx((sig, 1.0))
+    assert found.grads["w"] == pytest.approx(sig * (1.0 - sig) * 0.5)
 
 
 def test_an_instance_is_an_op_whose_ports_are_the_params():

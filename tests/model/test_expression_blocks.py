@@ -69,8 +69,8 @@ def _chain(levels, call):
 
 
 def test_blocks_calling_blocks_twice_are_refused_before_they_explode():
-    with pytest.raises(ExpressionError, match=r"f16 would have 262,143 nodes with every call written "
-                                              r"out \(at most 200,000\)") as info:
+    with pytest.raises(ExpressionError, match=r"block 'f16' would have 262,143 nodes with every "
+                                              r"instance written out \(at most 200,000\)") as info:
         parse_program(_chain(40, "{f}({f}(t))"), default_value=1.0)
     assert info.value.line == 34
 
@@ -84,7 +84,7 @@ def test_a_program_written_out_past_the_node_limit_is_refused_at_its_statement()
 
 def test_blocks_nest_at_most_32_deep():
     assert len(parse_program(_chain(32, "{f}(t) * 2"), default_value=1.0).blocks) == 32
-    with pytest.raises(ExpressionError, match="blocks nest more than 32 deep here") as info:
+    with pytest.raises(ExpressionError, match=r"block 'f32' nests blocks 33 deep \(at most 32\)") as info:
         parse_program(_chain(33, "{f}(t) * 2"), default_value=1.0)
     assert info.value.line == 66
 

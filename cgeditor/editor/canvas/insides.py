@@ -16,14 +16,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem
 
-from cgeditor.model.block_edits import block_output, is_instance
+from cgeditor.model.block_edits import is_instance
 from cgeditor.model.changes import BLOCK_CHANGES
-from cgeditor.model.evaluate import evaluate
-from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind, NodeMoved, NodeRemoved
+from cgeditor.model.graph import Edge, Graph, Node, NodeKind, NodeMoved, NodeRemoved
+from cgeditor.model.instance_values import inside_at, instance_inputs
 from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import format_compact
 from cgeditor.editor.canvas.items import Z_LABEL, NodeItem
-from cgeditor.editor.document.inside_document import bound_body, instance_inputs
 from cgeditor.editor.canvas.node_geometry import NodeShape, edge_controls, input_count, node_shape
 from cgeditor.editor.canvas.node_painter import NodePainter, qrect
 
@@ -275,11 +274,7 @@ class Insides:
         empty = {n: (NONE, NONE) for n in block.body.nodes}
         if len(inputs) < len(block.params) or graph.blocks.problem(block.name) is not None:
             return Texts(empty, {})
-        bound = bound_body(block, inputs)
-        try:
-            ev = evaluate(bound, block_output(block), strict=False)
-        except (GraphError, ValueError):  # no output to return (an OutputError is a ValueError)
-            return Texts(empty, {})
+        ev = inside_at(graph.blocks, block.name, inputs)
         shown = {n: (format_compact(v), format_compact(ev.grads[n]) if n in ev.grads else NONE)
                  for n, v in ev.values.items()}
         return Texts({**empty, **shown}, {e: format_compact(g) for e, g in ev.edge_grads.items()})

@@ -8,29 +8,9 @@ instance computes inside, while the edits still go to the body, for every instan
 
 from __future__ import annotations
 
-from cgeditor.model.blocks import Block
-from cgeditor.model.evaluate import Evaluation, Evaluator
-from cgeditor.model.graph import Graph
+from cgeditor.model.instance_values import inside_at, instance_inputs
 
 from cgeditor.editor.document.document import Document
-
-
-def instance_inputs(graph: Graph, evaluation: Evaluation, instance_id: str) -> dict[str, float]:
-    """Param → the value flowing into instance `instance_id`'s port, for the ports fed by
-    something computable."""
-    params = graph.blocks[graph.node(instance_id).op].params
-    values = evaluation.values
-    return {params[e.port]: values[e.source] for e in graph.in_edges(instance_id)
-            if e.port < len(params) and e.source in values}
-
-
-def bound_body(block: Block, inputs: dict[str, float]) -> Graph:
-    """A copy of the block's body with its params set to `inputs` (sharing the library)."""
-    bound = block.body.copy_contents()
-    bound.blocks = block.body.blocks
-    for param, value in inputs.items():
-        bound.set_value(param, value)
-    return bound
 
 
 class InsideDocument(Document):
@@ -50,5 +30,5 @@ class InsideDocument(Document):
         inputs = {}
         if self.instance_id in top.graph and name in top.graph.blocks and top.graph.node(self.instance_id).op == name:
             inputs = instance_inputs(top.graph, top.evaluation, self.instance_id)
-        self.evaluation = Evaluator(bound_body(top.graph.blocks[name], inputs)).evaluate(strict=False)
+        self.evaluation = inside_at(top.graph.blocks, name, inputs).evaluation
         self.evaluated.emit()
