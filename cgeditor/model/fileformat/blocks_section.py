@@ -17,7 +17,7 @@ from __future__ import annotations
 import keyword
 from typing import Any, Callable, Collection
 
-from cgeditor.model.blocks import Block
+from cgeditor.model.blocks import Block, Extent
 from cgeditor.model.fileformat.checks import check_id, json_type, list_field, quote, show
 from cgeditor.model.fileformat.reading import fill
 from cgeditor.model.fileformat.schema import (BLOCK_KEYS, MAX_BLOCKS, MAX_FORMULA_LENGTH, MAX_NODES,
@@ -132,15 +132,16 @@ def _text(entry: dict, key: str) -> str | None:
 
 
 def check_written_out(graph: Graph) -> None:
-    """Refuse a document whose instances, written out, hold more nodes than a document may
-    (each block is held to that by the library; many instances of one could still add up)."""
+    """Refuse a document whose instances, written out, hold more nodes than the library allows
+    (each block is held to that as it is defined; many instances of one could still add up)."""
     library = graph.blocks
-    total = 0
+    extent = Extent()
     for node in graph:
-        total += library.written_out(node.op) if node.kind is NodeKind.OP and node.op in library else 1
-        if total > MAX_NODES:
-            raise DocumentError(f"too many nodes with every block instance written out: more than {MAX_NODES:,} "
-                                f"(at node {quote(node.id)})")
+        extent.add(library.extent(node.op) if node.kind is NodeKind.OP and node.op in library else None)
+    try:
+        extent.check_nodes("the document")
+    except GraphError as exc:
+        raise DocumentError(str(exc)) from None
 
 
 # -- writing ----------------------------------------------------------------------------------
