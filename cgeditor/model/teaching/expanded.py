@@ -64,6 +64,17 @@ class Split:
     top: TeachingState
     frames: dict[str, TeachingState]
 
+    def step_level(self) -> str:
+        """Where the current step happens: the innermost level with its edge, else the innermost
+        with its node (an instance's output is its node one level up too, but its steps are
+        the inside's), else the canvas."""
+        levels = [(TOP, self.top), *self.frames.items()]
+        for has in (lambda s: s.current_edge is not None, lambda s: s.current_node is not None):
+            found = [path for path, s in levels if has(s)]
+            if found:
+                return max(found, key=lambda p: -1 if p == TOP else p.count("/"))
+        return TOP
+
 
 class ExpandedView:
     """The document graph with instances at `expanded` written out, its evaluation, and where
@@ -185,11 +196,6 @@ class ExpandedView:
                            current_node=current_node.get(path), current_edge=current_edge.get(path))
 
         return Split(at(TOP), {path: at(path) for path in self.expanded})
-
-    def deepest_current(self, split: Split) -> str | None:
-        """The innermost frame where the current step happens (None: on the canvas itself)."""
-        inner = [p for p, s in split.frames.items() if s.current_edge is not None or s.current_node is not None]
-        return max(inner, key=lambda p: p.count("/")) if inner else None
 
 
 def carried_position(old: ExpandedView, old_walk, position: int, new: ExpandedView, new_walk) -> int:
