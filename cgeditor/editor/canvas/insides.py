@@ -70,9 +70,8 @@ class Insides(QObject):
         else:
             self.scene.addItem(frame)
         self._build(self._root(path))
-        view = self.scene.view()
-        if path in self._frames and view is not None:
-            view.ensureVisible(frame.sceneBoundingRect(), 20, 20)
+        if path in self._frames:
+            self._bring_into_view(path)
         self.changed.emit()
 
     def collapse(self, path: str) -> None:
@@ -103,6 +102,21 @@ class Insides(QObject):
             self.toggle(f"{path}/{inner}")
         else:
             self.collapse(path)
+
+    def _bring_into_view(self, path: str) -> None:
+        """Scroll to the new frame with its instance; where the two are taller (or wider) than
+        the view, to their top left: the instance and the frame's top, or (a frame above it)
+        the frame's title and inputs."""
+        view = self.scene.view()
+        if view is None:
+            return
+        frame = self._frames[path]
+        rect = frame.mapRectToScene(frame.frame_rect())
+        item = self.scene.node_item(path)
+        if item is not None:
+            rect = rect.united(item.sceneBoundingRect())
+        seen = view.mapToScene(view.viewport().rect()).boundingRect().adjusted(20, 20, -20, -20)
+        view.ensureVisible(QRectF(rect.topLeft(), rect.size().boundedTo(seen.size())), 20, 20)
 
     @staticmethod
     def _root(path: str) -> str:
