@@ -68,6 +68,7 @@ class InsideFrame(QGraphicsItem):
         self._links: list[tuple[str, QRectF]] = []  # inner instance → its own frame's rect, below
         self._size = (0.0, 0.0)
         self._below = True  # below the instance (the line to it leaves the top), else above
+        self._stem_length = STEM
         self._stem = True  # a nested frame's line is drawn by the frame around it
         self._step: Step | None = None
         self.setZValue(Z_FRAME)
@@ -130,16 +131,19 @@ class InsideFrame(QGraphicsItem):
     def has_node(self, node_id: str) -> bool:
         return node_id in self._nodes
 
-    def set_below(self, below: bool) -> None:
-        if below != self._below:
-            self._below = below
+    def set_below(self, below: bool, stem: float = STEM) -> None:
+        """Below the instance or above it, `stem` away from its node."""
+        if (below, stem) != (self._below, self._stem_length):
+            self.prepareGeometryChange()
+            self._below, self._stem_length = below, stem
             self.update()
 
     def frame_rect(self) -> QRectF:
         return QRectF(0, 0, *self._size)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(0, -STEM, self._size[0], self._size[1] + 2 * STEM).adjusted(-4, -4, 4, 6)
+        stem = self._stem_length if self._stem else 0.0
+        return QRectF(0, -stem, self._size[0], self._size[1] + 2 * stem).adjusted(-4, -4, 4, 6)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -154,9 +158,9 @@ class InsideFrame(QGraphicsItem):
         w, h = frame.width(), frame.height()
         p.setPen(QPen(t.color("accent"), 1.4, Qt.DashLine))
         if self._stem and self._below:
-            p.drawLine(QPointF(w / 2, -STEM), QPointF(w / 2, 0))
+            p.drawLine(QPointF(w / 2, -self._stem_length), QPointF(w / 2, 0))
         elif self._stem:
-            p.drawLine(QPointF(w / 2, h), QPointF(w / 2, h + STEM))
+            p.drawLine(QPointF(w / 2, h), QPointF(w / 2, h + self._stem_length))
         shadow = QColor(t.shadow)
         shadow.setAlpha(40)
         p.setPen(Qt.NoPen)

@@ -24,10 +24,11 @@ from cgeditor.model.teaching.expanded import last, level_graph, parent
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.editor.canvas.inside_frame import (NONE, PAD, ROW, STEM, TITLE_H, InnerNode, InsideFrame, Step,
                                                  Texts)
-from cgeditor.editor.canvas.items import NodeItem
+from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.canvas.node_geometry import input_count, node_shape
 
 NESTED_GAP = 18.0  # between frames side by side in the band below an inside
+STEM_STEPS = (0.0, 40.0, 80.0, 120.0, 160.0)  # how much longer the line to a frame may grow to clear nodes
 
 
 class Insides(QObject):
@@ -231,19 +232,27 @@ class Insides(QObject):
         return True
 
     def _place(self, node_id: str) -> None:
-        """Centred on the instance, below it, or above it where that covers fewer nodes."""
+        """Centred on the instance, below it or above it, as near as it can be without covering
+        nodes or their numbers: the side and the length of the line to it that cover fewest."""
         frame, item = self._frames[node_id], self.scene.node_item(node_id)
-        w, h = frame.frame_rect().width(), frame.frame_rect().height()
+        size = frame.frame_rect().size()
         body = item.shape_info.body
-        below = QPointF(item.x() - w / 2, item.y() + body.bottom + STEM)
-        above = QPointF(item.x() - w / 2, item.y() + body.y - STEM - h)
-        covered = [self._nodes_under(QRectF(corner, frame.frame_rect().size())) for corner in (below, above)]
-        on_top = covered[1] < covered[0]
-        frame.set_below(not on_top)
-        frame.setPos(above if on_top else below)
+        options = []
+        for extra in STEM_STEPS:
+            for below in (True, False):
+                stem = STEM + extra
+                y = item.y() + body.bottom + stem if below else item.y() + body.y - stem - size.height()
+                corner = QPointF(item.x() - size.width() / 2, y)
+                options.append((self._covered(QRectF(corner, size), frame), extra, not below, corner, stem))
+        _, _, above, corner, stem = min(options, key=lambda o: o[:3])
+        frame.set_below(not above, stem)
+        frame.setPos(corner)
 
-    def _nodes_under(self, rect: QRectF) -> int:
-        return sum(isinstance(i, NodeItem) for i in self.scene.items(rect, Qt.IntersectsItemBoundingRect))
+    def _covered(self, rect: QRectF, frame: InsideFrame) -> int:
+        """The canvas' nodes and shown numbers a frame at `rect` would hide."""
+        return sum(isinstance(i, NodeItem) or (isinstance(i, OverlayLabel) and i.isVisible())
+                   for i in self.scene.items(rect, Qt.IntersectsItemBoundingRect)
+                   if i is not frame and not frame.isAncestorOf(i))
 
     def _texts(self, path: str, known: dict) -> Texts:
         """Each inner value, d output / d inner node and local gradient at this instance's
