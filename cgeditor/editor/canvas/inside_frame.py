@@ -128,6 +128,11 @@ class InsideFrame(QGraphicsItem):
         path.cubicTo(x1, y1, x2, y2, x3, y3)
         return path
 
+    def drawn_rects(self) -> list[QRectF]:
+        """Each inner node with its value above and gradient below, and the title band."""
+        rows = [self.node_rect(n).adjusted(-PAD, -ROW - 1, PAD, ROW + 2) for n in self._nodes]
+        return rows + [QRectF(0, 0, self._size[0], TITLE_H)]
+
     def has_node(self, node_id: str) -> bool:
         return node_id in self._nodes
 

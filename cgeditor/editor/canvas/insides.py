@@ -123,6 +123,21 @@ class Insides(QObject):
     def _root(path: str) -> str:
         return path.split("/", 1)[0]
 
+    def frames_rect(self) -> QRectF:
+        """The scene area the open frames cover (empty when none is open)."""
+        rect = QRectF()
+        for path, frame in self._frames.items():
+            if "/" not in path:
+                rect = rect.united(frame.sceneBoundingRect())
+        return rect
+
+    def inner_rects(self) -> list[QRectF]:
+        """The scene areas of every open frame's nodes with their numbers, and of its title."""
+        rects = []
+        for frame in self._frames.values():
+            rects += [frame.mapRectToScene(r) for r in frame.drawn_rects()]
+        return rects
+
     # -- a step-through ------------------------------------------------------------------------
 
     def show_teaching(self, states: dict[str, TeachingState] | None, color: str = "", scale: float = 1.0) -> None:

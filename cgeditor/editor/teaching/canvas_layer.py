@@ -285,7 +285,7 @@ class CanvasLayer(QObject):
             return
         level = self._level()
         anchor = self.scene.insides.step_anchor(level) if level != TOP else self._anchor(edge, node)
-        graph = self.scene.graph_rect()
+        graph = self.scene.graph_rect().united(self.scene.insides.frames_rect())  # a bubble hides no frame
         seen = view.visible_scene_rect() if view is not None else None
         own = {edge.source, edge.target} if edge is not None else {node}
         nodes, clear = self._obstacles(anchor if anchor is not None else graph.center(), graph, own)
@@ -313,7 +313,8 @@ class CanvasLayer(QObject):
 
     def _obstacles(self, anchor: QPointF, graph: QRectF, own: set) -> tuple[list[QRectF], list[QRectF]]:
         """The other nodes a pointer from `anchor` might cross, and everything (nodes and their
-        numbers) a bubble near it must not cover: what lies in the graph's height near `anchor`."""
+        numbers) a bubble near it must not cover: what lies in the graph's height near `anchor`,
+        and what the expanded instances' frames show."""
         reach = max(self.callout.bubble_size()[0], 400.0) * 2 / max(self._zoom(), 1e-3)
         column = QRectF(anchor.x() - reach, graph.top(), 2 * reach, graph.height())
         nodes, clear = [], []
@@ -325,7 +326,7 @@ class CanvasLayer(QObject):
                     nodes.append(rect.adjusted(-4, -4, 4, 4))  # a pointer passes with room to spare
             elif isinstance(item, OverlayLabel) and item.isVisible():
                 clear.append(item.sceneBoundingRect())
-        return nodes, clear
+        return nodes, clear + self.scene.insides.inner_rects()
 
     def _zoom(self) -> float:
         view = self.scene.view()
