@@ -86,7 +86,8 @@ def test_the_step_inside_the_frame_is_marked_there_and_the_callout_points_into_i
     window = neuron_window
     double_click_node(qtbot, window, "h1")
     start_teaching(qtbot, window)
-    step_to(qtbot, window, "∂L/∂(h1/z) += ∂L/∂(h1/tanh2) · ∂(h1/tanh2)/∂(h1/z) = 0.537474 · 0.74948 = 0.402826")
+    step_to(qtbot, window, "∂L/∂(h1/z) += ∂L/∂(h1/tanh2) · ∂(h1/tanh2)/∂(h1/z) = "
+                           "0.537474 · 0.74948 = 0.402826")
     frame, layer = window.scene.insides.frame("h1"), window.teaching.layer
     assert frame.texts()["mul"][1] == ""  # its gradient comes two steps later
     edge_middle = frame.mapToScene(frame.edge_path(Edge("z", "tanh2", 0)).pointAtPercent(0.5))
@@ -103,12 +104,14 @@ def test_collapsing_mid_walk_leaves_the_stepper_on_a_step_of_the_collapsed_walk(
     window.scene.setFocus()
     key(qtbot, window, Qt.Key_Escape)
     assert window.scene.insides.frame("h1") is None
-    assert tools.narration.current_lines() == ["∂L/∂v += ∂L/∂mul · ∂mul/∂v = 0.2687 · (-0.5005) = -0.1345"]
+    assert tools.narration.current_lines() == ["∂L/∂v += ∂L/∂mul · ∂mul/∂v = "
+                                               "0.2687 · (-0.5005) = -0.1345"]
     key(qtbot, window, Qt.Key_PageDown)
     assert tools.narration.current_lines()[0].startswith("∂L/∂x1 += ∂L/∂h1 · ∂h1/∂x1 = ")
     assert tools.stepper.count() == 13 and tools.displayed_state().current_edge.target == "h1"
     double_click_node(qtbot, window, "h1")  # expanded again: on the same edge, now from inside
-    assert tools.narration.current_lines() == ["∂L/∂x1 += ∂L/∂(h1/mul) · ∂(h1/mul)/∂x1 = 0.4028 · 0.3 = 0.1208"]
+    assert tools.narration.current_lines() == ["∂L/∂x1 += ∂L/∂(h1/mul) · ∂(h1/mul)/∂x1 = "
+                                               "0.4028 · 0.3 = 0.1208"]
     key(qtbot, window, Qt.Key_PageUp)
     assert "(h1/mul2)" in tools.narration.current_lines()[0]
 

@@ -28,6 +28,7 @@ from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.canvas.node_geometry import input_count, node_shape
 
 NESTED_GAP = 18.0  # between frames side by side in the band below an inside
+WIDE_LABEL = "∂ -0.001014 + …"  # as wide as a number gets in a frame (a running sum while stepping)
 STEM_STEPS = (0.0, 40.0, 80.0, 120.0, 160.0)  # how much longer the line to a frame may grow to clear nodes
 
 
@@ -217,9 +218,10 @@ class Insides(QObject):
         measure = self.scene.painter.measure
         shapes = {n.id: node_shape(n, input_count(body, n), measure,
                                    op=body.op(n.op) if n.kind is NodeKind.OP else None) for n in body}
-        left = min(spots[n][0] + s.bounds.x for n, s in shapes.items())
+        half = self.scene.painter.label_size(WIDE_LABEL)[0] / 2  # the numbers are centred on their nodes
+        left = min(spots[n][0] + min(s.bounds.x, -half) for n, s in shapes.items())
         top = min(spots[n][1] + s.body.y - ROW for n, s in shapes.items())
-        right = max(spots[n][0] + s.bounds.right for n, s in shapes.items())
+        right = max(spots[n][0] + max(s.bounds.right, half) for n, s in shapes.items())
         bottom = max(spots[n][1] + s.body.bottom + ROW for n, s in shapes.items())
         dx, dy = PAD - left, PAD + TITLE_H - top
         nodes = {n.id: InnerNode(n.copy(), shapes[n.id], (spots[n.id][0] + dx, spots[n.id][1] + dy), NONE, NONE,
