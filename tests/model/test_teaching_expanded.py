@@ -118,3 +118,12 @@ def test_expanding_or_collapsing_mid_walk_goes_on_where_the_canvas_showed_as_muc
         inside = callouts(old).index("∂L/∂(h1/mul) += ∂L/∂(h1/z) · ∂(h1/z)/∂(h1/mul) = 0.4028 · 1 = 0.4028")
         assert carried_position(old_view, old, inside, new_view, new) == position
         assert new.state(position + 1).current_edge.target == "h1"
+
+
+def test_a_quiz_hiding_an_expanded_instance_hides_its_insides_output_in_the_walk():
+    g, ev = neuron_graph()
+    view = ExpandedView(g, ev, ["h1"])
+    assert view.hidden(frozenset({"h1", "x1", "gone"})) == {"h1/tanh2", "x1"}
+    walk = Walk(view.graph, view.evaluation)
+    state = view.split(walk.state(len(walk) - 1, view.hidden(frozenset({"h1"}))))
+    assert state.top.grads["h1"].hidden and state.frames["h1"].grads["tanh2"].hidden

@@ -77,7 +77,7 @@ class StepThrough(QObject):
 
     def state(self, hidden: frozenset[str] = frozenset()) -> TeachingState | None:
         walk = self._ensure_walk()
-        return walk.state(self._position, hidden) if walk is not None else None
+        return walk.state(self._position, self._view.hidden(hidden)) if walk is not None else None
 
     def split(self, state: TeachingState) -> Split:
         """`state` (of this walk) as the canvas and each expanded instance's frame show it."""

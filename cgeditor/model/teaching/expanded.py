@@ -82,7 +82,6 @@ class ExpandedView:
 
     def __init__(self, graph: Graph, evaluation: Evaluation, expanded: Iterable[str] = ()):
         self.expanded = expandable(graph, expanded)
-        self.document = graph
         self._levels = {path: level_graph(graph, path) for path in (TOP, *self.expanded)}
         if not self.expanded:
             self.graph, self.evaluation = graph, evaluation
@@ -165,6 +164,10 @@ class ExpandedView:
 
     def _is_param(self, path: str, node_id: str) -> bool:
         return path != TOP and node_id in self._block(path).params
+
+    def hidden(self, node_ids: frozenset[str]) -> frozenset[str]:
+        """The quiz's hidden canvas nodes as walked: an expanded instance is its inside's output."""
+        return frozenset(self.flat_id(TOP, n) for n in node_ids if n in self._levels[TOP].nodes)
 
     def split(self, state: TeachingState) -> Split:
         if not self.expanded:
