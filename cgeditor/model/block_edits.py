@@ -8,7 +8,7 @@ performs on a graph directly.  None of them changes the graph it is given.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from cgeditor.model.blocks import Block
 from cgeditor.model.graph import Edge, Graph, GraphError, Node, NodeKind
@@ -65,14 +65,18 @@ def block_output(block: Block) -> str:
 # -- flatten --------------------------------------------------------------------------------
 
 
-def flatten(graph: Graph) -> Graph:
+def flatten(graph: Graph, expanded: Collection[str] | None = None) -> Graph:
     """`graph` with every instance expanded, recursively, and no blocks: an inside node's id
     is `<instance id>/<inner id>` (`h1/z`, `h1/n2/z`), its label kept, its position placed
     around the instance's.  A param takes the node wired into its port (an unwired one stays,
-    as a variable)."""
+    as a variable).  `expanded`: write out only the instances at these paths (`h1`, `h1/n2`;
+    an inner one only with its outer one), the others staying instances of the library, shared."""
     out = Graph()
+    if expanded is not None:
+        out.blocks = graph.blocks
+    wanted = (lambda path: True) if expanded is None else frozenset(expanded).__contains__
     edges: list[Edge] = []
-    flat = _expand(graph, "", {}, lambda pos: pos, out, edges)
+    flat = _expand(graph, "", {}, lambda pos: pos, out, edges, wanted)
     for edge in edges:
         out.add_edge(edge)
     out.set_output(flat.get(graph.output) if graph.output is not None else None)
@@ -82,25 +86,25 @@ def flatten(graph: Graph) -> Graph:
 
 
 def _expand(g: Graph, prefix: str, bindings: dict[str, str], place: Place, out: Graph,
-            edges: list[Edge]) -> dict[str, str]:
-    flat = _flat_ids(g, prefix, bindings)
+            edges: list[Edge], wanted: Callable[[str], bool]) -> dict[str, str]:
+    flat = _flat_ids(g, prefix, bindings, wanted)
     for node in g:
         if node.id in bindings:
             continue
-        if is_instance(g, node):
+        if is_instance(g, node) and wanted(prefix + node.id):
             block = g.blocks[node.op]
             _expand(block.body, f"{prefix}{node.id}/", _bindings(g, node.id, block, flat),
-                    _placer(block.body, place(node.pos)), out, edges)
+                    _placer(block.body, place(node.pos)), out, edges, wanted)
             continue
         copy = node.copy()
         copy.id, copy.pos = flat[node.id], place(node.pos)
         out.add_node(copy)
     edges += [Edge(flat[e.source], flat[e.target], e.port) for e in g.edges
-              if e.target not in bindings and not is_instance(g, g.nodes[e.target])]
+              if e.target not in bindings and not (is_instance(g, g.nodes[e.target]) and wanted(prefix + e.target))]
     return flat
 
 
-def _flat_ids(g: Graph, prefix: str, bindings: dict[str, str]) -> dict[str, str]:
+def _flat_ids(g: Graph, prefix: str, bindings: dict[str, str], wanted: Callable[[str], bool]) -> dict[str, str]:
     """Each node of `g` → the id of the flattened node giving its value (an instance's is its
     inside's output's)."""
     flat: dict[str, str] = {}
@@ -112,9 +116,9 @@ def _flat_ids(g: Graph, prefix: str, bindings: dict[str, str]) -> dict[str, str]
         node = g.nodes[node_id]
         if node_id in bindings:
             flat[node_id] = bindings[node_id]
-        elif is_instance(g, node):
+        elif is_instance(g, node) and wanted(prefix + node_id):
             block = g.blocks[node.op]
-            inner = _flat_ids(block.body, f"{prefix}{node_id}/", _bindings(g, node_id, block, flat))
+            inner = _flat_ids(block.body, f"{prefix}{node_id}/", _bindings(g, node_id, block, flat), wanted)
             flat[node_id] = inner[block_output(block)]
         else:
             flat[node_id] = prefix + node_id

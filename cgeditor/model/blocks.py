@@ -29,6 +29,9 @@ BLOCK_CATEGORY = "block"
 MAX_BLOCK_DEPTH = 32
 MAX_EXPANDED_NODES = 200_000  # a block's nodes with every instance written out (files cap nodes so)
 _REGISTRY_NAMES = frozenset(OPS) | frozenset(a for op in OPS.values() for a in op.aliases)
+# The node kinds' own names: the palette and the node search offer "variable" and "constant"
+# beside the ops and blocks, under the same keys, so a block may not take one.
+_NODE_KIND_NAMES = frozenset(kind.value for kind in NodeKind)
 
 
 @dataclass(eq=False)
@@ -216,6 +219,9 @@ class BlockLibrary:
             raise GraphError(f"a block's name must be an identifier, not {name!r}")
         if name in _REGISTRY_NAMES:
             raise GraphError(f"a block cannot be called {name!r}: that is a built-in op")
+        if name in _NODE_KIND_NAMES:
+            raise GraphError(f"a block cannot be called {name!r}: that is reserved for a kind of node "
+                             f"({', '.join(sorted(_NODE_KIND_NAMES))})")
         if name in block.uses() or name in self.uses_transitively(block):
             raise GraphError(f"block {name!r} would use itself (recursion is not allowed)")
         params = tuple(block.params)

@@ -59,6 +59,8 @@ def test_changing_the_sample_point_recomputes_the_values(qtbot, dialog):
     ("softplus(t) = log(1 + exp(u))", "u is not a parameter of softplus (its parameters: t)"),
     ("softplus = log(2)", "write the op as name(parameters) = formula"),
     ("exp(t) = t", "a block cannot be called 'exp': that is a built-in op"),
+    ("variable(t) = 2 * t", "a block cannot be called 'variable': that is reserved for a kind of node"),
+    ("constant(t) = 2 * t", "a block cannot be called 'constant': that is reserved for a kind of node"),
     ("f(t) = t +", "syntax error"),
     ("f(t, t) = t", "a parameter is named twice"),
 ])

@@ -126,8 +126,10 @@ def test_a_block_that_uses_itself_is_refused_directly_and_through_another_block(
 
 @pytest.mark.parametrize("name, reason", [("sigmoid", "built-in op"), ("exp", "built-in op"),
                                           ("sig", "already exists"), ("2x", "identifier"),
-                                          ("a/b", "identifier"), ("def", "identifier")])
-def test_a_block_name_that_shadows_an_op_or_a_block_or_is_no_identifier_is_refused(name, reason):
+                                          ("a/b", "identifier"), ("def", "identifier"),
+                                          ("variable", "kind of node"), ("constant", "kind of node"),
+                                          ("op", "kind of node")])
+def test_a_block_name_that_shadows_an_op_a_node_kind_or_a_block_or_is_no_identifier_is_refused(name, reason):
     g = Graph()
     g.define_block(sig_block())
     block = sig_block()

@@ -16,7 +16,7 @@ from cgeditor.model.graph import GraphError, NodeKind
 from cgeditor.editor.canvas.context_menu import context_menu
 from cgeditor.editor.canvas.gestures import Gesture, NodeDrag
 from cgeditor.editor.canvas.inline_editors import edit_value, rename_inline
-from cgeditor.editor.canvas.insides import InsideFrame
+from cgeditor.editor.canvas.inside_frame import InsideFrame
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel, PortItem
 from cgeditor.editor.canvas.node_creation import open_node_search
 from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS
@@ -116,7 +116,7 @@ class SceneInput:
         elif isinstance(item, NodeItem):
             rename_inline(self, item.node_id)
         elif isinstance(item, InsideFrame):
-            self.insides.collapse(item.instance_id)
+            self.insides.double_clicked(item, event.scenePos())
         elif self.annotations.owns(item):
             super().mouseDoubleClickEvent(event)  # a note opens its editor
         elif item is None:

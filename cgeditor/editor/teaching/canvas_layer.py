@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathIte
 
 from cgeditor.model.graph import Edge
 
+from cgeditor.model.teaching.expanded import TOP, Split
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.editor.canvas.items import NodeItem, OverlayLabel
 from cgeditor.editor.teaching.callout_spot import EDGE_ROOM, callout_spot
@@ -154,6 +155,7 @@ class CanvasLayer(QObject):
         super().__init__(parent if parent is not None else scene)
         self.scene = scene
         self.state: TeachingState | None = None
+        self.split: Split | None = None
         self.path: tuple[list[str], list[Edge]] | None = None
         self.callout_px = 20
         self.halo_scale = 1.0
@@ -188,8 +190,11 @@ class CanvasLayer(QObject):
 
     # -- what to show ------------------------------------------------------------------
 
-    def show_state(self, state: TeachingState | None) -> None:
+    def show_state(self, state: TeachingState | None, split: Split | None = None) -> None:
+        """Show `state` on the canvas; `split`: the same step as the expanded instances' frames
+        show it (their halos are the frames' own, drawn under their nodes)."""
         self.state = state
+        self.split = split
         self.refresh()
 
     def highlight_path(self, nodes: list[str] | None, edges: list[Edge] | None = None) -> None:
@@ -204,19 +209,23 @@ class CanvasLayer(QObject):
     def focus_rect(self) -> QRectF:
         """The scene area of the current step (its edge, node and the line down to the bubble),
         for keeping it in view."""
-        rect = QRectF()
+        rect = self.scene.insides.step_rect(self._level())
         for item in (self.edge_halo, self.node_halo, self.pointer):
             if item.isVisible():
                 rect = rect.united(item.sceneBoundingRect())
         return rect
 
     def step_rect(self) -> QRectF:
-        """The scene area of the current step itself: its edge and node."""
-        rect = QRectF()
+        """The scene area of the current step itself: its edge and node (in a frame, there)."""
+        rect = self.scene.insides.step_rect(self._level())
         for item in (self.edge_halo, self.node_halo):
             if item.isVisible():
                 rect = rect.united(item.sceneBoundingRect())
         return rect
+
+    def _level(self) -> str:
+        """The expanded instance whose frame the current step is in ("" on the canvas)."""
+        return self.split.step_level() if self.split is not None else TOP
 
     def anchor_point(self) -> QPointF:
         """The point of the current step the callout points at."""
@@ -233,6 +242,8 @@ class CanvasLayer(QObject):
         nodes, edges = self.path if self.path is not None else ([], [])
         self._stroke(self.path_edges, self._edges_path(edges), PATH_COLOR, 10)
         self._stroke(self.path_nodes, self._nodes_path(nodes), PATH_COLOR, 5)
+        frames = self.split.frames if self.split is not None and state is not None else None
+        self.scene.insides.show_teaching(frames, STEP_COLOR, self.halo_scale)
         self._place_callout(state, edge, node)
 
     def _stroke(self, item: QGraphicsPathItem, path: QPainterPath, color: str, width: float) -> None:
@@ -272,8 +283,9 @@ class CanvasLayer(QObject):
             self.pointer.setVisible(False)
             self._sync_minimap()
             return
-        anchor = self._anchor(edge, node)
-        graph = self.scene.graph_rect()
+        level = self._level()
+        anchor = self.scene.insides.step_anchor(level) if level != TOP else self._anchor(edge, node)
+        graph = self.scene.graph_rect().united(self.scene.insides.frames_rect())  # a bubble hides no frame
         seen = view.visible_scene_rect() if view is not None else None
         own = {edge.source, edge.target} if edge is not None else {node}
         nodes, clear = self._obstacles(anchor if anchor is not None else graph.center(), graph, own)
@@ -301,7 +313,8 @@ class CanvasLayer(QObject):
 
     def _obstacles(self, anchor: QPointF, graph: QRectF, own: set) -> tuple[list[QRectF], list[QRectF]]:
         """The other nodes a pointer from `anchor` might cross, and everything (nodes and their
-        numbers) a bubble near it must not cover: what lies in the graph's height near `anchor`."""
+        numbers) a bubble near it must not cover: what lies in the graph's height near `anchor`,
+        and what the expanded instances' frames show."""
         reach = max(self.callout.bubble_size()[0], 400.0) * 2 / max(self._zoom(), 1e-3)
         column = QRectF(anchor.x() - reach, graph.top(), 2 * reach, graph.height())
         nodes, clear = [], []
@@ -313,7 +326,7 @@ class CanvasLayer(QObject):
                     nodes.append(rect.adjusted(-4, -4, 4, 4))  # a pointer passes with room to spare
             elif isinstance(item, OverlayLabel) and item.isVisible():
                 clear.append(item.sceneBoundingRect())
-        return nodes, clear
+        return nodes, clear + self.scene.insides.inner_rects()
 
     def _zoom(self) -> float:
         view = self.scene.view()

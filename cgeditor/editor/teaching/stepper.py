@@ -3,15 +3,19 @@
 It rebuilds its walk from the document's latest evaluation, so what it narrates is always what
 the canvas computed.  Every evaluation (an edit that can change a value or a gradient) restarts
 the walk at the forward pass (an old position would narrate numbers that no longer exist),
-keeping the mode; a rename, never evaluated, only rewrites the narration in place.
+keeping the mode; a rename, never evaluated, only rewrites the narration in place.  The walk
+steps into the instances expanded on the canvas (`set_expanded`): it goes over the graph with
+their insides written out (model/teaching/expanded.py), and goes on where it stood when one is
+expanded or collapsed mid-way.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from cgeditor.model.graph import Change, LabelChanged
+from cgeditor.model.graph import Change, GraphError, LabelChanged
 
+from cgeditor.model.teaching.expanded import ExpandedView, Split, carried_position
 from cgeditor.model.teaching.view_state import TeachingState
 from cgeditor.model.teaching.walk import MODES, Walk, WalkError
 
@@ -30,6 +34,8 @@ class StepThrough(QObject):
         self._constants = False  # gradients with respect to number literals are skipped
         self._position = 0
         self._walk: Walk | None = None
+        self._expanded: tuple[str, ...] = ()  # the instances the walk steps into
+        self._view: ExpandedView | None = None  # the graph walked, with those written out
         self._problem: str | None = None
         self._stale = True  # the walk is built when first needed: most evaluations are not taught
         self._speed = DEFAULT_SPEED
@@ -71,7 +77,12 @@ class StepThrough(QObject):
 
     def state(self, hidden: frozenset[str] = frozenset()) -> TeachingState | None:
         walk = self._ensure_walk()
-        return walk.state(self._position, hidden) if walk is not None else None
+        return walk.state(self._position, self._view.hidden(hidden)) if walk is not None else None
+
+    def split(self, state: TeachingState) -> Split:
+        """`state` (of this walk) as the canvas and each expanded instance's frame show it."""
+        self._ensure_walk()
+        return self._view.split(state) if self._view is not None else Split(state, {})
 
     # -- choosing ----------------------------------------------------------------------
 
@@ -94,6 +105,20 @@ class StepThrough(QObject):
         if on != self._constants:
             self._constants = on
             self._restart()
+
+    def set_expanded(self, paths) -> None:
+        """Step into the instances at `paths` ("h1", "h1/n2"), each other one being one step;
+        a walk under way goes on where the canvas showed as much (carried_position)."""
+        paths = tuple(paths)
+        if paths == self._expanded:
+            return
+        old = None if self._stale or self._walk is None else (self._view, self._walk, self._position)
+        self._expanded = paths
+        self._stale = True
+        walk = self._ensure_walk()
+        if old is not None and walk is not None:
+            self._position = carried_position(*old, self._view, walk)
+        self.changed.emit()
 
     # -- stepping ----------------------------------------------------------------------
 
@@ -182,11 +207,12 @@ class StepThrough(QObject):
         if self._stale:
             self._stale = False
             try:
-                self._walk = Walk(self.document.graph, self.document.evaluation, self._mode, self._wrt,
+                self._view = ExpandedView(self.document.graph, self.document.evaluation, self._expanded)
+                self._walk = Walk(self._view.graph, self._view.evaluation, self._mode, self._wrt,
                                   self._constants)
                 self._problem = None
-            except WalkError as e:
-                self._walk, self._problem = None, str(e)
+            except (WalkError, GraphError) as e:
+                self._walk, self._view, self._problem = None, None, str(e)
                 self._timer.stop()
             self._position = min(self._position, max(len(self._walk) - 1, 0) if self._walk else 0)
         return self._walk

@@ -128,6 +128,8 @@ class TeachingTools(QObject):
         self.stepper.set_mode(self.controls.mode.currentData())
         self.stepper.set_constants(self.controls.constants.isChecked())
         self.layer = CanvasLayer(self._scene)
+        self._scene.insides.changed.connect(self._expanded_changed, Qt.UniqueConnection)
+        self.stepper.set_expanded(self._scene.insides.expanded())
         self._scene.installEventFilter(self)
         self.window.view.installEventFilter(self)  # resized: refit or keep the step in view
         if self._badge is not None:
@@ -198,8 +200,9 @@ class TeachingTools(QObject):
             return
         teaching = self.is_teaching()
         state = self.displayed_state()
-        self._scene.apply_teaching_state(state)
-        self.layer.show_state(state if teaching else None)
+        split = self.stepper.split(state) if teaching and state is not None else None
+        self._scene.apply_teaching_state(split.top if split is not None else state)
+        self.layer.show_state(split.top if split is not None else None, split)
         self.narration.show_state(state if teaching else None, self.stepper.problem if teaching else None)
         c = self.controls
         # Only a walk being taught is built: counting steps would narrate every evaluation.
@@ -212,6 +215,11 @@ class TeachingTools(QObject):
             self.keep_in_view()
         if teaching and self.stepper.problem:
             self._message(f"Cannot step through: {self.stepper.problem}")
+
+    def _expanded_changed(self) -> None:
+        """An instance expanded or collapsed on the canvas: the walk steps into it, or over it."""
+        if self.stepper is not None:
+            self.stepper.set_expanded(self._scene.insides.expanded())
 
     def keep_in_view(self) -> None:
         """Scroll (and if need be zoom out) so the current step and its callout are on screen."""

@@ -1,5 +1,6 @@
 """The window's user-defined blocks: Edit → New Operation… (a block from a formula), the user
-library (Save Block to Library, Insert from Library) and File → New Network….
+library (Save Block to Library, Insert from Library, the palette's Library section) and
+File → New Network….
 
 Blocks are defined in the document at its top level (a block's inside, when one is open for
 editing, shares the document's library); an insertion goes into the canvas shown.  Each edit
@@ -24,6 +25,8 @@ from cgeditor.editor.window.network_dialog import ask_network
 class UserBlocks:
     def __init__(self, window, store: BlockStore | None = None):
         self.window = window
+        self._store = None
+        window.palette.library_requested.connect(self.insert_from_library)
         self.store = store if store is not None else BlockStore()
         # Swappable so a test can answer without the modal dialogs.
         self.ask_user_op = ask_user_op
@@ -33,6 +36,19 @@ class UserBlocks:
         a.new_network.triggered.connect(self.new_network)
         a.save_to_library.triggered.connect(lambda: self.save_to_library())
         a.library_menu.aboutToShow.connect(lambda: self.fill_library_menu(a.library_menu))
+
+    @property
+    def store(self) -> BlockStore:
+        return self._store
+
+    @store.setter
+    def store(self, store: BlockStore) -> None:
+        self._store = store
+        self.list_library()
+
+    def list_library(self) -> None:
+        """Show the saved blocks in the palette's Library section."""
+        self.window.palette.set_library(self._store.names())
 
     # -- user ops ---------------------------------------------------------------------------
 
@@ -65,6 +81,7 @@ class UserBlocks:
             path = self.store.save(self.window.document.graph.blocks, name)
         except LibraryError as e:
             return self._say(f"Cannot save {name} to the library: {e}")
+        self.list_library()
         self.window.show_message(f"Saved block {name} to the library ({path})")
         return name
 
