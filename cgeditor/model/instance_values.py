@@ -38,17 +38,22 @@ class Inside:
         return self.evaluation.edge_grads
 
 
-def inside_at(library: BlockLibrary, name: str, inputs: Mapping[str, float], upstream: float = 1.0) -> Inside:
+def inside_at(library: BlockLibrary, name: str, inputs: Mapping[str, float],
+              upstream: float | None = 1.0) -> Inside:
     """Block `name`'s inside with its params bound to `inputs` (param → value; a param left out
     keeps the body's own value, and without one what it feeds is not computed, as the body's
-    broken parts are not), its gradients scaled by `upstream`, d L / d instance."""
+    broken parts are not), its gradients scaled by `upstream`, d L / d instance (None: not
+    known, as when nothing is the output, so no gradients)."""
     body = library[name].body
     bound = body.copy_contents()
     bound.blocks = body.blocks
     for param, value in inputs.items():  # set as given: `set_value` keeps 0.0 over -0.0
         bound.nodes[param].value = value  # (a fresh copy, planned below: nothing to tell)
     evaluation = Evaluator(bound).evaluate(strict=False)
-    grads = evaluation.grads if upstream == 1.0 else {n: upstream * g for n, g in evaluation.grads.items()}
+    if upstream is None:
+        grads: Mapping[str, float] = {}
+    else:
+        grads = evaluation.grads if upstream == 1.0 else {n: upstream * g for n, g in evaluation.grads.items()}
     return Inside(evaluation, grads)
 
 
@@ -64,7 +69,7 @@ def instance_inputs(graph: Graph, evaluation: Evaluation, instance_id: str) -> d
 @dataclass
 class InstanceValues:
     block: str
-    nodes: dict[str, tuple[float, float]]  # inner id -> (value, d output / d inner node)
+    nodes: dict[str, tuple[float, float]]  # inner id -> (value, d L / d inner node)
     inner: dict[str, "InstanceValues"] = field(default_factory=dict)  # nested instances by inner id
 
 

@@ -155,10 +155,10 @@ def test_double_click_expands_the_instance_in_place_and_escape_or_double_click_c
     assert placed.top() > node.bottom() or placed.bottom() < node.top()  # below or above: where it hides least
     assert placed.center().x() == pytest.approx(node.center().x(), abs=1)
     e = math.exp(X)
-    texts = frame.texts()
-    assert texts["x"] == (format_compact(X), format_compact(e / (1 + e) ** 2))
-    assert texts["e"] == (format_compact(e), format_compact(1 / (1 + e) ** 2))  # 1/d − e/d² through both paths
-    assert texts["s"] == (format_compact(e / (1 + e)), "1")
+    texts = frame.texts()  # L = w·s with w = 3: each inner node's d L / d node, as on the canvas
+    assert texts["x"] == (format_compact(X), format_compact(3 * e / (1 + e) ** 2))
+    assert texts["e"] == (format_compact(e), format_compact(3 / (1 + e) ** 2))  # 1/d − e/d² through both paths
+    assert texts["s"] == (format_compact(e / (1 + e)), "3")
     assert frame.edge_texts()[Edge("x", "e", 0)] == format_compact(e)  # d exp(x) / dx
     assert "sig" in frame.title()
     press(qtbot, window, Qt.Key_Escape, Qt.NoModifier)
@@ -175,7 +175,7 @@ def test_an_expanded_inside_follows_a_new_input_value(qtbot, window):
     window.scene.insides.expand(instance)
     window.document.set_value("x", 0.0)
     window.document.evaluate_now()
-    assert window.scene.insides.frame(instance).texts()["s"] == ("0.5", "1")
+    assert window.scene.insides.frame(instance).texts()["s"] == ("0.5", "3")
 
 
 def test_the_palette_lists_the_documents_blocks_and_drops_an_instance(qtbot, window):

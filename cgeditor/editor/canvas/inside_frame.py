@@ -223,7 +223,7 @@ class InsideFrame(QGraphicsItem):
         return self._nodes[node_id].value
 
     def _shown_grad(self, node_id: str) -> str:
-        """d block output / d node normally; the walk's d output / d node while stepping."""
+        """d L / d node: the evaluation's, or what the walk has summed so far while stepping."""
         if self._step is None:
             return self._nodes[node_id].grad
         shown = self._step.state.grads.get(node_id)

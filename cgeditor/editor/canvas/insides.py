@@ -2,8 +2,9 @@
 
 Expanding is view state, not an edit: nothing in the document changes and nothing is undone.
 Each frame (inside_frame.py) paints the block's body with, at this instance's inputs, every
-inner value, d output / d inner node and local gradient; `Insides` gets those from the
-evaluator, run on the body with the params bound to the instance's inputs, and pushes them in,
+inner value, d L / d inner node (through this instance) and local gradient;
+`Insides` gets those from `inside_at`, the body with the params bound to the instance's inputs
+and its gradients scaled by d L / d instance, and pushes them in,
 as the scene does for its own items.  An instance inside a frame expands in a frame nested in
 that one (its path is "h1/n2"), its inputs those the outer inside computes.
 Double-clicking an inner instance expands (or collapses) it; double-clicking elsewhere in the
@@ -272,18 +273,19 @@ class Insides(QObject):
                    if i is not frame and not frame.isAncestorOf(i))
 
     def _texts(self, path: str, known: dict) -> Texts:
-        """Each inner value, d output / d inner node and local gradient at this instance's
-        inputs: the evaluator's, on the body with its params bound to them ("–" where an input
-        or the block cannot be computed)."""
+        """Each inner value, d L / d inner node and local gradient at this instance's inputs:
+        the evaluator's, on the body with its params bound to them, so each reads as the same
+        node of the flattened document would ("–" where an input, the block or d L / d instance
+        cannot be computed)."""
         body = level_graph(self.scene.graph, path)
         empty = {n: (NONE, NONE) for n in body.nodes}
         computed = self._evaluation(path, known)
         if computed is None:
             return Texts(empty, {})
-        ev = computed[1]  # its grads: d output / d inner node, the upstream left at 1
-        shown = {n: (format_compact(v), format_compact(ev.grads[n]) if n in ev.grads else NONE)
-                 for n, v in ev.values.items()}
-        return Texts({**empty, **shown}, {e: format_compact(g) for e, g in ev.edge_grads.items()})
+        inside = computed[1]
+        shown = {n: (format_compact(v), format_compact(inside.grads[n]) if n in inside.grads else NONE)
+                 for n, v in inside.values.items()}
+        return Texts({**empty, **shown}, {e: format_compact(g) for e, g in inside.edge_grads.items()})
 
     def _evaluation(self, path: str, known: dict) -> tuple[Graph, Inside] | None:
         """The body at `path` and its inside at the instance's inputs (`inside_at`); an inner
@@ -292,14 +294,15 @@ class Insides(QObject):
             return known[path]
         if parent(path):
             outer = self._evaluation(parent(path), known)
-            around, evaluation = (outer[0], outer[1].evaluation) if outer is not None else (None, None)
+            around, evaluation, grads = (outer[0], outer[1].evaluation, outer[1].grads) if outer else (None,) * 3
         else:
             around, evaluation = self.scene.graph, self.scene.document.evaluation
+            grads = evaluation.grads
         result = None
         if around is not None:
             block = around.blocks[around.nodes[last(path)].op]
             inputs = instance_inputs(around, evaluation, last(path))
             if len(inputs) == len(block.params) and around.blocks.problem(block.name) is None:
-                result = (block.body, inside_at(around.blocks, block.name, inputs))
+                result = (block.body, inside_at(around.blocks, block.name, inputs, grads.get(last(path))))
         known[path] = result
         return result
