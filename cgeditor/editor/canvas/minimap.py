@@ -134,16 +134,17 @@ class Minimap(QWidget):
         p.scale(scale, scale)
         p.setPen(QPen(theme.color("edge"), 0))
         items = scene.node_items()
-        nodes = {item.node_id: item.pos() for item in items}
-        p.drawLines(_distinct_lines(nodes, scene.graph.edges, scale))
+        points = _positions(scene.graph, items)
+        spots = _spots(points, scale)
+        p.drawLines(_distinct_lines(points, spots, scene.graph.edges))
         p.setPen(Qt.NoPen)
         colors = {NodeKind.VARIABLE: theme.color("variable_border"),
                   NodeKind.CONSTANT: theme.color("constant_border"), NodeKind.OP: theme.color("node_border")}
         accent = theme.color("accent")
         dot = max(1.5, min(4.0, 40 * scale)) / scale
-        for item, where in _distinct_dots(items, nodes, scale):
+        for item, (x, y) in _distinct_dots(items, points, spots):
             p.setBrush(accent if item.is_output() else colors[item.node.kind])
-            p.drawEllipse(where, dot, dot)
+            p.drawEllipse(QPointF(x, y), dot, dot)
         p.end()
         self._cache = (key, pixmap)
         return pixmap
@@ -169,29 +170,46 @@ class Minimap(QWidget):
         event.accept()
 
 
+
 SPOT = 4  # per pixel of the map: things closer than a quarter pixel are drawn once
+Spot = tuple[int, int]
 
 
-def _distinct_lines(points: dict, edges, scale: float) -> list[QLineF]:
-    """The edges as lines between node positions, one per spot pair: a 100,000-node graph has
-    200,000 edges and a map of some 30,000 pixels, and each line drawn costs a call into Qt."""
+def _positions(graph, items: list[NodeItem]) -> dict[str, tuple[float, float]]:
+    """Where each node is drawn: the model's position, which its item mirrors (an item asked
+    costs a call into Qt), or the item's for a node placed only on the canvas."""
+    nodes = graph.nodes
+    points = {}
+    for item in items:
+        node = nodes.get(item.node_id)
+        pos = node.pos if node is not None else None
+        if pos is None:
+            pos = (item.x(), item.y())
+        points[item.node_id] = pos
+    return points
+
+
+def _spots(points: dict[str, tuple[float, float]], scale: float) -> dict[str, Spot]:
     k = scale * SPOT
-    spots = {n: (round(p.x() * k), round(p.y() * k)) for n, p in points.items()}
+    return {n: (round(x * k), round(y * k)) for n, (x, y) in points.items()}
+
+
+def _distinct_lines(points: dict, spots: dict[str, Spot], edges) -> list[QLineF]:
+    """The edges as lines between node positions, one per pair of spots: a 100,000-node graph
+    has 200,000 edges and a map of some 30,000 pixels, and each line drawn costs a call into Qt."""
     lines = {}
     for e in edges:
         a, b = spots.get(e.source), spots.get(e.target)
         if a is not None and b is not None and (a, b) not in lines:
-            lines[a, b] = QLineF(points[e.source], points[e.target])
+            lines[a, b] = QLineF(*points[e.source], *points[e.target])
     return list(lines.values())
 
 
-def _distinct_dots(items: list[NodeItem], points: dict, scale: float) -> list[tuple[NodeItem, QPointF]]:
+def _distinct_dots(items: list[NodeItem], points: dict, spots: dict[str, Spot]) -> list[tuple[NodeItem, tuple]]:
     """One node per spot and look (the last drawn, which is the one that shows), in drawing order."""
-    k = scale * SPOT
     dots = {}
     for item in items:
-        p = points[item.node_id]
-        spot = (round(p.x() * k), round(p.y() * k), item.is_output(), item.node.kind)
-        dots.pop(spot, None)
-        dots[spot] = (item, p)
+        key = (spots[item.node_id], item.is_output(), item.node.kind)
+        dots.pop(key, None)
+        dots[key] = (item, points[item.node_id])
     return list(dots.values())
