@@ -119,7 +119,9 @@ class Overview:
                 view.viewport().update(rect.adjusted(-pad, -pad, pad, pad))
 
     def _cover(self, left: float, top: float, right: float, bottom: float) -> None:
-        """File every item that meets the squares under this rect and is not filed yet."""
+        """File every item that meets the squares under this rect.  Serials follow the scene's
+        stacking order (the order items paint in), square by square: the squares' items are all
+        among those found, in that order, whenever and by whichever square they were filed."""
         columns = range(int(left // TILE), int(right // TILE) + 1)
         rows = range(int(top // TILE), int(bottom // TILE) + 1)
         squares = {(kx, ky) for kx in columns for ky in rows}
@@ -133,14 +135,15 @@ class Overview:
         found = self.scene.items(area, Qt.IntersectsItemBoundingRect, Qt.AscendingOrder)
         drawn, selected = self._drawn, self._selected
         by_edge, by_node = self.scene.items_by_edge, self.scene.items_by_node  # not a block's insides
-        edges = [item for item in found if isinstance(item, EdgeItem) and item not in drawn
-                 and by_edge.get(item.edge) is item]
-        nodes = [item for item in found if isinstance(item, NodeItem) and item not in drawn
-                 and by_node.get(item.node_id) is item]
-        for item in edges:
-            self._file(item, _edge(item, item in selected, next(self._serial)))
-        for item in nodes:
-            self._file(item, _node(item, item in selected, next(self._serial)))
+        edges = [item for item in found if isinstance(item, EdgeItem) and by_edge.get(item.edge) is item]
+        nodes = [item for item in found if isinstance(item, NodeItem) and by_node.get(item.node_id) is item]
+        for items, look in ((edges, _edge), (nodes, _node)):
+            for item in items:
+                old = drawn.get(item)
+                if old is None:
+                    self._file(item, look(item, item in selected, next(self._serial)))
+                elif old[0] in squares:
+                    self._file(item, (old[0], next(self._serial), *old[2:]))
 
     def _redraw_touched(self) -> None:
         touched, self._touched = self._touched, {}
@@ -154,8 +157,9 @@ class Overview:
             if isValid(item) and item.scene() is self.scene:
                 serial = drawn[1] if drawn is not None else next(self._serial)
                 selected = item in self._selected
-                self._file(item, _edge(item, selected, serial) if isinstance(item, EdgeItem) else
-                           _node(item, selected, serial))
+                now = _edge(item, selected, serial) if isinstance(item, EdgeItem) else _node(item, selected, serial)
+                if drawn is not None or now[0] in self._covered:  # else its square's cover files it, in order
+                    self._file(item, now)
 
     def _file(self, item: QGraphicsItem, drawn: "Drawn") -> None:
         self._drawn[item] = drawn
