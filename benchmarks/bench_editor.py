@@ -4,8 +4,13 @@ The graphs are what engineers paste: an MLP's scalar graph (per neuron: weight Ã
 one add with the bias, a tanh), laid out by `layered_layout` and saved to a file first.  A frame
 counts as painted once the view's viewport has processed a paint event.  Prints JSON rows.
 
+Also a file without positions (benchmarks/dag.py's random DAG, as pasted from a script) opened in
+the main window to first paint, layout included, each time in a fresh process with its peak RSS.
+
 Usage: python benchmarks/bench_editor.py [--sizes 1000,2000,10000] [--repeats 9]
+                                         [--unplaced 1000,10000,100000] [--unplaced-repeats 3]
        python benchmarks/bench_editor.py --rss N   (one fresh process: RSS after first paint)
+       python benchmarks/bench_editor.py --open FILE   (one fresh process: ms to first paint, CPU s, peak MB)
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -26,6 +32,7 @@ from PySide6.QtGui import QPen, QTransform  # noqa: E402
 from PySide6.QtWidgets import QApplication, QGraphicsItem, QGraphicsView  # noqa: E402
 
 from bench_evaluator import row  # noqa: E402
+from dag import build_graph, random_recipe  # noqa: E402
 
 from cgeditor.editor.document.document import Document  # noqa: E402
 from cgeditor.editor.document.gc_pause import release  # noqa: E402
@@ -359,11 +366,40 @@ def rss_only(app, n_nodes: int, settings: QSettings) -> None:
         print(f"{rss_mb():.1f}")
 
 
+def open_only(app, path: Path, settings: QSettings) -> None:
+    """Open `path` in the main window and print: ms to first paint, CPU seconds, peak RSS in MB."""
+    t0, cpu0 = time.perf_counter(), time.process_time()
+    shown = Shown(app, path, settings, "window")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    print(f"{(shown.painted - t0) * 1000.0:.1f} {time.process_time() - cpu0:.2f} {peak:.0f}")
+
+
+def bench_unplaced(n_ops: int, repeats: int, tmp: Path) -> dict:
+    """A random DAG saved without positions, opened in fresh processes (the window lays it out)."""
+    graph = build_graph(random_recipe(n_ops))
+    path = tmp / f"dag{n_ops}.cgraph"
+    fileformat.save(graph, path)
+    runs = []
+    for _ in range(repeats):
+        done = subprocess.run([sys.executable, __file__, "--open", str(path)], capture_output=True, text=True,
+                              check=True, env=dict(os.environ))
+        runs.append([float(v) for v in done.stdout.split()[-3:]])
+    platform = os.environ.get("QT_QPA_PLATFORM", "offscreen")
+    cpu = sorted(r[1] for r in runs)[len(runs) // 2]
+    return row(f"editor: open a {n_ops:,}-op DAG without positions ({len(graph):,} nodes) to first paint",
+               "cgeditor", [r[0] for r in runs],
+               note=f"fresh process each, {platform}, {WINDOW[0]}Ã—{WINDOW[1]} window, layout included; "
+                    f"CPU {cpu:.1f} s, peak RSS {max(r[2] for r in runs):.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,2000,10000")
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--rss", type=int)
+    parser.add_argument("--open", type=Path, help="child: open FILE, print ms, CPU s, peak MB")
+    parser.add_argument("--unplaced", default="1000,10000,100000", help="DAG sizes opened without positions")
+    parser.add_argument("--unplaced-repeats", type=int, default=3)
     parser.add_argument("--findings", type=int, default=2000, help="graph size for the rendering findings")
     args = parser.parse_args()
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -372,9 +408,13 @@ def main() -> None:
         if args.rss:
             rss_only(app, args.rss, settings)
             return
+        if args.open:
+            open_only(app, args.open, settings)
+            return
         rows = []
-        for n in (int(s) for s in args.sizes.split(",")):
+        for n in (int(s) for s in args.sizes.split(",") if s):
             rows += bench_size(app, n, args.repeats, Path(tmp), settings, with_findings=n == args.findings)
+        rows += [bench_unplaced(n, args.unplaced_repeats, Path(tmp)) for n in (int(s) for s in args.unplaced.split(",") if s)]
     print(json.dumps(rows))
 
 

@@ -89,8 +89,12 @@ def _block(graph: Graph, node_ids: Iterable[str] | None) -> tuple[list[str], lis
 def _layering(ids: list[str], edges: list[tuple[str, str, int]]) -> tuple[list[tuple[int, int, int]], list[int]]:
     """The edges as arcs between node numbers with cycles broken, and each node's layer."""
     index = {n: i for i, n in enumerate(ids)}
-    arcs = acyclic([(index[s], index[t], p) for s, t, p in edges], len(ids))
-    return arcs, assign_layers(len(ids), arcs)
+    arcs = [(index[s], index[t], p) for s, t, p in edges]
+    layer = assign_layers(len(ids), arcs)  # an acyclic graph (nearly every one) needs one walk
+    if layer is None:
+        arcs = acyclic(arcs, len(ids))
+        layer = assign_layers(len(ids), arcs)
+    return arcs, layer
 
 
 def _moved_into_place(graph: Graph, positions: Positions) -> Positions:
@@ -116,6 +120,10 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
 def _width(positions: Positions) -> float:
     xs = [p[0] for p in positions.values()]
     return max(xs) - min(xs)
+
+
+def _by_key_then_node(neighbour: tuple[int, float]) -> tuple[float, int]:
+    return neighbour[1], neighbour[0]
 
 
 class _Layered:
@@ -147,7 +155,8 @@ class _Layered:
             self._link(prev, v, key)
         for lists in (self.up, self.down):
             for neighbours in lists:
-                neighbours.sort(key=lambda a: (a[1], a[0]))
+                if len(neighbours) > 1:
+                    neighbours.sort(key=_by_key_then_node)
         self.root = index[first] if first is not None else None
 
     def _add_dummy(self, lay: int) -> int:

@@ -36,8 +36,9 @@ def acyclic(arcs: list[tuple[int, int, int]], n: int) -> list[tuple[int, int, in
     return [(v, u, p) if k in back else (u, v, p) for k, (u, v, p) in enumerate(arcs)]
 
 
-def assign_layers(n: int, arcs: list[tuple[int, int, int]]) -> list[int]:
-    """Longest path from the sources, then each source moved next to its nearest consumer."""
+def assign_layers(n: int, arcs: list[tuple[int, int, int]]) -> list[int] | None:
+    """Longest path from the sources, then each source moved next to its nearest consumer;
+    None if the arcs close a cycle (the walk from the sources then never reaches some nodes)."""
     preds: list[list[int]] = [[] for _ in range(n)]
     succs: list[list[int]] = [[] for _ in range(n)]
     for u, v, _ in arcs:
@@ -46,13 +47,17 @@ def assign_layers(n: int, arcs: list[tuple[int, int, int]]) -> list[int]:
     indegree = [len(p) for p in preds]
     queue = deque(v for v in range(n) if indegree[v] == 0)
     layer = [0] * n
+    reached = 0
     while queue:
         u = queue.popleft()
+        reached += 1
         for v in succs[u]:
             layer[v] = max(layer[v], layer[u] + 1)
             indegree[v] -= 1
             if indegree[v] == 0:
                 queue.append(v)
+    if reached < n:
+        return None
     for v in range(n):
         if not preds[v] and succs[v]:
             layer[v] = min(layer[w] for w in succs[v]) - 1

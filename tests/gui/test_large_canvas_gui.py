@@ -246,3 +246,53 @@ def test_a_long_edge_crossing_the_view_gets_its_label_only_where_its_middle_come
     label = scene.edge_label(long_edge)
     assert label is not None and label.isVisible()
     assert label.text().endswith(format_compact(canvas.document.evaluation.edge_grads[long_edge]))
+
+
+def spread_pairs(n: int, factor: float = 20.0) -> Graph:
+    """`pairs(n)` spread `factor` times wider and taller: at a far zoom the view shows a corner."""
+    graph = pairs(n)
+    for node in graph:
+        node.pos = (node.pos[0] * factor, node.pos[1] * factor)
+    return graph
+
+
+def at_far_zoom_on(canvas: Canvas, node_id: str, zoom: float = 0.2) -> None:
+    canvas.view.setTransform(QTransform.fromScale(zoom, zoom))
+    canvas.view.centerOn(canvas.scene.node_item(node_id).pos())
+    canvas.wait_evaluated()
+    canvas.view.viewport().grab()  # a frame painted
+
+
+def test_zoomed_out_only_what_the_view_shows_is_filed_and_a_far_region_draws_as_its_items_do(qtbot, monkeypatch):
+    canvas = Canvas(qtbot, Document(spread_pairs(LAZY_LIMIT)))
+    scene, overview = canvas.scene, canvas.scene.overview
+    at_far_zoom_on(canvas, "v0")
+    assert overview.active
+    items = len(scene.node_items()) + len(scene.edge_items())
+    filed = len(overview._drawn)
+    assert 0 < filed < items / 10  # the squares in view, not the whole graph
+    far = f"t{LAZY_LIMIT - 1}"
+    assert scene.node_item(far) not in overview._drawn
+
+    at_far_zoom_on(canvas, far)
+    assert scene.node_item(far) in overview._drawn
+    at_once, by_items = drawn_both_ways(canvas, monkeypatch)
+    assert at_once == by_items
+
+
+def test_zoomed_out_nodes_added_or_moved_where_the_view_has_not_been_draw_there_when_it_comes(qtbot, monkeypatch):
+    canvas = Canvas(qtbot, Document(spread_pairs(LAZY_LIMIT)))
+    document, scene = canvas.document, canvas.scene
+    at_far_zoom_on(canvas, "v0")
+    far = scene.node_item(f"t{LAZY_LIMIT - 1}").pos()
+    added = document.add_node(NodeKind.OP, op="add", pos=(far.x() - 600.0, far.y()))
+    document.move_nodes({"t0": (far.x() - 600.0, far.y() - 400.0)})  # from in view to a square never shown
+    document.connect(f"v{LAZY_LIMIT - 1}", added, 0)
+    canvas.wait_evaluated()
+    canvas.view.viewport().grab()
+
+    at_far_zoom_on(canvas, added)
+    drawn = canvas.scene.overview._drawn
+    assert scene.node_item(added) in drawn and scene.node_item("t0") in drawn
+    at_once, by_items = drawn_both_ways(canvas, monkeypatch)
+    assert at_once == by_items

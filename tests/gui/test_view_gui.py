@@ -166,3 +166,14 @@ def test_the_minimap_takes_a_corner_that_covers_no_node_when_one_is_free(qtbot):
     assert covered == []
     corner = view.minimap.geometry()
     assert corner.right() < view.width() - 1 - 100 or corner.bottom() < view.height() - 1 - 100  # it moved
+
+
+def test_a_node_millions_of_units_out_can_be_scrolled_to(qtbot):
+    graph = Graph()
+    graph.add_node(Node("near", NodeKind.VARIABLE, value=1.0, pos=(0.0, 0.0)))
+    graph.add_node(Node("far", NodeKind.VARIABLE, value=2.0, pos=(3.0e6, -1.5e6)))  # a 100k-op layout's reach
+    canvas = Canvas(qtbot, Document(graph))
+    far = canvas.scene.node_item("far").pos()
+    canvas.view.centerOn(far)
+    assert canvas.view.visible_scene_rect().contains(far)
+    assert abs(canvas.view.visible_scene_rect().center().x() - far.x()) < 1.0

@@ -196,3 +196,38 @@ def test_count_crossings_counts_wires_into_swapped_ports():
 def _centre(points):
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return ((min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2)
+
+
+def _random_dag(n_ops: int, seed: int = 5) -> Graph:
+    """Ops reading two of the 50 nodes before them: deep and wide, like a pasted network."""
+    import random
+
+    rng = random.Random(seed)
+    g = Graph()
+    ids = []
+    for i in range(20):
+        g.add_node(Node(f"x{i}", NodeKind.VARIABLE, value=1.0))
+        ids.append(f"x{i}")
+    for i in range(n_ops):
+        g.add_node(Node(f"n{i}", NodeKind.OP, op="add"))
+        for port, src in enumerate(rng.sample(ids[-50:], 2)):
+            g.add_edge(Edge(src, f"n{i}", port))
+        ids.append(f"n{i}")
+    return g
+
+
+def test_a_large_acyclic_graph_lays_out_the_same_every_time_without_a_cycle_search(monkeypatch):
+    import cgeditor.model.layout as layout
+
+    searches = []
+    real = layout.acyclic
+    monkeypatch.setattr(layout, "acyclic", lambda arcs, n: searches.append(n) or real(arcs, n))
+    graph = _random_dag(8000)
+    first = layered_layout(graph)
+    assert layered_layout(_random_dag(8000)) == first
+    assert searches == []  # layering found no cycle, so none was looked for
+    assert len(set(first.values())) == len(graph)
+
+    graph.add_edge(Edge("n7999", "n0", 0))  # a cycle: broken first, then laid out
+    cyclic = layered_layout(graph)
+    assert searches == [len(graph)] and set(cyclic) == set(graph.nodes)

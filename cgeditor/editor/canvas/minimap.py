@@ -59,6 +59,8 @@ class Minimap(QWidget):
         parent = self.view
         if parent.scene() is None:  # the document (and its scene) is being replaced
             return
+        if not parent.isVisible():  # the view syncs it when shown, fitted: nothing to ask the scene before
+            return
         shrink = min(1.0, MAX_SHARE * parent.width() / SIZE[0], MAX_SHARE * parent.height() / SIZE[1])
         self.resize(round(SIZE[0] * shrink), round(SIZE[1] * shrink))
         graph = self.view.scene().graph_rect()
@@ -131,16 +133,18 @@ class Minimap(QWidget):
         p.translate(-graph.left() * scale, -graph.top() * scale)
         p.scale(scale, scale)
         p.setPen(QPen(theme.color("edge"), 0))
-        nodes = {item.node_id: item.pos() for item in scene.node_items()}
-        p.drawLines([QLineF(nodes[e.source], nodes[e.target]) for e in scene.graph.edges
-                     if e.source in nodes and e.target in nodes])
+        items = scene.node_items()
+        points = _positions(scene.graph, items)
+        spots = _spots(points, scale)
+        p.drawLines(_distinct_lines(points, spots, scene.graph.edges))
         p.setPen(Qt.NoPen)
         colors = {NodeKind.VARIABLE: theme.color("variable_border"),
                   NodeKind.CONSTANT: theme.color("constant_border"), NodeKind.OP: theme.color("node_border")}
+        accent = theme.color("accent")
         dot = max(1.5, min(4.0, 40 * scale)) / scale
-        for item in scene.node_items():
-            p.setBrush(theme.color("accent") if item.is_output() else colors[item.node.kind])
-            p.drawEllipse(item.pos(), dot, dot)
+        for item, (x, y) in _distinct_dots(items, points, spots):
+            p.setBrush(accent if item.is_output() else colors[item.node.kind])
+            p.drawEllipse(QPointF(x, y), dot, dot)
         p.end()
         self._cache = (key, pixmap)
         return pixmap
@@ -164,3 +168,48 @@ class Minimap(QWidget):
         if event.buttons() & Qt.LeftButton:
             self._navigate(event.position())
         event.accept()
+
+
+
+SPOT = 4  # per pixel of the map: things closer than a quarter pixel are drawn once
+Spot = tuple[int, int]
+
+
+def _positions(graph, items: list[NodeItem]) -> dict[str, tuple[float, float]]:
+    """Where each node is drawn: the model's position, which its item mirrors (an item asked
+    costs a call into Qt), or the item's for a node placed only on the canvas."""
+    nodes = graph.nodes
+    points = {}
+    for item in items:
+        node = nodes.get(item.node_id)
+        pos = node.pos if node is not None else None
+        if pos is None:
+            pos = (item.x(), item.y())
+        points[item.node_id] = pos
+    return points
+
+
+def _spots(points: dict[str, tuple[float, float]], scale: float) -> dict[str, Spot]:
+    k = scale * SPOT
+    return {n: (round(x * k), round(y * k)) for n, (x, y) in points.items()}
+
+
+def _distinct_lines(points: dict, spots: dict[str, Spot], edges) -> list[QLineF]:
+    """The edges as lines between node positions, one per pair of spots: a 100,000-node graph
+    has 200,000 edges and a map of some 30,000 pixels, and each line drawn costs a call into Qt."""
+    lines = {}
+    for e in edges:
+        a, b = spots.get(e.source), spots.get(e.target)
+        if a is not None and b is not None and (a, b) not in lines:
+            lines[a, b] = QLineF(*points[e.source], *points[e.target])
+    return list(lines.values())
+
+
+def _distinct_dots(items: list[NodeItem], points: dict, spots: dict[str, Spot]) -> list[tuple[NodeItem, tuple]]:
+    """One node per spot and look (the last drawn, which is the one that shows), in drawing order."""
+    dots = {}
+    for item in items:
+        key = (spots[item.node_id], item.is_output(), item.node.kind)
+        dots.pop(key, None)
+        dots[key] = (item, points[item.node_id])
+    return list(dots.values())
