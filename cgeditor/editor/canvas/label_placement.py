@@ -13,7 +13,9 @@ win (`_cheapest`), and what got in the way of a label's other spots is tried fir
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Hashable, Iterable, Sequence
 
 from cgeditor.editor.canvas.label_index import Box, Index, Point
@@ -277,31 +279,35 @@ def _crossing_cost(x: float, y: float, w: float, h: float, own_edge: int, segmen
     """EDGE_CROSSING for each foreign edge crossing Rect(x, y, w, h) with GAP / 2 around, up to
     CROSSINGS_COUNTED; once `stop` are found (the spot loses) the rest are not counted.  The
     segments in `seen` (which crossed the label's other spots; updated here) are tried first:
-    when one crossing is already too many, one of them usually tells so without the index."""
+    neighbouring spots are crossed by the same edges, so they often tell that a spot loses
+    without the index."""
     x0, y0 = x - GAP / 2, y - GAP / 2  # the rect with GAP / 2 around, as Rect.adjusted has it
     x1, y1 = x0 + (w + GAP), y0 + (h + GAP)
-    if stop == 1:
-        for i, item in enumerate(seen):
-            _, (a0, b0, a1, b1), a, b = item
-            if a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0 or not _segment_hits_box(a, b, x0, y0, x1, y1):
-                continue
+    enough = min(stop, CROSSINGS_COUNTED)
+    crossed: set[int] = set()
+    for i, item in enumerate(seen):
+        number, (a0, b0, a1, b1), a, b = item
+        if number in crossed or a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0 \
+                or not _segment_hits_box(a, b, x0, y0, x1, y1):
+            continue
+        crossed.add(number)
+        if len(crossed) == enough:
             if i:
                 seen.insert(0, seen.pop(i))
-            return EDGE_CROSSING
+            return EDGE_CROSSING * enough
     near = segments.near(x0, y0, x1, y1, enough=CROWDED)
     if len(near) > CROWDED:
         return EDGE_CROSSING * CROSSINGS_COUNTED
-    crossed: set[int] = set()
     items = segments.items
     for k in near:
-        number, (a0, b0, a1, b1), a, b = items[k]
+        number, (a0, b0, a1, b1), a, b = item = items[k]
         if number == own_edge or number in crossed or a1 < x0 or x1 < a0 or b1 < y0 or y1 < b0:
             continue  # its own edge, counted already, or too far to touch
         if _segment_hits_box(a, b, x0, y0, x1, y1):
-            if len(seen) < SEEN and items[k] not in seen:
-                seen.insert(0, items[k])
+            if len(seen) < SEEN:
+                seen.insert(0, item)
             crossed.add(number)
-            if len(crossed) == CROSSINGS_COUNTED or len(crossed) == stop:
+            if len(crossed) == enough:
                 break
     return EDGE_CROSSING * len(crossed)
 
@@ -337,8 +343,7 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
     either side (perpendicular), further each round."""
     if len(points) < 2:
         return []
-    segments, total = _measured(points)
-    on = [_point_along(segments, total, f) for f in fractions]
+    on = _points_along(points, fractions)
     out = [p for p, _ in on]
     w, h = size
     for k in range(1, offsets + 1):
@@ -351,25 +356,22 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
 
 def point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:
     """The point at `fraction` of the polyline's length and the unit normal there."""
-    return _point_along(*_measured(points), fraction)
+    return _points_along(points, (fraction,))[0]
 
 
-def _measured(points: Sequence[Point]) -> tuple[list[tuple[Point, Point, float]], float]:
-    """The polyline's segments with their lengths, and its whole length."""
-    segments = [(a, b, math.dist(a, b)) for a, b in zip(points, points[1:])]
-    return segments, sum(length for _, _, length in segments)
-
-
-def _point_along(segments: list[tuple[Point, Point, float]], total: float,
-                 fraction: float) -> tuple[Point, Point]:
-    target = fraction * total
-    for a, b, length in segments[:-1]:
-        if target <= length:
-            break
-        target -= length
-    else:
-        a, b, length = segments[-1]
-    t = min(1.0, target / length) if length else 0.0
-    x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
-    dx, dy = ((b[0] - a[0]) / length, (b[1] - a[1]) / length) if length else (1.0, 0.0)
-    return (x, y), (-dy, dx)
+def _points_along(points: Sequence[Point], fractions: Iterable[float]) -> list[tuple[Point, Point]]:
+    """The point at each fraction of the polyline's length and the unit normal there, found by
+    bisecting the lengths up to each segment's end (one pass over the polyline for them all)."""
+    ends = list(accumulate(math.dist(a, b) for a, b in zip(points, points[1:])))
+    total, last = ends[-1], len(ends) - 1
+    out = []
+    for fraction in fractions:
+        target = fraction * total
+        i = min(bisect_left(ends, target), last)
+        (ax, ay), (bx, by) = points[i], points[i + 1]
+        start = ends[i - 1] if i else 0.0
+        length = ends[i] - start
+        t = min(1.0, (target - start) / length) if length > 0 else 0.0
+        dx, dy = ((bx - ax) / length, (by - ay) / length) if length > 0 else (1.0, 0.0)
+        out.append(((ax + (bx - ax) * t, ay + (by - ay) * t), (-dy, dx)))
+    return out
