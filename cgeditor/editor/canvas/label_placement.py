@@ -34,7 +34,6 @@ CROSSINGS_COUNTED = 16
 # 360, while a spot among 3,000 edges into one port has thousands, a few of which it crosses.
 CROWDED = 512
 SEEN = 8
-COVERING_WEIGHED = 32  # spots of a label with no clear one whose overlap is summed (its first)
 GAP = 4.0  # free space kept between a label and what it avoids
 
 
@@ -171,10 +170,9 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
     crosses: an edge under a label's pill leaves both readable, text over text or over a node
     does not.  A clear spot costs its rank plus EDGE_CROSSING a crossing, and each is weighed
     only until it cannot win.  Only a label with no clear spot at all covers something: the
-    spot of least overlap among its first COVERING_WEIGHED, crossings not counted (it is in
-    conflict anyway).  So a label whose spots all cover something, three in four on a dense
-    1,000-op DAG, costs a cheap test a spot and a bounded number of overlap sums, not the
-    crossings of every spot."""
+    spot of least overlap (rank added), crossings not counted (it is in conflict anyway).  So a
+    label whose spots all cover something, one in six on a dense 1,000-op DAG, costs a cheap
+    test and an overlap sum a spot, not the crossings of every spot."""
     best, best_cost, best_crossing = None, math.inf, 0.0
     covering: list[int] = []
     seen: list = []  # segments that crossed this label's earlier candidates, latest first
@@ -185,7 +183,7 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
             break
         x, y = cx - w / 2, cy - h / 2  # as Rect.centered has it, to the last bit
         if _covers(x, y, x + w, y + h, boxes, covered):
-            if best is None and len(covering) < COVERING_WEIGHED:
+            if best is None:
                 covering.append(rank)
             continue
         crossing = _crossing_cost(x, y, w, h, own, segments, _losing_count(cost, best_cost), seen)
