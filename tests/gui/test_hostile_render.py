@@ -45,12 +45,11 @@ def test_every_svg_rendered_from_a_hostile_document_is_well_formed(rendered):
 def test_render_of_every_heavy_hostile_document_ends_cleanly(tmp_path, heavy_hostile_corpus):
     """A port fed 3,000 times took over 30 s of CPU in label placement (every label weighed
     every edge into the port); a 200,000-node cycle was laid out and drawn for 75 s before its
-    refusal; a 3,600-layer chain was drawn at scale 0.03 in 33 s and 1.5 GB."""
+    refusal; a 3,600-layer chain of 57,600 parallel edges took 33 s and 1.5 GB as a PNG drawn
+    at scale 0.03 and as an SVG (both refused at once now: too small to read, too many edges)."""
     jobs = {name: [["render", path, "-o", str(tmp_path / f"{name}.png")],
                    ["render", path, "-o", str(tmp_path / f"{name}.svg")]]
-            for name, path in heavy_hostile_corpus.items() if name != "paths-16-fan-3600"}
-    jobs["paths-16-fan-3600"] = [["render", heavy_hostile_corpus["paths-16-fan-3600"], "-o",
-                                  str(tmp_path / "paths-16.png")]]
+            for name, path in heavy_hostile_corpus.items()}
     results = run_jobs(jobs, tmp_path, qt=True)
     for name in jobs:
         check_clean(name, results[name], lines=MAX_PROBLEMS_SHOWN + 1)

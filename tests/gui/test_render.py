@@ -287,6 +287,24 @@ def test_a_graph_with_more_nodes_than_a_picture_can_show_is_refused_at_once(qapp
     assert (tmp_path / "thirty.svg").stat().st_size > 0
 
 
+def test_a_graph_with_more_edges_than_a_picture_can_show_is_refused_at_once(qapp, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(render_module, "MAX_DRAWN_EDGES", 8)
+    graph = Graph()
+    graph.add_node(Node("x", NodeKind.VARIABLE, value=1.0))
+    graph.add_node(Node("s", NodeKind.OP, op="add"))
+    for port in range(9):  # nine parallel edges: few nodes, many curves and labels
+        graph.add_edge(Edge("x", "s", port))
+    path = tmp_path / "fan.cgraph"
+    fileformat.save(graph, path)
+    code, out, err = run_cli(capsys, path, "-o", tmp_path / "fan.svg")
+    assert code == 2 and out == ""
+    assert "9 edges, more than a picture can show (at most 8)" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "fan.svg").exists()
+    graph.remove_edge(Edge("x", "s", 8))
+    render_graph(graph, tmp_path / "eight.svg")  # at the limit: drawn
+    assert (tmp_path / "eight.svg").stat().st_size > 0
+
+
 def test_a_png_that_would_be_drawn_too_small_to_read_is_refused_before_any_layout(qapp, tmp_path):
     graph = Graph()
     previous = None

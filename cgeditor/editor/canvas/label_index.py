@@ -46,6 +46,14 @@ class Index:
         self._file(level, size, _box_cells(x0, y0, x1, y1, size), item)
 
     def add_segment(self, item, a: Point, b: Point) -> None:
+        (ax, ay), (bx, by) = a, b
+        wx0, wy0, wx1, wy1 = self.within
+        size = self.cell
+        if wx0 <= ax <= wx1 and wx0 <= bx <= wx1 and wy0 <= ay <= wy1 and wy0 <= by <= wy1:
+            i, j = math.floor(ax / size), math.floor(ay / size)
+            if i == math.floor(bx / size) and j == math.floor(by / size):
+                self._file(0, size, ((i, j),), item)  # the usual short piece of a curve: one cell
+                return
         clipped = clip_segment(a, b, self.within)
         if clipped is None:
             return

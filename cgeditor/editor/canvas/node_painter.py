@@ -50,6 +50,11 @@ class NodePainter:
             pen.setCosmetic(True)
         # A zoomed-out large graph paints thousands of boxes a frame: their looks are made once too.
         self._box_looks: dict[tuple[NodeKind, str | None], tuple[QPen, QColor]] = {}
+        # Labels outnumber even edges (a render paints every one): border, fill and text colour
+        # by style, made once.
+        self._label_looks = {prefix: (QPen(theme.color(f"{prefix}_border"), 1.0), theme.color(f"{prefix}_fill"),
+                                      theme.color(f"{prefix}_text"))
+                             for prefix in ("value", "grad", "edge_grad", "nonfinite")}
 
     # -- sizes --------------------------------------------------------------------------
 
@@ -223,12 +228,11 @@ class NodePainter:
         p.drawPath(path)
 
     def paint_label(self, p: QPainter, rect: QRectF, text: str, style: str, nonfinite: bool) -> None:
-        t = self.theme
-        prefix = "nonfinite" if nonfinite else style
-        p.setPen(QPen(t.color(f"{prefix}_border"), 1.0))
-        p.setBrush(t.color(f"{prefix}_fill"))
+        border, fill, ink = self._label_looks["nonfinite" if nonfinite else style]
+        p.setPen(border)
+        p.setBrush(fill)
         radius = rect.height() / 2
         p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
         p.setFont(self.fonts["overlay"])
-        p.setPen(t.color(f"{prefix}_text"))
+        p.setPen(ink)
         p.drawText(rect, Qt.AlignCenter, text)

@@ -33,6 +33,10 @@ MAX_EXTENT = 1_000_000  # scene units per side: a drawing wider than this has a 
 # Nodes drawn with their labels: placing and painting cost about 4 ms of CPU a node, so 20,000
 # stay within a couple of minutes, and a picture of more is unreadable at any image size.
 MAX_DRAWN_NODES = 20_000
+# Edges drawn: each is a curve and a label to place and paint, about 1 ms of CPU, so 40,000
+# (twice a 10,000-op DAG's) stay within a minute.  A 3,600-layer chain whose every link is 16
+# parallel edges has 57,600: drawing it took 33 s and 1.5 GB for a picture 612,000 units wide.
+MAX_DRAWN_EDGES = 40_000
 MIN_FITTED_SCALE = 0.1  # below this a node's text is about a pixel tall: the PNG shows nothing readable
 POINTS_PER_INCH = 72
 
@@ -73,10 +77,10 @@ def render_graph(source: Document | Graph, out_path: Path | str, scale: float | 
         raise RenderError(f"no node with id {output!r} to use as the output")
     if not len(graph):
         raise RenderError("nothing to draw: the graph has no nodes")
-    if len(graph) > MAX_DRAWN_NODES:
-        raise RenderError(f"the graph has {len(graph):,} nodes, more than a picture can show "
-                          f"(at most {MAX_DRAWN_NODES:,}); export it with --format dot, or open it "
-                          f"in the editor")
+    for count, limit, what in ((len(graph), MAX_DRAWN_NODES, "nodes"), (len(graph.edges), MAX_DRAWN_EDGES, "edges")):
+        if count > limit:
+            raise RenderError(f"the graph has {count:,} {what}, more than a picture can show "
+                              f"(at most {limit:,}); export it with --format dot, or open it in the editor")
     _check_size(_least_laid_out(graph), fmt, scale)  # before copying, and laying out nodes without positions
     graph = graph.copy()
     if output is not None:
