@@ -175,6 +175,8 @@ class Evaluator:
         self._values: list[float] = []
         self._partials: list = []
         self._stale_from = 0  # ops from this position on are computed on the next forward pass
+        self._old_ops_kept = False  # whether the last forward pass left every op before `_stale_from` as it was
+        self._last_grad: tuple[tuple, list[float]] | None = None  # (the backward path cached, its gradients)
 
     def plan(self) -> _Plan:
         """The plan for the graph as it is: extended when the structure changed only at the end
@@ -231,13 +233,28 @@ class Evaluator:
             if cached is None:
                 path = _backward_path(plan, out_index)
                 cached = plan.paths[out_index] = (path, backward_entries(path))
+            grad = self._gradients(plan, out_index, cached)
+            path = cached[0]
+        elif out_id is not None and strict:
+            raise InvalidGraphError(plan.problems)
+        return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
+
+    def _gradients(self, plan: _Plan, out_index: int, cached: tuple) -> list[float]:
+        """d output / d node for every node.  The last pass's, padded with zeros for the nodes
+        appended since, when the backward path is the same and no op on it was recomputed: an
+        edit that added nodes the output does not read changes no gradient of the old graph
+        (every node on the path comes at or before the output in the plan)."""
+        last = self._last_grad
+        if last is not None and last[0] is cached and self._old_ops_kept:
+            grad = last[1][:out_index + 1]
+            grad += [0.0] * (len(plan.ids) - len(grad))
+        else:
             path, entries = cached
             grad = [0.0] * len(plan.ids)
             grad[out_index] = 1.0
             run_backward(entries, path, self._partials, grad)
-        elif out_id is not None and strict:
-            raise InvalidGraphError(plan.problems)
-        return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
+        self._last_grad = (cached, grad)
+        return grad
 
     def _forward(self, plan: _Plan) -> int:
         """Recompute the op nodes downstream of changed leaves; all of them after a structure
@@ -246,6 +263,7 @@ class Evaluator:
         nodes = self.graph.nodes
         kernel = plan.kernel
         stale, self._stale_from = self._stale_from, len(plan.ops)
+        self._old_ops_kept = False
         if len(self._values) != len(plan.ids):
             self._values = values = [0.0] * len(plan.ids)
             self._partials = [()] * len(plan.ids)
@@ -271,6 +289,7 @@ class Evaluator:
             for c in consumers[i]:
                 dirty[c] = 1
                 first = min(first, op_position[c])
+        self._old_ops_kept = first >= stale
         selected = []
         entries = kernel.entries
         for pos in range(first, len(entries)):
