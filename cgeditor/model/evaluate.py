@@ -175,8 +175,9 @@ class Evaluator:
         self._values: list[float] = []
         self._partials: list = []
         self._stale_from = 0  # ops from this position on are computed on the next forward pass
-        self._old_ops_kept = False  # whether the last forward pass left every op before `_stale_from` as it was
-        self._last_grad: tuple[tuple, list[float]] | None = None  # (the backward path cached, its gradients)
+        self._value_version = -1  # the graph's value log at the last forward pass: leaves set since are compared
+        # (a backward path, the gradients it gave), while no op computed before them was recomputed
+        self._last_grad: tuple[tuple, list[float]] | None = None
 
     def plan(self) -> _Plan:
         """The plan for the graph as it is: extended when the structure changed only at the end
@@ -245,7 +246,7 @@ class Evaluator:
         edit that added nodes the output does not read changes no gradient of the old graph
         (every node on the path comes at or before the output in the plan)."""
         last = self._last_grad
-        if last is not None and last[0] is cached and self._old_ops_kept:
+        if last is not None and last[0] is cached:
             grad = last[1][:out_index + 1]
             grad += [0.0] * (len(plan.ids) - len(grad))
         else:
@@ -263,7 +264,10 @@ class Evaluator:
         nodes = self.graph.nodes
         kernel = plan.kernel
         stale, self._stale_from = self._stale_from, len(plan.ops)
-        self._old_ops_kept = False
+        kept_grad, self._last_grad = self._last_grad, None  # unless only ops appended since are computed
+        log = self.graph.value_log
+        set_since = log.since(self._value_version)
+        self._value_version = log.version
         if len(self._values) != len(plan.ids):
             self._values = values = [0.0] * len(plan.ids)
             self._partials = [()] * len(plan.ids)
@@ -273,7 +277,8 @@ class Evaluator:
             return len(plan.ops)
         values, consumers = self._values, plan.consumers
         changed = []
-        for i, node_id in plan.leaves:
+        leaves = plan.leaves if set_since is None or len(set_since) > len(plan.leaves) else _set_leaves(plan, set_since)
+        for i, node_id in leaves:
             v = nodes[node_id].value
             old = values[i]
             if not same_number(v, old):
@@ -289,7 +294,8 @@ class Evaluator:
             for c in consumers[i]:
                 dirty[c] = 1
                 first = min(first, op_position[c])
-        self._old_ops_kept = first >= stale
+        if first >= stale:
+            self._last_grad = kept_grad
         selected = []
         entries = kernel.entries
         for pos in range(first, len(entries)):
@@ -301,6 +307,14 @@ class Evaluator:
                 selected.append(entry)
         kernel.run(selected, values, self._partials, plan.ops)
         return len(selected)
+
+
+def _set_leaves(plan: _Plan, node_ids: list[str]) -> list[tuple[int, str]]:
+    """The leaves of `plan` among `node_ids` (values set since the last pass), as `plan.leaves`
+    lists them: every computable node that is not an op is a leaf."""
+    index, ids, op_position = plan.index, plan.ids, plan.op_position
+    found = {index[n] for n in node_ids if n in index}
+    return [(i, ids[i]) for i in sorted(found) if i not in op_position]
 
 
 # When several leaves change and they are more than one in this many, the forward pass

@@ -17,7 +17,7 @@ from cgeditor.model.changes import (ANNOTATION_CHANGES, BLOCK_CHANGES, STRUCTURA
                                     AnnotationChanged, AnnotationRemoved, BlockChanged, BlockDefined,
                                     BlockRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
-                                    ValueChanged)
+                                    ValueChanged, ValueLog)
 from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.graph_order import document_order
 from cgeditor.model.inserted import inserted
@@ -41,6 +41,7 @@ class Graph(AnnotationLayer, BlockHolder):
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
         self.journal = Journal()  # what each structural change touched (incremental re-planning)
+        self.value_log = ValueLog()  # which values were set (incremental forward passes)
         self._order: tuple[str, ...] = ()
         self._order_version = -1
         self._fresh_ids = FreshIds()
@@ -62,6 +63,7 @@ class Graph(AnnotationLayer, BlockHolder):
         self._nodes, self._edges, self._in, self._out = nodes, edges, ins, outs
         self.structure_version += 1  # caches keyed on the version see a new structure,
         self.journal.restart(self.structure_version)  # and nothing re-plans from an older one
+        self.value_log.restart()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -277,6 +279,7 @@ class Graph(AnnotationLayer, BlockHolder):
             raise GraphError(f"node {node_id!r} is an op and has no value of its own")
         if not same_number(node.value, value):
             node.value = value
+            self.value_log.record(node_id)
             self._emit(ValueChanged(node_id, value))
 
     def set_label(self, node_id: str, label: str) -> None:
