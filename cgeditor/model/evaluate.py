@@ -275,7 +275,7 @@ class Evaluator:
                 values[i] = nodes[node_id].value
             kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
-        values, consumers = self._values, plan.consumers
+        values = self._values
         changed = []
         leaves = plan.leaves if set_since is None or len(set_since) > len(plan.leaves) else _set_leaves(plan, set_since)
         for i, node_id in leaves:
@@ -287,6 +287,12 @@ class Evaluator:
         if len(changed) > 1 and len(changed) * _FULL_FORWARD_SHARE > len(plan.leaves):
             kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
+        if not changed:  # only what a re-plan appended, if anything: the plan's consumers not needed
+            self._last_grad = kept_grad
+            selected = kernel.entries[stale:]
+            kernel.run(selected, values, self._partials, plan.ops)
+            return len(selected)
+        consumers = plan.consumers
         dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
         first = stale  # ops a re-plan appended are computed whatever changed
         op_position = plan.op_position

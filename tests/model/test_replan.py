@@ -187,3 +187,26 @@ def test_a_node_and_two_edges_at_the_end_extend_the_plan_without_building_one(mo
     assert result.recomputed == 1  # only the new node: every other value still holds
     assert_same(result, Evaluator(g).evaluate("s", strict=False))
     assert [bits(v) for v in before.values.values()] == [bits(result.values[n]) for n in before.values]
+
+
+def test_the_first_add_after_opening_builds_no_consumer_lists_and_compiles_no_new_loop():
+    """An op kind the plan's loop has no branch for is computed by the registry's functions
+    (the same numbers), and consumer lists wait for a value edit that needs them."""
+    g = Graph()
+    g.add_node(Node("a", NodeKind.VARIABLE, value=0.5))
+    g.add_node(Node("b", NodeKind.VARIABLE, value=-1.5))
+    for k in range(50):
+        g.add_node(Node(f"m{k}", NodeKind.OP, op="mul"))
+        g.add_edge(Edge("a" if k == 0 else f"m{k - 1}", f"m{k}", 0))
+        g.add_edge(Edge("b", f"m{k}", 1))
+    ev = Evaluator(g)
+    ev.evaluate("m49")
+    old = ev.plan()
+    g.add_node(Node("s", NodeKind.OP, op="sub"))
+    g.add_edge(Edge("a", "s", 0))
+    g.add_edge(Edge("m49", "s", 1))
+    result = ev.evaluate("s")
+    plan = ev.plan()
+    assert plan.kernel.run is old.kernel.run and plan.kernel.ranked == ("mul",)
+    assert plan._consumers is None and result.recomputed == 1
+    assert_same(result, Evaluator(g).evaluate("s"))
