@@ -210,3 +210,13 @@ def test_the_first_add_after_opening_builds_no_consumer_lists_and_compiles_no_ne
     assert plan.kernel.run is old.kernel.run and plan.kernel.ranked == ("mul",)
     assert plan._consumers is None and result.recomputed == 1
     assert_same(result, Evaluator(g).evaluate("s"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 10**9), st.integers(1, 40))
+def test_the_sinks_kept_as_edges_come_and_go_are_those_a_walk_finds(seed, n_edits):
+    rng = random.Random(seed)
+    g = start_graph(rng, 10)
+    for _ in range(n_edits):
+        edit(rng, g)
+        assert g.sinks() == [n for n in g.nodes if not g.out_edges(n)]
