@@ -195,8 +195,9 @@ class Evaluator:
                 old, (self._plan, kept, kept_ops) = self._plan, grown
                 if len(self._values) == len(old.ids):  # the kept nodes' values still hold
                     new = len(self._plan.ids) - kept
-                    self._values = self._values[:kept] + [0.0] * new
-                    self._partials = self._partials[:kept] + [()] * new
+                    del self._values[kept:], self._partials[kept:]  # the evaluator's own lists: no copies
+                    self._values += [0.0] * new
+                    self._partials += [()] * new
                     self._stale_from = kept_ops
                     nodes = self.graph.nodes
                     for i, node_id in reversed(self._plan.leaves):
