@@ -181,3 +181,36 @@ class Journal:
         if version < self._base:
             return None
         return self._touched[version - self._base:]
+
+
+class ValueLog:
+    """Which leaves' values were set, by value version, so the evaluator compares only those
+    with the values it computed from rather than every leaf of a 100k-node graph after each
+    edit.  Bounded as `Journal` is: past `LIMIT` entries `since` answers None (compare all)."""
+
+    LIMIT = 1 << 16
+
+    def __init__(self) -> None:
+        self.version = 0  # bumped on every value set
+        self._base = 0  # the version the first entry moved away from
+        self._ids: list[str] = []
+
+    def record(self, node_id: str) -> None:
+        if len(self._ids) >= self.LIMIT:
+            self._ids.clear()
+            self._base = self.version
+        self._ids.append(node_id)
+        self.version += 1
+
+    def restart(self) -> None:
+        """Every value may be new: asked about any earlier version, `since` answers None."""
+        self._ids.clear()
+        self.version += 1
+        self._base = self.version
+
+    def since(self, version: int) -> list[str] | None:
+        """The nodes whose values were set after `version` (repeats possible), or None if that
+        is no longer known."""
+        if version < self._base:
+            return None
+        return self._ids[version - self._base:]

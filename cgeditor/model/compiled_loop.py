@@ -53,15 +53,14 @@ def forward_kernel(plan_ops: Sequence[PlanOp]) -> ForwardKernel:
     return ForwardKernel(_compiled_forward(ranked), entries, ranked)
 
 
-def extended_kernel(kernel: ForwardKernel, plan_ops: Sequence[PlanOp], start: int) -> ForwardKernel | None:
-    """`kernel`'s first `start` entries and entries for `plan_ops[start:]`, the same loop; None
-    if one of the new ops is of a kind the loop has no branch for (then build a new kernel).
-    The branches stay ranked by the old counts, which changes their order of tests, never a
-    number."""
+def extended_kernel(kernel: ForwardKernel, plan_ops: Sequence[PlanOp], start: int) -> ForwardKernel:
+    """`kernel`'s first `start` entries and entries for `plan_ops[start:]`, the same loop.  A new
+    op of a kind the loop has no branch for is computed by the registry's functions (the same
+    numbers; compiling a new loop would mean new entries for every op of the plan).  The
+    branches stay ranked by the old counts, which changes their order of tests, never a number."""
     kind = {name: k for k, name in enumerate(kernel.ranked)}
     names = [_fast_name(op.op_name, len(op.inputs)) for op in plan_ops[start:]]
-    if any(name is not None and name not in kind for name in names):
-        return None
+    names = [name if name in kind else None for name in names]
     entries = kernel.entries[:start]
     _add_entries(entries, plan_ops, start, names, kind)
     return ForwardKernel(kernel.run, entries, kernel.ranked)

@@ -175,6 +175,9 @@ class Evaluator:
         self._values: list[float] = []
         self._partials: list = []
         self._stale_from = 0  # ops from this position on are computed on the next forward pass
+        self._value_version = -1  # the graph's value log at the last forward pass: leaves set since are compared
+        # (a backward path, the gradients it gave), while no op computed before them was recomputed
+        self._last_grad: tuple[tuple, list[float]] | None = None
 
     def plan(self) -> _Plan:
         """The plan for the graph as it is: extended when the structure changed only at the end
@@ -192,8 +195,9 @@ class Evaluator:
                 old, (self._plan, kept, kept_ops) = self._plan, grown
                 if len(self._values) == len(old.ids):  # the kept nodes' values still hold
                     new = len(self._plan.ids) - kept
-                    self._values = self._values[:kept] + [0.0] * new
-                    self._partials = self._partials[:kept] + [()] * new
+                    del self._values[kept:], self._partials[kept:]  # the evaluator's own lists: no copies
+                    self._values += [0.0] * new
+                    self._partials += [()] * new
                     self._stale_from = kept_ops
                     nodes = self.graph.nodes
                     for i, node_id in reversed(self._plan.leaves):
@@ -231,13 +235,28 @@ class Evaluator:
             if cached is None:
                 path = _backward_path(plan, out_index)
                 cached = plan.paths[out_index] = (path, backward_entries(path))
+            grad = self._gradients(plan, out_index, cached)
+            path = cached[0]
+        elif out_id is not None and strict:
+            raise InvalidGraphError(plan.problems)
+        return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
+
+    def _gradients(self, plan: _Plan, out_index: int, cached: tuple) -> list[float]:
+        """d output / d node for every node.  The last pass's, padded with zeros for the nodes
+        appended since, when the backward path is the same and no op on it was recomputed: an
+        edit that added nodes the output does not read changes no gradient of the old graph
+        (every node on the path comes at or before the output in the plan)."""
+        last = self._last_grad
+        if last is not None and last[0] is cached:
+            grad = last[1][:out_index + 1]
+            grad += [0.0] * (len(plan.ids) - len(grad))
+        else:
             path, entries = cached
             grad = [0.0] * len(plan.ids)
             grad[out_index] = 1.0
             run_backward(entries, path, self._partials, grad)
-        elif out_id is not None and strict:
-            raise InvalidGraphError(plan.problems)
-        return Evaluation(out_id, plan, values, partials, grad, path, recomputed)
+        self._last_grad = (cached, grad)
+        return grad
 
     def _forward(self, plan: _Plan) -> int:
         """Recompute the op nodes downstream of changed leaves; all of them after a structure
@@ -246,6 +265,10 @@ class Evaluator:
         nodes = self.graph.nodes
         kernel = plan.kernel
         stale, self._stale_from = self._stale_from, len(plan.ops)
+        kept_grad, self._last_grad = self._last_grad, None  # unless only ops appended since are computed
+        log = self.graph.value_log
+        set_since = log.since(self._value_version)
+        self._value_version = log.version
         if len(self._values) != len(plan.ids):
             self._values = values = [0.0] * len(plan.ids)
             self._partials = [()] * len(plan.ids)
@@ -253,9 +276,10 @@ class Evaluator:
                 values[i] = nodes[node_id].value
             kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
-        values, consumers = self._values, plan.consumers
+        values = self._values
         changed = []
-        for i, node_id in plan.leaves:
+        leaves = plan.leaves if set_since is None or len(set_since) > len(plan.leaves) else _set_leaves(plan, set_since)
+        for i, node_id in leaves:
             v = nodes[node_id].value
             old = values[i]
             if not same_number(v, old):
@@ -264,6 +288,12 @@ class Evaluator:
         if len(changed) > 1 and len(changed) * _FULL_FORWARD_SHARE > len(plan.leaves):
             kernel.run(kernel.entries, values, self._partials, plan.ops)
             return len(plan.ops)
+        if not changed:  # only what a re-plan appended, if anything: the plan's consumers not needed
+            self._last_grad = kept_grad
+            selected = kernel.entries[stale:]
+            kernel.run(selected, values, self._partials, plan.ops)
+            return len(selected)
+        consumers = plan.consumers
         dirty = bytearray(len(values))  # a flag per node: cheaper than a set when most are hit
         first = stale  # ops a re-plan appended are computed whatever changed
         op_position = plan.op_position
@@ -271,6 +301,8 @@ class Evaluator:
             for c in consumers[i]:
                 dirty[c] = 1
                 first = min(first, op_position[c])
+        if first >= stale:
+            self._last_grad = kept_grad
         selected = []
         entries = kernel.entries
         for pos in range(first, len(entries)):
@@ -282,6 +314,14 @@ class Evaluator:
                 selected.append(entry)
         kernel.run(selected, values, self._partials, plan.ops)
         return len(selected)
+
+
+def _set_leaves(plan: _Plan, node_ids: list[str]) -> list[tuple[int, str]]:
+    """The leaves of `plan` among `node_ids` (values set since the last pass), as `plan.leaves`
+    lists them: every computable node that is not an op is a leaf."""
+    index, ids, op_position = plan.index, plan.ids, plan.op_position
+    found = {index[n] for n in node_ids if n in index}
+    return [(i, ids[i]) for i in sorted(found) if i not in op_position]
 
 
 # When several leaves change and they are more than one in this many, the forward pass

@@ -17,7 +17,7 @@ from cgeditor.model.changes import (ANNOTATION_CHANGES, BLOCK_CHANGES, STRUCTURA
                                     AnnotationChanged, AnnotationRemoved, BlockChanged, BlockDefined,
                                     BlockRemoved, Change, EdgeAdded, EdgeRemoved, Journal, LabelChanged,
                                     NodeAdded, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
-                                    ValueChanged)
+                                    ValueChanged, ValueLog)
 from cgeditor.model.fresh_ids import FreshIds
 from cgeditor.model.graph_order import document_order
 from cgeditor.model.inserted import inserted
@@ -37,10 +37,12 @@ class Graph(AnnotationLayer, BlockHolder):
         self._in: dict[str, list[Edge]] = {}
         self._out: dict[str, list[Edge]] = {}
         self._in_sorted: dict[str, tuple[Edge, ...]] = {}  # in_edges cache: planning asks for every node
+        self._sinks: set[str] = set()  # nodes feeding nothing, kept as edges come and go
         self._output: str | None = None
         self._listeners: list[Callable[[Change], None]] = []
         self.structure_version = 0  # bumped on every structural change; caches key on it
         self.journal = Journal()  # what each structural change touched (incremental re-planning)
+        self.value_log = ValueLog()  # which values were set (incremental forward passes)
         self._order: tuple[str, ...] = ()
         self._order_version = -1
         self._fresh_ids = FreshIds()
@@ -60,8 +62,10 @@ class Graph(AnnotationLayer, BlockHolder):
             outs[e.source].append(e)
             ins[e.target].append(e)
         self._nodes, self._edges, self._in, self._out = nodes, edges, ins, outs
+        self._sinks = {n for n, out in outs.items() if not out}
         self.structure_version += 1  # caches keyed on the version see a new structure,
         self.journal.restart(self.structure_version)  # and nothing re-plans from an older one
+        self.value_log.restart()
 
     # -- reading -----------------------------------------------------------------------
 
@@ -120,8 +124,12 @@ class Graph(AnnotationLayer, BlockHolder):
         return [e for e in self._in.get(node_id, ()) if e.port == port]
 
     def sinks(self) -> list[str]:
-        """Nodes whose output feeds nothing: the candidates for the graph's output."""
-        return [n for n in self._nodes if not self._out.get(n)]
+        """Nodes whose output feeds nothing, in document order: the candidates for the graph's
+        output.  Known without a walk when there is at most one (resolving the output of a
+        large graph is asked after every edit)."""
+        if len(self._sinks) <= 1:
+            return list(self._sinks)
+        return [n for n in self._nodes if n in self._sinks]
 
     def topological_order(self, among: Iterable[str] | None = None) -> tuple[str, ...]:
         """Every node after the nodes that feed it, and otherwise as early as its place in the
@@ -214,6 +222,7 @@ class Graph(AnnotationLayer, BlockHolder):
         self._nodes = inserted(self._nodes, node.id, node, index)
         self._in.setdefault(node.id, [])
         self._out.setdefault(node.id, [])
+        self._sinks.add(node.id)
         self._emit(NodeAdded(node))
         return node
 
@@ -229,6 +238,7 @@ class Graph(AnnotationLayer, BlockHolder):
         self._in.pop(node_id, None)
         self._in_sorted.pop(node_id, None)
         self._out.pop(node_id, None)
+        self._sinks.discard(node_id)
         self._fresh_ids.forget(node_id)
         self._emit(NodeRemoved(node))
         return node
@@ -250,6 +260,7 @@ class Graph(AnnotationLayer, BlockHolder):
             edges.insert(index, edge)
             self._edges = dict.fromkeys(edges)
         self._out[edge.source].append(edge)
+        self._sinks.discard(edge.source)
         self._in[edge.target].append(edge)
         self._in_sorted.pop(edge.target, None)
         self._emit(EdgeAdded(edge))
@@ -260,6 +271,8 @@ class Graph(AnnotationLayer, BlockHolder):
             raise GraphError(f"no edge {edge.source} → {edge.target}:{edge.port}")
         del self._edges[edge]
         self._out[edge.source].remove(edge)
+        if not self._out[edge.source]:
+            self._sinks.add(edge.source)
         self._in[edge.target].remove(edge)
         self._in_sorted.pop(edge.target, None)
         self._emit(EdgeRemoved(edge))
@@ -277,6 +290,7 @@ class Graph(AnnotationLayer, BlockHolder):
             raise GraphError(f"node {node_id!r} is an op and has no value of its own")
         if not same_number(node.value, value):
             node.value = value
+            self.value_log.record(node_id)
             self._emit(ValueChanged(node_id, value))
 
     def set_label(self, node_id: str, label: str) -> None:

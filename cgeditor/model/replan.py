@@ -17,10 +17,11 @@ a cycle, an edit touching most of the graph) answers None and the caller builds 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import islice
 from typing import Sequence
 
-from cgeditor.model.compiled_loop import extended_kernel, forward_kernel
+from cgeditor.model.compiled_loop import extended_kernel
 from cgeditor.model.evaluate import _Plan, place_nodes
 from cgeditor.model.graph import Graph
 from cgeditor.model.validate import UNCOMPUTABLE, ProblemCode, node_problems
@@ -61,9 +62,30 @@ def replanned(graph: Graph, plan: _Plan, touched: Sequence[str]) -> tuple[_Plan,
         del index[node_id]
     kept_ops = len(plan.ops) - sum(1 for n in touched_set if plan.index.get(n, -1) in plan.op_position)
     ops = plan.ops[:kept_ops]
-    leaves = [leaf for leaf in plan.leaves if leaf[0] < kept]
+    leaves = plan.leaves[:bisect_left(plan.leaves, (kept,))]  # by index, ascending: (kept,) sorts before (kept, id)
     place_nodes(graph, order, broken, ids, index, ops, leaves)
 
+    consumers = _consumers(plan, ids, ops, kept, kept_ops)
+
+    op_position = dict(plan.op_position)
+    for op in plan.ops[kept_ops:]:
+        del op_position[op.node]
+    for k in range(kept_ops, len(ops)):
+        op_position[ops[k].node] = k
+    edge_count = (plan.edge_count - sum(len(op.in_edges) for op in plan.ops[kept_ops:])
+                  + sum(len(op.in_edges) for op in ops[kept_ops:]))
+    kernel = extended_kernel(plan.kernel, ops, kept_ops)
+    paths = {out: cached for out, cached in plan.paths.items() if out < kept}
+    return (_Plan(ids, index, ops, op_position, leaves, problems, consumers, edge_count, kernel, paths),
+            kept, kept_ops)
+
+
+def _consumers(plan: _Plan, ids: list[str], ops: list, kept: int, kept_ops: int) -> list[list[int]] | None:
+    """The new plan's consumer lists from the old plan's, or None (built on first use) if the
+    old plan never built its own: a plan just opened has none, and building them would walk
+    every op of the graph for an edit that added one."""
+    if plan._consumers is None:
+        return None
     consumers = plan.consumers[:kept]
     dropped = {j for op in plan.ops[kept_ops:] for j in op.inputs if j < kept}
     for j in dropped:  # a consumer list is ascending: the dropped ops are at its end
@@ -76,15 +98,4 @@ def replanned(graph: Graph, plan: _Plan, touched: Sequence[str]) -> tuple[_Plan,
             if j < kept and consumers[j] is plan.consumers[j]:
                 consumers[j] = list(consumers[j])  # the old plan's lists stay as they were
             consumers[j].append(op.node)
-
-    op_position = dict(plan.op_position)
-    for op in plan.ops[kept_ops:]:
-        del op_position[op.node]
-    for k in range(kept_ops, len(ops)):
-        op_position[ops[k].node] = k
-    edge_count = (plan.edge_count - sum(len(op.in_edges) for op in plan.ops[kept_ops:])
-                  + sum(len(op.in_edges) for op in ops[kept_ops:]))
-    kernel = extended_kernel(plan.kernel, ops, kept_ops) or forward_kernel(ops)
-    paths = {out: cached for out, cached in plan.paths.items() if out < kept}
-    return (_Plan(ids, index, ops, op_position, leaves, problems, consumers, edge_count, kernel, paths),
-            kept, kept_ops)
+    return consumers

@@ -159,6 +159,7 @@ class CanvasLayer(QObject):
         self.path: tuple[list[str], list[Edge]] | None = None
         self.callout_px = 20
         self.halo_scale = 1.0
+        self._bubble_synced: QRectF | None = None  # where the bubble was at the last minimap sync
         self.edge_halo = self._path_item(Z_HALO_EDGE)
         self.node_halo = self._path_item(Z_HALO_NODE)
         self.path_edges = self._path_item(Z_HALO_EDGE)
@@ -350,11 +351,16 @@ class CanvasLayer(QObject):
                 if isinstance(item, NodeItem) or (isinstance(item, OverlayLabel) and item.isVisible())]
 
     def _sync_minimap(self) -> None:
-        """The minimap stays out of the bubble's way: it hides while the two would overlap."""
+        """The minimap stays out of the bubble's way: it hides while the two would overlap.
+        With no bubble now nor at the last sync there is nothing to keep clear of, and the map
+        is left alone (its sync walks every item after an edit of the graph)."""
         view = self.scene.view()
         if view is not None:
-            view.minimap.keep_clear = self.bubble_on_screen
-            view.minimap.sync()
+            bubble = self.bubble_on_screen()
+            if bubble is not None or self._bubble_synced is not None or view.minimap.keep_clear != self.bubble_on_screen:
+                view.minimap.keep_clear = self.bubble_on_screen
+                view.minimap.sync()
+            self._bubble_synced = bubble
         self.callout_placed.emit()
 
     def _anchor(self, edge: Edge | None, node: str | None) -> QPointF | None:

@@ -52,6 +52,7 @@ class TeachingControls:
         self.mode.setToolTip("What to step through")
         self.wrt = QComboBox()
         self._listed: list[str] = []  # the node ids `wrt` lists, in order
+        self._listed_set: frozenset[str] = frozenset()
         self.wrt.setToolTip("Forward mode: differentiate by this input")
         self.wrt.setMinimumContentsLength(6)
         self.speed = QSlider(Qt.Horizontal)
@@ -74,7 +75,7 @@ class TeachingControls:
         ids = [n.id for n in leaves]
         if ids == self._listed:  # kept, not read back item by item: 4,000 leaves took 25 ms an edit
             return False
-        self._listed = ids
+        self._listed, self._listed_set = ids, frozenset(ids)
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
@@ -86,6 +87,10 @@ class TeachingControls:
             combo.setCurrentIndex(ids.index(chosen))
         combo.blockSignals(False)
         return True
+
+    def lists(self, node_id: str) -> bool:
+        """Whether the "with respect to" list offers `node_id`."""
+        return node_id in self._listed_set
 
     def speed_value(self) -> float:
         return self.speed.value() / SPEED_STEPS

@@ -35,14 +35,18 @@ class StepBadge(QLabel):
             return
         self.setText(text)
         self.adjustSize()
-        self.place()
         self.show()
+        self.place()
         self.raise_()
 
     def place(self) -> None:
         """The first free spot: top right, top left, along the top, then the same along the
         bottom, then rows nearer and nearer the middle (a graph filling the screen may leave no
-        edge free); with none free, the one under the fewest things, and the callout last of all."""
+        edge free); with none free, the one under the fewest things, and the callout last of all.
+        A hidden badge (not presenting, nearly always) is not placed: finding what is on screen
+        asks the scene for every item in view, after every edit of a large graph."""
+        if self.isHidden():
+            return
         vp = self.view.viewport().geometry()
         bubble = self.callout()
         covered = [bubble] if bubble is not None else []

@@ -158,7 +158,12 @@ class TeachingTools(QObject):
         graph = self.document.graph
         if graph.structure_version == self._wrt_version:
             return
+        touched = graph.journal.since(self._wrt_version) if self._wrt_version is not None else None
         self._wrt_version = graph.structure_version
+        nodes, controls = graph.nodes, self.controls
+        if touched is not None and not any(controls.lists(n) or (n in nodes and nodes[n].kind is not NodeKind.OP)
+                                           for n in touched):
+            return  # only ops and wires came or went: listing 50,000 leaves again would find the same
         if self.controls.list_leaves([n for n in graph if n.kind is not NodeKind.OP]):
             self.stepper.set_wrt(self.controls.wrt.currentData())
 
