@@ -291,12 +291,6 @@ class GraphScene(SceneInput, QGraphicsScene):
             if node.kind is NodeKind.OP and node.op in self.graph.blocks:
                 self._refresh_node(node.id)
 
-    def _refresh_instances(self) -> None:
-        """A block came, went or changed: its instances' ports and names may have too."""
-        for node in self.graph:
-            if node.kind is NodeKind.OP and node.op in self.graph.blocks:
-                self._refresh_node(node.id)
-
     def _refresh_ports(self, node_id: str) -> None:
         """An edge into the node came or went, so a variadic op's port count may change: the
         node is re-shaped once the edit is done (the undo stack moved, or the next event-loop

@@ -35,11 +35,18 @@ class StepBadge(QLabel):
             return
         self.setText(text)
         self.adjustSize()
-        self.place()
+        self._place()
         self.show()
         self.raise_()
 
     def place(self) -> None:
+        """Move to a free spot (see `_place`); nothing while hidden: the scene query behind it
+        cost a 4,000-node graph a tenth of a second on every evaluation, and `show_text`
+        places the badge as it shows it."""
+        if not self.isHidden():
+            self._place()
+
+    def _place(self) -> None:
         """The first free spot: top right, top left, along the top, then the same along the
         bottom, then rows nearer and nearer the middle (a graph filling the screen may leave no
         edge free); with none free, the one under the fewest things, and the callout last of all."""
