@@ -166,3 +166,21 @@ def test_a_duplicate_is_one_command_with_the_nodes_and_edges_in_order(qtbot):
     assert fileformat.dumps(doc.graph) == before
     doc.undo_stack.redo()
     assert fileformat.dumps(doc.graph) == after
+
+
+def test_the_graph_rect_grown_by_a_paste_is_the_one_walked_afresh(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(30)))
+    scene, doc = canvas.scene, canvas.document
+
+    def walked_afresh():
+        grown = scene.graph_rect()
+        scene.forget_graph_rect()
+        return grown, scene.graph_rect()
+
+    scene.graph_rect()
+    doc.duplicate(list(doc.graph.nodes), at=(-2000.0, 9000.0))  # far out: the bounds must grow
+    grown, fresh = walked_afresh()
+    assert grown == fresh and fresh.bottom() > 9000.0 and fresh.left() < -2000.0
+    doc.undo_stack.undo()
+    grown, fresh = walked_afresh()
+    assert grown == fresh and fresh.bottom() < 9000.0

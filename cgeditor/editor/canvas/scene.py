@@ -61,6 +61,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self._items_rect: QRectF | None = None  # the nodes' and edges' part: labels come and go more often
+        self._grown: dict = {}  # items added since `_items_rect` was walked: united in when next asked
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
@@ -170,6 +171,10 @@ class GraphScene(SceneInput, QGraphicsScene):
         if self._graph_rect is None:
             if self._items_rect is None:
                 self._items_rect = _visible_bounds((self._nodes.values(), self._edges.values()))
+            elif self._grown:
+                grown = [item for item in self._grown if item.scene() is self]
+                self._items_rect = self._items_rect.united(_visible_bounds((grown,)))
+            self._grown = {}
             self._graph_rect = self._items_rect.united(
                 _visible_bounds((self.labels.made(), self.annotations.items.values())))
         return QRectF(self._graph_rect)
@@ -177,6 +182,20 @@ class GraphScene(SceneInput, QGraphicsScene):
     def forget_graph_rect(self) -> None:
         """Items or labels moved, came or went: the next `graph_rect` walks them again."""
         self._graph_rect = self._items_rect = None
+        self._grown = {}
+
+    def _grow(self, item) -> None:
+        """`item` was just added: the next `graph_rect` unites it in, where it is by then,
+        rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
+        self._graph_rect = None
+        if self._items_rect is not None:
+            self._grown[item] = None
+
+    def _reshaped(self, item) -> None:
+        """`item` changed its size or ends: one added in this edit is united in as it is then;
+        any other may have shrunk, so the bounds are walked again."""
+        if item not in self._grown:
+            self.forget_graph_rect()
 
     def forget_label_rects(self) -> None:
         """Only labels (or notes) moved, came or went: the next `graph_rect` walks those again."""
@@ -244,7 +263,8 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._refresh_instances()
         else:
             return  # values and the output arrive with the next evaluation
-        self._graph_rect = self._items_rect = None  # forget_graph_rect, once per change
+        if not isinstance(change, (NodeAdded, EdgeAdded)):  # an added item is united in (see `_grow`)
+            self.forget_graph_rect()
         self.graph_changes += 1
 
     def _shape_for(self, node: Node):
@@ -260,6 +280,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._nodes[node.id] = item
         self.labels.touch(item)
         self._touch(item)
+        self._grow(item)
 
     def _remove_node(self, node_id: str) -> None:
         item = self._nodes.pop(node_id)
@@ -277,6 +298,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._edges[edge] = item
         self.labels.touch(item)
         self._touch(item)
+        self._grow(item)
 
     def _remove_edge(self, edge: Edge) -> None:
         item = self._edges.pop(edge)
@@ -291,6 +313,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
         self._touch(item)
+        self._reshaped(item)
         self._update_edges_of(node_id)
 
     def _refresh_instances(self) -> None:
@@ -342,6 +365,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
         self._touch(item)
+        self._reshaped(item)
 
     # -- overlays ----------------------------------------------------------------------
 
