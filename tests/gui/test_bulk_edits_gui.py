@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QApplication
 
 from cgeditor.editor.canvas.far_zoom import BULK
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
+from cgeditor.editor.canvas.paste_spot import paste_spot
+from cgeditor.editor.document import clipboard
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.document.gc_pause import LARGE_GRAPH
 from cgeditor.editor.teaching.step_badge import StepBadge
@@ -184,3 +186,15 @@ def test_the_graph_rect_grown_by_a_paste_is_the_one_walked_afresh(qtbot):
     doc.undo_stack.undo()
     grown, fresh = walked_afresh()
     assert grown == fresh and fresh.bottom() < 9000.0
+
+
+def test_finding_a_free_spot_for_a_copy_asks_the_scene_for_items_once(qtbot, monkeypatch):
+    canvas = Canvas(qtbot, Document(pairs(200)))
+    part = clipboard.selection(canvas.graph, list(canvas.graph.nodes))
+    queries = counting(canvas.scene, "items", monkeypatch)
+    at = paste_spot(canvas.scene, part, canvas.scene.node_item("v0").pos())  # on top of it all: many spots tried
+    assert queries.count == 1
+    copy = canvas.document.paste_graph(part, at)
+    rect = canvas.scene.node_item
+    assert not any(rect(n).sceneBoundingRect().intersects(rect(o).sceneBoundingRect())
+                   for n in copy for o in list(canvas.graph.nodes)[:400])  # it covers no original
