@@ -75,8 +75,8 @@ def _block_entries(scene, menu: QMenu, node_id: str) -> None:
 
 def paste_at(scene, pos: QPointF) -> list[str]:
     try:
-        text = QApplication.clipboard().text()
-        return scene.document.paste_text(text, at=paste_spot(scene, clipboard.pasted_graph(text), pos))
+        source = clipboard.pasted_graph(QApplication.clipboard().text())
+        return scene.document.paste_graph(source, at=paste_spot(scene, source, pos))
     except DocumentError as e:
         scene.say(f"cannot paste: {e}")
         return []

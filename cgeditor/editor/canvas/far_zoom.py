@@ -83,6 +83,17 @@ class Overview:
             self._repaint(_curve_reaches(item.controls()) if isinstance(item, EdgeItem) else
                           [item.sceneBoundingRect().getCoords()])
 
+    def touch_all(self, items) -> None:
+        """`touch` each of `items` (what one edit touched), or, past `BULK` of them, draw
+        everything anew at once, without working out each one's spots to repaint first."""
+        if not self.active or self._touched is None or not items:
+            return
+        if len(self._touched) + len(items) > BULK:
+            self.invalidate()
+            return
+        for item in items:
+            self.touch(item)
+
     def selection_changed(self) -> None:
         """The selection settled: the items that joined or left it are drawn anew."""
         if not self.active or not self._covered or not isValid(self.scene):  # also as a scene is deleted

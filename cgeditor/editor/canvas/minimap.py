@@ -6,6 +6,8 @@ by itself when the graph does not fit the view, and clicking or dragging in it m
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
@@ -28,6 +30,7 @@ class Minimap(QWidget):
         self.keep_clear = None  # a callable giving a viewport rect (or None) it must not cover
         self._frozen: QRectF | None = None  # the world while dragging, so the map holds still
         self._cache: tuple | None = None  # (what it shows, the graph drawn in miniature)
+        self._corner_cache: tuple | None = None  # (the nodes and corners asked about, the corner)
         self._later = QTimer(self, singleShot=True, interval=80)
         self._later.timeout.connect(self.sync)
         self.resize(*SIZE)
@@ -82,12 +85,17 @@ class Minimap(QWidget):
         right, bottom = view.width() - w - MARGIN, view.height() - h - MARGIN
         corners = [QPoint(right, bottom), QPoint(MARGIN, bottom), QPoint(right, MARGIN), QPoint(MARGIN, MARGIN)]
         scene = view.scene()
-
-        def covered(corner: QPoint) -> int:
-            area = view.mapToScene(QRect(corner, self.size())).boundingRect()
-            return sum(isinstance(item, NodeItem) for item in scene.items(area))
-
-        return min(corners, key=covered)
+        areas = [view.mapToScene(QRect(corner, self.size())).boundingRect() for corner in corners]
+        # Asked again (each evaluation syncs the map) with the same nodes under the same
+        # corners, the answer is the last one: counting them costs a large graph tens of ms.
+        # (A weak reference: a scene replaced by another one's file must be free to go.)
+        key = (weakref.ref(scene), scene.graph_changes, tuple((c.x(), c.y()) for c in corners),
+               tuple(a.getRect() for a in areas))
+        if self._corner_cache is None or self._corner_cache[0] != key:
+            counts = [sum(isinstance(item, NodeItem) for item in scene.items(area, Qt.IntersectsItemBoundingRect))
+                      for area in areas]
+            self._corner_cache = (key, corners[counts.index(min(counts))])
+        return self._corner_cache[1]
 
     def paintEvent(self, event) -> None:
         scene = self.view.scene()

@@ -54,11 +54,19 @@ def _free(scene, wanted: QRectF) -> QRectF:
     labels round it); `wanted` itself when none is free within reach."""
     shifts = sorted(((dx, dy) for dx in range(-TRIES, TRIES + 1) for dy in range(-TRIES, TRIES + 1)),
                     key=lambda d: (math.hypot(*d), d))
+    # The scene is asked once, for every node within reach: asking it at each of the 625 spots
+    # returned thousands of items a time for a large copy (2 s to paste 2,000 nodes).
+    reach = TRIES * STEP + ROOM
+    nodes = [item.sceneBoundingRect()
+             for item in scene.items(wanted.adjusted(-reach, -reach, reach, reach), Qt.IntersectsItemBoundingRect)
+             if isinstance(item, NodeItem)]
     for dx, dy in shifts:
         rect = wanted.translated(dx * STEP, dy * STEP)
-        covered = scene.items(rect.adjusted(-ROOM, -ROOM, ROOM, ROOM), Qt.IntersectsItemBoundingRect)
-        if not any(isinstance(item, NodeItem) for item in covered):
+        room = rect.adjusted(-ROOM, -ROOM, ROOM, ROOM)
+        hit = next((k for k, node in enumerate(nodes) if room.intersects(node)), None)
+        if hit is None:
             return rect
+        nodes.insert(0, nodes.pop(hit))  # the node in the way here is likely in the way next door
     return wanted
 
 

@@ -13,9 +13,10 @@ from types import MappingProxyType
 from PySide6.QtCore import QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
-from cgeditor.model.changes import BLOCK_CHANGES
+from cgeditor.model.changes import ANNOTATION_CHANGES, BLOCK_CHANGES
 from cgeditor.model.graph import (Change, Edge, EdgeAdded, EdgeRemoved, LabelChanged, Node, NodeAdded,
-                           NodeKind, NodeMoved, NodeRemoved)
+                                  NodeKind, NodeMoved, NodeRemoved, OutputChanged, TrainableChanged,
+                                  ValueChanged)
 from cgeditor.model.layout import layered_layout
 from cgeditor.editor.canvas.scene_input import SceneInput
 from cgeditor.editor.canvas.annotation_layer import AnnotationLayer
@@ -31,6 +32,7 @@ from cgeditor.editor.canvas.insides import Insides
 from cgeditor.editor.canvas.theme import DEFAULT_THEME, Theme
 
 BSP_DEPTH = 10
+_NOT_MIRRORED = (ValueChanged, OutputChanged, TrainableChanged, *ANNOTATION_CHANGES)  # items stay as they are
 
 
 class GraphScene(SceneInput, QGraphicsScene):
@@ -59,12 +61,23 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._spare_ports = False
         self._graph_rect: QRectF | None = None  # forgotten on graph changes, grown as labels are placed
         self._items_rect: QRectF | None = None  # the nodes' and edges' part: labels come and go more often
+        self._grown: dict = {}  # items added since `_items_rect` was walked: united in when next asked
         self.graph_changes = 0  # counts changes that move, add or remove items (the minimap's cache key)
         self.search_popup = None  # the node search popup last opened (tests type into it)
         self.inline_editor = None  # the value or label editor last opened
         self.labels = OverlayLabels(self)  # values and gradients: filled in, shown and placed there
         self.overview = Overview(self, large=len(self.graph) > LAZY_LIMIT)
         self.insides = Insides(self)  # expanded instances of blocks
+        # What an edit leaves to its end (see `_edit_done`): nodes whose inputs changed, items
+        # the far zoom must draw anew, and whether labels need placing.
+        self._editing = False
+        self._ports_dirty: dict[str, None] = {}
+        self._touched: dict = {}
+        self._edit_timer = QTimer(self)
+        self._edit_timer.setSingleShot(True)
+        self._edit_timer.setInterval(0)
+        self._edit_timer.timeout.connect(self._edit_done)
+        document.undo_stack.indexChanged.connect(self._edit_done)
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
@@ -74,12 +87,6 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._selection_timer.timeout.connect(self.selection_settled)
         self.selectionChanged.connect(self._selection_timer.start)
         self.selection_settled.connect(self.overview.selection_changed)
-        self._ports_dirty: dict[str, None] = {}  # nodes whose inputs changed during this edit
-        self._ports_timer = QTimer(self)
-        self._ports_timer.setSingleShot(True)
-        self._ports_timer.setInterval(0)
-        self._ports_timer.timeout.connect(self._flush_ports)
-        document.undo_stack.indexChanged.connect(self._flush_ports)
         self.graph.subscribe(self._on_change)
         self.annotations = AnnotationLayer(self)  # notes and arrows: mirrored and dragged there
         document.evaluated.connect(self._apply_evaluation)
@@ -94,7 +101,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.graph.unsubscribe(self._on_change)
         self.annotations.detach()
         self.document.evaluated.disconnect(self._apply_evaluation)
-        self.document.undo_stack.indexChanged.disconnect(self._flush_ports)
+        self.document.undo_stack.indexChanged.disconnect(self._edit_done)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -164,6 +171,10 @@ class GraphScene(SceneInput, QGraphicsScene):
         if self._graph_rect is None:
             if self._items_rect is None:
                 self._items_rect = _visible_bounds((self._nodes.values(), self._edges.values()))
+            elif self._grown:
+                grown = [item for item in self._grown if item.scene() is self]
+                self._items_rect = self._items_rect.united(_visible_bounds((grown,)))
+            self._grown = {}
             self._graph_rect = self._items_rect.united(
                 _visible_bounds((self.labels.made(), self.annotations.items.values())))
         return QRectF(self._graph_rect)
@@ -171,6 +182,20 @@ class GraphScene(SceneInput, QGraphicsScene):
     def forget_graph_rect(self) -> None:
         """Items or labels moved, came or went: the next `graph_rect` walks them again."""
         self._graph_rect = self._items_rect = None
+        self._grown = {}
+
+    def _grow(self, item) -> None:
+        """`item` was just added: the next `graph_rect` unites it in, where it is by then,
+        rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
+        self._graph_rect = None
+        if self._items_rect is not None:
+            self._grown[item] = None
+
+    def _reshaped(self, item) -> None:
+        """`item` changed its size or ends: one added in this edit is united in as it is then;
+        any other may have shrunk, so the bounds are walked again."""
+        if item not in self._grown:
+            self.forget_graph_rect()
 
     def forget_label_rects(self) -> None:
         """Only labels (or notes) moved, came or went: the next `graph_rect` walks those again."""
@@ -210,6 +235,9 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.insides.on_change(change)
 
     def _mirror(self, change: Change) -> None:
+        if not self._editing and not isinstance(change, _NOT_MIRRORED):
+            self._editing = True
+            self._edit_timer.start()
         if isinstance(change, NodeAdded):
             self._add_node(change.node)
         elif isinstance(change, NodeRemoved):
@@ -219,7 +247,7 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.touch(item)
             item.setPos(*(change.pos or (0.0, 0.0)))
             self.labels.touch(item)
-            self.overview.touch(item)
+            self._touch(item)
             self._update_edges_of(change.node_id)
         elif isinstance(change, EdgeAdded):
             self._add_edge(change.edge)
@@ -235,9 +263,9 @@ class GraphScene(SceneInput, QGraphicsScene):
             self._refresh_instances()
         else:
             return  # values and the output arrive with the next evaluation
-        self.forget_graph_rect()
+        if not isinstance(change, (NodeAdded, EdgeAdded)):  # an added item is united in (see `_grow`)
+            self.forget_graph_rect()
         self.graph_changes += 1
-        self.labels.schedule()
 
     def _shape_for(self, node: Node):
         is_output, problems, _ = self.marks.status(node.id)
@@ -251,12 +279,13 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
+        self._grow(item)
 
     def _remove_node(self, node_id: str) -> None:
         item = self._nodes.pop(node_id)
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
         self.removeItem(item)
         self.labels.forget(node_id)
         self.marks.forget(node_id)
@@ -268,12 +297,13 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.addItem(item)
         self._edges[edge] = item
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
+        self._grow(item)
 
     def _remove_edge(self, edge: Edge) -> None:
         item = self._edges.pop(edge)
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
         self.removeItem(item)
         self.labels.forget(edge)
 
@@ -282,14 +312,9 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
+        self._reshaped(item)
         self._update_edges_of(node_id)
-
-    def _refresh_instances(self) -> None:
-        """A block came, went or changed: its instances' ports and names may have too."""
-        for node in self.graph:
-            if node.kind is NodeKind.OP and node.op in self.graph.blocks:
-                self._refresh_node(node.id)
 
     def _refresh_instances(self) -> None:
         """A block came, went or changed: its instances' ports and names may have too."""
@@ -303,16 +328,31 @@ class GraphScene(SceneInput, QGraphicsScene):
         turn for a change made outside it).  Re-shaping it per edge, and moving all its edges
         each time, made pasting a node with k inputs cost k² edge updates."""
         self._ports_dirty[node_id] = None
-        self._ports_timer.start()
 
-    def _flush_ports(self) -> None:
-        self._ports_timer.stop()
+    def _touch(self, item) -> None:
+        """`item` came, went, moved or changed its look: the far zoom draws it anew, told once
+        the edit is done (then it knows how many there are: past a few hundred it draws all
+        anew at once, rather than first working out each one's spots to repaint)."""
+        if self._editing:
+            self._touched[item] = None
+        else:
+            self.overview.touch(item)
+
+    def _edit_done(self) -> None:
+        """The edit whose changes were mirrored is done (the undo stack moved, or the next
+        event-loop turn for a change made outside it): what it left to its end, once."""
+        self._edit_timer.stop()
         dirty, self._ports_dirty = self._ports_dirty, {}
         for node_id in dirty:
             item = self._nodes.get(node_id)
             node = self.graph.nodes.get(node_id)
             if item is not None and input_count(self.graph, node, self._spare_ports) != len(item.shape_info.inputs):
                 self._refresh_node(node_id)
+        touched, self._touched = self._touched, {}
+        self.overview.touch_all(touched)
+        if self._editing:
+            self._editing = False
+            self.labels.schedule()
 
     def _update_edges_of(self, node_id: str) -> None:
         for edge in self.graph.in_edges(node_id) + self.graph.out_edges(node_id):
@@ -324,7 +364,8 @@ class GraphScene(SceneInput, QGraphicsScene):
         self.labels.touch(item)
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
-        self.overview.touch(item)
+        self._touch(item)
+        self._reshaped(item)
 
     # -- overlays ----------------------------------------------------------------------
 
@@ -340,8 +381,9 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.schedule()
 
     def placement_pending(self) -> bool:
-        """Whether labels are about to move (placement runs once the event loop is idle)."""
-        return self.labels.pending()
+        """Whether labels are about to move (placement runs once the event loop is idle, after
+        the edit under way is done)."""
+        return self._editing or self.labels.pending()
 
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""

@@ -10,7 +10,7 @@ from cgeditor.model import fileformat
 from cgeditor.model.fileformat import DocumentError
 from cgeditor.model.graph import Edge, Graph, Node
 
-from cgeditor.editor.document.commands import AddEdgeCommand, AddNodeCommand, Command
+from cgeditor.editor.document.commands import AddNodesCommand, Command
 from cgeditor.editor.document.positions import point, shift_within
 
 PASTE_OFFSET = (40.0, 40.0)  # a pasted or duplicated copy lands beside its original
@@ -55,19 +55,18 @@ def add_copy_command(graph: Graph, source: Graph, at, text: str) -> tuple[Comman
     dx, dy = shift_within(xs, ys, *((at[0] - min(xs), at[1] - min(ys)) if at is not None else PASTE_OFFSET))
     new_ids: dict[str, str] = {}
     given: set[str] = set()  # the graph has none of them until the command is pushed
-    parent = Command(f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
+    copies = []
     for node in source:
         fresh = node.id not in graph and node.id not in given
         new_id = node.id if fresh else graph.fresh_id(_stem(node.id), given)
         given.add(new_id)
         new_ids[node.id] = new_id
         label = new_id if node.label == node.id else node.label
-        copy = Node(new_id, node.kind, label, node.value, node.op,
-                    point((node.pos[0] + dx, node.pos[1] + dy)), dict(node.extra), node.trainable)
-        AddNodeCommand(graph, copy, parent)
-    for edge in source.edges:
-        AddEdgeCommand(graph, Edge(new_ids[edge.source], new_ids[edge.target], edge.port), parent)
-    return parent, list(new_ids.values())
+        copies.append(Node(new_id, node.kind, label, node.value, node.op,
+                           point((node.pos[0] + dx, node.pos[1] + dy)), dict(node.extra), node.trainable))
+    edges = [Edge(new_ids[e.source], new_ids[e.target], e.port) for e in source.edges]
+    command = AddNodesCommand(graph, copies, edges, f"{text} {len(source)} node{'s' if len(source) != 1 else ''}")
+    return command, list(new_ids.values())
 
 
 def _stem(node_id: str) -> str:

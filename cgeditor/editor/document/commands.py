@@ -16,6 +16,8 @@ from PySide6.QtGui import QUndoCommand
 from cgeditor.model.annotations import Annotation, Point
 from cgeditor.model.graph import Edge, Graph, Node
 
+from cgeditor.editor.document.gc_pause import bulk_edit
+
 Pos = tuple[float, float] | None
 _merge_ids = itertools.count(1)
 
@@ -88,6 +90,34 @@ class AddNodeCommand(Command):
         self.graph.remove_node(self.node.id)
 
 
+class AddNodesCommand(Command):
+    """Add nodes, then edges (among them or onto nodes already there), as one command: a
+    paste of n nodes was 2n child commands, each a Qt object made, run and kept."""
+
+    def __init__(self, graph: Graph, nodes: Iterable[Node], edges: Iterable[Edge], text: str,
+                 parent: Command | None = None):
+        super().__init__(text, parent)
+        self.graph = graph
+        self.nodes = [node.copy() for node in nodes]
+        self.edges = list(edges)
+
+    def redo(self) -> None:
+        graph = self.graph
+        with bulk_edit(graph):
+            for node in self.nodes:
+                graph.add_node(node.copy())
+            for edge in self.edges:
+                graph.add_edge(edge)
+
+    def undo(self) -> None:
+        graph = self.graph
+        with bulk_edit(graph):
+            for edge in reversed(self.edges):
+                graph.remove_edge(edge)
+            for node in reversed(self.nodes):
+                graph.remove_node(node.id)
+
+
 class RemoveNodesCommand(Command):
     """Remove nodes with every edge touching them.
 
@@ -114,16 +144,19 @@ class RemoveNodesCommand(Command):
         self.indices = {n: i for i, n in enumerate(graph.nodes) if n in removed}
         self.edges = [(i, e) for i, e in enumerate(graph.edges) if e.source in removed or e.target in removed]
         self.output = graph.output if graph.output in removed else None
-        for node_id in self.ids:
-            self.graph.remove_node(node_id)
+        with bulk_edit(graph):
+            for node_id in self.ids:
+                graph.remove_node(node_id)
 
     def undo(self) -> None:
-        for node_id in sorted(self.ids, key=self.indices.__getitem__):
-            self.graph.add_node(self.saved[node_id].copy(), self.indices[node_id])
-        for index, edge in self.edges:  # ascending, so each lands at its old place
-            self.graph.add_edge(edge, index)
+        graph = self.graph
+        with bulk_edit(graph):
+            for node_id in sorted(self.ids, key=self.indices.__getitem__):
+                graph.add_node(self.saved[node_id].copy(), self.indices[node_id])
+            for index, edge in self.edges:  # ascending, so each lands at its old place
+                graph.add_edge(edge, index)
         if self.output is not None:
-            self.graph.set_output(self.output)
+            graph.set_output(self.output)
 
 
 class AddEdgeCommand(Command):

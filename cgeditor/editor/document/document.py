@@ -290,12 +290,20 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
         The copy lands with its top-left node at `at`, or beside the original.  Raises
         DocumentError (one line) when the text is not a graph or holds no nodes.
         """
-        return self._push_copy(clipboard.pasted_graph(text), at, "Paste")
+        return self.paste_graph(clipboard.pasted_graph(text), at)
+
+    def paste_graph(self, source: Graph, at=None, text: str = "Paste") -> list[str]:
+        """Add a copy of every node and edge of `source` as one step named `text`, as
+        `paste_text` does; for a caller that already holds the graph (it placed the copy by
+        it), so a large clipboard is read once, not once to place and again to paste."""
+        command, new_ids = clipboard.add_copy_command(self.graph, source, at, text)
+        self.undo_stack.push(command)
+        return new_ids
 
     def duplicate(self, node_ids: Iterable[str], at=None) -> list[str]:
         """Copy the nodes and the edges among them as one step, to `at` (as `paste_text`)."""
         ids = [n for n in dict.fromkeys(node_ids) if n in self.graph]
-        return self._push_copy(clipboard.selection(self.graph, ids), at, "Duplicate") if ids else []
+        return self.paste_graph(clipboard.selection(self.graph, ids), at, "Duplicate") if ids else []
 
     def arrange(self, node_ids: Iterable[str] | None = None) -> None:
         """Lay out the graph (or just `node_ids`) left to right, as one undo step."""
@@ -308,11 +316,6 @@ class Document(InsertionEdits, AnnotationEdits, GroupingEdits, QObject):
 
     def _label(self, node_id: str) -> str:
         return self.graph.node(node_id).label
-
-    def _push_copy(self, source: Graph, at, text: str) -> list[str]:
-        command, new_ids = clipboard.add_copy_command(self.graph, source, at, text)
-        self.undo_stack.push(command)
-        return new_ids
 
 
 def _stamp(path: Path | None) -> tuple[int, ...] | None:

@@ -11,6 +11,8 @@ document is closed, `release` thaws everything so its cycles are collected at th
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
+from typing import Iterator
 
 from PySide6.QtCore import QTimer
 
@@ -24,6 +26,17 @@ def freeze_if_large(graph: Graph) -> None:
     """Move every object alive now out of the collector's sight, if `graph` is large."""
     if len(graph) > LARGE_GRAPH:
         gc.freeze()
+
+
+@contextmanager
+def bulk_edit(graph: Graph) -> Iterator[None]:
+    """A paste, duplicate or delete of many nodes, or its undo or redo: with the collector
+    paused, and what it made frozen afterwards if the graph is large, as on opening.  Left on,
+    the collector walked the thousands of new nodes, items and labels three times over (young,
+    middle, then full collection), about a tenth of pasting 4,000 nodes, and found no garbage."""
+    with collector_paused():
+        yield
+        freeze_if_large(graph)  # before the collector is back: its next pass would walk them all
 
 
 def release(document) -> None:

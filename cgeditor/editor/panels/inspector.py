@@ -239,6 +239,12 @@ class Inspector(QWidget):
             self._document.set_trainable(self._node_id, checked)
 
     def _on_graph_change(self, change: Change) -> None:
+        # Only a node shown can go stale (a count of selected nodes follows the selection): a
+        # delete or undone paste of 4,000 nodes refreshed the panel 4,000 times.
+        if self._node_id is None:
+            return
+        if isinstance(change, NodeRemoved) and change.node.id != self._node_id:
+            return
         if isinstance(change, (LabelChanged, NodeRemoved, OutputChanged, TrainableChanged)):
             self.refresh()
 

@@ -40,20 +40,21 @@ class EditHandlers:
 
     def paste(self) -> None:
         """At the mouse when it is over the canvas, else beside the selection (`paste_spot`)."""
-        text = QApplication.clipboard().text()
         try:
-            spot = paste_spot(self.window.scene, clipboard.pasted_graph(text), self._mouse())
-            ids = self.window.scene.document.paste_text(text, at=spot)
+            source = clipboard.pasted_graph(QApplication.clipboard().text())
         except DocumentError as e:
             self.window.show_message(f"Cannot paste: {e}")
             return
-        self._select(ids)
+        scene = self.window.scene
+        self._select(scene.document.paste_graph(source, at=paste_spot(scene, source, self._mouse())))
 
     def duplicate(self) -> None:
         """Beside the originals, never on top of them."""
-        doc, selected = self.window.scene.document, self.window.scene.selected_node_ids()
-        spot = paste_spot(self.window.scene, clipboard.selection(doc.graph, selected), None) if selected else None
-        self._select(doc.duplicate(selected, at=spot))
+        scene = self.window.scene
+        selected = scene.selected_node_ids()
+        if selected:
+            part = clipboard.selection(scene.document.graph, selected)
+            self._select(scene.document.paste_graph(part, paste_spot(scene, part, None), "Duplicate"))
 
     def _mouse(self) -> QPointF | None:
         """Where the mouse is on the canvas, in scene coordinates; None when it is elsewhere."""
