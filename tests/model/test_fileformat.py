@@ -203,6 +203,12 @@ def test_graph_to_dict_is_plain_json():
     assert json.loads(json.dumps(graph_to_dict(g), allow_nan=False))["nodes"][0]["value"] == "nan"
 
 
+def test_labels_with_colons_load_as_written():
+    """Colons inside strings are what makes the loader look at each object's keys one by one."""
+    g = loads(nodes_doc(dict(X, label="loss: total"), dict(K, label="k:1:2", note={"a:b": "c:"})))
+    assert [n.label for n in g] == ["loss: total", "k:1:2"] and g.node("k").extra == {"note": {"a:b": "c:"}}
+
+
 # -- bad documents ----------------------------------------------------------------------------
 
 
@@ -228,6 +234,11 @@ BAD = [
     ('{"format": "cgeditor-graph", "version": 1, "nodes": {}}', '"nodes" must be a list'),
     ('{"format": "cgeditor-graph", "version": 1, "edges": 3}', '"edges" must be a list'),
     ('{"format": "cgeditor-graph", "version": 1, "format": "x"}', "duplicate key \"format\""),
+    (nodes_doc(X).replace('"kind"', '"kind": "op", "kind"'), "duplicate key \"kind\""),
+    (nodes_doc(dict(X, label="a: b")).replace('"kind"', '"kind": "op", "kind"'), "duplicate key \"kind\""),
+    (nodes_doc(X, dict(K, label="w:")).replace('"value"', '"value": 1, "value"', 1), "duplicate key \"value\""),
+    ('{"format": "cgeditor-graph", "version": 1, "x": {"a": 1, "a": 2}, ' + '"y": [' * 70 + "]" * 70 + "}",
+     "duplicate key \"a\""),
     ('{"format": "cgeditor-graph", "version": 1, "nodes": [{"id": "x", "kind": "variable", '
      '"value": NaN}]}', "bare NaN"),
     (nodes_doc(dict(M, op="frobnicate")), "unknown op 'frobnicate'"),
