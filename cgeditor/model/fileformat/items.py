@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import repeat
+from operator import attrgetter, itemgetter
 from typing import Any, Collection
 
 from cgeditor.model.annotations import Annotation, Arrow, Note
@@ -102,6 +104,29 @@ def well_formed_edge(item: Any, nodes: dict[str, Node]) -> Edge | None:
         if source_node is not None and target_node is not None:  # a known node's id passed `check_id`
             return Edge(source_node.id, target_node.id, port)  # the nodes' own strings: one copy of each id
     return None
+
+
+def plain_edges(items: list, nodes: dict[str, Node]) -> dict[Edge, None] | None:
+    """The edges of `items`, in order, if every entry is what `well_formed_edge` accepts and no
+    edge comes twice; else None, and the caller names the first problem entry by entry.  The
+    same checks over whole columns, each pass a C loop (300,000 edges in a few of them)."""
+    try:
+        if not set(map(type, items)) <= _DICT or not set(map(len, items)) <= _THREE:
+            return None
+        ports = list(map(_PORT, items))
+        if not set(map(type, ports)) <= _INT or (ports and not 0 <= min(ports) <= max(ports) < MAX_PORT):
+            return None
+        # a known node's id passed `check_id`; the nodes' own strings: one copy of each id
+        sources = map(_ID, map(nodes.__getitem__, map(_SOURCE, items)))
+        targets = map(_ID, map(nodes.__getitem__, map(_TARGET, items)))
+        edges = dict.fromkeys(map(tuple.__new__, repeat(Edge), zip(sources, targets, ports)))
+    except (KeyError, TypeError):  # a key missing (with another instead), an unknown or unhashable end
+        return None
+    return edges if len(edges) == len(items) else None
+
+
+_DICT, _THREE, _INT = frozenset({dict}), frozenset({3}), frozenset({int})
+_SOURCE, _TARGET, _PORT, _ID = itemgetter("source"), itemgetter("target"), itemgetter("port"), attrgetter("id")
 
 
 def edge_from(i: int, item: Any) -> Edge:

@@ -11,7 +11,7 @@ from cgeditor.model.collector import collector_paused
 from cgeditor.model.escape import one_line
 from cgeditor.model.fileformat.checks import depth, edge_name, is_int, json_type, list_field, no_constants, \
     no_duplicate_keys, quote, shape, show
-from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from, well_formed_edge
+from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from, plain_edges, well_formed_edge
 from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH,
                                               MAX_NODES, VERSION, VERSIONS, DocumentError)
 from cgeditor.model.graph import Edge, Graph, Node
@@ -163,6 +163,19 @@ def fill(graph: Graph, nodes: list, edges: list, output: Any, ops: Collection[st
         if node.id in by_id:
             raise DocumentError(f"duplicate node id {node.id!r}")
         by_id[node.id] = node
+    seen = plain_edges(edges, by_id)
+    if seen is None:  # something to name: entry by entry, so the first problem is the one named
+        seen = _checked_edges(edges, by_id)
+    graph.take_checked(by_id, seen)
+    if output is not None:
+        if not isinstance(output, str):
+            raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
+        if output not in graph:
+            raise DocumentError(f"\"output\" names an unknown node {quote(output)}")
+        graph.set_output(output)
+
+
+def _checked_edges(edges: list, by_id: dict[str, Node]) -> dict[Edge, None]:
     seen: dict[Edge, None] = {}
     for i, item in enumerate(edges):
         edge = well_formed_edge(item, by_id)
@@ -174,13 +187,7 @@ def fill(graph: Graph, nodes: list, edges: list, output: Any, ops: Collection[st
         if edge in seen:
             raise DocumentError(f"duplicate edge {edge_name(edge)}")
         seen[edge] = None
-    graph.take_checked(by_id, seen)
-    if output is not None:
-        if not isinstance(output, str):
-            raise DocumentError(f"\"output\" must be a node id, got {show(output)}")
-        if output not in graph:
-            raise DocumentError(f"\"output\" names an unknown node {quote(output)}")
-        graph.set_output(output)
+    return seen
 
 
 def _place_unpositioned(graph: Graph) -> None:
