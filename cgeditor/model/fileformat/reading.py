@@ -11,7 +11,8 @@ from cgeditor.model.collector import collector_paused
 from cgeditor.model.escape import one_line
 from cgeditor.model.fileformat.checks import depth, edge_name, is_int, json_type, list_field, no_constants, \
     no_duplicate_keys, quote, shape, show
-from cgeditor.model.fileformat.items import annotation_from, edge_from, node_from, plain_edges, well_formed_edge
+from cgeditor.model.fileformat.items import (annotation_from, edge_from, node_from, plain_edges, plain_nodes,
+                                              well_formed_edge)
 from cgeditor.model.fileformat.schema import (BLOCKS_VERSION, FORMAT, MAX_ANNOTATIONS, MAX_BYTES, MAX_DEPTH,
                                               MAX_NODES, VERSION, VERSIONS, DocumentError)
 from cgeditor.model.graph import Edge, Graph, Node
@@ -157,12 +158,14 @@ def fill(graph: Graph, nodes: list, edges: list, output: Any, ops: Collection[st
     """Give `graph`, which has no nodes yet, a document's (or a block body's) nodes, edges and
     output, built in one pass (`Graph.take_checked`) after checking each entry as `add_node`
     and `add_edge` would, with the document's messages."""
-    by_id: dict[str, Node] = {}
-    for i, item in enumerate(nodes):
-        node = node_from(i, item, ops)
-        if node.id in by_id:
-            raise DocumentError(f"duplicate node id {node.id!r}")
-        by_id[node.id] = node
+    by_id = plain_nodes(nodes, ops)
+    if by_id is None:  # something to name: entry by entry, so the first problem is the one named
+        by_id = {}
+        for i, item in enumerate(nodes):
+            node = node_from(i, item, ops)
+            if node.id in by_id:
+                raise DocumentError(f"duplicate node id {node.id!r}")
+            by_id[node.id] = node
     seen = plain_edges(edges, by_id)
     if seen is None:  # something to name: entry by entry, so the first problem is the one named
         seen = _checked_edges(edges, by_id)
