@@ -25,33 +25,44 @@ def load(path: str | os.PathLike, *, lay_out: bool = True) -> Graph:
     `lay_out=False` leaves nodes without "pos" unplaced, for callers that draw nothing (laying
     out a 100k-node file costs more than evaluating it)."""
     name = os.fspath(path)
+    try:  # the text is held by `loads` alone, which lets it go once parsed (a 200k-node file's
+        return loads(_text(name), lay_out=lay_out)  # bytes and text were 60 MB of its peak)
+    except _Unreadable:
+        raise
+    except DocumentError as e:
+        raise DocumentError(f"{name}: {e}") from None
+
+
+def _text(name: str) -> str:
+    """The file's text; every failure a DocumentError (raised as `_Unreadable`, whose message
+    already names the file)."""
     try:
         info = os.stat(name)
         if stat.S_ISDIR(info.st_mode):
             raise IsADirectoryError
         if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            raise DocumentError(f"{name}: {not_regular(info.st_mode)}")
+            raise _Unreadable(f"{name}: {not_regular(info.st_mode)}")
         size = info.st_size
         if size > MAX_BYTES:
-            raise DocumentError(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+            raise _Unreadable(f"{name}: file is larger than {MAX_BYTES // (1024 * 1024)} MB")
         with open(name, "rb") as f:
             data = f.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise DocumentError(f"{name}: no such file") from None
+        raise _Unreadable(f"{name}: no such file") from None
     except IsADirectoryError:
-        raise DocumentError(f"{name}: is a folder, not a file") from None
+        raise _Unreadable(f"{name}: is a folder, not a file") from None
     except PermissionError:
-        raise DocumentError(f"{name}: permission denied") from None
+        raise _Unreadable(f"{name}: permission denied") from None
     except OSError as e:
-        raise DocumentError(f"{name}: cannot read: {e.strerror or e}") from None
+        raise _Unreadable(f"{name}: cannot read: {e.strerror or e}") from None
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DocumentError(f"{name}: not UTF-8 text (bad byte at offset {e.start})") from None
-    try:
-        return loads(text, lay_out=lay_out)
-    except DocumentError as e:
-        raise DocumentError(f"{name}: {e}") from None
+        raise _Unreadable(f"{name}: not UTF-8 text (bad byte at offset {e.start})") from None
+
+
+class _Unreadable(DocumentError):
+    """A file that could not be read as text; the message names it already."""
 
 
 def not_regular(mode: int) -> str:
@@ -70,6 +81,7 @@ def loads(text: str, *, lay_out: bool = True) -> Graph:
         raise DocumentError("empty document")
     with collector_paused():  # nothing built here is garbage until it is all built
         data, levels = _parsed(text)
+        del text  # see `load`
         if levels > MAX_DEPTH:
             raise DocumentError(f"JSON nested too deep (more than {MAX_DEPTH} levels)")
         return graph_from_dict(data, lay_out=lay_out)
