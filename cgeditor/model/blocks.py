@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from cgeditor.model.node import GraphError, NodeKind
 from cgeditor.model.ops import OPS, Op
+from cgeditor.model.records import Record
 
 if TYPE_CHECKING:
     from cgeditor.model.graph import Graph
@@ -76,14 +77,16 @@ class Block:
         return set(self._uses[1])
 
 
-@dataclass
-class Extent:
+class Extent(Record):
     """How deep a body nests blocks (itself counted) and how many nodes it holds with every
     instance written out: what the size limits hold.  The library counts a block's body so as
     it is defined; the expression translator counts a `def` as it reads it, to name the line."""
 
-    depth: int = 1
-    nodes: int = 0
+    __slots__ = ("depth", "nodes")
+
+    def __init__(self, depth: int = 1, nodes: int = 0) -> None:
+        self.depth = depth
+        self.nodes = nodes
 
     def add(self, used: "Extent | None" = None) -> None:
         """One node more: a plain one, or an instance of a block of extent `used`."""
