@@ -3,10 +3,18 @@
 `cgeditor eval FILE --json > OUT` against micrograd doing the same job from the same file
 (micrograd_eval.py: read the JSON, build, backward, write JSON) in the same run, on seeded
 random DAGs without positions (as the evaluator benchmark builds them) and on a long chain;
-and `cgeditor render` of such DAGs to PNG and SVG.  cgeditor's JSON also holds every edge's
-local gradient, micrograd's only the nodes.  Prints JSON rows.
+and `cgeditor render` of such DAGs to PNG and SVG; and grading a folder of student-sized files
+with one `cgeditor eval F1 F2 ... --json` against one process per file.  cgeditor's JSON also
+holds every edge's local gradient, micrograd's only the nodes.  Prints JSON rows.
 
-Usage: python bench_cli.py [--ops 50,1000,...] [--chain 200000] [--render 1000,10000] [--repeats 5]
+Every command runs with its modules' bytecode compiled, as an installed package has it (pip
+compiles micrograd's at install): the runs share a bytecode cache in a temporary folder
+(PYTHONPYCACHEPREFIX, filled by one untimed run of each command first), so a
+PYTHONDONTWRITEBYTECODE in the environment does not make cgeditor alone compile its source
+on every run (that was 40 ms of a 50-op eval).
+
+Usage: python bench_cli.py [--ops 50,1000,...] [--chain 200000] [--render 1000,10000]
+       [--grade 500] [--repeats 5]
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 
 HERE = Path(__file__).resolve().parent
 MICROGRAD = "micrograd 0.1.0 (whole process)"
+GRADE_OPS = 40  # ops in a student's file (the examples hold 5 to 60 nodes)
 
 
 def chain_graph(n_nodes: int) -> Graph:
@@ -99,22 +108,43 @@ def agree(ours: Path, theirs: Path) -> bool:
         for k, v in b["nodes"].items())
 
 
-def micrograd_env() -> dict | None:
+def compiled_env(tmp: Path) -> dict:
+    """The environment every measured command runs in: bytecode written to and read from a
+    cache under `tmp`, whatever PYTHONDONTWRITEBYTECODE says (see the module's docstring)."""
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=str(tmp / "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def warm_up(tmp: Path, env: dict) -> None:
+    """One untimed run of each command on a small file, which compiles what they import."""
+    path = tmp / "warm.cgraph"
+    fileformat.save(build_graph(random_recipe(20, seed=1)), path)
+    commands = [["-m", "cgeditor", "eval", str(path), "--json"], ["-m", "cgeditor", "eval", str(path), str(path), "--jobs", "2"],
+                ["-m", "cgeditor", "render", str(path), "-o", str(tmp / "warm.svg")],
+                ["-m", "cgeditor", "render", str(path), "-o", str(tmp / "warm.png")]]
+    if importlib.util.find_spec("micrograd") is not None:
+        commands.append([str(HERE / "micrograd_eval.py"), str(path)])
+    for command in commands:
+        subprocess.run([sys.executable, *command], capture_output=True, cwd=HERE, env=env, timeout=300, check=False)
+
+
+def micrograd_env(env: dict) -> dict | None:
     """The environment the micrograd peer runs in, or None when micrograd is not importable."""
     if importlib.util.find_spec("micrograd") is None:
         return None
-    return dict(os.environ)
+    return env
 
 
-def eval_rows(graph: Graph, tag: str, tmp: Path, repeats: int) -> list[dict]:
+def eval_rows(graph: Graph, tag: str, tmp: Path, repeats: int, env: dict) -> list[dict]:
     path = tmp / "g.cgraph"
     fileformat.save(graph, path)
     size_kb = path.stat().st_size / 1024
     case = f"eval --json, whole process: {tag} ({size_kb:,.0f} KiB, no positions)"
     ours, theirs = tmp / "ours.json", tmp / "theirs.json"
     rows = [timed_row(case, "cgeditor", [sys.executable, "-m", "cgeditor", "eval", str(path), "--json"],
-                      ours, repeats)[0]]
-    env = micrograd_env()
+                      ours, repeats, env)[0]]
+    env = micrograd_env(env)
     if env is None:
         rows.append({"case": case, "who": MICROGRAD, "skipped": "micrograd not installed"})
         return rows
@@ -126,7 +156,7 @@ def eval_rows(graph: Graph, tag: str, tmp: Path, repeats: int) -> list[dict]:
     return rows
 
 
-def render_rows(n_ops: int, tmp: Path, repeats: int) -> list[dict]:
+def render_rows(n_ops: int, tmp: Path, repeats: int, env: dict) -> list[dict]:
     graph = build_graph(random_recipe(n_ops, seed=1))
     path = tmp / "r.cgraph"
     fileformat.save(graph, path)
@@ -135,10 +165,32 @@ def render_rows(n_ops: int, tmp: Path, repeats: int) -> list[dict]:
         out = tmp / f"r.{fmt}"
         row, message = timed_row(f"render, whole process: {len(graph):,}-node DAG without positions → {fmt.upper()}",
                                  "cgeditor", [sys.executable, "-m", "cgeditor", "render", str(path), "-o", str(out)],
-                                 tmp / "stdout.txt", repeats)
+                                 tmp / "stdout.txt", repeats, env)
         if "note:" in message:
             row["note"] += "; " + message.split("note: ", 1)[1].split(";")[1].strip()
         rows.append(row)
+    return rows
+
+
+def grade_rows(n_files: int, tmp: Path, repeats: int, env: dict) -> list[dict]:
+    """Grading a folder: `n_files` different student-sized files, evaluated by one command in
+    one process, and by one process per file (a shell loop), each a whole run."""
+    folder = tmp / "grading"
+    folder.mkdir(exist_ok=True)
+    files = []
+    for k in range(n_files):
+        files.append(str(folder / f"student{k:03d}.cgraph"))
+        fileformat.save(build_graph(random_recipe(GRADE_OPS, seed=1000 + k)), files[-1])
+    case = f"grading {n_files} files ({GRADE_OPS}-op DAGs), eval --json, whole run"
+    one = [sys.executable, "-m", "cgeditor", "eval", *files, "--json"]
+    rows = [timed_row(case, "cgeditor", one, tmp / "graded.jsonl", repeats, env,
+                      note=f"one process: eval F1 … F{n_files} --json")[0],
+            timed_row(case, "cgeditor --jobs 2", [*one, "--jobs", "2"], tmp / "graded.jsonl", repeats, env,
+                      note="two worker processes")[0]]
+    loop = 'for f in "$@"; do "$0" -m cgeditor eval "$f" --json || exit 1; done'
+    rows.append(timed_row(case, f"{n_files} processes, one eval --json per file", ["sh", "-c", loop, sys.executable,
+                                                                                   *files], tmp / "each.jsonl", 1,
+                          env, note="a shell loop, as grading was done before")[0])
     return rows
 
 
@@ -147,19 +199,24 @@ def main() -> None:
     parser.add_argument("--ops", default="50,1000,2000,4000,10000,100000")
     parser.add_argument("--chain", type=int, default=200_000)
     parser.add_argument("--render", default="1000,10000")
+    parser.add_argument("--grade", type=int, default=500, help="student files to grade (0: none)")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
+        env = compiled_env(Path(tmp))
+        warm_up(Path(tmp), env)
         for n in (int(s) for s in args.ops.split(",") if s):
             graph = build_graph(random_recipe(n, seed=1))
             rows += eval_rows(graph, f"{n:,}-op DAG ({len(graph):,} nodes)", Path(tmp),
-                              args.repeats if n < 100_000 else max(1, args.repeats // 2))
+                              args.repeats if n < 100_000 else max(1, args.repeats // 2), env)
         if args.chain:
             rows += eval_rows(chain_graph(args.chain), f"{args.chain:,}-node chain", Path(tmp),
-                              max(1, args.repeats // 2))
+                              max(1, args.repeats // 2), env)
+        if args.grade:
+            rows += grade_rows(args.grade, Path(tmp), max(1, args.repeats // 2), env)
         for n in (int(s) for s in args.render.split(",") if s):
-            rows += render_rows(n, Path(tmp), 1 if n >= 10_000 else max(1, args.repeats // 2))
+            rows += render_rows(n, Path(tmp), 1 if n >= 10_000 else max(1, args.repeats // 2), env)
     print(json.dumps(rows))
 
 

@@ -70,8 +70,8 @@ def _graded(path: str, sets: tuple[str, ...], output: str | None, as_json: bool)
     if as_json:
         instances = f', "instances": {{{", ".join(instance_items(graph, result))}}}' if len(graph.blocks) else ""
         return (f'{{"file": {_json_string(path)}, "output": {encode_basestring(result.output)}, '
-                f'"nodes": {{{", ".join(node_items(graph, result, list(graph.nodes)))}}}, '
-                f'"edges": [{", ".join(edge_items(result, graph.edges))}]{instances}}}'), True
+                f'"nodes": {{{node_items(graph, result, list(graph.nodes), ", ")}}}, '
+                f'"edges": [{edge_items(result, graph.edges, ", ")}]{instances}}}'), True
     return f"== {terminal(path)} ==\n{to_table(graph, result)}", True
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from json.encoder import encode_basestring
 import sys
+from itertools import chain, repeat
 from math import isfinite
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Sequence, TextIO
@@ -108,55 +109,66 @@ def write_json(graph: Graph, result: Evaluation, out: TextIO) -> None:
     values, grads = result.values.take(ids), result.grads.take(ids, 0.0)
     edge_grads = result.edge_grads.take(edges)
     out.write(f'{{\n  "output": {encode_basestring(result.output)},\n')
-    _write_block(out, '  "nodes": {', "  },", len(ids), lambda k: node_lines(graph, ids[k], values[k], grads[k]))
+    _write_block(out, '  "nodes": {', "  },", len(ids),
+                 lambda k: node_text(graph, ids[k], values[k], grads[k], _LINE_BREAK))
     _write_block(out, '  "edges": [', "  ]," if blocks else "  ]", len(edges),
-                 lambda k: edge_lines(edges[k], edge_grads[k]))
+                 lambda k: edge_text(edges[k], edge_grads[k], _LINE_BREAK))
     if blocks:
         instances = list(instance_items(graph, result))
-        _write_block(out, '  "instances": {', "  }", len(instances), lambda k: instances[k])
+        _write_block(out, '  "instances": {', "  }", len(instances), lambda k: _LINE_BREAK.join(instances[k]))
     out.write("}\n")
 
 
-def _write_block(out: TextIO, opening: str, closing: str, n: int, lines: Callable[[slice], Iterable[str]]) -> None:
+def _write_block(out: TextIO, opening: str, closing: str, n: int, text: Callable[[slice], str]) -> None:
     if not n:
         out.write(opening + closing.lstrip() + "\n")
         return
     out.write(opening + "\n    ")
     for start in range(0, n, _CHUNK):
-        out.write((",\n    " if start else "") + ",\n    ".join(lines(slice(start, start + _CHUNK))))
+        out.write((_LINE_BREAK if start else "") + text(slice(start, start + _CHUNK)))
     out.write("\n" + closing + "\n")
 
 
 _CHUNK = 4096  # lines per write
+_LINE_BREAK = ",\n    "
 
 # The JSON is written with the encoder's own string escaping and float repr (exactly what
-# json.dumps writes for them), a list at a time through `map`: one json.dumps call per node
-# cost more than the evaluation itself at 100k nodes, and so did a Python-level call per line.
+# json.dumps writes for them), a list at a time through `map`, and its pieces joined in one
+# pass: one json.dumps call per node cost more than the evaluation itself at 100k nodes, and
+# so did a Python-level call (or a str.format) per line.
 
 
-def node_items(graph: Graph, result: Evaluation, ids: list[str]) -> Iterable[str]:
-    """`"id": {"value": v, "grad": g}` for each of `ids` (an instance's with `"block": name`)."""
-    return node_lines(graph, ids, result.values.take(ids), result.grads.take(ids, 0.0))
+def node_items(graph: Graph, result: Evaluation, ids: list[str], sep: str) -> str:
+    """`"id": {"value": v, "grad": g}` for each of `ids` (an instance's with `"block": name`),
+    `sep` between them."""
+    return node_text(graph, ids, result.values.take(ids), result.grads.take(ids, 0.0), sep)
 
 
-def edge_items(result: Evaluation, edges: list[Edge]) -> Iterable[str]:
-    """`{"source", "target", "port", "local_grad"}` for each of `edges`."""
-    return edge_lines(edges, result.edge_grads.take(edges))
+def edge_items(result: Evaluation, edges: list[Edge], sep: str) -> str:
+    """`{"source", "target", "port", "local_grad"}` for each of `edges`, `sep` between them."""
+    return edge_text(edges, result.edge_grads.take(edges), sep)
 
 
-def node_lines(graph: Graph, ids: Sequence[str], values: Sequence[float], grads: Sequence[float]) -> Iterable[str]:
-    texts = (map(encode_basestring, ids), number_texts(values), number_texts(grads))
-    if not len(graph.blocks):
-        return map(_NODE_LINE, *texts)
-    nodes, blocks = graph.nodes, graph.blocks
-    names = [f', "block": {encode_basestring(node.op)}' if node.kind is NodeKind.OP and node.op in blocks else ""
-             for node in map(nodes.__getitem__, ids)]
-    return map(_INSTANCE_LINE, *texts, names)
+def node_text(graph: Graph, ids: Sequence[str], values: Sequence[float], grads: Sequence[float], sep: str) -> str:
+    names: Iterable[str] = repeat("}" + sep)
+    if len(graph.blocks):
+        nodes, blocks = graph.nodes, graph.blocks
+        names = [f', "block": {encode_basestring(node.op)}}}{sep}' if node.kind is NodeKind.OP and node.op in blocks
+                 else "}" + sep for node in map(nodes.__getitem__, ids)]
+    return _joined(zip(map(encode_basestring, ids), repeat(': {"value": '), number_texts(values),
+                       repeat(', "grad": '), number_texts(grads), names), sep)
 
 
-def edge_lines(edges: Sequence[Edge], grads: Sequence[float]) -> Iterable[str]:
-    return map(_EDGE_LINE, map(encode_basestring, map(_SOURCE, edges)), map(encode_basestring, map(_TARGET, edges)),
-               map(_PORT, edges), number_texts(grads))
+def edge_text(edges: Sequence[Edge], grads: Sequence[float], sep: str) -> str:
+    return _joined(zip(repeat('{"source": '), map(encode_basestring, map(_SOURCE, edges)),
+                       repeat(', "target": '), map(encode_basestring, map(_TARGET, edges)),
+                       repeat(', "port": '), map(str, map(_PORT, edges)),
+                       repeat(', "local_grad": '), number_texts(grads), repeat("}" + sep)), sep)
+
+
+def _joined(pieces: Iterable[tuple[str, ...]], sep: str) -> str:
+    """The pieces of every item, each item's last ending in `sep`, as one text without the last `sep`."""
+    return "".join(chain.from_iterable(pieces))[:-len(sep)]
 
 
 def instance_items(graph: Graph, result: Evaluation) -> Iterator[str]:
@@ -165,26 +177,37 @@ def instance_items(graph: Graph, result: Evaluation) -> Iterator[str]:
 
     for path, found in instance_values(graph, result).items():
         inner_ids = list(found.nodes)
-        inner = ", ".join(map(_NODE_LINE, map(encode_basestring, inner_ids),
-                              number_texts([v for v, _ in found.nodes.values()]),
-                              number_texts([g for _, g in found.nodes.values()])))
+        inner = _joined(zip(map(encode_basestring, inner_ids), repeat(': {"value": '),
+                            number_texts([v for v, _ in found.nodes.values()]), repeat(', "grad": '),
+                            number_texts([g for _, g in found.nodes.values()]), repeat("}, ")), ", ")
         yield f'{encode_basestring(path)}: {{"block": {encode_basestring(found.block)}, "nodes": {{{inner}}}}}'
 
 
-_NODE_LINE = '{}: {{"value": {}, "grad": {}}}'.format
-_INSTANCE_LINE = '{}: {{"value": {}, "grad": {}{}}}'.format
-_EDGE_LINE = '{{"source": {}, "target": {}, "port": {}, "local_grad": {}}}'.format
 _SOURCE, _TARGET, _PORT = attrgetter("source"), attrgetter("target"), attrgetter("port")
 
 
 def number_texts(xs: Iterable[float]) -> list[str]:
     """Numbers as JSON text: finite values as json.dumps writes them (their repr), the rest as
-    "nan", "inf" and "-inf" (strings, since JSON has no such numbers)."""
+    "nan", "inf" and "-inf" (strings, since JSON has no such numbers).
+
+    A result repeats its numbers (1.0 into every add, a chain's values settling on a fixed
+    point, a mul's local gradients being its inputs' values), and the repr of a float is the
+    costly part of writing one, so each distinct number is written once."""
     xs = list(map(float, xs))
-    texts = list(map(float.__repr__, xs))
-    if all(map(isfinite, xs)):
-        return texts
-    return [_NONFINITE.get(text, text) for text in texts]
+    distinct = dict.fromkeys(xs)
+    text = dict(zip(distinct, map(float.__repr__, distinct)))
+    if not all(map(isfinite, distinct)):
+        text = {x: _NONFINITE.get(t, t) for x, t in text.items()}
+    texts = list(map(text.__getitem__, xs))
+    if 0.0 in text:  # 0.0 and -0.0 are one key: each zero is given its own sign's text
+        k = -1
+        try:
+            while True:
+                k = xs.index(0.0, k + 1)
+                texts[k] = repr(xs[k])
+        except ValueError:
+            pass
+    return texts
 
 
 _NONFINITE = {"nan": '"nan"', "inf": '"inf"', "-inf": '"-inf"'}

@@ -3,9 +3,7 @@ announced like every other change, but never part of what is computed."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from cgeditor.model.annotations import Annotation, Point
+from cgeditor.model.annotations import Annotation, Note, Point
 from cgeditor.model.changes import AnnotationAdded, AnnotationChanged, AnnotationRemoved
 from cgeditor.model.inserted import inserted
 from cgeditor.model.node import GraphError
@@ -62,7 +60,7 @@ class AnnotationLayer:
         if old.kind != "note":
             raise GraphError(f"annotation {ann_id!r} is an arrow and has no text")
         if old.text != text:
-            self._replace_annotation(replace(old, text=text))
+            self._replace_annotation(Note(old.id, text, old.pos))
 
     def _replace_annotation(self, annotation: Annotation) -> None:
         self._annotations[annotation.id] = annotation  # same key: the drawing order is kept

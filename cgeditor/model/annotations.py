@@ -7,18 +7,22 @@ Both kinds are immutable; an edit replaces the annotation, which keeps undo reco
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cgeditor.model.records import Frozen
 
 Point = tuple[float, float]
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Frozen):
     """A block of text whose top-left corner sits at `pos`."""
+
+    __slots__ = ("id", "text", "pos")
 
     id: str
     text: str
     pos: Point
+
+    def __init__(self, id: str, text: str, pos: Point) -> None:  # noqa: A002
+        self._set(id, text, pos)
 
     kind = "note"
 
@@ -31,13 +35,17 @@ class Note:
         return Note(self.id, self.text, pos)
 
 
-@dataclass(frozen=True)
-class Arrow:
+class Arrow(Frozen):
     """A straight arrow from `start` to `end` (the head is at `end`)."""
+
+    __slots__ = ("id", "start", "end")
 
     id: str
     start: Point
     end: Point
+
+    def __init__(self, id: str, start: Point, end: Point) -> None:  # noqa: A002
+        self._set(id, start, end)
 
     kind = "arrow"
 

@@ -14,11 +14,11 @@ and friends); a body graph shares its document's library so nested instances res
 from __future__ import annotations
 
 import keyword
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from cgeditor.model.node import GraphError, NodeKind
 from cgeditor.model.ops import OPS, Op
+from cgeditor.model.records import Record
 
 if TYPE_CHECKING:
     from cgeditor.model.graph import Graph
@@ -34,17 +34,22 @@ _REGISTRY_NAMES = frozenset(OPS) | frozenset(a for op in OPS.values() for a in o
 _NODE_KIND_NAMES = frozenset(kind.value for kind in NodeKind)
 
 
-@dataclass(eq=False)
 class Block:
     """A named sub-graph: `params` are VARIABLE nodes of `body` whose ids are the param names
     (an instance's ports, in order); `body.output` is the returned node."""
 
-    name: str
-    params: tuple[str, ...]
-    body: Graph
-    formula: str | None = None  # "log(1 + exp(t))" for a user op defined by a formula
-    derivatives: dict[str, str] | None = None  # optional hand-written d/dparam formulas
-    _uses: tuple[int, frozenset[str]] | None = field(default=None, init=False, repr=False)
+    def __init__(self, name: str, params: tuple[str, ...], body: Graph, formula: str | None = None,
+                 derivatives: dict[str, str] | None = None) -> None:
+        self.name = name
+        self.params = params
+        self.body = body
+        self.formula = formula  # "log(1 + exp(t))" for a user op defined by a formula
+        self.derivatives = derivatives  # optional hand-written d/dparam formulas
+        self._uses: tuple[int, frozenset[str]] | None = None
+
+    def __repr__(self) -> str:
+        return (f"Block(name={self.name!r}, params={self.params!r}, body={self.body!r}, formula={self.formula!r}, "
+                f"derivatives={self.derivatives!r})")
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Block):
@@ -72,14 +77,16 @@ class Block:
         return set(self._uses[1])
 
 
-@dataclass
-class Extent:
+class Extent(Record):
     """How deep a body nests blocks (itself counted) and how many nodes it holds with every
     instance written out: what the size limits hold.  The library counts a block's body so as
     it is defined; the expression translator counts a `def` as it reads it, to name the line."""
 
-    depth: int = 1
-    nodes: int = 0
+    __slots__ = ("depth", "nodes")
+
+    def __init__(self, depth: int = 1, nodes: int = 0) -> None:
+        self.depth = depth
+        self.nodes = nodes
 
     def add(self, used: "Extent | None" = None) -> None:
         """One node more: a plain one, or an instance of a block of extent `used`."""

@@ -14,12 +14,12 @@ numbers are identical to the last bit.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from cgeditor.model import ops as ops_module
 from cgeditor.model.ops import get_op
+from cgeditor.model.records import Frozen
 
 if TYPE_CHECKING:
     from cgeditor.model.evaluate import PathStep, PlanOp
@@ -31,11 +31,18 @@ GENERIC = -1  # entry kind for a node the registry's functions evaluate
 ForwardEntry = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class ForwardKernel:
+class ForwardKernel(Frozen):
+    """A plan's forward loop and what it runs over (read-only, see `records`)."""
+
+    __slots__ = ("run", "entries", "ranked")
+
     run: Callable[[Sequence[ForwardEntry], list, list, list], None]  # (entries, values, partials, plan ops)
     entries: list[ForwardEntry]  # every op of the plan, in topological order
-    ranked: tuple[str, ...] = ()  # the op kinds the loop has a branch for, entry kind k = ranked[k]
+    ranked: tuple[str, ...]  # the op kinds the loop has a branch for, entry kind k = ranked[k]
+
+    def __init__(self, run: Callable[[Sequence[ForwardEntry], list, list, list], None], entries: list[ForwardEntry],
+                 ranked: tuple[str, ...] = ()) -> None:
+        self._set(run, entries, ranked)
 
 
 @lru_cache(maxsize=None)

@@ -11,7 +11,6 @@ recomputes only what lies downstream of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import NamedTuple, Sequence
 
@@ -50,21 +49,26 @@ class PathStep(NamedTuple):
     in_edges: tuple[Edge, ...]
 
 
-@dataclass
 class _Plan:
     """What an evaluation needs from the structure, computed once per structural change."""
 
-    ids: list[str]  # computable nodes in topological order
-    index: dict[str, int]
-    ops: list[PlanOp]  # every computable op node, in topological order
-    op_position: dict[int, int]  # node index → position in `ops`
-    leaves: list[tuple[int, str]]
-    problems: list[Problem]
-    _consumers: list[list[int]] | None  # see `consumers`; None until asked for
-    edge_count: int  # edges into computable op nodes
-    kernel: ForwardKernel
-    # output index → the backward path and its kernel entries
-    paths: dict[int, tuple[list[PathStep], list]] = field(default_factory=dict)
+    __slots__ = ("ids", "index", "ops", "op_position", "leaves", "problems", "_consumers", "edge_count", "kernel",
+                 "paths")
+
+    def __init__(self, ids: list[str], index: dict[str, int], ops: list[PlanOp], op_position: dict[int, int],
+                 leaves: list[tuple[int, str]], problems: list[Problem], consumers: list[list[int]] | None,
+                 edge_count: int, kernel: ForwardKernel,
+                 paths: dict[int, tuple[list[PathStep], list]] | None = None) -> None:
+        self.ids = ids  # computable nodes in topological order
+        self.index = index
+        self.ops = ops  # every computable op node, in topological order
+        self.op_position = op_position  # node index → position in `ops`
+        self.leaves = leaves
+        self.problems = problems
+        self._consumers = consumers  # see `consumers`; None until asked for
+        self.edge_count = edge_count  # edges into computable op nodes
+        self.kernel = kernel
+        self.paths = {} if paths is None else paths  # output index → the backward path and its kernel entries
 
     @property
     def consumers(self) -> list[list[int]]:

@@ -4,20 +4,21 @@ step by step, as read-only views over the evaluator's lists (no dict per node at
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
 from typing import TYPE_CHECKING, Sequence
 
 from cgeditor.model.graph import Edge
+from cgeditor.model.records import Frozen
 from cgeditor.model.validate import Problem
 
 if TYPE_CHECKING:
     from cgeditor.model.evaluate import PathStep, _Plan
 
-@dataclass(frozen=True)
-class BackwardStep:
+class BackwardStep(Frozen):
     """One edge of the backward pass: `contribution` = `upstream` × `local` arrives at the source."""
+
+    __slots__ = ("edge", "upstream", "local", "contribution", "total", "final")
 
     edge: Edge
     upstream: float  # d output / d edge.target
@@ -25,6 +26,10 @@ class BackwardStep:
     contribution: float
     total: float  # the source's running gradient after this step
     final: bool  # whether this is the last contribution the source receives
+
+    def __init__(self, edge: Edge, upstream: float, local: float, contribution: float, total: float,
+                 final: bool) -> None:
+        self._set(edge, upstream, local, contribution, total, final)
 
 
 _MISSING = object()

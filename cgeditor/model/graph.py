@@ -9,6 +9,7 @@ mirror the graph without polling and lets the evaluator drop its caches precisel
 from __future__ import annotations
 
 import operator
+from collections import deque
 from typing import Callable, Container, Iterable, Iterator
 
 from cgeditor.model.annotation_layer import AnnotationLayer
@@ -58,9 +59,10 @@ class Graph(AnnotationLayer, BlockHolder):
             raise GraphError("take_checked fills an empty graph")
         ins: dict[str, list[Edge]] = {n: [] for n in nodes}
         outs: dict[str, list[Edge]] = {n: [] for n in nodes}
-        for e in edges:
-            outs[e.source].append(e)
-            ins[e.target].append(e)
+        # each edge appended to its source's and its target's list, in C (a loop in Python was
+        # a tenth of loading a 300,000-edge file)
+        deque(map(list.append, map(outs.__getitem__, map(_SOURCE, edges)), edges), 0)
+        deque(map(list.append, map(ins.__getitem__, map(_TARGET, edges)), edges), 0)
         self._nodes, self._edges, self._in, self._out = nodes, edges, ins, outs
         self._sinks = {n for n, out in outs.items() if not out}
         self.structure_version += 1  # caches keyed on the version see a new structure,
@@ -359,3 +361,4 @@ class Graph(AnnotationLayer, BlockHolder):
 
 
 _PORT_SOURCE = operator.attrgetter("port", "source")
+_SOURCE, _TARGET = operator.attrgetter("source"), operator.attrgetter("target")

@@ -5,11 +5,11 @@ editor made up)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, NamedTuple
 
 from cgeditor.model.numbers import same_number
+from cgeditor.model.records import Record
 
 
 MAX_ID_LENGTH = 200  # characters
@@ -33,20 +33,22 @@ class NodeKind(str, Enum):
     OP = "op"
 
 
-@dataclass(slots=True)
-class Node:
-    id: str
-    kind: NodeKind
-    label: str = ""
-    value: float | None = None  # variables and constants
-    op: str | None = None  # op nodes: a name from the registry (possibly unknown)
-    pos: tuple[float, float] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # unknown file keys, kept on save
-    trainable: bool | None = None  # variables: whether descent may change it; None follows the name
+class Node(Record):
+    """A variable, a constant or an op node; equal to another with equal fields (see `records`)."""
 
-    def __post_init__(self) -> None:
-        if not self.label:
-            self.label = self.id
+    __slots__ = ("id", "kind", "label", "value", "op", "pos", "extra", "trainable")
+
+    def __init__(self, id: str, kind: NodeKind, label: str = "", value: float | None = None,  # noqa: A002
+                 op: str | None = None, pos: tuple[float, float] | None = None,
+                 extra: dict[str, Any] | None = None, trainable: bool | None = None) -> None:
+        self.id = id
+        self.kind = kind
+        self.label = label or id  # an empty label shows the id
+        self.value = value  # variables and constants
+        self.op = op  # op nodes: a name from the registry (possibly unknown)
+        self.pos = pos
+        self.extra = {} if extra is None else extra  # unknown file keys, kept on save
+        self.trainable = trainable  # variables: whether descent may change it; None follows the name
 
     def copy(self) -> "Node":
         return Node(self.id, self.kind, self.label, self.value, self.op, self.pos, dict(self.extra),

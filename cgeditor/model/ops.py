@@ -13,8 +13,9 @@ subgradient (relu'(0) = 0, abs'(0) = 0, max/min split a tie equally).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Callable, Sequence
+
+from cgeditor.model.records import Frozen
 
 INF = math.inf
 NAN = math.nan
@@ -24,9 +25,20 @@ Partials = Callable[[Sequence[float], float], Sequence[float]]
 CodeTemplate = Callable[[Sequence[str]], str]
 
 
-@dataclass(frozen=True)
-class Op:
-    """One operation: what it computes, how it differentiates, how it is written."""
+class Op(Frozen):
+    """One operation: what it computes, how it differentiates, how it is written.
+
+    Read-only once made (see `records`).
+
+    `fast` (optional): (forward, partials) as Python expressions over inputs `x`, `y` and the
+    output `out`, for a node with exactly `min_arity` inputs, in this module's namespace.  The
+    evaluator inlines them into its loop, which saves two calls and a list per node.  A
+    fixed-arity op gets `forward` and `partials` compiled from them (`_templated`); a variadic
+    one keeps functions for any number of inputs, which a test checks they equal.
+    """
+
+    __slots__ = ("name", "symbol", "title", "min_arity", "max_arity", "forward", "partials", "python",
+                 "python_partials", "torch", "ports", "infix", "category", "aliases", "short_title", "fast")
 
     name: str
     symbol: str
@@ -38,17 +50,20 @@ class Op:
     python: CodeTemplate  # plain Python (with ``math``) for the forward value
     python_partials: Callable[[Sequence[str], str], Sequence[str]]  # per port, given output name
     torch: CodeTemplate  # PyTorch expression on tensors
-    ports: tuple[str, ...] = ()  # names of the ports where order matters
-    infix: str | None = None  # the Python operator the expression parser maps to this op
-    category: str = "arithmetic"
-    aliases: tuple[str, ...] = field(default=())
-    short_title: str = ""  # what a narrow list (the palette) shows when `title` is long; "" = title
-    # Optional: (forward, partials) as Python expressions over inputs `x`, `y` and the output
-    # `out`, for a node with exactly `min_arity` inputs, in this module's namespace.  The
-    # evaluator inlines them into its loop, which saves two calls and a list per node.  A
-    # fixed-arity op gets `forward` and `partials` compiled from them (`_templated`); a
-    # variadic one keeps functions for any number of inputs, which a test checks they equal.
-    fast: tuple[str, str] | None = None
+    ports: tuple[str, ...]  # names of the ports where order matters
+    infix: str | None  # the Python operator the expression parser maps to this op
+    category: str
+    aliases: tuple[str, ...]
+    short_title: str  # what a narrow list (the palette) shows when `title` is long; "" = title
+    fast: tuple[str, str] | None
+
+    def __init__(self, name: str, symbol: str, title: str, min_arity: int, max_arity: int | None,
+                 forward: Forward, partials: Partials, python: CodeTemplate,
+                 python_partials: Callable[[Sequence[str], str], Sequence[str]], torch: CodeTemplate,
+                 ports: tuple[str, ...] = (), infix: str | None = None, category: str = "arithmetic",
+                 aliases: tuple[str, ...] = (), short_title: str = "", fast: tuple[str, str] | None = None) -> None:
+        self._set(name, symbol, title, min_arity, max_arity, forward, partials, python, python_partials, torch,
+                  ports, infix, category, aliases, short_title, fast)
 
     @property
     def variadic(self) -> bool:

@@ -9,12 +9,12 @@ answers the narrower question the editor asks while a wire is being dragged, and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
 
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.ops import OPS
+from cgeditor.model.records import Frozen
 from cgeditor.model.rings import rings
 
 
@@ -36,13 +36,20 @@ UNCOMPUTABLE = frozenset({ProblemCode.UNKNOWN_OP, ProblemCode.UNCONNECTED_PORT,
                           ProblemCode.MISSING_VALUE, ProblemCode.BROKEN_BLOCK})
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Frozen):
+    """One problem, read-only (see `records`)."""
+
+    __slots__ = ("code", "message", "owners", "edges", "port")
+
     code: ProblemCode
     message: str
     owners: tuple[str, ...]  # the node the problem belongs to; every member, for a cycle
-    edges: tuple[Edge, ...] = ()  # the edges at fault (marked on the canvas)
-    port: int | None = None  # the owner's input port concerned, if one is
+    edges: tuple[Edge, ...]  # the edges at fault (marked on the canvas)
+    port: int | None  # the owner's input port concerned, if one is
+
+    def __init__(self, code: ProblemCode, message: str, owners: tuple[str, ...], edges: tuple[Edge, ...] = (),
+                 port: int | None = None) -> None:
+        self._set(code, message, owners, edges, port)
 
     @property
     def nodes(self) -> tuple[str, ...]:

@@ -77,6 +77,15 @@ def test_non_finite_numbers_are_strings(capsys):
     assert result["edges"][1]["local_grad"] == "inf"
 
 
+def test_each_number_is_written_as_json_dumps_writes_it_signed_zeros_included():
+    """Equal numbers are written once and reused: 0.0 and -0.0 are equal, yet each keeps its sign."""
+    from cgeditor.cli.eval_cmd import number_texts
+
+    xs = [0.0, -0.0, 1.0, 1.0, -0.0, 0.1 + 0.2, math.inf, -math.inf, math.nan, 0.0, 1e-310, -1e300]
+    assert number_texts(xs) == [json.dumps(x) if math.isfinite(x) else json.dumps(str(x)) for x in xs]
+    assert number_texts([-0.0, 0.0]) == ["-0.0", "0.0"]
+
+
 def test_output_option_differentiates_another_node(capsys):
     result = run_json(capsys, "chain_rule", "--output", "z1")
     assert result["output"] == "z1"

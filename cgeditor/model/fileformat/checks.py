@@ -28,17 +28,26 @@ def no_constants(name: str) -> float:
 
 
 def depth(data: Any) -> int:
-    """Nesting depth (counted only up to MAX_DEPTH + 1), without recursion: a hostile document
-    must not exhaust the stack.  Walked a level at a time, each level one comprehension over
-    every value in it, which keeps a 200k-node file's check to a few C loops.  `data` is what
-    `json.loads` made: its containers are exactly dicts and lists."""
+    """Nesting depth (counted only up to MAX_DEPTH + 1); see `shape`."""
+    return shape(data)[0]
+
+
+def shape(data: Any) -> tuple[int, int]:
+    """Nesting depth (counted only up to MAX_DEPTH + 1) and the number of keys of the objects
+    within it, without recursion: a hostile document must not exhaust the stack.  Walked a
+    level at a time, each level a few comprehensions over every value in it, which keeps a
+    200k-node file's check to a few C loops.  `data` is what `json.loads` made: its containers
+    are exactly dicts and lists."""
     level = [data] if data.__class__ in _CONTAINERS else []
-    depth = 0
+    depth = keys = 0
     while level and depth <= MAX_DEPTH:
         depth += 1
-        children = chain.from_iterable([item.values() if item.__class__ is dict else item for item in level])
+        objects = [item for item in level if item.__class__ is dict]
+        keys += sum(map(len, objects))
+        children = chain(chain.from_iterable(map(dict.values, objects)),
+                         chain.from_iterable([item for item in level if item.__class__ is list]))
         level = [c for c in children if c.__class__ in _CONTAINERS]
-    return depth
+    return depth, keys
 
 
 _CONTAINERS = frozenset({dict, list})
