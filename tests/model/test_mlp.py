@@ -5,6 +5,9 @@ import pytest
 from cgeditor.model.evaluate import evaluate
 from cgeditor.model.graph import NodeKind, is_trainable
 from cgeditor.model.mlp import NetworkError, build_mlp
+from cgeditor.model.teaching.paths import list_paths
+from cgeditor.model.teaching.probes import train
+from cgeditor.model.teaching.walk import Walk
 from cgeditor.model.validate import validate
 
 
@@ -148,3 +151,32 @@ def test_network_agrees_with_pytorch_on_loss_and_every_weight_gradient(sizes, lo
     assert len(expected_grads) == len(_values(graph, "w")) + len(_values(graph, "b"))
     for node_id, expected in expected_grads.items():
         assert result.grads[node_id] == pytest.approx(expected, rel=1e-9, abs=1e-12), node_id
+
+
+def test_the_step_through_ends_with_every_weights_gradient_complete_and_equal_to_the_evaluators():
+    graph = build_mlp([2, 3, 1], activation="tanh", loss="mse", seed=0)
+    evaluation = evaluate(graph)
+    walk = Walk(graph, evaluation)
+    last = walk.state(len(walk) - 1)
+    params = {**_values(graph, "w"), **_values(graph, "b")}
+    for node_id in params:
+        shown = last.grads[node_id]
+        assert shown.complete and shown.value == pytest.approx(evaluation.grads[node_id], rel=1e-12), node_id
+
+
+def test_paths_treat_each_neuron_instance_as_one_node():
+    graph = build_mlp([2, 3, 1], activation="tanh", loss="mse", seed=0)
+    evaluation = evaluate(graph)
+    # x1 reaches L through each of the three hidden neurons, then the output neuron: three paths.
+    paths = list_paths(graph, evaluation, "x1")
+    assert paths.count == 3 and len(paths.listed) == 3
+    assert paths.sum == pytest.approx(evaluation.grads["x1"], rel=1e-12)
+    assert all(len(path.edges) == 3 for path in paths.listed)  # x1 → hidden → output neuron → L
+
+
+def test_gradient_descent_lowers_the_networks_loss_and_moves_only_weights_and_biases():
+    graph = build_mlp([2, 3, 1], activation="tanh", loss="mse", seed=0)
+    trainable = [n.id for n in graph if is_trainable(n)]
+    run = train(graph, None, trainable, lr=0.5, steps=20)
+    assert run.losses[-1] < run.losses[0] / 2
+    assert set(run.values) == set(trainable) == set(_values(graph, "w")) | set(_values(graph, "b"))
