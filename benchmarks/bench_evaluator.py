@@ -56,6 +56,7 @@ def compare(n_ops: int, repeats: int, peers: bool) -> list[dict]:
         flip[0] ^= 1
         for leaf in leaf_ids:
             graph.nodes[leaf].value = value_sets[flip[0]][leaf]
+        graph.value_log.restart()  # set behind the graph's back: every value may be new
         ev.evaluate()
 
     rows.append(row(case, "cgeditor (warm: cached plan)", timed(full_run, repeats)))
