@@ -13,8 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cgeditor.editor.canvas.label_index import MAX_CELLS, Index
-from cgeditor.editor.canvas.label_placement import (LabelRequest, Rect, along_polyline, around_node,
-                                             place_labels, segment_hits_rect)
+from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, place_labels, segment_hits_rect
+from cgeditor.editor.canvas.label_spots import along_polyline, around_node
 
 
 def test_segment_through_rect_hits_it():
@@ -93,7 +93,8 @@ def test_labels_on_a_grid_of_nodes_never_overlap(cells):
 
 FAR_APART = """
 import sys
-from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, along_polyline, around_node, place_labels
+from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, place_labels
+from cgeditor.editor.canvas.label_spots import along_polyline, around_node
 span = float(sys.argv[1])
 nodes = {"a": Rect(-span, 0.0, 70, 50), "b": Rect(span, 0.0, 70, 50), "c": Rect(-span, -span, 70, 50)}
 edges = {("a", "b"): [(-span + 70, 25.0), (span, 25.0)], ("c", "b"): [(-span + 35, -span + 50), (span, 0.0)]}

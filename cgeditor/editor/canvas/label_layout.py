@@ -13,7 +13,8 @@ from PySide6.QtCore import QRectF, Qt, QTimer
 from cgeditor.model.graph import Edge
 from cgeditor.editor.canvas.items import EdgeItem, NodeItem, OverlayLabel
 from cgeditor.editor.canvas.node_painter import LABEL_MIN_PX
-from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, along_polyline, around_node, place_labels, point_at
+from cgeditor.editor.canvas.label_placement import LabelRequest, Rect, place_labels
+from cgeditor.editor.canvas.label_spots import along_polyline, around_node, point_at
 
 ROW_GAP = 2.0  # between a node's value and gradient labels
 REACH = 230.0  # farther than any candidate position lies from its node or edge

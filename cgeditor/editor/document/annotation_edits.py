@@ -9,7 +9,7 @@ from cgeditor.model.annotations import Arrow, Note
 from cgeditor.model.fileformat import MAX_NOTE_LENGTH
 from cgeditor.model.graph import Graph
 
-from cgeditor.editor.document.commands import AddAnnotationCommand, MoveAnnotationCommand, SetNoteTextCommand
+from cgeditor.editor.document.annotation_commands import AddAnnotationCommand, MoveAnnotationCommand, SetNoteTextCommand
 from cgeditor.editor.document.positions import point
 
 

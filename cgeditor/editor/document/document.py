@@ -28,9 +28,10 @@ from cgeditor.model.layout import layered_layout
 from cgeditor.model.numbers import same_number
 from cgeditor.model.validate import Problem, connection_problem
 
+from cgeditor.editor.document.annotation_commands import RemoveAnnotationCommand
 from cgeditor.editor.document.annotation_edits import AnnotationEdits
 from cgeditor.editor.document.commands import (AddEdgeCommand, AddNodeCommand, Command, MoveNodesCommand,
-                                               RemoveAnnotationCommand, RemoveEdgeCommand, RemoveNodesCommand,
+                                               RemoveEdgeCommand, RemoveNodesCommand,
                                                RenameCommand, SetOutputCommand, SetTrainableCommand,
                                                SetValueCommand, SetValuesCommand)
 from cgeditor.editor.document import clipboard
