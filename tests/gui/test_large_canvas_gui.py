@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
 from PySide6.QtGui import QImage, QRegion, QTransform
 
 from cgeditor.editor.document.document import Document
+from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, curve_reaches
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
@@ -196,6 +197,14 @@ def test_zoomed_out_an_edit_repaints_every_pixel_it_changes_and_not_the_whole_vi
         assert changed and all(painted.region.contains(p) for p in changed)
         area = sum(r.width() * r.height() for r in painted.region)
         assert area < viewport.width() * viewport.height() / 4
+
+
+def test_a_level_wire_across_a_wide_graph_repaints_a_band_no_taller_than_it_bends():
+    rise = 100.0  # a wire 3 million units long falling 100: its x bows far, its y only by the rise
+    reaches = curve_reaches(((0.0, 0.0), (1.5e6, 0.0), (1.5e6, rise), (3.0e6, rise)))
+    assert len(reaches) == CURVE_PIECES
+    assert all(top >= -2.0 and bottom <= rise + 2.0 for _, top, _, bottom in reaches)
+    assert min(r[0] for r in reaches) <= 0.0 and max(r[2] for r in reaches) >= 3.0e6
 
 
 def test_a_rubber_band_selects_when_zoomed_out_on_a_large_graph(qtbot):

@@ -78,9 +78,9 @@ class Overview:
         self._touched[item] = None
         drawn = self._drawn.get(item)
         if drawn is not None:  # where it was drawn
-            self._repaint(_curve_reaches(drawn[4]) if drawn[2] else [drawn[5]])
+            self._repaint(curve_reaches(drawn[4]) if drawn[2] else [drawn[5]])
         if item.scene() is self.scene:  # where it is now
-            self._repaint(_curve_reaches(item.controls()) if isinstance(item, EdgeItem) else
+            self._repaint(curve_reaches(item.controls()) if isinstance(item, EdgeItem) else
                           [item.sceneBoundingRect().getCoords()])
 
     def touch_all(self, items) -> None:
@@ -181,7 +181,7 @@ class Overview:
 
 
 Reach = tuple[float, float, float, float]  # left, top, right, bottom: where an item's paint reaches
-CURVE_PIECES = 8  # a touched edge repaints a box around each eighth of its curve, not its whole box
+CURVE_PIECES = 16  # a touched edge repaints a box around each sixteenth of its curve, not its whole box
 MAX_SPOTS = 64  # exposed rects tested tile by tile; beyond, their bounding rect
 
 
@@ -195,19 +195,21 @@ def _exposed_rects(p: QPainter, exposed: QRectF) -> list[QRectF]:
     return [inverse.mapRect(QRectF(r)) for r in region]
 
 
-def _curve_reaches(controls: tuple[Point, Point, Point, Point]) -> list[Reach]:
+def curve_reaches(controls: tuple[Point, Point, Point, Point]) -> list[Reach]:
     """Boxes that together hold the cubic: each piece of its 16-segment polyline, grown by how far
-    the curve can stray from the chords (an eighth of the second derivative's bound over n²)."""
+    the curve can stray from the chords along each axis (an eighth of that coordinate's second
+    derivative bound over n²)."""
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
-    bend = 6 * max(abs(x0 - 2 * x1 + x2), abs(y0 - 2 * y1 + y2), abs(x1 - 2 * x2 + x3), abs(y1 - 2 * y2 + y3))
-    stray = bend / (8 * 16 * 16) * 1.5 + 1.0  # the bound per axis, with room for rounding
+    bend_x = 6 * max(abs(x0 - 2 * x1 + x2), abs(x1 - 2 * x2 + x3))  # each axis its own: a wire across a
+    bend_y = 6 * max(abs(y0 - 2 * y1 + y2), abs(y1 - 2 * y2 + y3))  # wide graph strays far in x, not in y
+    stray_x, stray_y = (bend / (8 * 16 * 16) * 1.5 + 1.0 for bend in (bend_x, bend_y))  # with room for rounding
     points = cubic_points(controls)
     step = len(points) // CURVE_PIECES
     reaches = []
     for i in range(0, len(points) - 1, step):
         xs = [x for x, _ in points[i:i + step + 1]]
         ys = [y for _, y in points[i:i + step + 1]]
-        reaches.append((min(xs) - stray, min(ys) - stray, max(xs) + stray, max(ys) + stray))
+        reaches.append((min(xs) - stray_x, min(ys) - stray_y, max(xs) + stray_x, max(ys) + stray_y))
     return reaches
 # One item as the overview draws it (a tuple: hundreds of thousands are made at once): the
 # square it is filed under, its stacking serial, whether it is an edge, its look (an edge's
