@@ -10,21 +10,8 @@ from PySide6.QtWidgets import QApplication
 from cgeditor.editor.document.document import Document
 from cgeditor.model.expression import parse_program
 from cgeditor.model.graph import Edge
-from helpers.block_programs import NEURON
+from helpers.block_programs import NESTED, NESTED_VALUES, NEURON, NEURON_VALUES
 from helpers.teaching_windows import key, start_teaching
-
-VALUES = {"x1": 0.5, "x2": -1.0, "a": 0.3, "c": 0.8, "b1": 0.1, "v": 2.0}
-NESTED = """\
-def lin(x, w, b):
-    return x*w + b
-
-def unit(x, w, b):
-    return tanh(lin(x, w, b))
-
-h = unit(x, w, b)
-L = h * h
-"""
-
 
 def open_program(make_window, qtbot, text, values):
     window = make_window(Document(parse_program(text, values)))
@@ -56,7 +43,7 @@ def step_to(qtbot, window, line: str) -> None:
 
 @pytest.fixture
 def neuron_window(make_window, qtbot):
-    return open_program(make_window, qtbot, NEURON, VALUES)
+    return open_program(make_window, qtbot, NEURON, NEURON_VALUES)
 
 
 def test_stepping_through_an_expanded_neuron_plays_its_inside_in_the_frame_then_goes_on(qtbot, neuron_window):
@@ -117,7 +104,7 @@ def test_collapsing_mid_walk_leaves_the_stepper_on_a_step_of_the_collapsed_walk(
 
 
 def test_an_instance_inside_a_frame_expands_in_a_nested_frame_and_folds_back_alone(qtbot, make_window):
-    window = open_program(make_window, qtbot, NESTED, {"x": 0.4, "w": -0.7, "b": 0.2})
+    window = open_program(make_window, qtbot, NESTED, NESTED_VALUES)
     scene = window.scene
     double_click_node(qtbot, window, "h")
     outer = scene.insides.frame("h")

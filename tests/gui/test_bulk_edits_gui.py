@@ -17,23 +17,10 @@ from cgeditor.editor.document.document import Document
 from cgeditor.editor.document.gc_pause import LARGE_GRAPH
 from cgeditor.editor.teaching.step_badge import StepBadge
 from cgeditor.model import fileformat
-from cgeditor.model.graph import Edge, Graph, Node, NodeKind
+from cgeditor.model.graph import Edge
 
 from helpers.canvas import Canvas
-
-COLUMNS = 40
-
-
-def pairs(n: int) -> Graph:
-    """n variables, each feeding its own tanh, in rows of 40 pairs."""
-    graph = Graph()
-    for i in range(n):
-        x, y = 340.0 * (i % COLUMNS), 110.0 * (i // COLUMNS)
-        graph.add_node(Node(f"v{i}", NodeKind.VARIABLE, value=0.01 * i, pos=(x, y)))
-        graph.add_node(Node(f"t{i}", NodeKind.OP, op="tanh", pos=(x + 170.0, y)))
-        graph.add_edge(Edge(f"v{i}", f"t{i}", 0))
-    return graph
-
+from helpers.graph_builders import pairs
 
 class Counter:
     def __init__(self):

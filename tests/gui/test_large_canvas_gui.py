@@ -17,20 +17,7 @@ from cgeditor.model.graph import Edge, Graph, Node, NodeKind
 from cgeditor.model.numbers import format_compact
 
 from helpers.canvas import Canvas
-
-COLUMNS = 40
-
-
-def pairs(n: int) -> Graph:
-    """n variables, each feeding its own tanh, in rows of 40 pairs: more than are placed eagerly."""
-    graph = Graph()
-    for i in range(n):
-        x, y = 340.0 * (i % COLUMNS), 110.0 * (i // COLUMNS)
-        graph.add_node(Node(f"v{i}", NodeKind.VARIABLE, value=0.01 * i, pos=(x, y)))
-        graph.add_node(Node(f"t{i}", NodeKind.OP, op="tanh", pos=(x + 170.0, y)))
-        graph.add_edge(Edge(f"v{i}", f"t{i}", 0))
-    return graph
-
+from helpers.graph_builders import PAIR_COLUMNS, pairs
 
 def shown_at_1_to_1(canvas: Canvas, node_id: str) -> None:
     canvas.view.setTransform(QTransform())
@@ -179,7 +166,7 @@ def changed_pixels(before: QImage, after: QImage) -> list[QPoint]:
 
 def test_zoomed_out_an_edit_repaints_every_pixel_it_changes_and_not_the_whole_view(qtbot):
     canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
-    scene, document, viewport = canvas.scene, canvas.document, canvas.view.viewport()
+    document, viewport = canvas.document, canvas.view.viewport()
     canvas.view.fit_graph()
     canvas.wait_evaluated()
     added = document.add_node(NodeKind.OP, op="add", pos=(170.0, -150.0))
@@ -237,7 +224,7 @@ def test_a_large_file_is_kept_out_of_the_collector_until_another_replaces_it(qtb
 def test_a_long_edge_crossing_the_view_gets_its_label_only_where_its_middle_comes_into_view(qtbot):
     graph = pairs(LAZY_LIMIT)
     last = f"t{LAZY_LIMIT - 1}"
-    graph.add_node(Node("far", NodeKind.OP, op="add", pos=(340.0 * COLUMNS, 110.0 * (LAZY_LIMIT // COLUMNS))))
+    graph.add_node(Node("far", NodeKind.OP, op="add", pos=(340.0 * PAIR_COLUMNS, 110.0 * (LAZY_LIMIT // PAIR_COLUMNS))))
     long_edge = Edge("t0", "far", 0)
     graph.add_edge(long_edge)
     graph.add_edge(Edge(last, "far", 1))

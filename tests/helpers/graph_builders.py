@@ -35,3 +35,18 @@ def doubling_chain(n: int, fan: int = 2) -> Graph:
         below = f"a{i}"
     g.set_output(below)
     return g
+
+
+PAIR_COLUMNS = 40
+
+
+def pairs(n: int) -> Graph:
+    """n variables, each feeding its own tanh, in rows of 40 pairs: a large canvas of many
+    small pieces, for the editor's whole-graph actions and lazy placement."""
+    graph = Graph()
+    for i in range(n):
+        x, y = 340.0 * (i % PAIR_COLUMNS), 110.0 * (i // PAIR_COLUMNS)
+        graph.add_node(Node(f"v{i}", NodeKind.VARIABLE, value=0.01 * i, pos=(x, y)))
+        graph.add_node(Node(f"t{i}", NodeKind.OP, op="tanh", pos=(x + 170.0, y)))
+        graph.add_edge(Edge(f"v{i}", f"t{i}", 0))
+    return graph

@@ -11,23 +11,10 @@ from cgeditor.model.graph import Edge
 from cgeditor.model.teaching.expanded import ExpandedView, carried_position, expandable
 from cgeditor.model.teaching.walk import Walk
 
-from helpers.block_programs import NEURON
-
-VALUES = {"x1": 0.5, "x2": -1.0, "a": 0.3, "c": 0.8, "b1": 0.1, "v": 2.0}
-NESTED = """\
-def lin(x, w, b):
-    return x*w + b
-
-def unit(x, w, b):
-    return tanh(lin(x, w, b))
-
-h = unit(x, w, b)
-L = h * h
-"""
-
+from helpers.block_programs import NESTED, NESTED_VALUES, NEURON, NEURON_VALUES
 
 def neuron_graph():
-    g = parse_program(NEURON, VALUES)
+    g = parse_program(NEURON, NEURON_VALUES)
     return g, evaluate(g, g.output)
 
 
@@ -80,7 +67,7 @@ def test_a_state_splits_into_the_canvas_and_the_frame_with_the_step_where_it_hap
 
 
 def test_nested_expanded_instances_are_written_out_to_paths_and_split_into_nested_frames():
-    g = parse_program(NESTED, {"x": 0.4, "w": -0.7, "b": 0.2})
+    g = parse_program(NESTED, NESTED_VALUES)
     ev = evaluate(g, g.output)
     inner_id = next(n.id for n in g.blocks["unit"].body if n.op == "lin")
     path = f"h/{inner_id}"
@@ -97,7 +84,7 @@ def test_nested_expanded_instances_are_written_out_to_paths_and_split_into_neste
 
 
 def test_only_instances_whose_outer_instances_are_expanded_can_be_expanded():
-    g = parse_program(NESTED, {"x": 0.4, "w": -0.7, "b": 0.2})
+    g = parse_program(NESTED, NESTED_VALUES)
     inner_id = next(n.id for n in g.blocks["unit"].body if n.op == "lin")
     assert expandable(g, [f"h/{inner_id}"]) == ()
     assert expandable(g, ["x", "nope", "h"]) == ("h",)
