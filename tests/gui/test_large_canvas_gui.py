@@ -7,7 +7,7 @@ import gc
 import weakref
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
-from PySide6.QtGui import QImage, QRegion, QTransform
+from PySide6.QtGui import QImage, QPainter, QRegion, QTransform
 
 from cgeditor.editor.document.document import Document
 from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, curve_reaches
@@ -292,3 +292,34 @@ def test_zoomed_out_nodes_added_or_moved_where_the_view_has_not_been_draw_there_
     assert scene.node_item(added) in drawn and scene.node_item("t0") in drawn
     at_once, by_items = drawn_both_ways(canvas, monkeypatch)
     assert at_once == by_items
+
+
+
+def test_zoomed_out_a_repaint_of_thin_bands_draws_in_them_what_drawing_everything_would(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    overview, view = canvas.scene.overview, canvas.view
+    size = view.viewport().size()
+    bands = QRegion(0, 100, size.width(), 6).united(QRegion(0, 300, size.width(), 9))
+
+    def painted(clip_by_engine: bool) -> QImage:
+        """The overview over the whole view, clipped to `bands`: as a partial repaint does (the
+        region as the engine's system clip, item by item) or as a full frame clipped after."""
+        image = QImage(size, QImage.Format_RGB32)
+        image.fill(0xFFFFFF)
+        if clip_by_engine:
+            image.paintEngine().setSystemClip(bands)
+        painter = QPainter(image)
+        if not clip_by_engine:
+            painter.setClipRegion(bands)
+        painter.setTransform(view.viewportTransform())
+        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
+        painter.end()
+        return image
+
+    in_bands = painted(True)
+    assert in_bands == painted(False)
+    blank = QImage(size, QImage.Format_RGB32)
+    blank.fill(0xFFFFFF)
+    assert changed_pixels(blank, in_bands)  # the bands cross drawn edges and boxes
