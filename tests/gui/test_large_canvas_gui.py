@@ -294,7 +294,6 @@ def test_zoomed_out_nodes_added_or_moved_where_the_view_has_not_been_draw_there_
     assert at_once == by_items
 
 
-
 def test_zoomed_out_a_repaint_of_thin_bands_draws_in_them_what_drawing_everything_would(qtbot):
     canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
     canvas.view.fit_graph()

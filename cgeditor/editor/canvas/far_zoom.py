@@ -123,14 +123,14 @@ class Overview:
             if not tile.meets(*around):
                 continue
             if len(spots) == 1:
-                paths.append(tile.paths())
-                boxes.append(tile.boxes())
-                continue
-            here = [spot for spot in spots if tile.meets(*spot)]
-            if here:
+                tile_paths, tile_boxes = tile.parts()
+            else:
+                here = [spot for spot in spots if tile.meets(*spot)]
+                if not here:
+                    continue
                 tile_paths, tile_boxes = tile.parts_meeting(here)
-                paths.append(tile_paths)
-                boxes.append(tile_boxes)
+            paths.append(tile_paths)
+            boxes.append(tile_boxes)
         self.scene.painter.paint_overview(p, paths, boxes)
 
     def _repaint(self, reaches: list[Reach]) -> None:
@@ -244,6 +244,9 @@ def _node(item: NodeItem, selected: bool, serial: int) -> Drawn:
             (x, y, x + body.w, y + body.h))
 
 
+Parts = tuple[dict[str, QPainterPath], dict[tuple, list[QRectF]]]  # what a square draws: paths by edge state, boxes by node look
+
+
 class _Tile:
     """The items filed under one square of the canvas, and what they draw: hairline paths by
     state and boxes by look, made when first painted after a change, and the bounds they reach
@@ -252,17 +255,16 @@ class _Tile:
     def __init__(self):
         self.items: dict[QGraphicsItem, Drawn] = {}
         self._order: list[Drawn] | None = None  # by stacking serial
-        self._paths: dict[str, QPainterPath] | None = None
-        self._boxes: dict[tuple, list[QRectF]] | None = None
+        self._parts: Parts | None = None
         self._bounds: Reach | None = None
 
     def add(self, item: QGraphicsItem, drawn: Drawn) -> None:
         self.items[item] = drawn
-        self._order = self._paths = self._boxes = self._bounds = None
+        self._order = self._parts = self._bounds = None
 
     def forget(self, item: QGraphicsItem) -> None:
         del self.items[item]
-        self._order = self._paths = self._boxes = self._bounds = None
+        self._order = self._parts = self._bounds = None
 
     def meets(self, left: float, top: float, right: float, bottom: float) -> bool:
         if self._bounds is None:
@@ -272,24 +274,23 @@ class _Tile:
         x0, y0, x1, y1 = self._bounds
         return x0 <= right and x1 >= left and y0 <= bottom and y1 >= top
 
-    def paths(self) -> dict[str, QPainterPath]:
-        if self._paths is None:
-            self._paths, self._boxes = _parts(self._in_order())
-        return self._paths
+    def parts(self) -> Parts:
+        """Everything filed here as it draws: hairline paths by edge state, boxes by node look."""
+        if self._parts is None:
+            self._parts = _parts(self._in_order())
+        return self._parts
 
-    def boxes(self) -> dict[tuple, list[QRectF]]:
-        if self._boxes is None:
-            self._paths, self._boxes = _parts(self._in_order())
-        return self._boxes
-
-    def parts_meeting(self, spots: list[Reach]) -> tuple[dict[str, QPainterPath], dict[tuple, list[QRectF]]]:
+    def parts_meeting(self, spots: list[Reach]) -> Parts:
         """The paths and boxes of only the items whose reach meets one of `spots`: the rest
         paint nothing inside them.  A wire added across a wide graph at far zoom repaints thin
         bands through most squares, where stroking all their items drew 3,700 edges of a
         10,000-node network for the 1,100 that meet a band."""
-        return _parts([drawn for drawn in self._in_order() if any(
-            x0 <= drawn[5][2] and drawn[5][0] <= x1 and y0 <= drawn[5][3] and drawn[5][1] <= y1
-            for x0, y0, x1, y1 in spots)])
+        meeting = []
+        for drawn in self._in_order():
+            left, top, right, bottom = drawn[5]
+            if any(x0 <= right and left <= x1 and y0 <= bottom and top <= y1 for x0, y0, x1, y1 in spots):
+                meeting.append(drawn)
+        return _parts(meeting)
 
     def _in_order(self) -> list[Drawn]:
         if self._order is None:
@@ -297,7 +298,7 @@ class _Tile:
         return self._order
 
 
-def _parts(drawn_items: list[Drawn]) -> tuple[dict[str, QPainterPath], dict[tuple, list[QRectF]]]:
+def _parts(drawn_items: list[Drawn]) -> Parts:
     """Hairline paths by edge state and boxes by node look, in the order given."""
     paths: dict[str, QPainterPath] = {}
     boxes: dict[tuple, list[QRectF]] = {}
