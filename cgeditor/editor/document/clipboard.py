@@ -28,12 +28,10 @@ def selection(graph: Graph, node_ids: Iterable[str]) -> Graph:
     keep = set(node_ids)
     part = Graph()
     part.blocks = graph.blocks
-    for node in graph:
-        if node.id in keep:
-            part.add_node(node.copy())
-    for edge in graph.edges:
-        if edge.source in keep and edge.target in keep:
-            part.add_edge(edge)
+    # what `graph` holds was checked when it was added, so it is taken without a Change per
+    # item (copying 4,000 nodes announced 10,000 changes that nothing listened to)
+    part.take_checked({node.id: node.copy() for node in graph if node.id in keep},
+                      dict.fromkeys(e for e in graph.edges if e.source in keep and e.target in keep))
     if graph.output in keep:
         part.set_output(graph.output)
     return part
