@@ -6,11 +6,11 @@ from __future__ import annotations
 import gc
 import weakref
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF
 from PySide6.QtGui import QImage, QPainter, QRegion, QTransform
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, curve_reaches
+from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, _exposed_rects, curve_reaches
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
@@ -322,3 +322,37 @@ def test_zoomed_out_a_repaint_of_thin_bands_draws_in_them_what_drawing_everythin
     blank = QImage(size, QImage.Format_RGB32)
     blank.fill(0xFFFFFF)
     assert changed_pixels(blank, in_bands)  # the bands cross drawn edges and boxes
+
+
+def test_zoomed_out_a_repaint_of_a_slanting_band_joins_its_rects_and_draws_in_them_what_drawing_everything_would(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    overview, view = canvas.scene.overview, canvas.view
+    size = view.viewport().size()
+    band = QRegion()  # as a slanting wire's repaint comes: a strip cut where others start, pixel rows
+    for top, height, left in ((250, 70, 400), (320, 40, 399), (360, 90, 398)):  # the graph is drawn at y 296-481
+        band = band.united(QRegion(left, top, 10, height))
+    for row in range(16):
+        band = band.united(QRegion(350 + 9 * row, 450 + row, 60 + 20 * row, 1))
+
+    def painted(clip_by_engine: bool) -> QImage:
+        image = QImage(size, QImage.Format_RGB32)
+        image.fill(0xFFFFFF)
+        if clip_by_engine:
+            image.paintEngine().setSystemClip(band)
+        painter = QPainter(image)
+        if not clip_by_engine:
+            painter.setClipRegion(band)
+        painter.setTransform(view.viewportTransform())
+        if clip_by_engine:
+            assert len(_exposed_rects(painter, QRectF())) < band.rectCount() / 4
+        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
+        painter.end()
+        return image
+
+    in_band = painted(True)
+    assert in_band == painted(False)
+    blank = QImage(size, QImage.Format_RGB32)
+    blank.fill(0xFFFFFF)
+    assert changed_pixels(blank, in_band)  # the band crosses drawn edges and boxes
