@@ -46,6 +46,27 @@ class Overview:
         self._touched: dict[QGraphicsItem, None] = {}  # to draw anew
         self._selected: set[QGraphicsItem] = set()  # as drawn
         self._serial = count()  # stacking order: boxes overlap as the items would
+        self._others: dict[QGraphicsItem, None] = {}  # every other item added to the scene (see `paints_alone`)
+
+    def added(self, item: QGraphicsItem) -> None:
+        """The scene took `item`, one the overview does not draw unless it is a node or an edge."""
+        if not isinstance(item, (NodeItem, EdgeItem)):
+            self._others[item] = None
+
+    def paints_alone(self) -> bool:
+        """Whether a frame is only the background and the overview: active, and no item but the
+        nodes and edges shown (a note, a block's frame, a readable label, a dragged wire: its
+        ports are ringed then).  The view then draws it without Qt's walk over every item under
+        the repainted area, which at far zoom finds thousands that draw nothing: 4.5 ms of an
+        edit of a 10,000-node network, 34 ms at 100,000."""
+        if not self.active:
+            return False
+        for item in list(self._others):
+            if not isValid(item) or item.scene() is not self.scene:
+                del self._others[item]
+            elif item.isVisible():
+                return False
+        return True
 
     def item_flags(self) -> QGraphicsItem.GraphicsItemFlag:
         """Flags for a new node or edge item: selectable, and without paint while active."""
