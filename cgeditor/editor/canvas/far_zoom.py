@@ -11,7 +11,8 @@ touched (the scene says which): rebuilding all of it made adding one node to a 1
 cost 400 ms.  Items without paint ask for no repaints, so a touch also repaints, in the view,
 where the item was drawn and where it is now.  Squares are filled when a frame first shows them
 (the scene's index says which items meet them): a 100,000-node graph opens showing a few
-hundred of its 330,000 items, and filing all of them first cost 3 s.
+hundred of its 330,000 items, and filing all of them first cost 3 s.  While nothing else shows,
+the view paints a frame without Qt's walk over the items under it (`paints_alone`).
 """
 
 from __future__ import annotations
@@ -215,8 +216,6 @@ class Overview:
 Reach = tuple[float, float, float, float]  # left, top, right, bottom: where an item's paint reaches
 CURVE_PIECES = 16  # a touched edge repaints a box around each sixteenth of its curve, not its whole box
 MAX_SPOTS = 64  # exposed rects tested tile by tile; beyond, their bounding rect
-
-
 SPOT_SLACK = 2.0  # neighbouring rects become one spot while it is at most this much larger than they are
 
 

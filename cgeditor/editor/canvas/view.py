@@ -5,7 +5,8 @@ rows): SmartViewportUpdate (a value edit repaints the few labels in view; Qt fal
 bounding rect when many change, where MinimalViewportUpdate was measured far slower), no item
 caching (it speeds panning but slows every zoom step),
 cosmetic 1 px edge pens; labels too small to read are neither placed nor drawn; zoomed far out, a
-large graph's nodes and edges are drawn with the background in one pass (`overview`).
+large graph's nodes and edges are drawn with the background in one pass (`overview`), and
+while nothing else shows a frame is painted without Qt's walk over the items (`paintEvent`).
 """
 
 from __future__ import annotations
