@@ -190,9 +190,7 @@ class Evaluator:
             touched = self.graph.journal.since(self._plan_version) if self._plan is not None else None
             grown = None
             if touched is not None:
-                from cgeditor.model.replan import replanned  # it builds on this module's plan types
-
-                grown = replanned(self.graph, self._plan, touched)
+                grown = replan.replanned(self.graph, self._plan, touched)
             if grown is None:
                 self._plan, self._values = _build_plan(self.graph), []
             else:
@@ -341,3 +339,6 @@ def evaluate(graph: Graph, output: str | None = None, strict: bool = True) -> Ev
 
 __all__ = ["Evaluation", "Evaluator", "InvalidGraphError", "OutputError", "evaluate",
            "resolve_output"]
+
+# Last, as it builds on this module's plan types; at load, so a user's first edit does not wait for it.
+from cgeditor.model import replan  # noqa: E402

@@ -6,11 +6,12 @@ from __future__ import annotations
 import gc
 import weakref
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF
-from PySide6.QtGui import QImage, QPainter, QRegion, QTransform
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QRegion, QTransform
+from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsView
 
 from cgeditor.editor.document.document import Document
-from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, curve_reaches
+from cgeditor.editor.canvas.far_zoom import CURVE_PIECES, _exposed_rects, curve_reaches
 from cgeditor.editor.canvas.label_layout import LAZY_LIMIT
 from cgeditor.model import fileformat
 from cgeditor.model.graph import Edge, Graph, Node, NodeKind
@@ -322,3 +323,82 @@ def test_zoomed_out_a_repaint_of_thin_bands_draws_in_them_what_drawing_everythin
     blank = QImage(size, QImage.Format_RGB32)
     blank.fill(0xFFFFFF)
     assert changed_pixels(blank, in_bands)  # the bands cross drawn edges and boxes
+
+
+def test_zoomed_out_a_repaint_of_a_slanting_band_joins_its_rects_and_draws_in_them_what_drawing_everything_would(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    canvas.view.fit_graph()
+    canvas.wait_evaluated()
+    overview, view = canvas.scene.overview, canvas.view
+    size = view.viewport().size()
+    band = QRegion()  # as a slanting wire's repaint comes: a strip cut where others start, pixel rows
+    for top, height, left in ((250, 70, 400), (320, 40, 399), (360, 90, 398)):  # the graph is drawn at y 296-481
+        band = band.united(QRegion(left, top, 10, height))
+    for row in range(16):
+        band = band.united(QRegion(350 + 9 * row, 450 + row, 60 + 20 * row, 1))
+
+    def painted(clip_by_engine: bool) -> QImage:
+        image = QImage(size, QImage.Format_RGB32)
+        image.fill(0xFFFFFF)
+        if clip_by_engine:
+            image.paintEngine().setSystemClip(band)
+        painter = QPainter(image)
+        if not clip_by_engine:
+            painter.setClipRegion(band)
+        painter.setTransform(view.viewportTransform())
+        if clip_by_engine:
+            assert len(_exposed_rects(painter, QRectF())) < band.rectCount() / 4
+        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
+        painter.end()
+        return image
+
+    in_band = painted(True)
+    assert in_band == painted(False)
+    blank = QImage(size, QImage.Format_RGB32)
+    blank.fill(0xFFFFFF)
+    assert changed_pixels(blank, in_band)  # the band crosses drawn edges and boxes
+
+
+def test_zoomed_out_the_view_draws_without_qts_item_walk_what_qt_draws_and_still_shows_any_other_item(qtbot, monkeypatch):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, view = canvas.scene, canvas.view
+    view.fit_graph()
+    canvas.wait_evaluated()
+    walks = []
+    qt_paint = QGraphicsView.paintEvent
+    monkeypatch.setattr(QGraphicsView, "paintEvent", lambda self, event: (walks.append(event), qt_paint(self, event)))
+    alone = view.viewport().grab().toImage()
+    assert scene.overview.paints_alone() and not walks
+
+    out_of_sight = QGraphicsRectItem(-1.0e5, -1.0e5, 1.0, 1.0)  # Qt draws while any other item shows
+    scene.addItem(out_of_sight)
+    assert view.viewport().grab().toImage() == alone and walks
+    out_of_sight.setVisible(False)
+    walks.clear()
+    assert view.viewport().grab().toImage() == alone and not walks
+
+    in_sight = QGraphicsRectItem(scene.graph_rect())
+    in_sight.setBrush(QColor(255, 0, 0, 60))
+    scene.addItem(in_sight)
+    covered = view.viewport().grab().toImage()
+    centre = covered.rect().center()
+    assert covered.pixelColor(centre).green() < alone.pixelColor(centre).green()  # tinted red
+    scene.removeItem(in_sight)
+    walks.clear()
+    assert view.viewport().grab().toImage() == alone and not walks
+
+
+def test_zoomed_out_a_rubber_band_being_dragged_is_drawn(qtbot):
+    canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
+    scene, view = canvas.scene, canvas.view
+    view.fit_graph()
+    canvas.wait_evaluated()
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.LeftButton, pos=QPoint(1, 1))
+    for step in range(1, 5):
+        qtbot.mouseMove(viewport, QPoint(1, 1) + (viewport.rect().center() - QPoint(1, 1)) * (step / 4))
+    assert not view.rubberBandRect().isNull()
+    during = viewport.grab().toImage()
+    scene.addItem(QGraphicsRectItem(-1.0e5, -1.0e5, 1.0, 1.0))  # out of sight: Qt's own paint, band and all
+    assert viewport.grab().toImage() == during
+    qtbot.mouseRelease(viewport, Qt.LeftButton, pos=viewport.rect().center())

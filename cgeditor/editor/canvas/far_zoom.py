@@ -11,7 +11,8 @@ touched (the scene says which): rebuilding all of it made adding one node to a 1
 cost 400 ms.  Items without paint ask for no repaints, so a touch also repaints, in the view,
 where the item was drawn and where it is now.  Squares are filled when a frame first shows them
 (the scene's index says which items meet them): a 100,000-node graph opens showing a few
-hundred of its 330,000 items, and filing all of them first cost 3 s.
+hundred of its 330,000 items, and filing all of them first cost 3 s.  While nothing else shows,
+the view paints a frame without Qt's walk over the items under it (`paints_alone`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,27 @@ class Overview:
         self._touched: dict[QGraphicsItem, None] = {}  # to draw anew
         self._selected: set[QGraphicsItem] = set()  # as drawn
         self._serial = count()  # stacking order: boxes overlap as the items would
+        self._others: dict[QGraphicsItem, None] = {}  # every other item added to the scene (see `paints_alone`)
+
+    def added(self, item: QGraphicsItem) -> None:
+        """The scene took `item`, one the overview does not draw unless it is a node or an edge."""
+        if not isinstance(item, (NodeItem, EdgeItem)):
+            self._others[item] = None
+
+    def paints_alone(self) -> bool:
+        """Whether a frame is only the background and the overview: active, and no item but the
+        nodes and edges shown (a note, a block's frame, a readable label, a dragged wire: its
+        ports are ringed then).  The view then draws it without Qt's walk over every item under
+        the repainted area, which at far zoom finds thousands that draw nothing: 4.5 ms of an
+        edit of a 10,000-node network, 34 ms at 100,000."""
+        if not self.active:
+            return False
+        for item in list(self._others):
+            if not isValid(item) or item.scene() is not self.scene:
+                del self._others[item]
+            elif item.isVisible():
+                return False
+        return True
 
     def item_flags(self) -> QGraphicsItem.GraphicsItemFlag:
         """Flags for a new node or edge item: selectable, and without paint while active."""
@@ -194,16 +216,31 @@ class Overview:
 Reach = tuple[float, float, float, float]  # left, top, right, bottom: where an item's paint reaches
 CURVE_PIECES = 16  # a touched edge repaints a box around each sixteenth of its curve, not its whole box
 MAX_SPOTS = 64  # exposed rects tested tile by tile; beyond, their bounding rect
+SPOT_SLACK = 2.0  # neighbouring rects become one spot while it is at most this much larger than they are
 
 
 def _exposed_rects(p: QPainter, exposed: QRectF) -> list[QRectF]:
     """The scene rects a frame repaints: a long edge that moved exposes a thin band across the
-    view, whose bounding rect would take in most squares."""
+    view, whose bounding rect would take in most squares.  A region cuts a band into many rects
+    (a strip where another starts or ends, one a pixel row where a wire slants): neighbours are
+    joined, as every item tested costs a test per spot, and an item meeting a joined spot but
+    not the region paints only outside it, where the painter's clip (the region) drops it."""
     region = p.paintEngine().systemClip()  # the widget's repainted region, in device pixels
     inverse, invertible = p.worldTransform().inverted()
     if not invertible or not 0 < region.rectCount() <= MAX_SPOTS:
         return [exposed]
-    return [inverse.mapRect(QRectF(r)) for r in region]
+    spots: list[list[int]] = []  # left, top, right, bottom (exclusive), and the area of the rects joined
+    for r in region:  # top to bottom
+        left, top, right, bottom = r.x(), r.y(), r.x() + r.width(), r.y() + r.height()
+        area = r.width() * r.height()
+        if spots:
+            last = spots[-1]
+            joined = (min(last[0], left), min(last[1], top), max(last[2], right), max(last[3], bottom))
+            if (joined[2] - joined[0]) * (joined[3] - joined[1]) <= SPOT_SLACK * (last[4] + area):
+                last[:] = [*joined, last[4] + area]
+                continue
+        spots.append([left, top, right, bottom, area])
+    return [inverse.mapRect(QRectF(left, top, right - left, bottom - top)) for left, top, right, bottom, _ in spots]
 
 
 def curve_reaches(controls: tuple[Point, Point, Point, Point]) -> list[Reach]:
@@ -255,6 +292,7 @@ class _Tile:
     def __init__(self):
         self.items: dict[QGraphicsItem, Drawn] = {}
         self._order: list[Drawn] | None = None  # by stacking serial
+        self._reaches: list[Reach] = []  # each one's reach, in that order
         self._parts: Parts | None = None
         self._bounds: Reach | None = None
 
@@ -285,16 +323,18 @@ class _Tile:
         paint nothing inside them.  A wire added across a wide graph at far zoom repaints thin
         bands through most squares, where stroking all their items drew 3,700 edges of a
         10,000-node network for the 1,100 that meet a band."""
-        meeting = []
-        for drawn in self._in_order():
-            left, top, right, bottom = drawn[5]
-            if any(x0 <= right and left <= x1 and y0 <= bottom and top <= y1 for x0, y0, x1, y1 in spots):
-                meeting.append(drawn)
-        return _parts(meeting)
+        order = self._in_order()
+        reaches = self._reaches
+        hits: set[int] = set()
+        for x0, y0, x1, y1 in spots:  # one comprehension a spot: a test per spot and item cost 3 times more
+            hits.update([i for i, (left, top, right, bottom) in enumerate(reaches)
+                         if left <= x1 and x0 <= right and top <= y1 and y0 <= bottom])
+        return _parts([order[i] for i in sorted(hits)])
 
     def _in_order(self) -> list[Drawn]:
         if self._order is None:
             self._order = sorted(self.items.values(), key=_serial)
+            self._reaches = [drawn[5] for drawn in self._order]
         return self._order
 
 

@@ -105,6 +105,11 @@ class GraphScene(SceneInput, QGraphicsScene):
 
     # -- public API ------------------------------------------------------------------------
 
+    def addItem(self, item) -> None:
+        """Qt's, and the overview is told (it draws nodes and edges; anything else shows)."""
+        super().addItem(item)
+        self.overview.added(item)
+
     def node_item(self, node_id: str) -> NodeItem | None:
         return self._nodes.get(node_id)
 

@@ -5,7 +5,8 @@ rows): SmartViewportUpdate (a value edit repaints the few labels in view; Qt fal
 bounding rect when many change, where MinimalViewportUpdate was measured far slower), no item
 caching (it speeds panning but slows every zoom step),
 cosmetic 1 px edge pens; labels too small to read are neither placed nor drawn; zoomed far out, a
-large graph's nodes and edges are drawn with the background in one pass (`overview`).
+large graph's nodes and edges are drawn with the background in one pass (`overview`), and
+while nothing else shows a frame is painted without Qt's walk over the items (`paintEvent`).
 """
 
 from __future__ import annotations
@@ -310,7 +311,26 @@ class GraphView(QGraphicsView):
             edge.set_highlighted(True)
             overview.touch(edge)
 
-    # -- background -------------------------------------------------------------------------
+    # -- painting ---------------------------------------------------------------------------
+
+    def paintEvent(self, event) -> None:
+        """Qt's paint, or, while the far-zoom overview is all there is to see (`paints_alone`),
+        what Qt's would draw then: the background (with the overview) and the foreground, with
+        no walk over the items under the repainted area."""
+        scene = self.scene()
+        if scene is None or not self.rubberBandRect().isNull() or not scene.overview.paints_alone():
+            super().paintEvent(event)
+            return
+        exposed = self.mapToScene(event.region().boundingRect()).boundingRect()
+        painter = QPainter(self.viewport())
+        painter.setRenderHints(painter.renderHints(), False)
+        painter.setRenderHints(self.renderHints(), True)
+        painter.setWorldTransform(self.viewportTransform())
+        painter.save()
+        self.drawBackground(painter, exposed)
+        painter.restore()
+        self.drawForeground(painter, exposed)
+        painter.end()
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         theme = self.scene().painter.theme
