@@ -1,15 +1,18 @@
 """Whole-graph actions in the editor's main window, at growing sizes, so a quadratic path shows.
 
 Select All + Copy, paste, undo/redo of the paste, duplicate, delete and its undo on an MLP of
-n nodes; adding a node and two edges to a large graph.  Each size runs in its own child process
-with a time limit: an action still running when it is reached is reported as "over T s" and the
-rest of that size is skipped.  A step's time runs from triggering the action until the event loop
+n nodes; adding a node and two edges to a large graph.  Each size runs in its own child
+processes, `--processes` of them one after another (a step's row is the median of their times:
+each process times a step once, and one time alone is at the mercy of the machine), each with a
+time limit: an action still running when it is reached is reported as "over T s" and the rest of
+that size is skipped in that process.  A step's time runs from triggering the action until the event loop
 is idle with the frame painted (as bench_editor.py measures).  Prints JSON rows.
 
 The window is real (xcb) when DISPLAY is set, e.g. under `Xvfb :99`; otherwise offscreen, and
 the rows say so.  The children read their bytecode from a cache that one untimed run of each kind
 on a small MLP fills first, so no measured step compiles source (see bench_cli.py).
 Usage: python bench_actions.py [--sizes 1000,2000,4000,10000] [--add-sizes 10000,100000] [--limit 120]
+       [--processes 3]
        python bench_actions.py --child actions|add N FILE   (one size, one JSON line per step)
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -121,6 +125,29 @@ def run_size(kind: str, path: Path, tag: str, limit: float, env: dict) -> list[d
     return rows
 
 
+def median_rows(runs: list[list[dict]]) -> list[dict]:
+    """One row per step over several processes' rows: the median, min and max of the times
+    they took, and, if some were stopped or failed, how many and the first one's reason."""
+    by_case: dict[str, list[dict]] = {}
+    for rows in runs:
+        for row in rows:
+            by_case.setdefault(row["case"], []).append(row)
+    merged = []
+    for rows in by_case.values():
+        times = [row["median_ms"] for row in rows if "median_ms" in row]
+        if not times:
+            merged.append(rows[0])
+            continue
+        row = {**rows[0], "median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times),
+               "runs": len(times)}
+        missed = [r["skipped"] for r in rows if "skipped" in r] + [""] * (len(runs) - len(rows))
+        if missed:
+            row["note"] = f"{len(missed)} of {len(runs)} processes did not finish it" + (
+                f" ({missed[0]})" if missed[0] else "")
+        merged.append(row)
+    return merged
+
+
 WARM_UP_SIZE = 2000  # above LAZY_LIMIT: the large-graph paths run (and compile) too
 
 
@@ -147,6 +174,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,2000,4000,10000")
     parser.add_argument("--add-sizes", default="10000,100000")
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per size")
+    parser.add_argument("--processes", type=int, default=3, help="child processes per size")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FILE"))
     args = parser.parse_args()
     if args.child:
@@ -165,7 +193,8 @@ def main() -> None:
         for kind, sizes in kinds:
             for n in sizes:
                 path, nodes = mlp_file(n, Path(tmp))
-                rows += run_size(kind, path, f"{nodes:,}-node MLP", args.limit, env)
+                rows += median_rows([run_size(kind, path, f"{nodes:,}-node MLP", args.limit, env)
+                                     for _ in range(args.processes)])
     print(json.dumps(rows))
 
 

@@ -231,8 +231,9 @@ def main() -> None:
         "(Python start-up and imports included), as a user or a grading script runs it, with the child's "
         "peak RSS; micrograd's peer (micrograd_eval.py) reads the same file, builds, runs backward and writes "
         "every node's value and gradient as JSON (cgeditor's JSON also holds every edge's local gradient).",
-        "- \"editor:\" rows are one run each in the main window (which platform: see the implementation "
-        "column), from triggering the action until the event loop is idle and the frame is painted.",
+        "- \"editor:\" rows of whole-graph actions time each step once in each of 3 fresh processes (the "
+        "median, min and max of the 3; \"runs\" counts them), in the main window (which platform: see the "
+        "implementation column), from triggering the action until the event loop is idle and the frame is painted.",
         "- Ratios are the peer's median over cgeditor's in the same case: above 1, cgeditor is faster.",
         "",
         *table(rows),
