@@ -223,12 +223,34 @@ class GraphScene(SceneInput, QGraphicsScene):
     # -- mirroring the graph -----------------------------------------------------------
 
     def _build(self) -> None:
-        missing = [n.id for n in self.graph if n.pos is None]
-        fallback = layered_layout(self.graph, missing) if missing else {}
-        for node in self.graph:
-            self._add_node(node, fallback.get(node.id))
-        for edge in self.graph.edges:
-            self._add_edge(edge)
+        """Every node and edge as an item, as `_add_node` and `_add_edge` would add them, in one
+        pass that asks Qt nothing back (a 100,000-node graph has 330,000 items): positions come
+        from the model or the fallback layout, and the items' bounds are summed up on the way,
+        rounded as `graph_rect`'s walk over the items rounds them.  Nothing is touched: every
+        label is placed at first anyway, and the far zoom has drawn nothing yet."""
+        graph, painter, flags = self.graph, self.painter, self.overview.item_flags()
+        missing = [n.id for n in graph if n.pos is None]
+        fallback = layered_layout(graph, missing) if missing else {}
+        nodes, edges, add = self._nodes, self._edges, self.addItem
+        at: dict[str, tuple[float, float, object]] = {}  # node id -> x, y, shape
+        extent = None
+        for node in graph:
+            shape = self._shape_for(node)
+            x, y = node.pos or fallback.get(node.id) or (0.0, 0.0)
+            item = nodes[node.id] = NodeItem(node, shape, painter, flags)
+            item.setPos(x, y)
+            add(item)
+            at[node.id] = (x, y, shape)
+            b = shape.bounds
+            extent = _united(extent, b.x + x, b.y + y, b.w, b.h)
+        for edge in graph.edges:
+            sx, sy, source = at[edge.source]
+            tx, ty, target = at[edge.target]
+            (ox, oy), (ix, iy) = source.output, target.input_point(edge.port)
+            item = edges[edge] = EdgeItem(edge, painter, (sx + ox, sy + oy), (tx + ix, ty + iy), flags)
+            add(item)
+            extent = _united(extent, *item.extent)
+        self._items_rect = QRectF(*extent) if extent is not None else QRectF()
 
     def _on_change(self, change: Change) -> None:
         self._mirror(change)
@@ -273,9 +295,9 @@ class GraphScene(SceneInput, QGraphicsScene):
         op = self.graph.op(node.op) if node.kind is NodeKind.OP else None
         return node_shape(node, n, self.painter.measure, op=op, is_output=is_output, invalid=bool(problems))
 
-    def _add_node(self, node: Node, fallback=None) -> None:
+    def _add_node(self, node: Node) -> None:
         item = NodeItem(node, self._shape_for(node), self.painter, self.overview.item_flags())
-        item.setPos(*(node.pos or fallback or (0.0, 0.0)))
+        item.setPos(*(node.pos or (0.0, 0.0)))
         self.addItem(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
@@ -388,6 +410,24 @@ class GraphScene(SceneInput, QGraphicsScene):
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
         self.labels.place_all()
+
+
+def _united(rect, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+    """QRectF.united of `rect` (x, y, w, h, or None for none yet) and a rect of positive size,
+    on plain numbers and rounded as Qt rounds (right is x + w, kept as right - left)."""
+    if rect is None:
+        return (x, y, w, h)
+    left, top, width, height = rect
+    right, bottom = left + width, top + height
+    if x < left:
+        left = x
+    if right < x + w:
+        right = x + w
+    if y < top:
+        top = y
+    if bottom < y + h:
+        bottom = y + h
+    return (left, top, right - left, bottom - top)
 
 
 def _visible_bounds(groups) -> QRectF:
