@@ -67,7 +67,8 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
     its minimum), plus a free one while `spare` (a wire is being dragged)."""
     if node.kind is not NodeKind.OP:
         return 0
-    wired = max((e.port for e in graph.in_edges(node.id)), default=-1) + 1
+    edges = graph.sorted_in_edges(node.id)  # by port: the last is the highest
+    wired = edges[-1].port + 1 if edges else 0
     op = graph.op(node.op)
     if op is None:
         return max(wired, 1)

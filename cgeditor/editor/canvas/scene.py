@@ -185,16 +185,21 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._grown = {}
 
     def _grow(self, item) -> None:
-        """`item` was just added: the next `graph_rect` unites it in, where it is by then,
-        rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
+        """`item` was just added (or only grew): the next `graph_rect` unites it in, where it is
+        by then, rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
         self._graph_rect = None
         if self._items_rect is not None:
             self._grown[item] = None
 
-    def _reshaped(self, item) -> None:
-        """`item` changed its size or ends: one added in this edit is united in as it is then;
-        any other may have shrunk, so the bounds are walked again."""
-        if item not in self._grown:
+    def _reshaped(self, item, was: QRectF) -> None:
+        """`item` changed its size or ends, from covering `was`: one added in this edit, or one
+        that only grew (the output node given its tag by the first evaluation), is united in
+        as it is then; any other may have shrunk, so the bounds are walked again."""
+        if item in self._grown:
+            return
+        if self._items_rect is not None and item.sceneBoundingRect().contains(was):
+            self._grow(item)
+        else:
             self.forget_graph_rect()
 
     def forget_label_rects(self) -> None:
@@ -332,10 +337,11 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _refresh_node(self, node_id: str) -> None:
         node, item = self.graph.node(node_id), self._nodes[node_id]
         self.labels.touch(item)
+        was = item.sceneBoundingRect()
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
         self._touch(item)
-        self._reshaped(item)
+        self._reshaped(item, was)
         self._update_edges_of(node_id)
 
     def _refresh_instances(self) -> None:
@@ -384,10 +390,11 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _update_edge(self, edge: Edge) -> None:
         src, tgt, item = self._nodes[edge.source], self._nodes[edge.target], self._edges[edge]
         self.labels.touch(item)
+        was = item.sceneBoundingRect()
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
         self._touch(item)
-        self._reshaped(item)
+        self._reshaped(item, was)
 
     # -- overlays ----------------------------------------------------------------------
 
