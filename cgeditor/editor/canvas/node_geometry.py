@@ -137,7 +137,7 @@ def curve_bounds(controls: Sequence[Point]) -> tuple[float, float, float, float]
     (x1, y1), (x2, y2), (x3, y3), (x4, y4) = controls
     minx, maxx = (x1, x4) if x1 < x4 else (x4, x1)
     miny, maxy = (y1, y4) if y1 < y4 else (y4, y1)
-    for t in (*_extremum_ts(x1, x2, x3, x4), *_extremum_ts(y1, y2, y3, y4)):
+    for t in _extremum_ts(x1, x2, x3, x4) + _extremum_ts(y1, y2, y3, y4):
         if 0 <= t <= 1:  # QBezier::pointAt, which interpolates in this order
             m = 1.0 - t
             a, b, c = x1 * m + x2 * t, x2 * m + x3 * t, x3 * m + x4 * t
@@ -167,8 +167,8 @@ def _extremum_ts(c1: float, c2: float, c3: float, c4: float) -> tuple[float, ...
     a = 3 * (-c1 + 3 * c2 - 3 * c3 + c4)
     b = 6 * (c1 - 2 * c2 + c3)
     c = 3 * (-c1 + c2)
-    if abs(a) <= 1e-12:
-        return (-c / b,) if abs(b) > 1e-12 else ()
+    if -1e-12 <= a <= 1e-12:
+        return (-c / b,) if not -1e-12 <= b <= 1e-12 else ()
     d = b * b - 4 * a * c
     if d < 0:
         return ()
