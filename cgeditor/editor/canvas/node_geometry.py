@@ -89,7 +89,7 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *, o
     else:
         symbol = op.symbol if op else "?"
         named = op.ports if op else ()
-        names_w = max((measure("small", n) for n in named), default=0.0)
+        names_w = max([measure("small", n) for n in named]) if named else 0.0
         w = max(64.0, measure("symbol", symbol) + 30, measure("small", label) + 22)
         w += names_w + 8 if names_w else 0
         h = max(50.0, n_inputs * PORT_SPACING + 12)
@@ -97,9 +97,15 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *, o
     names: tuple[str, ...] = ()
     shown = None
     if node.kind is NodeKind.OP:
-        names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
+        names = _port_names(named, n_inputs)
         shown = op.symbol if op else None
     return _shape(node.kind, names, shown, n_inputs, w, h, tw, invalid)
+
+
+@lru_cache(maxsize=256)
+def _port_names(named: tuple[str, ...], n_inputs: int) -> tuple[str, ...]:
+    """Each input's name as shown: the op's, "" past its names (a large graph has few kinds)."""
+    return tuple(named[i] if i < len(named) else "" for i in range(n_inputs))
 
 
 @lru_cache(maxsize=4096)
