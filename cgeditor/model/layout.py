@@ -339,15 +339,14 @@ class _Layered:
 
     def _offsets(self, lay: list[int]) -> list[float]:
         """Each node's minimum distance from the first one of its layer."""
-        offsets, acc = [], 0.0
-        for i, v in enumerate(lay):
-            if i:
-                acc += (self._size(lay[i - 1]) + self._size(v)) / 2
+        n_real, offsets, acc, before = self.n_real, [], 0.0, None
+        for v in lay:
+            size = ROW_GAP if v < n_real else _DUMMY_GAP  # a dummy is a wire's bend, not a node
+            if before is not None:
+                acc += (before + size) / 2
             offsets.append(acc)
+            before = size
         return offsets
-
-    def _size(self, v: int) -> float:
-        return ROW_GAP if v < self.n_real else _DUMMY_GAP
 
     def positions(self) -> Positions:
         order = self.reduce_crossings()
