@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.changes import ANNOTATION_CHANGES, BLOCK_CHANGES
@@ -42,6 +42,7 @@ class GraphScene(SceneInput, QGraphicsScene):
     # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
     selection_settled = Signal()
     block_requested = Signal(str, str)  # the context menu asks for a block edit: (what, node id)
+    _activation_lent = False  # see __init__ (events arrive from Qt's constructor on)
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None, place_later: bool = False):
         """`place_later`: a small graph's labels also wait for `place_labels` (or an idle event
@@ -78,6 +79,11 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._edit_timer.setInterval(0)
         self._edit_timer.timeout.connect(self._edit_done)
         document.undo_stack.indexChanged.connect(self._edit_done)
+        # Active while built: the first window activation then finds the scene active already and
+        # does not send its own activation to every item (Qt sorts all 330,000 of a 100,000-node
+        # graph for it, about a second) - our items do nothing with it.  Given back then (`event`).
+        super().event(QEvent(QEvent.WindowActivate))
+        self._activation_lent = True
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
@@ -95,6 +101,13 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if self._activation_lent and event.type() == QEvent.WindowActivate:
+            self._activation_lent = False  # a view's window is active now: it holds the scene active
+            super().event(QEvent(QEvent.WindowDeactivate))
+        return handled
 
     def detach(self) -> None:
         """Stop listening to the document (call before dropping the scene for another one)."""
