@@ -69,7 +69,7 @@ def layered_extent(graph: Graph, node_ids: Iterable[str] | None = None) -> tuple
     ids, edges = _block(graph, node_ids)
     if not ids:
         return 0.0, 0.0
-    _, layer = _layering(ids, edges)
+    _, layer = _layering(ids, edges, {n: i for i, n in enumerate(ids)})
     return (max(layer) - min(layer)) * LAYER_GAP, (max(Counter(layer).values()) - 1) * ROW_GAP
 
 
@@ -86,9 +86,9 @@ def _block(graph: Graph, node_ids: Iterable[str] | None) -> tuple[list[str], lis
     return ids, edges
 
 
-def _layering(ids: list[str], edges: list[tuple[str, str, int]]) -> tuple[list[tuple[int, int, int]], list[int]]:
-    """The edges as arcs between node numbers with cycles broken, and each node's layer."""
-    index = {n: i for i, n in enumerate(ids)}
+def _layering(ids: list[str], edges: list[tuple[str, str, int]],
+              index: dict[str, int]) -> tuple[list[tuple[int, int, int]], list[int]]:
+    """The edges as arcs between node numbers (`index`) with cycles broken, and each node's layer."""
     arcs = [(index[s], index[t], p) for s, t, p in edges]
     layer = assign_layers(len(ids), arcs)  # an acyclic graph (nearly every one) needs one walk
     if layer is None:
@@ -135,24 +135,30 @@ class _Layered:
         self.n_real = len(ids)
         ports = [1] * len(ids)
         for _, t, p in edges:
-            ports[index[t]] = max(ports[index[t]], p + 1)
-        arcs, layer = _layering(ids, edges)
+            i = index[t]
+            if p >= ports[i]:
+                ports[i] = p + 1
+        arcs, layer = _layering(ids, edges, index)
         # Proper layered graph: up[v] / down[u] hold (neighbour, port key); the port key orders
         # wires arriving at one node (0 for a dummy, which has a single input).
         self.layer = layer
         self.up: list[list[tuple[int, float]]] = [[] for _ in ids]
         self.down: list[list[tuple[int, float]]] = [[] for _ in ids]
+        up, down = self.up, self.down
         # Huge graphs skip the dummies (they would run into millions) and crossing reduction.
         spans = sum(layer[v] - layer[u] - 1 for u, v, _ in arcs)
         dummies = len(ids) + spans <= _REDUCE_LIMIT
         for u, v, p in arcs:
             key = (p + 1) / (ports[v] + 1) - 0.5
-            prev = u
-            for lay in range(layer[u] + 1, layer[v]) if dummies else ():
-                d = self._add_dummy(lay)
-                self._link(prev, d, 0.0)
-                prev = d
-            self._link(prev, v, key)
+            if dummies and layer[v] - layer[u] > 1:
+                prev = u
+                for lay in range(layer[u] + 1, layer[v]):
+                    d = self._add_dummy(lay)
+                    self._link(prev, d, 0.0)
+                    prev = d
+                u = prev
+            down[u].append((v, key))
+            up[v].append((u, key))
         for lists in (self.up, self.down):
             for neighbours in lists:
                 if len(neighbours) > 1:
@@ -333,15 +339,14 @@ class _Layered:
 
     def _offsets(self, lay: list[int]) -> list[float]:
         """Each node's minimum distance from the first one of its layer."""
-        offsets, acc = [], 0.0
-        for i, v in enumerate(lay):
-            if i:
-                acc += (self._size(lay[i - 1]) + self._size(v)) / 2
+        n_real, offsets, acc, before = self.n_real, [], 0.0, None
+        for v in lay:
+            size = ROW_GAP if v < n_real else _DUMMY_GAP  # a dummy is a wire's bend, not a node
+            if before is not None:
+                acc += (before + size) / 2
             offsets.append(acc)
+            before = size
         return offsets
-
-    def _size(self, v: int) -> float:
-        return ROW_GAP if v < self.n_real else _DUMMY_GAP
 
     def positions(self) -> Positions:
         order = self.reduce_crossings()

@@ -177,3 +177,14 @@ def test_a_node_millions_of_units_out_can_be_scrolled_to(qtbot):
     canvas.view.centerOn(far)
     assert canvas.view.visible_scene_rect().contains(far)
     assert abs(canvas.view.visible_scene_rect().center().x() - far.x()) < 1.0
+
+
+def test_a_fit_follows_the_view_once_where_it_ends_not_at_each_step(canvas, monkeypatch):
+    view, scene = canvas.view, canvas.scene
+    view.zoom_by(4.0)
+    view.pan_to(QPointF(5000, -3000))  # far from where the fit ends: zoom and both scrolls move
+    revealed = []
+    monkeypatch.setattr(scene.labels, "reveal", revealed.append)
+    view.fit_graph()
+    assert revealed == [view.visible_scene_rect()]
+    assert view.visible_scene_rect().contains(scene.graph_rect())

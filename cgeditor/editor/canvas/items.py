@@ -19,10 +19,11 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 from cgeditor.model.graph import Edge, Node
 from cgeditor.model.numbers import format_compact, format_full
 from cgeditor.editor.canvas.label_placement import Point
-from cgeditor.editor.canvas.node_geometry import PORT_HIT_RADIUS, NodeShape, cubic_points, edge_controls
+from cgeditor.editor.canvas.node_geometry import (PORT_HIT_RADIUS, NodeShape, cubic_points, curve_bounds,
+                                                  edge_controls)
 from cgeditor.editor.canvas.node_painter import LABEL_MIN_PX, NodePainter, qrect
 
-Z_EDGE, Z_NODE, Z_WIRE, Z_LABEL = 0.0, 10.0, 20.0, 30.0
+Z_NODE, Z_WIRE, Z_LABEL = 10.0, 20.0, 30.0  # above the edges, which keep Qt's default z of 0
 EDGE_HIT_WIDTH = 10.0
 SLOT_STEP = 8.0  # label slots are rounded up to this, see OverlayLabel._slot
 SLOT_TEXT = "-0.0000"  # the width most compact numbers stay within
@@ -209,7 +210,6 @@ class EdgeItem(QGraphicsItem):
         self._invalid = False
         self._highlighted = False  # a palette op hovers over it: dropping inserts into this edge
         self.setFlags(flags)
-        self.setZValue(Z_EDGE)
         self._set_curve(edge_controls(p0, p1))
 
     def set_ends(self, p0: Point, p1: Point) -> None:
@@ -221,15 +221,15 @@ class EdgeItem(QGraphicsItem):
     def _set_curve(self, controls: tuple[Point, Point, Point, Point]) -> None:
         self._controls = controls
         self._polyline: list[Point] | None = None  # worked out when label placement first asks
-        (x0, y0), (x1, y1), (x2, y2), (x3, y3) = controls
-        self._path = QPainterPath()
-        self._path.moveTo(x0, y0)
-        self._path.cubicTo(x1, y1, x2, y2, x3, y3)
-        m = EDGE_HIT_WIDTH / 2
-        self._bounds = self._path.boundingRect().adjusted(-m, -m, m, m)
-        # The mouse target around the curve, stroked when first asked: most edges of a large
-        # graph never are.
+        # The curve and the mouse target around it are made when first asked for: a large
+        # graph opens with most of its edges never painted or pointed at.
+        self._path: QPainterPath | None = None
         self._hit: QPainterPath | None = None
+        x, y, w, h = curve_bounds(controls)  # the path's boundingRect, without the path
+        m = EDGE_HIT_WIDTH / 2
+        # boundingRect, also as numbers (the scene sums them up): rounded as QRectF.adjusted rounds
+        self.extent = (x - m, y - m, w + m + m, h + m + m)
+        self._bounds = QRectF(*self.extent)
 
     def set_problem(self, message: str | None) -> None:
         self._invalid = message is not None
@@ -253,7 +253,15 @@ class EdgeItem(QGraphicsItem):
         return self._polyline
 
     def path(self) -> QPainterPath:
-        return QPainterPath(self._path)
+        return QPainterPath(self._curve())
+
+    def _curve(self) -> QPainterPath:
+        if self._path is None:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = self._controls
+            self._path = QPainterPath()
+            self._path.moveTo(x0, y0)
+            self._path.cubicTo(x1, y1, x2, y2, x3, y3)
+        return self._path
 
     def controls(self) -> tuple[Point, Point, Point, Point]:
         """The curve's Bézier control points, start to end."""
@@ -266,11 +274,11 @@ class EdgeItem(QGraphicsItem):
         if self._hit is None:
             stroker = QPainterPathStroker()
             stroker.setWidth(EDGE_HIT_WIDTH)
-            self._hit = stroker.createStroke(self._path)
+            self._hit = stroker.createStroke(self._curve())
         return self._hit
 
     def paint(self, p, option, widget=None) -> None:
-        self._painter.paint_edge(p, self._path, selected=self.isSelected() or self._highlighted,
+        self._painter.paint_edge(p, self._curve(), selected=self.isSelected() or self._highlighted,
                                  invalid=self._invalid)
 
 

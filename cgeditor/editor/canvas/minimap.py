@@ -216,8 +216,9 @@ def _distinct_lines(points: dict, spots: dict[str, Spot], edges) -> list[QLineF]
 def _distinct_dots(items: list[NodeItem], points: dict, spots: dict[str, Spot]) -> list[tuple[NodeItem, tuple]]:
     """One node per spot and look (the last drawn, which is the one that shows), in drawing order."""
     dots = {}
-    for item in items:
-        key = (spots[item.node_id], item.is_output(), item.node.kind)
-        dots.pop(key, None)
-        dots[key] = (item, points[item.node_id])
-    return list(dots.values())
+    for item in reversed(items):  # the last of each is the first met going backwards
+        node_id = item.node_id
+        key = (spots[node_id], item.is_output(), item.node.kind)
+        if key not in dots:
+            dots[key] = (item, points[node_id])
+    return list(reversed(dots.values()))

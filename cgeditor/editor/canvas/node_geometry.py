@@ -7,6 +7,7 @@ module free of Qt.  All node coordinates are local, with the node's position at 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Callable, Sequence
@@ -66,7 +67,8 @@ def input_count(graph: Graph, node: Node, spare: bool = False) -> int:
     its minimum), plus a free one while `spare` (a wire is being dragged)."""
     if node.kind is not NodeKind.OP:
         return 0
-    wired = max((e.port for e in graph.in_edges(node.id)), default=-1) + 1
+    edges = graph.sorted_in_edges(node.id)  # by port: the last is the highest
+    wired = edges[-1].port + 1 if edges else 0
     op = graph.op(node.op)
     if op is None:
         return max(wired, 1)
@@ -87,7 +89,7 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *, o
     else:
         symbol = op.symbol if op else "?"
         named = op.ports if op else ()
-        names_w = max((measure("small", n) for n in named), default=0.0)
+        names_w = max([measure("small", n) for n in named]) if named else 0.0
         w = max(64.0, measure("symbol", symbol) + 30, measure("small", label) + 22)
         w += names_w + 8 if names_w else 0
         h = max(50.0, n_inputs * PORT_SPACING + 12)
@@ -95,9 +97,15 @@ def node_shape(node: Node, n_inputs: int, measure: Measure = rough_measure, *, o
     names: tuple[str, ...] = ()
     shown = None
     if node.kind is NodeKind.OP:
-        names = tuple(op.ports[i] if op and i < len(op.ports) else "" for i in range(n_inputs))
+        names = _port_names(named, n_inputs)
         shown = op.symbol if op else None
     return _shape(node.kind, names, shown, n_inputs, w, h, tw, invalid)
+
+
+@lru_cache(maxsize=256)
+def _port_names(named: tuple[str, ...], n_inputs: int) -> tuple[str, ...]:
+    """Each input's name as shown: the op's, "" past its names (a large graph has few kinds)."""
+    return tuple(named[i] if i < len(named) else "" for i in range(n_inputs))
 
 
 @lru_cache(maxsize=4096)
@@ -126,3 +134,49 @@ def cubic_points(controls: Sequence[Point], n: int = 16) -> list[Point]:
         a, b, c, d = u * u * u, 3 * u * u * t, 3 * u * t * t, t * t * t
         out.append((a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3))
     return out
+
+
+def curve_bounds(controls: Sequence[Point]) -> tuple[float, float, float, float]:
+    """(x, y, w, h) of the cubic Bézier `controls`, computed as Qt's QPainterPath.boundingRect
+    computes it for moveTo + cubicTo, to the last bit: an edge knows its bounds without making
+    its path, which most edges of a large graph never need."""
+    (x1, y1), (x2, y2), (x3, y3), (x4, y4) = controls
+    minx, maxx = (x1, x4) if x1 < x4 else (x4, x1)
+    miny, maxy = (y1, y4) if y1 < y4 else (y4, y1)
+    for t in _extremum_ts(x1, x2, x3, x4) + _extremum_ts(y1, y2, y3, y4):
+        if 0 <= t <= 1:  # QBezier::pointAt, which interpolates in this order
+            m = 1.0 - t
+            a, b, c = x1 * m + x2 * t, x2 * m + x3 * t, x3 * m + x4 * t
+            a, b = a * m + b * t, b * m + c * t
+            x = a * m + b * t
+            a, b, c = y1 * m + y2 * t, y2 * m + y3 * t, y3 * m + y4 * t
+            a, b = a * m + b * t, b * m + c * t
+            y = a * m + b * t
+            if x < minx:
+                minx = x
+            elif x > maxx:
+                maxx = x
+            if y < miny:
+                miny = y
+            elif y > maxy:
+                maxy = y
+    # The curve's rect is stored as (x, y, w, h), then united with the path's start point.
+    right, bottom = minx + (maxx - minx), miny + (maxy - miny)
+    left, top = min(x1, minx), min(y1, miny)
+    right, bottom = right if right > x1 else x1, bottom if bottom > y1 else y1
+    return left, top, right - left, bottom - top
+
+
+def _extremum_ts(c1: float, c2: float, c3: float, c4: float) -> tuple[float, ...]:
+    """Where one coordinate of a cubic Bézier may turn: the roots of its derivative, found as
+    Qt's qt_painterpath_bezier_extrema finds them (1e-12 is its qFuzzyIsNull)."""
+    a = 3 * (-c1 + 3 * c2 - 3 * c3 + c4)
+    b = 6 * (c1 - 2 * c2 + c3)
+    c = 3 * (-c1 + c2)
+    if -1e-12 <= a <= 1e-12:
+        return (-c / b,) if not -1e-12 <= b <= 1e-12 else ()
+    d = b * b - 4 * a * c
+    if d < 0:
+        return ()
+    s, r = math.sqrt(d), 1 / (2 * a)
+    return ((-b + s) * r, (-b - s) * r)

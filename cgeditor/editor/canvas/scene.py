@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from PySide6.QtCore import QRectF, QTimer, Signal
+from PySide6.QtCore import QEvent, QRectF, QTimer, Signal
 from PySide6.QtWidgets import QGraphicsScene
 
 from cgeditor.model.changes import ANNOTATION_CHANGES, BLOCK_CHANGES
@@ -42,6 +42,7 @@ class GraphScene(SceneInput, QGraphicsScene):
     # item, so a listener that reads selectedItems() there makes Select All of n nodes O(n²).
     selection_settled = Signal()
     block_requested = Signal(str, str)  # the context menu asks for a block edit: (what, node id)
+    _activation_lent = False  # see __init__ (events arrive from Qt's constructor on)
 
     def __init__(self, document, theme: Theme = DEFAULT_THEME, parent=None, place_later: bool = False):
         """`place_later`: a small graph's labels also wait for `place_labels` (or an idle event
@@ -78,6 +79,11 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._edit_timer.setInterval(0)
         self._edit_timer.timeout.connect(self._edit_done)
         document.undo_stack.indexChanged.connect(self._edit_done)
+        # Active while built: the first window activation then finds the scene active already and
+        # does not send its own activation to every item (Qt sorts all 330,000 of a 100,000-node
+        # graph for it, about a second) - our items do nothing with it.  Given back then (`event`).
+        super().event(QEvent(QEvent.WindowActivate))
+        self._activation_lent = True
         with collector_paused():
             self._build()
             freeze_if_large(self.graph)
@@ -95,6 +101,13 @@ class GraphScene(SceneInput, QGraphicsScene):
             self.labels.schedule()  # once a view shows the scene, starting with what it shows
         else:
             self.place_labels()
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if self._activation_lent and event.type() == QEvent.WindowActivate:
+            self._activation_lent = False  # a view's window is active now: it holds the scene active
+            super().event(QEvent(QEvent.WindowDeactivate))
+        return handled
 
     def detach(self) -> None:
         """Stop listening to the document (call before dropping the scene for another one)."""
@@ -190,16 +203,21 @@ class GraphScene(SceneInput, QGraphicsScene):
         self._grown = {}
 
     def _grow(self, item) -> None:
-        """`item` was just added: the next `graph_rect` unites it in, where it is by then,
-        rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
+        """`item` was just added (or only grew): the next `graph_rect` unites it in, where it is
+        by then, rather than walking every item again (a paste of 4,000 nodes beside 4,000)."""
         self._graph_rect = None
         if self._items_rect is not None:
             self._grown[item] = None
 
-    def _reshaped(self, item) -> None:
-        """`item` changed its size or ends: one added in this edit is united in as it is then;
-        any other may have shrunk, so the bounds are walked again."""
-        if item not in self._grown:
+    def _reshaped(self, item, was: QRectF) -> None:
+        """`item` changed its size or ends, from covering `was`: one added in this edit, or one
+        that only grew (the output node given its tag by the first evaluation), is united in
+        as it is then; any other may have shrunk, so the bounds are walked again."""
+        if item in self._grown:
+            return
+        if self._items_rect is not None and item.sceneBoundingRect().contains(was):
+            self._grow(item)
+        else:
             self.forget_graph_rect()
 
     def forget_label_rects(self) -> None:
@@ -228,12 +246,34 @@ class GraphScene(SceneInput, QGraphicsScene):
     # -- mirroring the graph -----------------------------------------------------------
 
     def _build(self) -> None:
-        missing = [n.id for n in self.graph if n.pos is None]
-        fallback = layered_layout(self.graph, missing) if missing else {}
-        for node in self.graph:
-            self._add_node(node, fallback.get(node.id))
-        for edge in self.graph.edges:
-            self._add_edge(edge)
+        """Every node and edge as an item, as `_add_node` and `_add_edge` would add them, in one
+        pass that asks Qt nothing back (a 100,000-node graph has 330,000 items): positions come
+        from the model or the fallback layout, and the items' bounds are summed up on the way,
+        rounded as `graph_rect`'s walk over the items rounds them.  Nothing is touched: every
+        label is placed at first anyway, and the far zoom has drawn nothing yet."""
+        graph, painter, flags = self.graph, self.painter, self.overview.item_flags()
+        missing = [n.id for n in graph if n.pos is None]
+        fallback = layered_layout(graph, missing) if missing else {}
+        nodes, edges, add = self._nodes, self._edges, self.addItem
+        at: dict[str, tuple[float, float, object]] = {}  # node id -> x, y, shape
+        extent = None
+        for node in graph:
+            shape = self._shape_for(node)
+            x, y = node.pos or fallback.get(node.id) or (0.0, 0.0)
+            item = nodes[node.id] = NodeItem(node, shape, painter, flags)
+            item.setPos(x, y)
+            add(item)
+            at[node.id] = (x, y, shape)
+            b = shape.bounds
+            extent = _united(extent, b.x + x, b.y + y, b.w, b.h)
+        for edge in graph.edges:
+            sx, sy, source = at[edge.source]
+            tx, ty, target = at[edge.target]
+            (ox, oy), (ix, iy) = source.output, target.input_point(edge.port)
+            item = edges[edge] = EdgeItem(edge, painter, (sx + ox, sy + oy), (tx + ix, ty + iy), flags)
+            add(item)
+            extent = _united(extent, *item.extent)
+        self._items_rect = QRectF(*extent) if extent is not None else QRectF()
 
     def _on_change(self, change: Change) -> None:
         self._mirror(change)
@@ -278,9 +318,9 @@ class GraphScene(SceneInput, QGraphicsScene):
         op = self.graph.op(node.op) if node.kind is NodeKind.OP else None
         return node_shape(node, n, self.painter.measure, op=op, is_output=is_output, invalid=bool(problems))
 
-    def _add_node(self, node: Node, fallback=None) -> None:
+    def _add_node(self, node: Node) -> None:
         item = NodeItem(node, self._shape_for(node), self.painter, self.overview.item_flags())
-        item.setPos(*(node.pos or fallback or (0.0, 0.0)))
+        item.setPos(*(node.pos or (0.0, 0.0)))
         self.addItem(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
@@ -315,10 +355,11 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _refresh_node(self, node_id: str) -> None:
         node, item = self.graph.node(node_id), self._nodes[node_id]
         self.labels.touch(item)
+        was = item.sceneBoundingRect()
         item.set_node(node, self._shape_for(node))
         self.labels.touch(item)
         self._touch(item)
-        self._reshaped(item)
+        self._reshaped(item, was)
         self._update_edges_of(node_id)
 
     def _refresh_instances(self) -> None:
@@ -367,10 +408,11 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _update_edge(self, edge: Edge) -> None:
         src, tgt, item = self._nodes[edge.source], self._nodes[edge.target], self._edges[edge]
         self.labels.touch(item)
+        was = item.sceneBoundingRect()
         item.set_ends(src.output_scene_point(), tgt.input_scene_point(edge.port))
         self.labels.touch(item)
         self._touch(item)
-        self._reshaped(item)
+        self._reshaped(item, was)
 
     # -- overlays ----------------------------------------------------------------------
 
@@ -393,6 +435,24 @@ class GraphScene(SceneInput, QGraphicsScene):
     def place_labels(self) -> None:
         """Place every visible overlay label where it overlaps no node, label or foreign edge."""
         self.labels.place_all()
+
+
+def _united(rect, x: float, y: float, w: float, h: float) -> tuple[float, float, float, float]:
+    """QRectF.united of `rect` (x, y, w, h, or None for none yet) and a rect of positive size,
+    on plain numbers and rounded as Qt rounds (right is x + w, kept as right - left)."""
+    if rect is None:
+        return (x, y, w, h)
+    left, top, width, height = rect
+    right, bottom = left + width, top + height
+    if x < left:
+        left = x
+    if right < x + w:
+        right = x + w
+    if y < top:
+        top = y
+    if bottom < y + h:
+        bottom = y + h
+    return (left, top, right - left, bottom - top)
 
 
 def _visible_bounds(groups) -> QRectF:

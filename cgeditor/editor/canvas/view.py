@@ -65,6 +65,7 @@ class GraphView(QGraphicsView):
         self.setScene(scene)
         self._fitted_once = False  # before anything scrolls: `_view_moved` asks
         self._keeps_fit = None  # fit_graph or show_graph, done and not zoomed or panned since: a resize does it again
+        self._fitting = False  # a fit zooms and scrolls in steps: it follows the view once, when done
         self.minimap = Minimap(self)
         self.setRenderHints(QPainter.Antialiasing | QPainter.TextAntialiasing | QPainter.SmoothPixmapTransform)
         self.setViewportUpdateMode(QGraphicsView.SmartViewportUpdate)
@@ -134,18 +135,22 @@ class GraphView(QGraphicsView):
 
     def _fit(self, rect: QRectF, least: float = MIN_ZOOM) -> None:
         """Zoom to show `rect`, but no smaller than `least`: then show its start (top left)."""
-        if rect.isEmpty():
-            self.setTransform(QTransform())
-            self.centerOn(0, 0)
-        else:
-            rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
-            vp = self.viewport().rect()
-            scale = min(vp.width() / rect.width(), vp.height() / rect.height())
-            scale = max(MIN_ZOOM, least, min(FIT_MAX_ZOOM, scale))
-            self.setTransform(QTransform.fromScale(scale, scale))
-            w, h = vp.width() / scale, vp.height() / scale
-            self.centerOn(rect.center().x() if rect.width() <= w else rect.left() + w / 2,
-                          rect.center().y() if rect.height() <= h else rect.top() + h / 2)
+        self._fitting = True
+        try:
+            if rect.isEmpty():
+                self.setTransform(QTransform())
+                self.centerOn(0, 0)
+            else:
+                rect = rect.adjusted(-FIT_MARGIN, -FIT_MARGIN, FIT_MARGIN, FIT_MARGIN)
+                vp = self.viewport().rect()
+                scale = min(vp.width() / rect.width(), vp.height() / rect.height())
+                scale = max(MIN_ZOOM, least, min(FIT_MAX_ZOOM, scale))
+                self.setTransform(QTransform.fromScale(scale, scale))
+                w, h = vp.width() / scale, vp.height() / scale
+                self.centerOn(rect.center().x() if rect.width() <= w else rect.left() + w / 2,
+                              rect.center().y() if rect.height() <= h else rect.top() + h / 2)
+        finally:
+            self._fitting = False
         self._view_moved()
 
     def pan_to(self, point: QPointF) -> None:
@@ -185,7 +190,8 @@ class GraphView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
-        self._view_moved()
+        if not self._fitting:  # on a large graph each step would place labels and the minimap anew
+            self._view_moved()
 
     def _view_moved(self) -> None:
         if self.scene() is not None:

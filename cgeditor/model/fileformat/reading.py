@@ -212,6 +212,7 @@ def _place_unpositioned(graph: Graph) -> None:
         return
     from cgeditor.model.layout import layered_layout  # only documents without positions need it
 
-    for node_id, (x, y) in layered_layout(graph, missing).items():
+    # None of them placed (a pasted script's graph): the whole graph, without the subset's bookkeeping
+    for node_id, (x, y) in layered_layout(graph, missing if len(missing) < len(graph) else None).items():
         graph.nodes[node_id].pos = (float(x), float(y))
 
