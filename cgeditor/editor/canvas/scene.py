@@ -119,9 +119,12 @@ class GraphScene(SceneInput, QGraphicsScene):
     # -- public API ------------------------------------------------------------------------
 
     def addItem(self, item) -> None:
-        """Qt's, and the overview is told (it draws nodes and edges; anything else shows)."""
+        """Qt's, and the overview is told: anything but a node or an edge (which the scene adds
+        with `_add_item`, 330,000 of them for a 100,000-node graph) shows at far zoom."""
         super().addItem(item)
         self.overview.added(item)
+
+    _add_item = QGraphicsScene.addItem  # a node's or an edge's: the overview draws those itself
 
     def node_item(self, node_id: str) -> NodeItem | None:
         return self._nodes.get(node_id)
@@ -254,7 +257,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         graph, painter, flags = self.graph, self.painter, self.overview.item_flags()
         missing = [n.id for n in graph if n.pos is None]
         fallback = layered_layout(graph, missing) if missing else {}
-        nodes, edges, add = self._nodes, self._edges, self.addItem
+        nodes, edges, add = self._nodes, self._edges, self._add_item
         at: dict[str, tuple[float, float, object]] = {}  # node id -> x, y, shape
         extent = None
         for node in graph:
@@ -321,7 +324,7 @@ class GraphScene(SceneInput, QGraphicsScene):
     def _add_node(self, node: Node) -> None:
         item = NodeItem(node, self._shape_for(node), self.painter, self.overview.item_flags())
         item.setPos(*(node.pos or (0.0, 0.0)))
-        self.addItem(item)
+        self._add_item(item)
         self._nodes[node.id] = item
         self.labels.touch(item)
         self._touch(item)
@@ -339,7 +342,7 @@ class GraphScene(SceneInput, QGraphicsScene):
         src, tgt = self._nodes[edge.source], self._nodes[edge.target]
         item = EdgeItem(edge, self.painter, src.output_scene_point(), tgt.input_scene_point(edge.port),
                         self.overview.item_flags())
-        self.addItem(item)
+        self._add_item(item)
         self._edges[edge] = item
         self.labels.touch(item)
         self._touch(item)
