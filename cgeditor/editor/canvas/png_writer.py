@@ -1,0 +1,51 @@
+"""PNG files written from a QImage with zlib, without QImage.save.
+
+QImage.save spends most of its time in libpng's adaptive row filtering: 0.66-0.86 s for the
+11,856 × 2,694 picture of a 1,000-op DAG (almost all white).  Unfiltered rows deflated at zlib's
+default level took 0.06 s to convert and 0.31-0.34 s to compress there, and the files come out
+no larger (101.2 KB against Qt's 101.3 KB there; 57 KB against 73 KB for chain_rule at scale 2).
+The file holds what Qt's holds for our images: 8-bit RGB, the resolution (pHYs), the pixels."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+from PySide6.QtGui import QImage
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+LEVEL = 6  # zlib's default, as libpng's
+FLUSH_AT = 1 << 20  # compressed bytes held before they go out as an IDAT chunk
+
+
+def write_png(image: QImage, path: str) -> None:
+    """Write `image` (opaque: any alpha is dropped) to `path` as an 8-bit RGB PNG; OSError if
+    the file cannot be written."""
+    rgb = image.convertToFormat(QImage.Format_RGB888)  # bytes R, G, B; rows padded to 4 bytes
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    pixels = memoryview(rgb.constBits())
+    row = 3 * width
+    with open(path, "wb") as f:
+        f.write(SIGNATURE)
+        _chunk(f, b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        x, y = image.dotsPerMeterX(), image.dotsPerMeterY()
+        if x > 0 or y > 0:
+            _chunk(f, b"pHYs", struct.pack(">IIB", max(x, 0), max(y, 0), 1))  # 1: per metre
+        deflate = zlib.compressobj(LEVEL)
+        held: list[bytes] = []
+        size = 0
+        for start in range(0, height * stride, stride):
+            held += (deflate.compress(b"\x00"), deflate.compress(pixels[start:start + row]))  # filter 0: none
+            size += len(held[-1]) + len(held[-2])
+            if size >= FLUSH_AT:
+                _chunk(f, b"IDAT", b"".join(held))
+                held, size = [], 0
+        held.append(deflate.flush())
+        _chunk(f, b"IDAT", b"".join(held))
+        _chunk(f, b"IEND", b"")
+
+
+def _chunk(f, kind: bytes, data: bytes) -> None:
+    f.write(struct.pack(">I", len(data)) + kind)
+    f.write(data)
+    f.write(struct.pack(">I", zlib.crc32(data, zlib.crc32(kind))))
