@@ -331,3 +331,41 @@ def test_the_labels_of_a_rendered_dag_go_where_the_plain_reference_puts_them(qap
     assert len(requests) > 100
     placed = place(nodes, edges, requests, fixed)
     assert (placed.rects, placed.conflicts) == _reference_placement(nodes, edges, requests, fixed)
+
+
+def _textbook_hits_box(a, b, left, top, right, bottom) -> bool:
+    """Liang–Barsky as the textbook loops over the four sides: (p, q) per side, t = q / p."""
+    (x0, y0), (x1, y1) = a, b
+    t0, t1 = 0.0, 1.0
+    for p, q in ((x0 - x1, x0 - left), (x1 - x0, right - x0), (y0 - y1, y0 - top), (y1 - y0, bottom - y0)):
+        if p == 0:
+            if q <= 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            if t > t1:
+                return False
+            t0 = max(t0, t)
+        else:
+            if t < t0:
+                return False
+            t1 = min(t1, t)
+    return t0 < t1
+
+
+_coordinate = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, -0.0, 10.0, 5.0, 1e-300, -1e-300]),
+                        st.floats(allow_nan=True, allow_infinity=True))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.tuples(_coordinate, _coordinate), st.tuples(_coordinate, _coordinate))
+@example((-10.0, 5.0), (20.0, 5.0))  # through, horizontal
+@example((5.0, -10.0), (5.0, 20.0))  # through, vertical
+@example((0.0, 0.0), (10.0, 10.0))  # corner to corner
+@example((10.0, -5.0), (10.0, 15.0))  # along a side
+def test_the_segment_test_agrees_with_the_textbook_form(a, b):
+    from cgeditor.editor.canvas.label_placement import _segment_hits_box
+
+    assert _segment_hits_box(a, b, 0.0, 0.0, 10.0, 10.0) == _textbook_hits_box(a, b, 0.0, 0.0, 10.0, 10.0)
+    assert _segment_hits_box(b, a, 0.0, 0.0, 10.0, 10.0) == _textbook_hits_box(b, a, 0.0, 0.0, 10.0, 10.0)
