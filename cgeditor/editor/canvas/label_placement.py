@@ -153,9 +153,11 @@ def place_labels(nodes: Iterable[Rect], edges: dict[Hashable, Sequence[Point]],
     for key, points in edges.items():
         number = numbers.setdefault(key, len(numbers))
         for a, b in zip(points, points[1:]):
-            # its bounding box inline: a nested tuple cost 170 bytes a segment and an unpacking a test
-            segments.add_segment((number, min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]), a, b),
-                                 a, b)
+            # its bounding box inline: a nested tuple cost 170 bytes a segment and an unpacking a
+            # test; each side as min() and max() pick it, without their four calls a segment
+            (ax, ay), (bx, by) = a, b
+            segments.add_segment((number, bx if bx < ax else ax, by if by < ay else ay,
+                                  bx if bx > ax else ax, by if by > ay else ay, a, b), a, b)
     result = Placement()
     for req in requests:
         w, h = req.size
