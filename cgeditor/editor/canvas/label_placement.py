@@ -191,11 +191,12 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
     covering: list[tuple[int, tuple]] = []  # the covering spots' ranks, and a box each covers
     seen: list = []  # segments that crossed this label's earlier candidates, latest first
     covered: list = []  # the boxes its earlier candidates covered, latest first
+    half_w, half_h = w / 2, h / 2
     for rank, (cx, cy) in enumerate(candidates):
         cost = rank * RANK_COST
         if cost >= best_cost:
             break
-        x, y = cx - w / 2, cy - h / 2  # as Rect.centered has it, to the last bit
+        x, y = cx - half_w, cy - half_h  # as Rect.centered has it, to the last bit
         box = _covering(x, y, x + w, y + h, boxes, covered)
         if box is not None:
             if best is None:
