@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import resource
 import subprocess
 import sys
@@ -367,5 +368,6 @@ _coordinate = st.one_of(st.floats(-1e3, 1e3), st.sampled_from([0.0, -0.0, 10.0, 
 def test_the_segment_test_agrees_with_the_textbook_form(a, b):
     from cgeditor.editor.canvas.label_placement import _segment_hits_box
 
-    assert _segment_hits_box(a, b, 0.0, 0.0, 10.0, 10.0) == _textbook_hits_box(a, b, 0.0, 0.0, 10.0, 10.0)
-    assert _segment_hits_box(b, a, 0.0, 0.0, 10.0, 10.0) == _textbook_hits_box(b, a, 0.0, 0.0, 10.0, 10.0)
+    for box in ((0.0, 0.0, 10.0, 10.0), (5.0, 5.0, 5.0, 5.0), (0.0, math.nan, 10.0, 10.0), (-math.inf, 0.0, 10.0, math.inf)):
+        assert _segment_hits_box(a, b, *box) == _textbook_hits_box(a, b, *box)
+        assert _segment_hits_box(b, a, *box) == _textbook_hits_box(b, a, *box)

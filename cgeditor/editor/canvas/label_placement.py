@@ -101,7 +101,9 @@ def _segment_hits_box(a: Point, b: Point, left: float, top: float, right: float,
             t1 = u
     p = y0 - y1
     if p == 0:
-        return 0 < y0 - top and 0 < bottom - y0 and t0 < t1
+        if y0 - top <= 0 or bottom - y0 <= 0:
+            return False
+        return t0 < t1
     if p < 0:
         t, u = (y0 - top) / p, (bottom - y0) / -p
     else:
@@ -209,7 +211,7 @@ def _cheapest(candidates: Sequence[Point], w: float, h: float, own: int, boxes: 
         return best, best_crossing > 0
     for rank, box in covering:
         cx, cy = candidates[rank]
-        x, y = cx - w / 2, cy - h / 2
+        x, y = cx - half_w, cy - half_h
         if rank * RANK_COST + _overlap(x, y, x + w, y + h, box) >= best_cost:
             continue  # its overlap with that one box already costs too much
         cost = rank * RANK_COST + _overlap_cost((x, y, x + w, y + h), boxes)
