@@ -33,7 +33,7 @@ CROSSINGS_COUNTED = 16
 # without testing each: a random 5,000-node DAG's densest spots have 900 and 99 % have under
 # 360, while a spot among 3,000 edges into one port has thousands, a few of which it crosses.
 CROWDED = 512
-SEEN = 8
+SEEN = 64  # boxes or segments a label remembers from its spots: past about 64 (more than it meets) none saves work
 GAP = 4.0  # free space kept between a label and what it avoids
 
 
