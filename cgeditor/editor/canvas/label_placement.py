@@ -287,12 +287,12 @@ def _covering(x0: float, y0: float, x1: float, y1: float, boxes: Index, seen: li
     updated here) are tried first: neighbouring spots mostly cover the same node or label."""
     for item in seen:
         a0, b0, a1, b1, _ = item
-        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1:
+        if b0 < y1 and y0 < b1 and a0 < x1 and x0 < a1:  # rows first: they part more of them
             return item
     items = boxes.items
     for k in boxes.near(x0, y0, x1, y1):
         a0, b0, a1, b1, _ = item = items[k]
-        if a0 < x1 and x0 < a1 and b0 < y1 and y0 < b1:
+        if b0 < y1 and y0 < b1 and a0 < x1 and x0 < a1:
             seen.insert(0, item)
             del seen[SEEN:]
             return item
