@@ -48,11 +48,12 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     return out
 
 
-@pytest.mark.parametrize("width, height", [(1, 1), (3, 2), (7, 5), (641, 97), (5000, 1), (1, 3000)],
-                         ids=["1x1", "3x2", "7x5", "641x97", "wide", "tall"])
+@pytest.mark.parametrize("width, height", [(1, 1), (3, 2), (7, 5), (641, 97), (641, 600), (5000, 1), (1, 3000)],
+                         ids=["1x1", "3x2", "7x5", "641x97", "641x600", "wide", "tall"])
 def test_the_png_reads_back_as_the_very_pixels_painted(qapp, tmp_path, width, height):
     """Widths whose rows of 3-byte pixels are padded to 4 bytes in memory (3, 7, 641, 5000)
-    must lose the padding, not shift the next row."""
+    must lose the padding, not shift the next row; heights past a strip of rows (600, 3000)
+    must join their strips seamlessly."""
     image, path = painted(width, height), tmp_path / "out.png"
     write_png(image, str(path))
     back = QImage(str(path))
