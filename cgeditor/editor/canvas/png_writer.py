@@ -17,7 +17,7 @@ from PySide6.QtGui import QImage
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 LEVEL = 4  # the lowest of zlib's lazy-matching levels: 1 to 3 made the DAG's picture 4 times larger
 FLUSH_AT = 1 << 20  # compressed bytes held before they go out as an IDAT chunk
-STRIP = 256  # rows converted to bytes at a time
+STRIP = 64  # rows converted to bytes at a time: 3 MB for the DAG
 
 
 def write_png(image: QImage, path: str) -> None:
