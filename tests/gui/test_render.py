@@ -124,6 +124,26 @@ def test_cli_png_size_follows_scale(qapp, tmp_path, capsys):
     assert w1 > 300 and h1 > 100
 
 
+@pytest.mark.parametrize("scale, dpi", [(1, 96), (2, 192), (0.5, 48)])
+def test_a_png_holds_the_resolution_of_its_scale_so_it_shows_at_the_canvas_size(qapp, tmp_path, scale, dpi):
+    out = tmp_path / "dpi.png"
+    render_graph(fileformat.load(example_path("chain_rule")), out, scale=scale)
+    image = QImage(str(out))
+    assert image.dotsPerMeterX() == image.dotsPerMeterY() == round(dpi / 0.0254)
+
+
+def test_a_png_holds_exactly_the_pixels_painted(qapp, tmp_path, monkeypatch):
+    """The file is written by png_writer, not QImage.save: what reads back is the image the
+    scene was painted on, every pixel."""
+    painted = []
+    write = render_module.write_png
+    monkeypatch.setattr(render_module, "write_png", lambda image, path: painted.append(image.copy()) or write(image, path))
+    out = tmp_path / "exact.png"
+    render_graph(fileformat.load(example_path("tanh_neuron")), out, scale=1.7)
+    (image,) = painted
+    assert QImage(str(out)).convertToFormat(QImage.Format_RGB32) == image
+
+
 def test_cli_applies_set_values(qapp, tmp_path, capsys):
     out = tmp_path / "set.svg"
     code, _, _ = run_cli(capsys, example_path("chain_rule"), "-o", out, "--set", "x=1", "--set", "y=0.5")

@@ -38,19 +38,18 @@ def along_polyline(points: Sequence[Point], size: tuple[float, float],
                    offsets: int = 3) -> Spots:
     """Centres on the polyline at the given fractions of its length, then pushed off it to
     either side (perpendicular), further each round."""
-    out = array("d")
     if len(points) < 2:
-        return Spots(out)
+        return Spots(array("d"))
     on = _points_along(points, fractions)
-    for (x, y), _ in on:
-        out.extend((x, y))
+    xy = [c for (x, y), _ in on for c in (x, y)]  # one array made at the end: 2,181 edges made 113,000 extends
     w, h = size
+    # how far to move a round for the label's box to clear the line whatever its slope
+    steps = [((x, y), (nx, ny), abs(nx) * w / 2 + abs(ny) * h / 2 + GAP) for (x, y), (nx, ny) in on]
     for k in range(1, offsets + 1):
-        for (x, y), (nx, ny) in on:
-            # move far enough that the label's box clears the line whatever its slope
-            d = k * (abs(nx) * w / 2 + abs(ny) * h / 2 + GAP)
-            out.extend((x + nx * d, y + ny * d, x - nx * d, y - ny * d))
-    return Spots(out)
+        for (x, y), (nx, ny), step in steps:
+            d = k * step
+            xy += (x + nx * d, y + ny * d, x - nx * d, y - ny * d)
+    return Spots(array("d", xy))
 
 
 def point_at(points: Sequence[Point], fraction: float) -> tuple[Point, Point]:

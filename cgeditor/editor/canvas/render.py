@@ -22,6 +22,7 @@ from cgeditor.model.layout import layered_extent
 
 from cgeditor.model.atomic_write import ReadOnlyFileError, write_atomically
 from cgeditor.editor.document.document import Document
+from cgeditor.editor.canvas.png_writer import write_png
 from cgeditor.editor.canvas.scene import GraphScene
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
@@ -192,8 +193,7 @@ def _write_png(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
     painter = QPainter()
     _begin(painter, image, tmp)
     _paint(scene, painter, area, QRectF(0, 0, width, height))
-    if not image.save(tmp, "PNG"):
-        raise RenderError(f"{tmp}: cannot write the PNG")
+    write_png(image, tmp)
 
 
 def _write_svg(scene: GraphScene, area: QRectF, tmp: str, scale: float) -> None:
