@@ -177,7 +177,8 @@ def render_rows(n_ops: int, tmp: Path, repeats: int, env: dict) -> list[dict]:
     return rows
 
 
-REFUSAL = "the image would be"  # how `cgeditor render` starts refusing a PNG too large to read
+REFUSAL = "error: the image would be"  # how `cgeditor render` refuses a PNG too large to read (its note on
+# scaling one down to fit also says "the image would be")
 
 
 def grade_rows(n_files: int, tmp: Path, repeats: int, env: dict) -> list[dict]:
