@@ -144,21 +144,18 @@ class _Layered:
         self.layer = layer
         self.up: list[list[tuple[int, float]]] = [[] for _ in ids]
         self.down: list[list[tuple[int, float]]] = [[] for _ in ids]
-        up, down = self.up, self.down
+        link = self._link
         # Huge graphs skip the dummies (they would run into millions) and crossing reduction.
         spans = sum(layer[v] - layer[u] - 1 for u, v, _ in arcs)
         dummies = len(ids) + spans <= _REDUCE_LIMIT
         for u, v, p in arcs:
             key = (p + 1) / (ports[v] + 1) - 0.5
             if dummies and layer[v] - layer[u] > 1:
-                prev = u
                 for lay in range(layer[u] + 1, layer[v]):
                     d = self._add_dummy(lay)
-                    self._link(prev, d, 0.0)
-                    prev = d
-                u = prev
-            down[u].append((v, key))
-            up[v].append((u, key))
+                    link(u, d, 0.0)
+                    u = d
+            link(u, v, key)
         for lists in (self.up, self.down):
             for neighbours in lists:
                 if len(neighbours) > 1:
