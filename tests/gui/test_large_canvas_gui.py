@@ -295,68 +295,59 @@ def test_zoomed_out_nodes_added_or_moved_where_the_view_has_not_been_draw_there_
     assert at_once == by_items
 
 
+def overview_painted_in(canvas, region: QRegion, clip_by_engine: bool, check=None) -> QImage:
+    """The overview over the whole view, clipped to `region`: as a partial repaint does (the
+    region as the engine's system clip, item by item) or as a full frame clipped after.
+    `check` is given the painter before the overview paints."""
+    overview, view = canvas.scene.overview, canvas.view
+    image = QImage(view.viewport().size(), QImage.Format_RGB32)
+    image.fill(0xFFFFFF)
+    if clip_by_engine:
+        image.paintEngine().setSystemClip(region)
+    painter = QPainter(image)
+    if not clip_by_engine:
+        painter.setClipRegion(region)
+    painter.setTransform(view.viewportTransform())
+    try:
+        if check is not None:
+            check(painter)
+        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
+    finally:
+        painter.end()
+    return image
+
+
+def assert_a_repaint_of_draws_what_a_clipped_full_frame_does(canvas, region: QRegion, check=None) -> None:
+    in_region = overview_painted_in(canvas, region, True, check)
+    assert in_region == overview_painted_in(canvas, region, False)
+    blank = QImage(in_region.size(), QImage.Format_RGB32)
+    blank.fill(0xFFFFFF)
+    assert changed_pixels(blank, in_region)  # the region crosses drawn edges and boxes
+
+
 def test_zoomed_out_a_repaint_of_thin_bands_draws_in_them_what_drawing_everything_would(qtbot):
     canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
     canvas.view.fit_graph()
     canvas.wait_evaluated()
-    overview, view = canvas.scene.overview, canvas.view
-    size = view.viewport().size()
-    bands = QRegion(0, 100, size.width(), 6).united(QRegion(0, 300, size.width(), 9))
-
-    def painted(clip_by_engine: bool) -> QImage:
-        """The overview over the whole view, clipped to `bands`: as a partial repaint does (the
-        region as the engine's system clip, item by item) or as a full frame clipped after."""
-        image = QImage(size, QImage.Format_RGB32)
-        image.fill(0xFFFFFF)
-        if clip_by_engine:
-            image.paintEngine().setSystemClip(bands)
-        painter = QPainter(image)
-        if not clip_by_engine:
-            painter.setClipRegion(bands)
-        painter.setTransform(view.viewportTransform())
-        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
-        painter.end()
-        return image
-
-    in_bands = painted(True)
-    assert in_bands == painted(False)
-    blank = QImage(size, QImage.Format_RGB32)
-    blank.fill(0xFFFFFF)
-    assert changed_pixels(blank, in_bands)  # the bands cross drawn edges and boxes
+    width = canvas.view.viewport().width()
+    bands = QRegion(0, 100, width, 6).united(QRegion(0, 300, width, 9))
+    assert_a_repaint_of_draws_what_a_clipped_full_frame_does(canvas, bands)
 
 
 def test_zoomed_out_a_repaint_of_a_slanting_band_joins_its_rects_and_draws_in_them_what_drawing_everything_would(qtbot):
     canvas = Canvas(qtbot, Document(pairs(LAZY_LIMIT)))
     canvas.view.fit_graph()
     canvas.wait_evaluated()
-    overview, view = canvas.scene.overview, canvas.view
-    size = view.viewport().size()
     band = QRegion()  # as a slanting wire's repaint comes: a strip cut where others start, pixel rows
     for top, height, left in ((250, 70, 400), (320, 40, 399), (360, 90, 398)):  # the graph is drawn at y 296-481
         band = band.united(QRegion(left, top, 10, height))
     for row in range(16):
         band = band.united(QRegion(350 + 9 * row, 450 + row, 60 + 20 * row, 1))
 
-    def painted(clip_by_engine: bool) -> QImage:
-        image = QImage(size, QImage.Format_RGB32)
-        image.fill(0xFFFFFF)
-        if clip_by_engine:
-            image.paintEngine().setSystemClip(band)
-        painter = QPainter(image)
-        if not clip_by_engine:
-            painter.setClipRegion(band)
-        painter.setTransform(view.viewportTransform())
-        if clip_by_engine:
-            assert len(_exposed_rects(painter, QRectF())) < band.rectCount() / 4
-        overview.paint(painter, view.mapToScene(view.viewport().rect()).boundingRect())
-        painter.end()
-        return image
+    def joined(painter: QPainter) -> None:
+        assert len(_exposed_rects(painter, QRectF())) < band.rectCount() / 4
 
-    in_band = painted(True)
-    assert in_band == painted(False)
-    blank = QImage(size, QImage.Format_RGB32)
-    blank.fill(0xFFFFFF)
-    assert changed_pixels(blank, in_band)  # the band crosses drawn edges and boxes
+    assert_a_repaint_of_draws_what_a_clipped_full_frame_does(canvas, band, joined)
 
 
 def test_zoomed_out_the_view_draws_without_qts_item_walk_what_qt_draws_and_still_shows_any_other_item(qtbot, monkeypatch):
